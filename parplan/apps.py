@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
+    # Role groups need the permissions that migrate creates app by app, so
+    # they are (re)made after each app's migrate rather than in a migration.
+    from parplan.services import roles_ensure_groups
+
+    roles_ensure_groups()
+
+
+class ParplanConfig(AppConfig):
+    name = "parplan"
+    verbose_name = "Kế hoạch CCHC"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="parplan-role-groups")

@@ -1,0 +1,359 @@
+"""The plan interchange format: a plan, its units, areas, targets and tasks as JSON.
+
+Used for backups, moving plans between servers, copying to the next year, and
+the demo data itself. The format is documented in docs/plan-format.md; later
+versions add keys, never change or remove them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from parplan.models import Plan, PlanStatus, ReformArea, Responsibility, Unit, UnitKind
+from parplan.services import save_if_changed, set_m2m_if_changed, unit_kind_upsert, unit_upsert
+from targets.models import Comparator, IndicatorKind, Target
+from targets.parsing import ParsedIndicator
+from targets.services import target_upsert
+from tasks.models import Task
+from tasks.services import task_assign
+
+FORMAT = "parplan-plan"
+VERSION = 1
+
+_PLAN_TEXT_FIELDS = (
+    "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",
+    "signer_name", "signer_title", "signing_authority", "closing",
+)  # fmt: skip
+
+
+class PlanImportError(Exception):
+    """The file cannot be imported; `errors` says where and why, in Vietnamese."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# --- Export -------------------------------------------------------------------
+
+
+def plan_export(plan: Plan) -> dict[str, Any]:
+    areas = plan.areas.prefetch_related(
+        Prefetch("targets", queryset=Target.objects.with_indicators()),
+        Prefetch("tasks", queryset=Task.objects.select_related("lead_unit").prefetch_related("coordinating_units")),
+    )
+    units = _units_for(plan.issuing_unit)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "plan": {
+            "issuing_unit": plan.issuing_unit.code,
+            "year": plan.year,
+            **{name: getattr(plan, name) for name in _PLAN_TEXT_FIELDS},
+            "issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
+            "status": plan.status,
+            "recipients": plan.recipients.splitlines(),
+        },
+        "unit_kinds": [
+            {"code": kind.code, "name": kind.name, "administrative_level": kind.administrative_level}
+            for kind in UnitKind.objects.filter(pk__in={unit.kind_id for unit in units}).order_by("code")
+        ],
+        "units": [
+            {"code": u.code, "name": u.name, "kind": u.kind.code, "parent": u.parent.code if u.parent else None}
+            for u in units
+        ],
+        "areas": [_export_area(area) for area in areas],
+        "responsibilities": [
+            {"number": r.number, "heading": r.heading, "text": r.text, "units": [u.code for u in r.units.all()]}
+            for r in plan.responsibilities.prefetch_related("units")
+        ],
+    }
+
+
+def _units_for(issuer: Unit) -> list[Unit]:
+    """The issuer's ancestors (so parents resolve) and its whole subtree."""
+    ancestor_codes = [code for code in issuer.path.strip("/").split("/")]
+    units = Unit.objects.filter(code__in=ancestor_codes) | Unit.objects.subtree_of(issuer)
+    return list(units.select_related("kind", "parent").order_by("path"))
+
+
+def _export_area(area: ReformArea) -> dict[str, Any]:
+    return {
+        "number": area.number,
+        "name": area.name,
+        "targets_heading": area.targets_heading,
+        "targets": [
+            {
+                "text": target.text,
+                "indicators": [
+                    {
+                        "name": i.name,
+                        "kind": i.kind,
+                        "comparator": i.comparator,
+                        "threshold": None if i.threshold is None else f"{i.threshold.normalize():f}",
+                        "unit_of_measure": i.unit_of_measure,
+                        "applies_to_level": i.applies_to_level,
+                    }
+                    for i in target.indicators.all()
+                ],
+            }
+            for target in area.targets.all()
+        ],
+        "tasks": [
+            {
+                "text": task.text,
+                "lead_unit": task.lead_unit.code if task.lead_unit else None,
+                "coordinating_units": sorted(u.code for u in task.coordinating_units.all()),
+                "assignment_assumed": task.assignment_assumed,
+                "due_date": task.due_date.isoformat() if task.due_date else None,
+                "expected_output": task.expected_output,
+            }
+            for task in area.tasks.all()
+        ],
+    }
+
+
+# --- Import -------------------------------------------------------------------
+
+
+def plan_import(data: Any) -> Plan:
+    """Create or update the plan described by `data`; all or nothing.
+
+    Objects are matched by natural keys (unit code; issuer and year; area
+    number; position in its list), so importing the same file twice changes
+    nothing, and an exported plan imports back to the same plan.
+    """
+    errors = _validate(data)
+    if errors:
+        raise PlanImportError(errors)
+    with transaction.atomic():
+        return _apply(data)
+
+
+def _validate(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return [_("Tệp không phải một đối tượng JSON.")]
+    errors: list[str] = []
+    if data.get("format") != FORMAT:
+        errors.append(_("Trường “format” phải là “%(format)s”.") % {"format": FORMAT})
+    for key in ("plan", "units", "areas"):
+        if key not in data:
+            errors.append(_("Thiếu trường “%(key)s”.") % {"key": key})
+    if errors:
+        return errors
+    kinds = {k.get("code") for k in data.get("unit_kinds", []) if isinstance(k, dict)}
+    kinds |= set(UnitKind.objects.values_list("code", flat=True))
+    codes = set(Unit.objects.values_list("code", flat=True))
+    for index, unit in enumerate(data["units"]):
+        where = f"units[{index}]"
+        if not isinstance(unit, dict) or not unit.get("code") or not unit.get("name"):
+            errors.append(_("%(where)s: đơn vị cần có “code” và “name”.") % {"where": where})
+            continue
+        if unit.get("kind") not in kinds:
+            errors.append(
+                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.") % {"where": where, "kind": unit.get("kind")}
+            )
+        codes.add(unit["code"])
+    for index, unit in enumerate(data["units"]):
+        if isinstance(unit, dict) and unit.get("parent") and unit["parent"] not in codes:
+            errors.append(
+                _("units[%(index)d]: đơn vị cấp trên “%(code)s” không có trong tệp.")
+                % {"index": index, "code": unit["parent"]}
+            )
+    plan = data["plan"]
+    if not isinstance(plan, dict):
+        return [*errors, _("“plan” phải là một đối tượng.")]
+    if plan.get("issuing_unit") not in codes:
+        errors.append(_("plan.issuing_unit: không có đơn vị mã “%(code)s”.") % {"code": plan.get("issuing_unit")})
+    if not isinstance(plan.get("year"), int) or not 2000 <= plan["year"] <= 2100:
+        errors.append(_("plan.year: năm không hợp lệ."))
+    if not plan.get("title"):
+        errors.append(_("plan.title: thiếu trích yếu."))
+    if plan.get("status", PlanStatus.DRAFT) not in PlanStatus.values:
+        errors.append(_("plan.status: trạng thái không hợp lệ."))
+    if _parse_date(plan.get("issue_date")) is False:
+        errors.append(_("plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)."))
+    errors += _validate_areas(data["areas"], codes)
+    for index, item in enumerate(data.get("responsibilities", [])):
+        for code in item.get("units", []):
+            if code not in codes:
+                errors.append(_("responsibilities[%(i)d]: không có đơn vị mã “%(code)s”.") % {"i": index, "code": code})
+    return errors
+
+
+def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
+    errors: list[str] = []
+    if not isinstance(areas, list):
+        return [_("“areas” phải là một danh sách.")]
+    numbers = [area.get("number") for area in areas if isinstance(area, dict)]
+    if len(numbers) != len(set(numbers)):
+        errors.append(_("areas: số thứ tự lĩnh vực bị trùng."))
+    for a, area in enumerate(areas):
+        if not isinstance(area, dict) or not isinstance(area.get("number"), int) or not area.get("name"):
+            errors.append(_("areas[%(a)d]: lĩnh vực cần có “number” (số) và “name”.") % {"a": a})
+            continue
+        for t, target in enumerate(area.get("targets", [])):
+            where = f"areas[{a}].targets[{t}]"
+            if not isinstance(target, dict) or not str(target.get("text", "")).strip():
+                errors.append(_("%(where)s: thiếu nội dung chỉ tiêu.") % {"where": where})
+                continue
+            for i, indicator in enumerate(target.get("indicators") or []):
+                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]")
+        for k, task in enumerate(area.get("tasks", [])):
+            where = f"areas[{a}].tasks[{k}]"
+            if not isinstance(task, dict) or not str(task.get("text", "")).strip():
+                errors.append(_("%(where)s: thiếu nội dung nhiệm vụ.") % {"where": where})
+                continue
+            for code in [task.get("lead_unit"), *task.get("coordinating_units", [])]:
+                if code is not None and code not in codes:
+                    errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
+            if _parse_date(task.get("due_date")) is False:
+                errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
+    return errors
+
+
+def _validate_indicator(indicator: Any, where: str) -> list[str]:
+    if not isinstance(indicator, dict) or not indicator.get("name"):
+        return [_("%(where)s: chỉ số cần có “name”.") % {"where": where}]
+    errors = []
+    if indicator.get("kind") not in IndicatorKind.values:
+        errors.append(_("%(where)s.kind: loại chỉ số không hợp lệ.") % {"where": where})
+    if indicator.get("comparator", "") not in ["", *Comparator.values]:
+        errors.append(_("%(where)s.comparator: phép so sánh không hợp lệ.") % {"where": where})
+    if _parse_decimal(indicator.get("threshold")) is False:
+        errors.append(_("%(where)s.threshold: ngưỡng phải là một số.") % {"where": where})
+    return errors
+
+
+def _parse_date(value: Any) -> datetime.date | None | bool:
+    """A date, None for no date, or False when the value is not a date."""
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _parse_decimal(value: Any) -> Decimal | None | bool:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return False
+
+
+def _apply(data: dict[str, Any]) -> Plan:
+    for kind in data.get("unit_kinds", []):
+        unit_kind_upsert(
+            code=kind["code"], name=kind["name"], administrative_level=kind.get("administrative_level", "")
+        )
+    kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+    units: dict[str, Unit] = {}
+    # Parents first: the file lists units in any order.
+    pending = list(data["units"])
+    while pending:
+        ready = [u for u in pending if not u.get("parent") or u["parent"] in units or _existing(u["parent"], units)]
+        for unit in ready:
+            parent = units.get(unit["parent"]) if unit.get("parent") else None
+            units[unit["code"]] = unit_upsert(
+                code=unit["code"], name=unit["name"], kind=kinds[unit["kind"]], parent=parent,
+                position=data["units"].index(unit),
+            )  # fmt: skip
+        pending = [u for u in pending if u["code"] not in units]
+        if not ready:
+            raise PlanImportError(
+                [_("Cây đơn vị có vòng lặp: %(codes)s.") % {"codes": ", ".join(u["code"] for u in pending)}]
+            )
+
+    fields = data["plan"]
+    issuer = _unit(fields["issuing_unit"], units)
+    plan = Plan.objects.filter(issuing_unit=issuer, year=fields["year"]).first() or Plan(
+        issuing_unit=issuer, year=fields["year"]
+    )
+    save_if_changed(
+        plan,
+        **{name: fields.get(name) or "" for name in _PLAN_TEXT_FIELDS},
+        issue_date=_parse_date(fields.get("issue_date")),
+        status=fields.get("status", PlanStatus.DRAFT),
+        recipients="\n".join(fields.get("recipients", [])),
+    )
+    _apply_areas(plan, data["areas"], units)
+    _apply_responsibilities(plan, data.get("responsibilities", []), units)
+    return plan
+
+
+def _existing(code: str, units: dict[str, Unit]) -> bool:
+    unit = Unit.objects.filter(code=code).first()
+    if unit:
+        units[code] = unit
+    return unit is not None
+
+
+def _unit(code: str | None, units: dict[str, Unit]) -> Unit | None:
+    if code is None:
+        return None
+    return units.get(code) or Unit.objects.get(code=code)
+
+
+def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]) -> None:
+    plan.areas.exclude(number__in=[a["number"] for a in areas]).delete()
+    for item in areas:
+        area = ReformArea.objects.filter(plan=plan, number=item["number"]).first() or ReformArea(
+            plan=plan, number=item["number"]
+        )
+        save_if_changed(area, name=item["name"], targets_heading=item.get("targets_heading") or "Chỉ tiêu")
+        targets = item.get("targets", [])
+        area.targets.filter(position__gt=len(targets)).delete()
+        for position, target in enumerate(targets, start=1):
+            indicators = target.get("indicators")
+            target_upsert(
+                area=area,
+                position=position,
+                text=target["text"],
+                indicators=None if indicators is None else [_indicator(i) for i in indicators],
+            )
+        tasks = item.get("tasks", [])
+        area.tasks.filter(position__gt=len(tasks)).delete()
+        for position, fields in enumerate(tasks, start=1):
+            task = Task.objects.filter(area=area, position=position).first() or Task(area=area, position=position)
+            save_if_changed(
+                task,
+                text=fields["text"],
+                due_date=_parse_date(fields.get("due_date")),
+                expected_output=fields.get("expected_output", ""),
+            )
+            task_assign(
+                task=task,
+                lead_unit=_unit(fields.get("lead_unit"), units),
+                coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
+                assumed=bool(fields.get("assignment_assumed", False)),
+            )
+
+
+def _indicator(fields: dict[str, Any]) -> ParsedIndicator:
+    return ParsedIndicator(
+        name=fields["name"],
+        kind=fields["kind"],
+        comparator=fields.get("comparator", ""),
+        threshold=_parse_decimal(fields.get("threshold")),
+        unit_of_measure=fields.get("unit_of_measure", ""),
+        applies_to_level=fields.get("applies_to_level", ""),
+    )
+
+
+def _apply_responsibilities(plan: Plan, items: list[dict[str, Any]], units: dict[str, Unit]) -> None:
+    plan.responsibilities.exclude(number__in=[item["number"] for item in items]).delete()
+    for item in items:
+        responsibility = Responsibility.objects.filter(plan=plan, number=item["number"]).first() or Responsibility(
+            plan=plan, number=item["number"]
+        )
+        save_if_changed(responsibility, heading=item["heading"], text=item["text"])
+        set_m2m_if_changed(responsibility.units, [_unit(code, units) for code in item.get("units", [])])

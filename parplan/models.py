@@ -1,0 +1,227 @@
+"""The core domain: units, plans, reform areas, responsibilities, people and roles.
+
+Writes go through `parplan.services`; reads through the QuerySet methods here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UnitKind(models.Model):
+    """What sort of unit this is (province, office, commune, ward, department…).
+
+    Kinds are data so that a province, a department or a commune can issue
+    plans with the same code. `administrative_level` is the level named in
+    plan texts ("cấp xã"), used to resolve a target's scope to units.
+    """
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=120)
+    administrative_level = models.CharField(_("cấp hành chính"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("loại đơn vị")
+        verbose_name_plural = _("loại đơn vị")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """The unit and every unit below it, in one indexed prefix query."""
+        return self.filter(path__startswith=unit.path)
+
+    def below(self, unit: Unit) -> UnitQuerySet:
+        return self.subtree_of(unit).exclude(pk=unit.pk)
+
+    def for_list(self) -> UnitQuerySet:
+        return self.select_related("kind", "parent").order_by("path")
+
+
+class Unit(models.Model):
+    """A body in the tree of authorities: any depth, any kind."""
+
+    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, verbose_name=_("loại"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("trực thuộc")
+    )
+    # Materialised path of codes ("/20/183/06184/"), kept by unit services, so
+    # a whole subtree is one `startswith` query at any depth.
+    path = models.CharField(max_length=1000, db_index=True, editable=False)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ACTIVE = "active", _("Đang thực hiện")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def for_list(self) -> PlanQuerySet:
+        return self.select_related("issuing_unit").order_by("-year", "issuing_unit__path")
+
+
+class Plan(models.Model):
+    """A yearly PAR plan issued by one unit. Several may coexist (years, issuers)."""
+
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("cơ quan ban hành")
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    number = models.CharField(_("số"), max_length=20, blank=True, help_text=_("Để trống khi văn bản chưa lấy số."))
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="KH-UBND")
+    title = models.CharField(_("trích yếu"), max_length=500)
+    place = models.CharField(_("địa danh"), max_length=120, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    legal_bases = models.TextField(_("căn cứ ban hành"), blank=True)
+    purpose = models.TextField(_("mục đích"), blank=True)
+    requirements = models.TextField(_("yêu cầu"), blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signing_authority = models.CharField(
+        _("thẩm quyền ký"), max_length=120, blank=True, help_text=_("Ví dụ: TM. ỦY BAN NHÂN DÂN; KT. CHỦ TỊCH.")
+    )
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    closing = models.TextField(_("đoạn kết"), blank=True)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["issuing_unit", "year"], name="one_plan_per_issuer_and_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.symbol}"
+
+
+class ReformAreaQuerySet(models.QuerySet["ReformArea"]):
+    def for_overview(self) -> ReformAreaQuerySet:
+        """Areas with their targets, indicators and tasks, in a fixed number of queries."""
+        return self.prefetch_related("targets__indicators", "tasks__lead_unit", "tasks__coordinating_units").order_by(
+            "number"
+        )
+
+
+class ReformArea(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("kế hoạch"))
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    name = models.CharField(_("tên lĩnh vực"), max_length=255)
+    targets_heading = models.CharField(
+        _("tiêu đề phần chỉ tiêu"),
+        max_length=40,
+        default="Chỉ tiêu",
+        help_text=_("Văn bản gốc ghi “Chỉ tiêu” hoặc “Mục tiêu”."),
+    )
+
+    history = HistoricalRecords()
+    objects = ReformAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lĩnh vực CCHC")
+        verbose_name_plural = _("lĩnh vực CCHC")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_area_number_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Responsibility(models.Model):
+    """A paragraph of the plan's section III, held against the units it names."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("kế hoạch")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("số mục"), help_text=_("Số mục như trong văn bản (có thể không liên tục).")
+    )
+    heading = models.CharField(_("đối tượng"), max_length=500)
+    text = models.TextField(_("nội dung"))
+    units = models.ManyToManyField(Unit, blank=True, related_name="responsibilities", verbose_name=_("đơn vị"))
+
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("trách nhiệm thực hiện")
+        verbose_name_plural = _("trách nhiệm thực hiện")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_responsibility_number_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class Role(models.TextChoices):
+    """A person's role in a unit. Each role is also a Django group of the same name."""
+
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+    SECRETARIAT = "secretariat", _("Thường trực CCHC (Phòng Nội vụ)")
+    STEERING = "steering", _("Ban chỉ đạo CCHC")
+    UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị")
+    UNIT_STAFF = "unit_staff", _("Cán bộ đơn vị")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
+        return self.filter(user=user).select_related("unit", "unit__kind")
+
+    def in_units(self, units: models.QuerySet[Unit] | list[Unit]) -> MembershipQuerySet:
+        return self.filter(unit__in=units)
+
+    def can_act_for_unit(self) -> MembershipQuerySet:
+        return self.filter(Q(role=Role.UNIT_HEAD) | Q(role=Role.UNIT_STAFF))
+
+
+class Membership(models.Model):
+    """A person belongs to one or more units, each with a role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("đơn vị"))
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thành viên đơn vị")
+        verbose_name_plural = _("thành viên đơn vị")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="one_role_per_user_and_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

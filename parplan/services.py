@@ -1,0 +1,170 @@
+"""Writes of the core domain: units, memberships and the rights that follow them.
+
+Rights are never granted by hand. A person's role is a Django group (global
+rights: the secretariat changes everything, the steering committee reads
+everything). A unit's heads and staff are also in two per-unit groups, and
+object rights (django-guardian) are granted to those groups: so a change of
+membership moves a person's rights with one group change, and an assignment
+grants rights to whoever is in the unit now and later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from parplan.models import Membership, Role, Unit, UnitKind
+
+# Global rights of each role group, as "app_label.codename".
+_MANAGED_APPS = ("parplan", "targets", "tasks", "inspections", "reports")
+UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+
+
+def save_if_changed(instance: models.Model, **values: Any) -> bool:
+    """Set fields and save only when something differs, so re-imports write no history."""
+    changed = [name for name, value in values.items() if _current(instance, name) != _comparable(value)]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed or instance._state.adding:
+        instance.save()
+        return True
+    return False
+
+
+def _current(instance: models.Model, name: str) -> Any:
+    field = instance._meta.get_field(name)
+    # Compare foreign keys by id: reading an unset relation raises.
+    return getattr(instance, field.attname) if field.is_relation else getattr(instance, name)
+
+
+def _comparable(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def set_m2m_if_changed(manager: Any, objects: Iterable[models.Model]) -> bool:
+    wanted = {obj.pk for obj in objects}
+    if set(manager.values_list("pk", flat=True)) == wanted:
+        return False
+    manager.set(wanted)
+    return True
+
+
+# --- Roles ------------------------------------------------------------------
+
+
+def roles_ensure_groups() -> None:
+    """Create the role groups with their global rights (run after every migrate)."""
+    managed = Permission.objects.filter(content_type__app_label__in=_MANAGED_APPS)
+    rights: dict[Role, models.QuerySet[Permission]] = {
+        Role.ADMINISTRATOR: Permission.objects.none(),  # administrators are superusers
+        Role.SECRETARIAT: managed,
+        Role.STEERING: managed.filter(codename__startswith="view_"),
+        Role.UNIT_HEAD: Permission.objects.none(),
+        Role.UNIT_STAFF: Permission.objects.none(),
+    }
+    for role, permissions in rights.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        set_m2m_if_changed(group.permissions, permissions)
+
+
+def unit_group(unit: Unit, role: Role) -> Group:
+    """The group holding `unit`'s people in `role` (heads or staff)."""
+    group, _ = Group.objects.get_or_create(name=f"unit-{unit.pk}-{role.value}")
+    return group
+
+
+def unit_groups(units: Iterable[Unit], roles: Iterable[Role] = UNIT_ROLES) -> list[Group]:
+    return [unit_group(unit, role) for unit in units for role in roles]
+
+
+# --- Units ------------------------------------------------------------------
+
+
+def unit_kind_upsert(*, code: str, name: str, administrative_level: str = "") -> UnitKind:
+    kind = UnitKind.objects.filter(code=code).first() or UnitKind(code=code)
+    save_if_changed(kind, name=name, administrative_level=administrative_level)
+    return kind
+
+
+@transaction.atomic
+def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, position: int = 0) -> Unit:
+    """Create or update a unit, keeping its path and its own-unit rights."""
+    unit = Unit.objects.filter(code=code).first() or Unit(code=code)
+    moved = unit.parent_id != (parent.pk if parent else None)
+    path = f"{parent.path if parent else '/'}{code}/"
+    old_path = unit.path
+    save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=path)
+    if moved and old_path and old_path != path:
+        for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            child.path = path + child.path[len(old_path) :]
+            child.save(update_fields=["path"])
+    assign_perm("parplan.change_unit", unit_group(unit, Role.UNIT_HEAD), unit)
+    return unit
+
+
+# --- Memberships ------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_add(*, user: Any, unit: Unit, role: Role) -> Membership:
+    membership, _ = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    user.groups.add(Group.objects.get(name=role.value))
+    if role in UNIT_ROLES:
+        user.groups.add(unit_group(unit, role))
+    _sync_staff_flags(user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    user, unit, role = membership.user, membership.unit, Role(membership.role)
+    membership.delete()
+    remaining = Membership.objects.filter(user=user)
+    if not remaining.filter(role=role).exists():
+        user.groups.remove(Group.objects.get(name=role.value))
+    if role in UNIT_ROLES:
+        user.groups.remove(unit_group(unit, role))
+    _sync_staff_flags(user)
+
+
+def _sync_staff_flags(user: Any) -> None:
+    """The admin site is for the secretariat and administrators only."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    save_if_changed(
+        user,
+        is_staff=bool(roles & {Role.ADMINISTRATOR, Role.SECRETARIAT}),
+        is_superuser=Role.ADMINISTRATOR in roles,
+    )
+
+
+# --- Object rights on assignment ---------------------------------------------
+
+
+def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group]) -> None:
+    """Make exactly `groups` hold `perm` on `obj`: grant the new, revoke the old."""
+    from guardian.models import GroupObjectPermission
+
+    wanted = {group.pk: group for group in groups}
+    codename = perm.split(".", 1)[1]
+    current = set(
+        GroupObjectPermission.objects.filter(
+            permission__codename=codename,
+            content_type__app_label=obj._meta.app_label,
+            object_pk=str(obj.pk),
+        ).values_list("group_id", flat=True)
+    )
+    to_add = [wanted[pk] for pk in wanted.keys() - current]
+    if to_add:
+        assign_perm(perm, to_add, obj)
+    for group in Group.objects.filter(pk__in=current - wanted.keys()):
+        remove_perm(perm, group, obj)
+
+
+@transaction.atomic
+def unit_update_contact(*, unit: Unit, email: str, phone: str, address: str) -> Unit:
+    save_if_changed(unit, email=email, phone=phone, address=address)
+    return unit

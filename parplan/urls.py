@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from parplan import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/areas/<int:number>/", views.area_detail, name="area-detail"),
+    path("units/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
+    path("tasks/", include("tasks.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,78 @@
+"""Pages of the core: home, plans, reform areas, units. Thin: check access, read, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from parplan.access import get_plan_for_user, get_unit_for_user, visible_plans
+from parplan.forms import UnitContactForm
+from parplan.models import Membership, PlanStatus, ReformArea
+from parplan.services import unit_update_contact
+from targets.models import Indicator
+from tasks.models import Task
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Open the newest active plan the person may read, or the list of plans."""
+    plan = visible_plans(request.user).filter(status=PlanStatus.ACTIVE).order_by("-year").first()
+    if plan is None:
+        return redirect("plan-list")
+    return redirect("plan-detail", pk=plan.pk)
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "parplan/plan_list.html", {"plans": visible_plans(request.user).order_by("-year")})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    areas = ReformArea.objects.filter(plan=plan).for_overview()
+    return render(
+        request,
+        "parplan/plan_detail.html",
+        {"plan": plan, "areas": areas, "responsibilities": plan.responsibilities.prefetch_related("units")},
+    )
+
+
+def area_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    area = get_object_or_404(ReformArea.objects.filter(plan=plan).for_overview(), number=number)
+    return render(request, "parplan/area_detail.html", {"plan": plan, "area": area})
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code)
+    plans = visible_plans(request.user)
+    tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
+    indicators = (
+        Indicator.objects.filter(target__area__plan__in=plans, applies_to_level=unit.kind.administrative_level)
+        .exclude(applies_to_level="")
+        .select_related("target__area__plan")
+    )
+    return render(
+        request,
+        "parplan/unit_detail.html",
+        {
+            "unit": unit,
+            "tasks": tasks,
+            "indicators": indicators,
+            "children": unit.children.select_related("kind").order_by("position", "name"),
+            "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role"),
+            "responsibilities": unit.responsibilities.filter(plan__in=plans).select_related("plan"),
+            "can_edit": request.user.has_perm("parplan.change_unit")
+            or request.user.has_perm("parplan.change_unit", unit),
+        },
+    )
+
+
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code, perm="change")
+    form = UnitContactForm.for_unit(unit, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit_update_contact(unit=unit, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin đơn vị."))
+        return redirect("unit-detail", code=unit.code)
+    return render(request, "parplan/unit_edit.html", {"unit": unit, "form": form})

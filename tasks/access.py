@@ -1,0 +1,31 @@
+"""Access to a task, checked in one place (see parplan.access for the rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from parplan.access import visible_plans
+from tasks.models import Task
+
+
+def can_change_task(user: Any, task: Task, perm: str) -> bool:
+    full = f"tasks.{perm}"
+    return user.has_perm(full) or user.has_perm(full, task)
+
+
+def get_task_for_user(user: Any, pk: int, perm: str = "view") -> Task:
+    """The task if `user` may read it (404 otherwise) and holds `perm` on it (403 otherwise).
+
+    `perm` is "view", "report_progress" (lead unit), "contribute_task"
+    (coordinating units) or "change_task" (secretariat: assignment, dates).
+    """
+    task = get_object_or_404(
+        Task.objects.select_related("area__plan__issuing_unit", "lead_unit").filter(area__plan__in=visible_plans(user)),
+        pk=pk,
+    )
+    if perm != "view" and not can_change_task(user, task, perm):
+        raise PermissionDenied
+    return task

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tasks.models import Task
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "area", "lead_unit", "status", "due_date"]
+    list_filter = ["area__plan", "area__number", "status", "assignment_assumed"]
+    search_fields = ["text"]
+    list_select_related = ["area", "lead_unit"]
+    # Assignment carries object rights: it is changed on the task's "Phân công"
+    # page, whose service grants and revokes them.
+    readonly_fields = ["lead_unit", "coordinating_units", "assignment_assumed", "overdue_since", "completed_on"]
