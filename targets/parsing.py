@@ -82,9 +82,13 @@ def _parse_percentages(statement: str, matches: list[re.Match[str]]) -> ParseRes
         segment = statement[match.start() : end]
         if levels_listed:
             level = levels_listed[index] if index < len(levels_listed) else ""
-        else:
+        elif len(matches) > 1:
+            # Only when rates differ by level ("85% … cấp huyện và 60% … cấp xã"):
+            # a single rate naming "cơ quan chuyên môn, UBND cấp xã" covers both.
             found = _LEVEL.search(segment)
             level = found.group(0).lower() if found else ""
+        else:
+            level = ""
         if len(matches) == 1:
             name = statement
         elif levels_listed:
@@ -127,6 +131,6 @@ def _respective_levels(statement: str, first: re.Match[str]) -> list[str]:
 def _segment_name(statement: str, start: int, end: int) -> str:
     segment = statement[start:end].strip(" ;,")
     # "20% số quy định và cắt giảm" → "20% số quy định": drop the joining clause.
-    if " và " in segment:
-        segment = segment.rsplit(" và ", 1)[0]
+    if " và " in f"{segment} ":
+        segment = f"{segment} ".rsplit(" và ", 1)[0]
     return segment.strip(" ;,")
