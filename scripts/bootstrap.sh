@@ -39,5 +39,8 @@ if ! $VENV/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/d
     "$PYTHON" -m venv "$VENV"
 fi
 log "Installing Python dependencies (pyproject.toml, with the dev extra)"
-$VENV/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# (The filter drops pip's warnings about find-links/index folders that some
+# machines configure but do not have; everything else pip says is shown.)
+$VENV/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 \
+    | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 echo "$want" >"$STAMP"
