@@ -77,10 +77,14 @@ def plan_export(plan: Plan) -> dict[str, Any]:
 
 
 def _units_for(issuer: Unit) -> list[Unit]:
-    """The issuer's ancestors (so parents resolve) and its whole subtree."""
+    """The issuer's ancestors (so parents resolve) and its whole subtree.
+
+    In `position` order: the importer takes a unit's position from its place in
+    the list, so any other order would renumber (and re-save) every unit.
+    """
     ancestor_codes = [code for code in issuer.path.strip("/").split("/")]
     units = Unit.objects.filter(code__in=ancestor_codes) | Unit.objects.subtree_of(issuer)
-    return list(units.select_related("kind", "parent").order_by("path"))
+    return list(units.select_related("kind", "parent").order_by("position", "path"))
 
 
 def _export_area(area: ReformArea) -> dict[str, Any]:
