@@ -19,4 +19,8 @@ app.conf.beat_schedule = {
         "task": "tasks.tasks.mark_overdue_tasks",
         "schedule": crontab(hour=1, minute=0),
     },
+    "evaluate-indicators": {
+        "task": "targets.tasks.evaluate_indicators",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }

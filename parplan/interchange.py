@@ -12,20 +12,34 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
 from parplan.models import Plan, PlanStatus, ReformArea, Responsibility, Unit, UnitKind
 from parplan.services import save_if_changed, set_m2m_if_changed, unit_kind_upsert, unit_upsert
-from targets.models import Comparator, IndicatorKind, Target
+from targets.models import (
+    Aggregation,
+    Comparator,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorSnapshot,
+    Scope,
+    Source,
+    Target,
+    TargetType,
+)
 from targets.parsing import ParsedIndicator
-from targets.services import target_upsert
+from targets.services import indicator_define, target_upsert
 from tasks.models import Task
 from tasks.services import task_assign
 
 FORMAT = "parplan-plan"
 VERSION = 1
 
+_INDICATOR_DEFINITION_FIELDS = (
+    "frequency", "scope", "aggregation", "source", "target_type", "numerator_label", "denominator_label",
+)  # fmt: skip
 _PLAN_TEXT_FIELDS = (
     "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",
     "signer_name", "signer_title", "signing_authority", "closing",
@@ -45,10 +59,16 @@ class PlanImportError(Exception):
 
 def plan_export(plan: Plan) -> dict[str, Any]:
     areas = plan.areas.prefetch_related(
-        Prefetch("targets", queryset=Target.objects.with_indicators()),
-        Prefetch("tasks", queryset=Task.objects.select_related("lead_unit").prefetch_related("coordinating_units")),
+        Prefetch("targets", queryset=Target.objects.prefetch_related("indicators__scope_units")),
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.select_related("lead_unit").prefetch_related(
+                "coordinating_units", "indicators__scope_units"
+            ),
+        ),
     )
     units = _units_for(plan.issuing_unit)
+    latest = _latest_snapshots(plan)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -68,7 +88,7 @@ def plan_export(plan: Plan) -> dict[str, Any]:
             {"code": u.code, "name": u.name, "kind": u.kind.code, "parent": u.parent.code if u.parent else None}
             for u in units
         ],
-        "areas": [_export_area(area) for area in areas],
+        "areas": [_export_area(area, latest) for area in areas],
         "responsibilities": [
             {"number": r.number, "heading": r.heading, "text": r.text, "units": [u.code for u in r.units.all()]}
             for r in plan.responsibilities.prefetch_related("units")
@@ -87,7 +107,37 @@ def _units_for(issuer: Unit) -> list[Unit]:
     return list(units.select_related("kind", "parent").order_by("position", "path"))
 
 
-def _export_area(area: ReformArea) -> dict[str, Any]:
+def _export_indicator(indicator: Indicator, latest: dict[int, IndicatorSnapshot]) -> dict[str, Any]:
+    snapshot = latest.get(indicator.pk)
+    return {
+        "name": indicator.name,
+        "kind": indicator.kind,
+        "comparator": indicator.comparator,
+        "threshold": _decimal_text(indicator.threshold),
+        "unit_of_measure": indicator.unit_of_measure,
+        "applies_to_level": indicator.applies_to_level,
+        **{name: getattr(indicator, name) for name in _INDICATOR_DEFINITION_FIELDS},
+        "baseline": _decimal_text(indicator.baseline),
+        "scope_units": sorted(unit.code for unit in indicator.scope_units.all()),
+        # Read-only on import: the latest authority-wide evaluation.
+        "latest": None
+        if snapshot is None
+        else {"day": snapshot.day.isoformat(), "value": _decimal_text(snapshot.value), "status": snapshot.status},
+    }
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _latest_snapshots(plan: Plan) -> dict[int, IndicatorSnapshot]:
+    issuer_snapshots = IndicatorSnapshot.objects.filter(unit=plan.issuing_unit_id)
+    latest_day = issuer_snapshots.filter(indicator=OuterRef("indicator")).order_by("-day").values("day")[:1]
+    rows = issuer_snapshots.filter(indicator__area__plan=plan, day=Subquery(latest_day))
+    return {snapshot.indicator_id: snapshot for snapshot in rows}
+
+
+def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot]) -> dict[str, Any]:
     return {
         "number": area.number,
         "name": area.name,
@@ -95,17 +145,7 @@ def _export_area(area: ReformArea) -> dict[str, Any]:
         "targets": [
             {
                 "text": target.text,
-                "indicators": [
-                    {
-                        "name": i.name,
-                        "kind": i.kind,
-                        "comparator": i.comparator,
-                        "threshold": None if i.threshold is None else f"{i.threshold.normalize():f}",
-                        "unit_of_measure": i.unit_of_measure,
-                        "applies_to_level": i.applies_to_level,
-                    }
-                    for i in target.indicators.all()
-                ],
+                "indicators": [_export_indicator(i, latest) for i in target.indicators.all()],
             }
             for target in area.targets.all()
         ],
@@ -117,6 +157,7 @@ def _export_area(area: ReformArea) -> dict[str, Any]:
                 "assignment_assumed": task.assignment_assumed,
                 "due_date": task.due_date.isoformat() if task.due_date else None,
                 "expected_output": task.expected_output,
+                "indicators": [_export_indicator(i, latest) for i in task.indicators.all()],
             }
             for task in area.tasks.all()
         ],
@@ -208,7 +249,7 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
                 errors.append(_("%(where)s: thiếu nội dung chỉ tiêu.") % {"where": where})
                 continue
             for i, indicator in enumerate(target.get("indicators") or []):
-                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]")
+                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
         for k, task in enumerate(area.get("tasks", [])):
             where = f"areas[{a}].tasks[{k}]"
             if not isinstance(task, dict) or not str(task.get("text", "")).strip():
@@ -217,21 +258,34 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
             for code in [task.get("lead_unit"), *task.get("coordinating_units", [])]:
                 if code is not None and code not in codes:
                     errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
+            for i, indicator in enumerate(task.get("indicators") or []):
+                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
             if _parse_date(task.get("due_date")) is False:
                 errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
     return errors
 
 
-def _validate_indicator(indicator: Any, where: str) -> list[str]:
+def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str]:
     if not isinstance(indicator, dict) or not indicator.get("name"):
         return [_("%(where)s: chỉ số cần có “name”.") % {"where": where}]
     errors = []
-    if indicator.get("kind") not in IndicatorKind.values:
-        errors.append(_("%(where)s.kind: loại chỉ số không hợp lệ.") % {"where": where})
-    if indicator.get("comparator", "") not in ["", *Comparator.values]:
-        errors.append(_("%(where)s.comparator: phép so sánh không hợp lệ.") % {"where": where})
-    if _parse_decimal(indicator.get("threshold")) is False:
-        errors.append(_("%(where)s.threshold: ngưỡng phải là một số.") % {"where": where})
+    choices = {
+        "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
+        "scope": Scope.values, "aggregation": Aggregation.values, "source": Source.values,
+        "target_type": TargetType.values,
+    }  # fmt: skip
+    for name, allowed in choices.items():
+        if name in indicator and indicator[name] not in allowed:
+            errors.append(_("%(where)s.%(name)s: giá trị “%(value)s” không hợp lệ.") % {
+                "where": where, "name": name, "value": indicator[name]})  # fmt: skip
+    if "kind" not in indicator:
+        errors.append(_("%(where)s.kind: thiếu loại chỉ số.") % {"where": where})
+    for name in ("threshold", "baseline"):
+        if _parse_decimal(indicator.get(name)) is False:
+            errors.append(_("%(where)s.%(name)s: phải là một số.") % {"where": where, "name": name})
+    for code in indicator.get("scope_units", []):
+        if code not in codes:
+            errors.append(_("%(where)s.scope_units: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
     return errors
 
 
@@ -318,12 +372,15 @@ def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]
         area.targets.filter(position__gt=len(targets)).delete()
         for position, target in enumerate(targets, start=1):
             indicators = target.get("indicators")
-            target_upsert(
+            saved = target_upsert(
                 area=area,
                 position=position,
                 text=target["text"],
                 indicators=None if indicators is None else [_indicator(i) for i in indicators],
             )
+            for indicator, fields in zip(saved.indicators.order_by("position"), indicators or [], strict=False):
+                # Without an "indicators" key the parser defined them; nothing more to apply.
+                _define(indicator, fields, units)
         tasks = item.get("tasks", [])
         area.tasks.filter(position__gt=len(tasks)).delete()
         for position, fields in enumerate(tasks, start=1):
@@ -340,6 +397,38 @@ def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]
                 coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
                 assumed=bool(fields.get("assignment_assumed", False)),
             )
+            _apply_task_indicators(task, fields.get("indicators"), units)
+
+
+def _apply_task_indicators(task: Task, items: list[dict[str, Any]] | None, units: dict[str, Unit]) -> None:
+    """Measurable targets hidden in a task bullet; absent key = leave them as they are."""
+    if items is None:
+        return
+    task.indicators.filter(position__gt=len(items)).delete()
+    for position, fields in enumerate(items, start=1):
+        indicator = Indicator.objects.filter(task=task, position=position).first() or Indicator(
+            task=task, area=task.area, position=position
+        )
+        parsed = _indicator(fields)
+        save_if_changed(
+            indicator,
+            name=parsed.name,
+            kind=parsed.kind,
+            comparator=parsed.comparator,
+            threshold=parsed.threshold,
+            unit_of_measure=parsed.unit_of_measure,
+            applies_to_level=parsed.applies_to_level,
+        )
+        _define(indicator, fields, units)
+
+
+def _define(indicator: Indicator, fields: dict[str, Any], units: dict[str, Unit]) -> None:
+    """Apply the definition keys present in the file (older files have none)."""
+    definition = {name: fields[name] for name in _INDICATOR_DEFINITION_FIELDS if name in fields}
+    if "baseline" in fields:
+        definition["baseline"] = _parse_decimal(fields["baseline"])
+    scope_units = [_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
+    indicator_define(indicator=indicator, scope_units=scope_units, **definition)
 
 
 def _indicator(fields: dict[str, Any]) -> ParsedIndicator:

@@ -69,6 +69,11 @@ class Unit(models.Model):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["path"]
+        permissions = [
+            ("enter_figures", _("Nhập số liệu chỉ số của đơn vị")),
+            ("submit_figures", _("Gửi số liệu chỉ số của đơn vị để duyệt")),
+            ("review_figures", _("Duyệt số liệu chỉ số")),
+        ]
 
     def __str__(self) -> str:
         return self.name

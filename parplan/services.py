@@ -102,7 +102,11 @@ def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, po
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             child.path = path + child.path[len(old_path) :]
             child.save(update_fields=["path"])
-    assign_perm("parplan.change_unit", unit_group(unit, Role.UNIT_HEAD), unit)
+    heads, staff = unit_group(unit, Role.UNIT_HEAD), unit_group(unit, Role.UNIT_STAFF)
+    assign_perm("parplan.change_unit", heads, unit)
+    # Staff prepare the unit's figures; only its heads send them for review.
+    assign_perm("parplan.enter_figures", [heads, staff], unit)
+    assign_perm("parplan.submit_figures", heads, unit)
     return unit
 
 

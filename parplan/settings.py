@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -191,6 +201,7 @@ FORMAT_MODULE_PATH = ["parplan.formats"]
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -204,6 +215,17 @@ STORAGES = {
         )
     },
 }
+
+# Evidence files (tài liệu kiểm chứng): accepted types are fixed in parplan/uploads.py.
+PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Indicator status rule (docs/indicators.md): share of the expected value.
+PARPLAN_ON_TRACK_RATIO = env_float("PARPLAN_ON_TRACK_RATIO", 0.95)
+PARPLAN_AT_RISK_RATIO = env_float("PARPLAN_AT_RISK_RATIO", 0.85)
+# An approval re-evaluates its indicator this many seconds later, once per burst.
+PARPLAN_EVALUATION_DEBOUNCE_SECONDS = env_int("PARPLAN_EVALUATION_DEBOUNCE_SECONDS", 60)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parplan.models import ReformArea
+from parplan.models import Plan, ReformArea, Unit
 
 
 class TargetQuerySet(models.QuerySet["Target"]):
@@ -53,10 +58,67 @@ class IndicatorKind(models.TextChoices):
     RANK = "rank", _("Thứ hạng")
 
 
-class Indicator(models.Model):
-    """One measurable part of a target. A statement may hold several."""
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEAR = "half_year", _("6 tháng")
+    YEAR = "year", _("Hằng năm")
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("chỉ tiêu"))
+
+class Scope(models.TextChoices):
+    AUTHORITY = "authority", _("Một giá trị cho toàn cơ quan ban hành")
+    UNITS = "units", _("Mỗi đơn vị một giá trị, tổng hợp theo cây đơn vị")
+
+
+class Aggregation(models.TextChoices):
+    RATIO_OF_SUMS = "ratio_of_sums", _("Tỷ lệ của tổng (Σ tử số / Σ mẫu số)")
+    SUM = "sum", _("Tổng")
+    LATEST = "latest", _("Giá trị mới nhất")
+    MILESTONE = "milestone", _("Mốc đạt / không đạt")
+
+
+class Source(models.TextChoices):
+    UNITS = "units", _("Đơn vị nhập")
+    SECRETARIAT = "secretariat", _("Phòng Nội vụ nhập")
+    TASKS = "tasks", _("Tính từ nhiệm vụ")
+    INSPECTIONS = "inspections", _("Tính từ kết quả kiểm tra")
+    DOSSIERS = "dossiers", _("Tính từ thống kê hồ sơ TTHC")
+
+
+class TargetType(models.TextChoices):
+    LEVEL = "level", _("Mức duy trì (so với ngưỡng)")
+    CUMULATIVE = "cumulative", _("Lũy kế đến cuối năm (so với tiến độ dự kiến)")
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def of_plan(self, plan: object) -> IndicatorQuerySet:
+        return self.filter(area__plan=plan)
+
+    def for_list(self) -> IndicatorQuerySet:
+        return self.select_related("area", "target", "task").order_by("area__number", "target__position", "position")
+
+    def entered_by_units(self) -> IndicatorQuerySet:
+        return self.filter(source=Source.UNITS, scope=Scope.UNITS)
+
+
+class Indicator(models.Model):
+    """One measurable part of a target (or of a task bullet that hides one).
+
+    A statement may hold several. Figures are entered per unit and period;
+    the evaluation rolls them up (ratios as Σ numerators / Σ denominators).
+    """
+
+    area = models.ForeignKey(
+        ReformArea, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("lĩnh vực")
+    )
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("chỉ tiêu")
+    )
+    # Some measurable targets hide in task bullets ("kiểm tra trên 30% …").
+    task = models.ForeignKey(
+        "tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="indicators",
+        verbose_name=_("nhiệm vụ nêu chỉ số"),
+    )  # fmt: skip
     position = models.PositiveSmallIntegerField(_("thứ tự"))
     name = models.CharField(_("tên chỉ số"), max_length=500)
     kind = models.CharField(_("loại"), max_length=12, choices=IndicatorKind.choices)
@@ -66,14 +128,33 @@ class Indicator(models.Model):
     # The administrative level the text names ("cấp xã"); empty means the
     # indicator is one value for the whole issuing authority.
     applies_to_level = models.CharField(_("áp dụng cho cấp"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("giá trị cơ sở"), max_digits=14, decimal_places=2, null=True, blank=True)
+    frequency = models.CharField(_("kỳ báo cáo"), max_length=10, choices=Frequency.choices, default=Frequency.YEAR)
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=Scope.choices, default=Scope.AUTHORITY)
+    scope_units = models.ManyToManyField(
+        Unit, blank=True, related_name="indicators_in_scope", verbose_name=_("đơn vị báo cáo")
+    )
+    aggregation = models.CharField(
+        _("cách tổng hợp"), max_length=14, choices=Aggregation.choices, default=Aggregation.RATIO_OF_SUMS
+    )
+    source = models.CharField(_("nguồn số liệu"), max_length=12, choices=Source.choices, default=Source.SECRETARIAT)
+    target_type = models.CharField(
+        _("loại mục tiêu"), max_length=10, choices=TargetType.choices, default=TargetType.LEVEL
+    )
+    numerator_label = models.CharField(_("tử số"), max_length=255, blank=True)
+    denominator_label = models.CharField(_("mẫu số"), max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[scope_units])
 
     class Meta:
         verbose_name = _("chỉ số")
         verbose_name_plural = _("chỉ số")
-        ordering = ["target", "position"]
-        constraints = [models.UniqueConstraint(fields=["target", "position"], name="one_indicator_position_per_target")]
+        ordering = ["area", "target", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "position"], name="one_indicator_position_per_target"),
+            models.UniqueConstraint(fields=["task", "position"], name="one_indicator_position_per_task"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -85,3 +166,177 @@ class Indicator(models.Model):
             return str(_("Đạt / không đạt"))
         threshold = f"{self.threshold.normalize():f}"
         return f"{self.get_comparator_display()} {threshold} {self.unit_of_measure}".strip()
+
+
+class PeriodQuerySet(models.QuerySet["Period"]):
+    def ended_by(self, day: datetime.date) -> PeriodQuerySet:
+        return self.filter(end__lte=day)
+
+    def current(self, day: datetime.date) -> PeriodQuerySet:
+        return self.filter(start__lte=day, end__gte=day)
+
+
+class Period(models.Model):
+    """A reporting period of a plan, with the official cut-off window.
+
+    Windows run from the 15th to the 14th (the year from 15/12 of the year
+    before to 14/12), so that reports due on the 20th hold settled figures.
+    Periods of one frequency never overlap: sums over them never count twice.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("kế hoạch"))
+    frequency = models.CharField(_("kỳ"), max_length=10, choices=Frequency.choices)
+    number = models.PositiveSmallIntegerField(_("số thứ tự trong năm"))
+    label = models.CharField(_("tên kỳ"), max_length=60)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    due_date = models.DateField(_("hạn gửi số liệu"))
+    locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["plan", "frequency", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "frequency", "number"], name="one_period_per_plan_frequency_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class MeasurementStatus(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    RETURNED = "returned", _("Trả lại")
+
+
+class MeasurementQuerySet(models.QuerySet["Measurement"]):
+    def approved(self) -> MeasurementQuerySet:
+        return self.filter(status=MeasurementStatus.APPROVED)
+
+    def review_queue(self) -> MeasurementQuerySet:
+        return (
+            self.filter(status=MeasurementStatus.SUBMITTED)
+            .select_related("indicator__area", "unit", "period", "submitted_by")
+            .prefetch_related("evidence")
+            .order_by("period__end", "unit__path", "indicator__area__number", "indicator__position")
+        )
+
+
+class Measurement(models.Model):
+    """A unit's figure for one indicator and one period. Only approved figures count."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="measurements")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="measurements")
+    numerator = models.DecimalField(_("tử số"), max_digits=16, decimal_places=2, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=16, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=16, decimal_places=2, null=True, blank=True)
+    met = models.BooleanField(_("đạt"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=MeasurementStatus.choices, default=MeasurementStatus.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
+
+    history = HistoricalRecords()
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period"], name="one_figure_per_indicator_unit_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(numerator__lte=F("denominator")),
+                name="numerator_not_above_denominator",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "status", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} — {self.unit} — {self.period}"
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.numerator is None or not self.denominator:
+            return None
+        return self.numerator * 100 / self.denominator
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is ours (sanitised by the service); grouping by figure keeps folders small.
+    return f"evidence/{instance.measurement_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng) attached to a figure."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IndicatorStatus(models.TextChoices):
+    ACHIEVED = "achieved", _("Đạt")
+    ON_TRACK = "on_track", _("Đúng tiến độ")
+    AT_RISK = "at_risk", _("Có nguy cơ")
+    OFF_TRACK = "off_track", _("Chậm, không đạt")
+    NO_DATA = "no_data", _("Chưa có số liệu")
+
+
+class IndicatorSnapshot(models.Model):
+    """An indicator's value and status for one unit on one day (the nightly evaluation).
+
+    The authority-wide value is stored against the issuing unit itself.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="snapshots")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="indicator_snapshots")
+    day = models.DateField(_("ngày"))
+    numerator = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    denominator = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4, null=True)
+    expected = models.DecimalField(_("tiến độ dự kiến"), max_digits=18, decimal_places=4, null=True)
+    status = models.CharField(_("đánh giá"), max_length=10, choices=IndicatorStatus.choices)
+
+    class Meta:
+        verbose_name = _("kết quả đánh giá chỉ số")
+        verbose_name_plural = _("kết quả đánh giá chỉ số")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit", "day"], name="one_snapshot_per_day")]
+        indexes = [models.Index(fields=["day", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} — {self.unit} — {self.day}: {self.status}"

@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from parplan.models import ReformArea
-from parplan.services import save_if_changed
-from targets.models import Indicator, Target
+from parplan.models import Plan, ReformArea, Unit
+from parplan.services import save_if_changed, set_m2m_if_changed
+from parplan.uploads import validate_upload
+from targets.models import (
+    Evidence,
+    Indicator,
+    IndicatorKind,
+    Measurement,
+    MeasurementStatus,
+    Period,
+    Scope,
+    Target,
+)
 from targets.parsing import ParsedIndicator, parse_target
+from targets.periods import periods_for_year
 
 
 @transaction.atomic
@@ -32,7 +51,7 @@ def target_upsert(
 def target_set_indicators(*, target: Target, indicators: Sequence[ParsedIndicator]) -> None:
     existing = {indicator.position: indicator for indicator in target.indicators.all()}
     for position, parsed in enumerate(indicators, start=1):
-        indicator = existing.pop(position, None) or Indicator(target=target, position=position)
+        indicator = existing.pop(position, None) or Indicator(target=target, area=target.area, position=position)
         save_if_changed(
             indicator,
             name=parsed.name,
@@ -44,3 +63,213 @@ def target_set_indicators(*, target: Target, indicators: Sequence[ParsedIndicato
         )
     for stale in existing.values():
         stale.delete()
+
+
+# --- Indicator definitions ----------------------------------------------------
+
+
+@transaction.atomic
+def indicator_define(*, indicator: Indicator, scope_units: Sequence[Unit] | None = None, **fields: object) -> Indicator:
+    """Change an indicator's definition (secretariat); unknown field names are an error."""
+    allowed = {
+        "name", "kind", "comparator", "threshold", "unit_of_measure", "applies_to_level", "baseline",
+        "frequency", "scope", "aggregation", "source", "target_type", "numerator_label", "denominator_label",
+    }  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown indicator fields: {sorted(unknown)}")
+    save_if_changed(indicator, **fields)
+    if scope_units is not None:
+        set_m2m_if_changed(indicator.scope_units, scope_units)
+    return indicator
+
+
+@transaction.atomic
+def plan_generate_periods(*, plan: Plan) -> list[Period]:
+    """Create the plan year's periods (idempotent; existing periods keep their lock)."""
+    periods = []
+    for spec in periods_for_year(plan.year):
+        period = Period.objects.filter(plan=plan, frequency=spec.frequency, number=spec.number).first() or Period(
+            plan=plan, frequency=spec.frequency, number=spec.number
+        )
+        save_if_changed(period, label=spec.label, start=spec.start, end=spec.end, due_date=spec.due_date)
+        periods.append(period)
+    return periods
+
+
+# --- Figures ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    value: Decimal | None = None
+    met: bool | None = None
+    note: str = ""
+
+
+def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: FigureInput) -> None:
+    """Every rule a figure must meet before anything is written; errors in Vietnamese."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if period.plan_id != indicator.area.plan_id:
+        add("__all__", _("Kỳ báo cáo “%(period)s” không thuộc kế hoạch của chỉ số.") % {"period": period})
+    elif period.frequency != indicator.frequency:
+        add("__all__", _("Chỉ số này báo cáo %(freq)s, không theo kỳ “%(period)s”.") % {
+            "freq": indicator.get_frequency_display().lower(), "period": period})  # fmt: skip
+    if not indicator_covers_unit(indicator, unit):
+        add("__all__", _("“%(unit)s” không thuộc phạm vi báo cáo của chỉ số này.") % {"unit": unit})
+    if period.is_locked:
+        add("__all__", _("Kỳ “%(period)s” đã khóa; cần Phòng Nội vụ mở lại.") % {"period": period})
+    for field in ("numerator", "denominator", "value"):
+        number = getattr(figure, field)
+        if number is not None and number < 0:
+            add(field, _("Giá trị không được âm."))
+    if indicator.kind == IndicatorKind.RATIO:
+        if figure.numerator is None:
+            add("numerator", _("Cần nhập tử số."))
+        if figure.denominator is None:
+            add("denominator", _("Cần nhập mẫu số."))
+        if figure.numerator is not None and figure.denominator is not None:
+            if figure.numerator > figure.denominator:
+                add("numerator", _("Tử số (%(n)s) không được lớn hơn mẫu số (%(d)s).") % {
+                    "n": _number(figure.numerator), "d": _number(figure.denominator)})  # fmt: skip
+    elif indicator.kind == IndicatorKind.MILESTONE:
+        if figure.met is None:
+            add("met", _("Cần chọn đạt hoặc không đạt."))
+    elif figure.value is None:
+        add("value", _("Cần nhập giá trị."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def indicator_covers_unit(indicator: Indicator, unit: Unit) -> bool:
+    if indicator.scope == Scope.AUTHORITY:
+        return unit.pk == indicator.area.plan.issuing_unit_id
+    return indicator.scope_units.filter(pk=unit.pk).exists()
+
+
+@transaction.atomic
+def measurement_save(
+    *,
+    indicator: Indicator,
+    unit: Unit,
+    period: Period,
+    figure: FigureInput,
+    user: object,
+    submit: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Measurement:
+    """Save a unit's figure as a draft, or submit it for review; all or nothing."""
+    figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
+    names = _check_files(files)
+    measurement = Measurement.objects.select_for_update().filter(
+        indicator=indicator, unit=unit, period=period
+    ).first() or Measurement(indicator=indicator, unit=unit, period=period)
+    if measurement.status == MeasurementStatus.APPROVED:
+        raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
+    if measurement.status == MeasurementStatus.SUBMITTED and not submit:
+        raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
+    values = {
+        "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
+        "met": figure.met, "note": figure.note,
+    }  # fmt: skip
+    if submit:
+        values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
+    save_if_changed(measurement, **values)
+    for upload, name in zip(files, names, strict=True):
+        evidence_add(measurement=measurement, upload=upload, name=name, user=user)
+    return measurement
+
+
+def _check_files(files: Sequence[UploadedFile]) -> list[str]:
+    names, errors = [], []
+    for upload in files:
+        try:
+            names.append(validate_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return names
+
+
+def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, user: object) -> Evidence:
+    evidence = Evidence(measurement=measurement, original_name=upload.name[:255], size=upload.size, uploaded_by=user)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def measurement_approve(*, measurement: Measurement, user: object) -> Measurement:
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt."))
+    save_if_changed(
+        measurement, status=MeasurementStatus.APPROVED, reviewed_by=user, reviewed_at=timezone.now(), review_comment=""
+    )
+    # Dashboards must not wait for the night: re-evaluate soon, once per burst of approvals.
+    transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
+    return measurement
+
+
+@transaction.atomic
+def measurement_return(*, measurement: Measurement, user: object, comment: str) -> Measurement:
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được số liệu đang chờ duyệt."))
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị sửa.")]})
+    save_if_changed(
+        measurement,
+        status=MeasurementStatus.RETURNED,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        review_comment=comment.strip(),
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_reopen(*, measurement: Measurement, user: object, reason: str) -> Measurement:
+    """Unlock an approved figure for correction; the reason stays in its history."""
+    if measurement.status != MeasurementStatus.APPROVED:
+        raise ValidationError(_("Chỉ mở lại được số liệu đã duyệt."))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần ghi lý do mở lại số liệu đã duyệt.")]})
+    if measurement.period.is_locked:
+        raise ValidationError(_("Kỳ báo cáo đã khóa; mở khóa kỳ trước."))
+    measurement._change_reason = reason.strip()
+    save_if_changed(measurement, status=MeasurementStatus.RETURNED, review_comment=reason.strip(), reviewed_by=user)
+    transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
+    return measurement
+
+
+@transaction.atomic
+def period_lock(*, period: Period) -> Period:
+    save_if_changed(period, locked_at=period.locked_at or timezone.now())
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period: Period, reason: str) -> Period:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần ghi lý do mở lại kỳ báo cáo.")]})
+    period._change_reason = reason.strip()
+    save_if_changed(period, locked_at=None)
+    return period
+
+
+def schedule_indicator_evaluation(indicator_id: int) -> None:
+    """Queue one re-evaluation per indicator per debounce window."""
+    from targets.tasks import evaluate_indicator
+
+    if cache.add(f"evaluate-indicator-{indicator_id}", True, timeout=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS):
+        evaluate_indicator.apply_async((indicator_id,), countdown=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS)

@@ -15,10 +15,14 @@ from django.db import transaction
 from parplan.interchange import plan_import
 from parplan.models import Role, Unit
 from parplan.services import membership_add, roles_ensure_groups, save_if_changed
+from targets.definitions import indicator_definitions_load
+from targets.demo_figures import demo_figures_load
+from targets.services import plan_generate_periods
 from tasks.models import ProgressStatus, Task
 from tasks.services import task_record_progress
 
 SEED_PLAN = settings.BASE_DIR / "fixtures" / "plan-2024-cao-loc.json"
+SEED_INDICATORS = settings.BASE_DIR / "fixtures" / "indicators-2024-cao-loc.json"
 # Printed for local use; `demo` refuses to run in production mode.
 DEMO_PASSWORD = "parplan-demo"
 
@@ -77,9 +81,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             roles_ensure_groups()
             plan = plan_import(json.loads(SEED_PLAN.read_text(encoding="utf-8")))
+            indicator_definitions_load(json.loads(SEED_INDICATORS.read_text(encoding="utf-8")))
+            plan_generate_periods(plan=plan)
             self._load_users()
             self._load_progress(plan)
-        self.stdout.write(self.style.SUCCESS(f"Đã nạp: {plan} — {plan.areas.count()} lĩnh vực."))
+            figures = demo_figures_load(plan=plan)
+        self.stdout.write(self.style.SUCCESS(f"Đã nạp: {plan} — {plan.areas.count()} lĩnh vực, {figures} số liệu mẫu."))
         self.stdout.write("Tài khoản mẫu (chỉ dùng trên máy cá nhân), mật khẩu chung: " + DEMO_PASSWORD)
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<18} {demo.role.label} — {Unit.objects.get(code=demo.unit_code).name}")
