@@ -192,6 +192,9 @@ def _validate(data: Any) -> list[str]:
             errors.append(_("Thiếu trường “%(key)s”.") % {"key": key})
     if errors:
         return errors
+    for index, kind in enumerate(data.get("unit_kinds", [])):
+        if not isinstance(kind, dict) or not kind.get("code") or not kind.get("name"):
+            errors.append(_("unit_kinds[%(index)d]: loại đơn vị cần có “code” và “name”.") % {"index": index})
     kinds = {k.get("code") for k in data.get("unit_kinds", []) if isinstance(k, dict)}
     kinds |= set(UnitKind.objects.values_list("code", flat=True))
     codes = set(Unit.objects.values_list("code", flat=True))
@@ -211,6 +214,16 @@ def _validate(data: Any) -> list[str]:
                 _("units[%(index)d]: đơn vị cấp trên “%(code)s” không có trong tệp.")
                 % {"index": index, "code": unit["parent"]}
             )
+    # The file may move units already stored, so loops are looked for in the
+    # tree as it would be after the import, not in the file alone.
+    parents = dict(Unit.objects.values_list("code", "parent__code"))
+    parents.update({u["code"]: u.get("parent") for u in data["units"] if isinstance(u, dict) and u.get("code")})
+    for index, unit in enumerate(data["units"]):
+        if isinstance(unit, dict) and unit.get("code") and _is_own_ancestor(unit["code"], parents):
+            errors.append(
+                _("units[%(index)d]: đơn vị “%(code)s” nằm dưới chính nó (cây đơn vị có vòng lặp).")
+                % {"index": index, "code": unit["code"]}
+            )
     plan = data["plan"]
     if not isinstance(plan, dict):
         return [*errors, _("“plan” phải là một đối tượng.")]
@@ -226,10 +239,32 @@ def _validate(data: Any) -> list[str]:
         errors.append(_("plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)."))
     errors += _validate_areas(data["areas"], codes)
     for index, item in enumerate(data.get("responsibilities", [])):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("number"), int)
+            or item["number"] < 1
+            or not item.get("heading")
+            or not isinstance(item.get("text"), str)
+        ):
+            errors.append(
+                _("responsibilities[%(i)d]: mục cần có “number” (số nguyên dương), “heading” và “text”.") % {"i": index}
+            )
+            continue
         for code in item.get("units", []):
             if code not in codes:
                 errors.append(_("responsibilities[%(i)d]: không có đơn vị mã “%(code)s”.") % {"i": index, "code": code})
     return errors
+
+
+def _is_own_ancestor(code: str, parents: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    parent = parents.get(code)
+    while parent and parent not in seen:
+        if parent == code:
+            return True
+        seen.add(parent)
+        parent = parents.get(parent)
+    return False
 
 
 def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
@@ -243,6 +278,8 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
         if not isinstance(area, dict) or not isinstance(area.get("number"), int) or not area.get("name"):
             errors.append(_("areas[%(a)d]: lĩnh vực cần có “number” (số) và “name”.") % {"a": a})
             continue
+        if area["number"] < 1:
+            errors.append(_("areas[%(a)d].number: số thứ tự phải từ 1 trở lên.") % {"a": a})
         for t, target in enumerate(area.get("targets", [])):
             where = f"areas[{a}].targets[{t}]"
             if not isinstance(target, dict) or not str(target.get("text", "")).strip():
@@ -299,13 +336,22 @@ def _parse_date(value: Any) -> datetime.date | None | bool:
         return False
 
 
+# Thresholds and baselines are DecimalField(max_digits=14, decimal_places=2).
+_DECIMAL_LIMIT = Decimal(10) ** 12
+
+
 def _parse_decimal(value: Any) -> Decimal | None | bool:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         return False
+    # NaN, infinities and numbers too large for the column fail on save, or on
+    # SQLite are stored and then break every later read of the plan.
+    if not number.is_finite() or abs(number) >= _DECIMAL_LIMIT:
+        return False
+    return number
 
 
 def _apply(data: dict[str, Any]) -> Plan:

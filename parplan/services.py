@@ -114,7 +114,9 @@ def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, po
 
 
 @transaction.atomic
-def membership_add(*, user: Any, unit: Unit, role: Role) -> Membership:
+def membership_add(*, user: Any, unit: Unit, role: Role | str) -> Membership:
+    # The admin and forms hand over `Membership.role` as stored: a plain string.
+    role = Role(role)
     membership, _ = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     user.groups.add(Group.objects.get(name=role.value))
     if role in UNIT_ROLES:

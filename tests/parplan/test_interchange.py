@@ -233,3 +233,68 @@ def test_export_plan_command_writes_a_json_file_of_the_plan(seed_plan: Plan, tmp
     path = tmp_path / "ke-hoach-2024.json"
     call_command("export_plan", "--year", "2024", "-o", str(path), stderr=io.StringIO())
     assert json.loads(path.read_text(encoding="utf-8")) == _export(seed_plan)
+
+
+@pytest.mark.parametrize("threshold", ["NaN", "Infinity", "1e20"])
+def test_import_rejects_a_threshold_the_database_cannot_hold(seed_plan: Plan, threshold: str):
+    document = _export(seed_plan)
+    document["areas"][2]["targets"][2]["indicators"][0]["threshold"] = threshold
+    before = _row_counts()
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert raised.value.errors == ["areas[2].targets[2].indicators[0].threshold: phải là một số."]
+    assert _row_counts() == before
+
+
+def test_import_rejects_a_unit_kind_without_a_name(seed_plan: Plan):
+    document = _export(seed_plan)
+    del document["unit_kinds"][0]["name"]
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if e.startswith("unit_kinds[0]")]
+
+
+def test_import_rejects_a_responsibility_without_a_number(seed_plan: Plan):
+    document = _export(seed_plan)
+    del document["responsibilities"][1]["number"]
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if e.startswith("responsibilities[1]")]
+
+
+def test_import_rejects_a_responsibility_that_is_not_an_object(seed_plan: Plan):
+    document = _export(seed_plan)
+    document["responsibilities"][0] = "Phòng Nội vụ"
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if e.startswith("responsibilities[0]")]
+
+
+def test_import_rejects_a_negative_area_number(seed_plan: Plan):
+    document = _export(seed_plan)
+    document["areas"][0]["number"] = -1
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if e.startswith("areas[0]")]
+
+
+def test_import_rejects_a_unit_that_is_its_own_parent(seed_plan: Plan):
+    document = _export(seed_plan)
+    index = next(i for i, unit in enumerate(document["units"]) if unit["code"] == "183-NV")
+    document["units"][index]["parent"] = "183-NV"
+    before = _row_counts()
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if e.startswith(f"units[{index}]") and "vòng lặp" in e]
+    assert _row_counts() == before
+
+
+def test_import_rejects_a_parent_cycle_through_units_already_stored(seed_plan: Plan):
+    # The district under one of its own offices: both exist, so only the file closes the loop.
+    document = _export(seed_plan)
+    index = next(i for i, unit in enumerate(document["units"]) if unit["code"] == "183")
+    document["units"][index]["parent"] = "183-NV"
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert [e for e in raised.value.errors if "vòng lặp" in e]
+    assert Unit.objects.get(code="183").parent.code == "20"

@@ -281,3 +281,17 @@ def test_moving_a_unit_moves_the_paths_of_its_whole_subtree(db):
 def test_a_units_head_may_change_their_own_unit_only(db, commune_head):
     assert _can(commune_head, "parplan.change_unit", _unit("06184"))
     assert not _can(commune_head, "parplan.change_unit", _unit("06190"))
+
+
+def test_membership_add_accepts_the_role_as_a_form_or_the_database_gives_it(db):
+    # The admin passes Membership.role, a plain string.
+    user = _new_user()
+    membership_add(user=user, unit=_unit("06187"), role="unit_staff")
+    assert unit_group(_unit("06187"), Role.UNIT_STAFF) in _fresh(user).groups.all()
+
+
+def test_membership_remove_of_a_membership_added_with_a_plain_string_role(db):
+    user = _new_user()
+    membership = membership_add(user=user, unit=_unit("183-NV"), role="secretariat")
+    membership_remove(membership=membership)
+    assert not _fresh(user).is_staff
