@@ -17,5 +17,6 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),
     path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
     path("tasks/", include("tasks.urls")),
+    path("", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -317,6 +317,11 @@ class IndicatorStatus(models.TextChoices):
     NO_DATA = "no_data", _("Chưa có số liệu")
 
 
+class SnapshotQuerySet(models.QuerySet["IndicatorSnapshot"]):
+    def latest_day(self, plan: Plan) -> datetime.date | None:
+        return self.filter(indicator__area__plan=plan).aggregate(day=models.Max("day"))["day"]
+
+
 class IndicatorSnapshot(models.Model):
     """An indicator's value and status for one unit on one day (the nightly evaluation).
 
@@ -331,6 +336,8 @@ class IndicatorSnapshot(models.Model):
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4, null=True)
     expected = models.DecimalField(_("tiến độ dự kiến"), max_digits=18, decimal_places=4, null=True)
     status = models.CharField(_("đánh giá"), max_length=10, choices=IndicatorStatus.choices)
+
+    objects = SnapshotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kết quả đánh giá chỉ số")

@@ -1,0 +1,95 @@
+"""Reads for the indicator screens, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from parplan.models import Plan, Unit
+from targets.models import (
+    Evidence,
+    Indicator,
+    IndicatorSnapshot,
+    Measurement,
+    Period,
+    Scope,
+    Source,
+)
+
+
+@dataclass
+class EntryRow:
+    indicator: Indicator
+    measurement: Measurement | None
+
+
+def indicators_for_unit(plan: Plan, unit: Unit, frequency: str) -> QuerySet[Indicator]:
+    """Indicators whose figures this unit reports, for periods of `frequency`."""
+    own = Q(scope=Scope.UNITS, scope_units=unit, source=Source.UNITS)
+    if unit.pk == plan.issuing_unit_id:
+        own |= Q(scope=Scope.AUTHORITY, source__in=[Source.SECRETARIAT, Source.UNITS])
+    return (
+        Indicator.objects.of_plan(plan)
+        .filter(own, frequency=frequency)
+        .select_related("area", "target", "task")
+        .order_by("area__number", "target__position", "task__position", "position")
+        .distinct()
+    )
+
+
+def figures_entry(unit: Unit, period: Period) -> list[EntryRow]:
+    """Every indicator the unit reports for the period, with its figure if one exists."""
+    indicators = list(indicators_for_unit(period.plan, unit, period.frequency))
+    figures = Measurement.objects.filter(unit=unit, period=period, indicator__in=indicators).prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+    )
+    by_indicator = {figure.indicator_id: figure for figure in figures}
+    return [EntryRow(indicator, by_indicator.get(indicator.pk)) for indicator in indicators]
+
+
+def periods_with_figures_for(plan: Plan) -> QuerySet[Period]:
+    return Period.objects.filter(plan=plan).order_by("end", "frequency")
+
+
+@dataclass
+class IndicatorPage:
+    authority: IndicatorSnapshot | None
+    units: list[IndicatorSnapshot]
+    history: list[IndicatorSnapshot]
+    figures: list[Measurement]
+
+
+def indicator_page(indicator: Indicator) -> IndicatorPage:
+    issuer_id = indicator.area.plan.issuing_unit_id
+    history = list(
+        IndicatorSnapshot.objects.filter(indicator=indicator, unit_id=issuer_id)
+        .order_by("day")
+        .only("day", "value", "status", "expected", "numerator", "denominator")
+    )
+    latest = history[-1] if history else None
+    units: list[IndicatorSnapshot] = []
+    if latest is not None and indicator.scope == Scope.UNITS:
+        units = list(
+            IndicatorSnapshot.objects.filter(indicator=indicator, day=latest.day)
+            .exclude(unit_id=issuer_id)
+            .select_related("unit")
+            .order_by("unit__path")
+        )
+    figures = list(
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("unit", "period")
+        .order_by("-period__end", "unit__path")[:50]
+    )
+    return IndicatorPage(authority=latest, units=units, history=history, figures=figures)
+
+
+def plan_indicators(plan: Plan) -> list[tuple[Indicator, IndicatorSnapshot | None]]:
+    """Each indicator of the plan with its newest authority-wide snapshot (2 queries)."""
+    indicators = list(Indicator.objects.of_plan(plan).for_list())
+    day = IndicatorSnapshot.objects.latest_day(plan)
+    snapshots = {
+        s.indicator_id: s
+        for s in IndicatorSnapshot.objects.filter(indicator__in=indicators, unit_id=plan.issuing_unit_id, day=day)
+    }
+    return [(indicator, snapshots.get(indicator.pk)) for indicator in indicators]

@@ -1,0 +1,233 @@
+"""Indicator screens: the plan's indicators, one indicator, a unit's figures, the review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parplan.access import get_plan_for_user
+from targets.access import (
+    can_on_unit,
+    can_review,
+    get_indicator_for_user,
+    get_measurement_for_review,
+    get_unit_for_figures,
+    units_for_figures,
+)
+from targets.charts import line_chart
+from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
+from targets.models import Measurement, Period
+from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
+from targets.services import (
+    indicator_define,
+    measurement_approve,
+    measurement_reopen,
+    measurement_return,
+    measurement_save,
+    period_lock,
+    period_reopen,
+)
+
+
+def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    return render(request, "targets/indicator_list.html", {"plan": plan, "rows": plan_indicators(plan)})
+
+
+def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, pk)
+    page = indicator_page(indicator)
+    return render(
+        request,
+        "targets/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "plan": indicator.area.plan,
+            "page": page,
+            "chart": line_chart(page.history, indicator.threshold),
+            "can_edit": request.user.has_perm("targets.change_indicator"),
+            "can_review": can_review(request.user),
+        },
+    )
+
+
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, pk)
+    if not request.user.has_perm("targets.change_indicator"):
+        raise PermissionDenied
+    form = definition_form(indicator, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        indicator_define(indicator=indicator, scope_units=list(data.pop("scope_units")), **data)
+        messages.success(request, _("Đã lưu định nghĩa chỉ số."))
+        return redirect("indicator-detail", pk=indicator.pk)
+    return render(request, "targets/indicator_edit.html", {"indicator": indicator, "form": form})
+
+
+def figures_home(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pick the unit whose figures to enter (most people have one)."""
+    plan = get_plan_for_user(request.user, pk)
+    units = list(units_for_figures(request.user).filter(path__startswith=plan.issuing_unit.path))
+    if len(units) == 1:
+        return redirect("figures-entry", pk=plan.pk, code=units[0].code)
+    return render(request, "targets/figures_home.html", {"plan": plan, "units": units})
+
+
+def figures_entry_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    unit = get_unit_for_figures(request.user, code)
+    periods = list(periods_with_figures_for(plan))
+    period = _chosen_period(request, periods)
+    rows = figures_entry(unit, period)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    forms = [FigureForm(data, files, indicator=row.indicator, measurement=row.measurement) for row in rows]
+    can_submit = can_on_unit(request.user, "submit_figures", unit)
+    if request.method == "POST":
+        submit = request.POST.get("action") == "submit"
+        if submit and not can_submit:
+            raise PermissionDenied
+        saved = _save_figures(request, unit, period, forms, submit)
+        if saved is not None:
+            done = _("Đã gửi %(n)d số liệu để duyệt.") if submit else _("Đã lưu nháp %(n)d số liệu.")
+            messages.success(request, done % {"n": saved})
+            return redirect(f"{request.path}?period={period.pk}")
+        messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."))
+    return render(
+        request,
+        "targets/figures_entry.html",
+        {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit},
+    )
+
+
+def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period:
+    wanted = request.GET.get("period") or request.POST.get("period")
+    if wanted and wanted.isdigit():
+        for period in periods:
+            if period.pk == int(wanted):
+                return period
+    # By default the last period whose window has closed: the one being reported now.
+    today = timezone.localdate()
+    closed = [p for p in periods if p.end < today and p.frequency == "monthly"]
+    return closed[-1] if closed else periods[0]
+
+
+def _save_figures(
+    request: HttpRequest, unit: object, period: Period, forms: list[FigureForm], submit: bool
+) -> int | None:
+    """Save every typed figure or none: one bad row keeps the whole page unsaved."""
+    if not all(form.is_valid() for form in forms):
+        return None
+    editable = [form for form in forms if not form.locked and not form.is_blank()]
+    try:
+        with transaction.atomic():
+            for form in editable:
+                try:
+                    measurement_save(
+                        indicator=form.indicator,
+                        unit=unit,
+                        period=period,
+                        figure=form.figure(),
+                        user=request.user,
+                        submit=submit,
+                        files=form.cleaned_data.get("files", []),
+                    )
+                except ValidationError as error:
+                    _attach(form, error)
+            if any(form.errors for form in editable):
+                raise _RollBack
+    except _RollBack:
+        return None
+    return len(editable)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _attach(form: FigureForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not can_review(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _review_action(request, plan)
+    queue = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    periods = Period.objects.filter(plan=plan).order_by("end", "frequency")
+    return render(
+        request,
+        "targets/review_queue.html",
+        {"plan": plan, "page": page, "periods": periods, "return_form": ReturnForm(), "reason_form": ReasonForm()},
+    )
+
+
+def _review_action(request: HttpRequest, plan: object) -> HttpResponse:
+    action = request.POST.get("action")
+    ids = [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
+    measurements = Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids).select_related("period")
+    try:
+        with transaction.atomic():
+            if action == "approve":
+                for measurement in measurements:
+                    measurement_approve(measurement=measurement, user=request.user)
+                messages.success(request, _("Đã duyệt %(n)d số liệu.") % {"n": len(measurements)})
+            elif action == "return":
+                form = ReturnForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Cần ghi rõ lý do trả lại để đơn vị sửa."))
+                for measurement in measurements:
+                    measurement_return(measurement=measurement, user=request.user, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Đã trả lại %(n)d số liệu.") % {"n": len(measurements)})
+            else:
+                raise ValidationError(_("Chưa chọn thao tác."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("figures-review", pk=plan.pk)
+
+
+@require_POST
+def measurement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = get_measurement_for_review(request.user, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Cần ghi lý do mở lại số liệu đã duyệt."))
+        measurement_reopen(measurement=measurement, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã mở lại số liệu để đơn vị sửa."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("indicator-detail", pk=measurement.indicator_id)
+
+
+@require_POST
+def period_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_review(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)
+    get_plan_for_user(request.user, period.plan_id)
+    try:
+        if request.POST.get("action") == "reopen":
+            form = ReasonForm(request.POST)
+            period_reopen(period=period, reason=form.data.get("reason", ""))
+            messages.success(request, _("Đã mở khóa kỳ %(period)s.") % {"period": period})
+        else:
+            period_lock(period=period)
+            messages.success(request, _("Đã khóa kỳ %(period)s.") % {"period": period})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("figures-review", pk=period.plan_id)
