@@ -14,6 +14,10 @@ PORT=${PARPLAN_PORT:-8000}
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
 
+if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
+    die "something already listens on $HOST:$PORT; stop it or choose another port: PARPLAN_PORT=8001 make run"
+fi
+
 log "Migrating the database"
 $PY manage.py migrate --noinput
 log "Loading the demo data"
@@ -33,13 +37,13 @@ stopped=0
 stop_all() {
     ((stopped)) && return 0
     stopped=1
-    trap '' INT TERM
-    log "Stopping web, worker and beat"
+    trap '' INT TERM PIPE  # finish stopping even if the terminal or a pipe is gone
+    log "Stopping web, worker and beat" || true
     local pid _
-    for pid in "${pids[@]}"; do
-        kill -TERM -- "-$pid" 2>/dev/null || true  # the whole group: runserver's reloader child too
-    done
-    for _ in $(seq 100); do  # up to 20 s for the worker's warm shutdown
+    # SIGTERM to each main process: the worker's warm shutdown (it stops its own
+    # pool; a few seconds), beat, and runserver (whose reloader stops its child).
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 150); do  # up to 30 s, then anything left in their groups is killed
         local alive=0
         for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
         ((alive)) || break
@@ -47,7 +51,7 @@ stop_all() {
     done
     for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    log "Stopped"
+    log "Stopped" || true
 }
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
