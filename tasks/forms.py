@@ -13,9 +13,10 @@ class TaskProgressForm(forms.Form):
         label=_("Tiến độ (%)"),
         min_value=0,
         max_value=100,
+        # These messages are %-formatted with the limit, so a literal % is written %%.
         error_messages={
-            "min_value": _("Tiến độ không được nhỏ hơn 0%."),
-            "max_value": _("Tiến độ không được vượt quá 100%."),
+            "min_value": _("Tiến độ không được nhỏ hơn %(limit_value)s%%."),
+            "max_value": _("Tiến độ không được vượt quá %(limit_value)s%%."),
         },
     )
     note = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
