@@ -30,19 +30,31 @@ def get_plan_for_user(user: Any, pk: int) -> Plan:
     return get_object_or_404(visible_plans(user), pk=pk)
 
 
+def _readable_roots(user: Any) -> set[str] | None:
+    """Paths of the subtrees the user reads (None: everything), cached on the user like Django's permissions."""
+    if user.has_perm("parplan.view_unit"):
+        return None
+    if not hasattr(user, "_parplan_readable_roots"):
+        roots = Unit.objects.filter(pk__in=visible_plans(user).values("issuing_unit")).values_list("path", flat=True)
+        member_units = Unit.objects.filter(memberships__user=user).values_list("path", flat=True)
+        user._parplan_readable_roots = set(roots) | set(member_units)
+    return user._parplan_readable_roots
+
+
+def can_read_unit(user: Any, unit: Unit) -> bool:
+    roots = _readable_roots(user)
+    return roots is None or any(unit.path.startswith(root) for root in roots)
+
+
 def visible_units(user: Any) -> QuerySet[Unit]:
     """Units inside the tree of any plan issuer the user may read."""
-    if user.has_perm("parplan.view_unit"):
+    roots = _readable_roots(user)
+    if roots is None:
         return Unit.objects.all()
-    roots = Unit.objects.filter(
-        pk__in=visible_plans(user).values("issuing_unit"),
-    ).values_list("path", flat=True)
-    member_units = Unit.objects.filter(memberships__user=user).values_list("path", flat=True)
-    paths = set(roots) | set(member_units)
-    if not paths:
+    if not roots:
         return Unit.objects.none()
     within = Q()
-    for path in paths:
+    for path in roots:
         within |= Q(path__startswith=path)
     return Unit.objects.filter(within)
 

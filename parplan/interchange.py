@@ -8,6 +8,7 @@ versions add keys, never change or remove them.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,6 +45,9 @@ _PLAN_TEXT_FIELDS = (
     "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",
     "signer_name", "signer_title", "signing_authority", "closing",
 )  # fmt: skip
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PlanImportError(Exception):
@@ -237,6 +241,14 @@ def _validate(data: Any) -> list[str]:
         errors.append(_("plan.status: trạng thái không hợp lệ."))
     if _parse_date(plan.get("issue_date")) is False:
         errors.append(_("plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)."))
+    recipients = plan.get("recipients", [])
+    if not isinstance(recipients, list) or not all(isinstance(line, str) for line in recipients):
+        errors.append(_("plan.recipients: phải là một danh sách các dòng."))
+    errors += _too_long("plan", plan, Plan, ["number", "symbol", "title", "place", "signer_name", "signer_title",
+                                              "signing_authority"])  # fmt: skip
+    for index, unit in enumerate(data["units"]):
+        if isinstance(unit, dict):
+            errors += _too_long(f"units[{index}]", unit, Unit, ["code", "name"])
     errors += _validate_areas(data["areas"], codes)
     for index, item in enumerate(data.get("responsibilities", [])):
         if (
@@ -253,6 +265,19 @@ def _validate(data: Any) -> list[str]:
         for code in item.get("units", []):
             if code not in codes:
                 errors.append(_("responsibilities[%(i)d]: không có đơn vị mã “%(code)s”.") % {"i": index, "code": code})
+    return errors
+
+
+def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -> list[str]:
+    """Text longer than its column: PostgreSQL would refuse it mid-import."""
+    errors = []
+    for name in names:
+        limit = model._meta.get_field(name).max_length
+        value = item.get(name)
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            errors.append(
+                _("%(where)s.%(name)s: dài quá %(limit)d ký tự.") % {"where": where, "name": name, "limit": limit}
+            )
     return errors
 
 
@@ -280,6 +305,7 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
             continue
         if area["number"] < 1:
             errors.append(_("areas[%(a)d].number: số thứ tự phải từ 1 trở lên.") % {"a": a})
+        errors += _too_long(f"areas[{a}]", area, ReformArea, ["name", "targets_heading"])
         for t, target in enumerate(area.get("targets", [])):
             where = f"areas[{a}].targets[{t}]"
             if not isinstance(target, dict) or not str(target.get("text", "")).strip():
@@ -299,6 +325,7 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
                 errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
             if _parse_date(task.get("due_date")) is False:
                 errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
+            errors += _too_long(where, task, Task, ["expected_output"])
     return errors
 
 
@@ -317,6 +344,8 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
                 "where": where, "name": name, "value": indicator[name]})  # fmt: skip
     if "kind" not in indicator:
         errors.append(_("%(where)s.kind: thiếu loại chỉ số.") % {"where": where})
+    errors += _too_long(where, indicator, Indicator, ["name", "unit_of_measure", "applies_to_level",
+                                                      "numerator_label", "denominator_label"])  # fmt: skip
     for name in ("threshold", "baseline"):
         if _parse_decimal(indicator.get(name)) is False:
             errors.append(_("%(where)s.%(name)s: phải là một số.") % {"where": where, "name": name})
@@ -330,9 +359,12 @@ def _parse_date(value: Any) -> datetime.date | None | bool:
     """A date, None for no date, or False when the value is not a date."""
     if value in (None, ""):
         return None
+    # fromisoformat also takes "20240115"; the format promises YYYY-MM-DD only.
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return False
     try:
         return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return False
 
 

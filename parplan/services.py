@@ -121,7 +121,7 @@ def membership_add(*, user: Any, unit: Unit, role: Role | str) -> Membership:
     user.groups.add(Group.objects.get(name=role.value))
     if role in UNIT_ROLES:
         user.groups.add(unit_group(unit, role))
-    _sync_staff_flags(user)
+    _sync_staff_flags(user, added=role)
     return membership
 
 
@@ -134,16 +134,25 @@ def membership_remove(*, membership: Membership) -> None:
         user.groups.remove(Group.objects.get(name=role.value))
     if role in UNIT_ROLES:
         user.groups.remove(unit_group(unit, role))
-    _sync_staff_flags(user)
+    _sync_staff_flags(user, removed=role)
 
 
-def _sync_staff_flags(user: Any) -> None:
-    """The admin site is for the secretariat and administrators only."""
+def _sync_staff_flags(user: Any, added: Role | None = None, removed: Role | None = None) -> None:
+    """The admin site is for the secretariat and administrators only.
+
+    Superuser status follows the administrator role when that role changes; an
+    account made superuser otherwise (`createsuperuser`) keeps it.
+    """
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    is_superuser = user.is_superuser
+    if added == Role.ADMINISTRATOR:
+        is_superuser = True
+    elif removed == Role.ADMINISTRATOR and Role.ADMINISTRATOR not in roles:
+        is_superuser = False
     save_if_changed(
         user,
-        is_staff=bool(roles & {Role.ADMINISTRATOR, Role.SECRETARIAT}),
-        is_superuser=Role.ADMINISTRATOR in roles,
+        is_staff=is_superuser or bool(roles & {Role.ADMINISTRATOR, Role.SECRETARIAT}),
+        is_superuser=is_superuser,
     )
 
 

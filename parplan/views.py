@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from parplan.access import get_plan_for_user, get_unit_for_user, visible_plans
+from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
 from parplan.forms import UnitContactForm
 from parplan.models import Membership, PlanStatus, ReformArea
 from parplan.services import unit_update_contact
@@ -45,6 +45,8 @@ def area_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code)
+    # The parent may lie outside the reader's tree (a province above a district plan).
+    parent_visible = unit.parent is not None and can_read_unit(request.user, unit.parent)
     plans = visible_plans(request.user)
     tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
     indicators = (
@@ -57,6 +59,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "parplan/unit_detail.html",
         {
             "unit": unit,
+            "parent_visible": parent_visible,
             "tasks": tasks,
             "indicators": indicators,
             "children": unit.children.select_related("kind").order_by("position", "name"),

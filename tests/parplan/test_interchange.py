@@ -327,3 +327,30 @@ def test_import_rejects_a_parent_cycle_through_units_already_stored(seed_plan: P
         plan_import(document)
     assert [e for e in raised.value.errors if "vòng lặp" in e]
     assert Unit.objects.get(code="183").parent.code == "20"
+
+
+def test_import_rejects_text_longer_than_its_column(seed_plan: Plan):
+    document = _export(seed_plan)
+    document["units"][0]["name"] = "x" * 300
+    document["areas"][0]["tasks"][0]["expected_output"] = "y" * 300
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert any(e.startswith("units[0].name: dài quá 255 ký tự") for e in raised.value.errors)
+    assert any(e.startswith("areas[0].tasks[0].expected_output: dài quá 255 ký tự") for e in raised.value.errors)
+
+
+@pytest.mark.parametrize("bad", ["20240115", "15/01/2024", 20240115])
+def test_import_accepts_only_iso_dates(seed_plan: Plan, bad):
+    document = _export(seed_plan)
+    document["plan"]["issue_date"] = bad
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert "plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)." in raised.value.errors
+
+
+def test_import_rejects_recipients_given_as_one_string(seed_plan: Plan):
+    document = _export(seed_plan)
+    document["plan"]["recipients"] = "- Sở Nội vụ;"
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert "plan.recipients: phải là một danh sách các dòng." in raised.value.errors

@@ -295,3 +295,24 @@ def test_membership_remove_of_a_membership_added_with_a_plain_string_role(db):
     membership = membership_add(user=user, unit=_unit("183-NV"), role="secretariat")
     membership_remove(membership=membership)
     assert not _fresh(user).is_staff
+
+
+def test_a_createsuperuser_account_keeps_its_rights_when_it_joins_the_secretariat(db):
+    from django.contrib.auth import get_user_model
+
+    from parplan.models import Role, Unit
+    from parplan.services import membership_add
+
+    founder = get_user_model().objects.create_superuser("founder", password="x")
+    membership_add(user=founder, unit=Unit.objects.get(code="183-NV"), role=Role.SECRETARIAT)
+    founder.refresh_from_db()
+    assert founder.is_superuser and founder.is_staff
+
+
+def test_removing_the_administrator_role_removes_superuser(administrator):
+    from parplan.models import Membership, Role
+    from parplan.services import membership_remove
+
+    membership_remove(membership=Membership.objects.get(user=administrator, role=Role.ADMINISTRATOR))
+    administrator.refresh_from_db()
+    assert not administrator.is_superuser and not administrator.is_staff

@@ -216,3 +216,11 @@ def test_unit_detail_query_budget(client_for, commune_head, seed_plan, django_as
     # 15 child units, 16 members (with user).
     url = reverse("unit-detail", args=[COMMUNE])
     _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 16, django_assert_num_queries)
+
+
+def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for, commune_head, secretariat):
+    district = reverse("unit-detail", args=["183"])
+    province = reverse("unit-detail", args=["20"])
+    assert province not in client_for(commune_head).get(district).content.decode()
+    assert client_for(commune_head).get(province).status_code == 404
+    assert province in client_for(secretariat).get(district).content.decode()
