@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "task": "tasks.tasks.mark_overdue_tasks",
         "schedule": crontab(hour=1, minute=0),
     },
+    "send-daily-digests": {
+        "task": "tasks.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "evaluate-indicators": {
         "task": "targets.tasks.evaluate_indicators",
         "schedule": crontab(hour=1, minute=0),

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from parplan.models import Membership
+from parplan.models import Membership, Notification
 
 
 def memberships(request: HttpRequest) -> dict[str, Any]:
@@ -13,4 +13,7 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_memberships": []}
-    return {"my_memberships": SimpleLazyObject(lambda: list(Membership.objects.for_user(user)))}
+    return {
+        "my_memberships": SimpleLazyObject(lambda: list(Membership.objects.for_user(user))),
+        "unread_notifications": SimpleLazyObject(lambda: Notification.objects.filter(recipient=user).unread().count()),
+    }

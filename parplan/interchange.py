@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parplan.models import Plan, PlanStatus, ReformArea, Responsibility, Unit, UnitKind
@@ -32,8 +33,9 @@ from targets.models import (
 )
 from targets.parsing import ParsedIndicator
 from targets.services import indicator_define, target_upsert
-from tasks.models import Task
+from tasks.models import Priority, Recurrence, Task, derive_title
 from tasks.services import task_assign
+from tasks.services.assignment import occurrences_sync
 
 FORMAT = "parplan-plan"
 VERSION = 1
@@ -92,7 +94,7 @@ def plan_export(plan: Plan) -> dict[str, Any]:
             {"code": u.code, "name": u.name, "kind": u.kind.code, "parent": u.parent.code if u.parent else None}
             for u in units
         ],
-        "areas": [_export_area(area, latest) for area in areas],
+        "areas": [_export_area(area, latest, timezone.localdate()) for area in areas],
         "responsibilities": [
             {"number": r.number, "heading": r.heading, "text": r.text, "units": [u.code for u in r.units.all()]}
             for r in plan.responsibilities.prefetch_related("units")
@@ -130,6 +132,10 @@ def _export_indicator(indicator: Indicator, latest: dict[int, IndicatorSnapshot]
     }
 
 
+def _date_text(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
@@ -141,7 +147,7 @@ def _latest_snapshots(plan: Plan) -> dict[int, IndicatorSnapshot]:
     return {snapshot.indicator_id: snapshot for snapshot in rows}
 
 
-def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot]) -> dict[str, Any]:
+def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot], today: datetime.date) -> dict[str, Any]:
     return {
         "number": area.number,
         "name": area.name,
@@ -161,6 +167,22 @@ def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot]) -> dict
                 "assignment_assumed": task.assignment_assumed,
                 "due_date": task.due_date.isoformat() if task.due_date else None,
                 "expected_output": task.expected_output,
+                "title": task.title,
+                "start_date": _date_text(task.start_date),
+                "recurrence": task.recurrence,
+                "recurrence_due_day": task.recurrence_due_day,
+                "priority": task.priority,
+                "assigned_by_number": task.assigned_by_number,
+                "assigned_by_date": _date_text(task.assigned_by_date),
+                # Read-only on import: where the work stands.
+                "progress": {
+                    "state": task.state_on(today),
+                    "status": task.status,
+                    "percent": task.progress_percent,
+                    "completed_on": _date_text(task.completed_on),
+                    "confirmed_on": _date_text(timezone.localdate(task.confirmed_at) if task.confirmed_at else None),
+                    "cancelled": task.cancelled_at is not None,
+                },
                 "indicators": [_export_indicator(i, latest) for i in task.indicators.all()],
             }
             for task in area.tasks.all()
@@ -325,7 +347,20 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
                 errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
             if _parse_date(task.get("due_date")) is False:
                 errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
-            errors += _too_long(where, task, Task, ["expected_output"])
+            errors += _too_long(where, task, Task, ["expected_output", "title", "assigned_by_number"])
+            for name in ("start_date", "assigned_by_date"):
+                if _parse_date(task.get(name)) is False:
+                    errors.append(
+                        _("%(where)s.%(name)s: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where, "name": name}
+                    )
+            if (
+                task.get("recurrence", "") not in Recurrence.values
+                or task.get("priority", "normal") not in Priority.values
+            ):
+                errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
+            start, due = _parse_date(task.get("start_date")), _parse_date(task.get("due_date"))
+            if start and due and due < start:
+                errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
     return errors
 
 
@@ -468,7 +503,16 @@ def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]
                 text=fields["text"],
                 due_date=_parse_date(fields.get("due_date")),
                 expected_output=fields.get("expected_output", ""),
+                title=fields.get("title") or derive_title(fields["text"]),
+                start_date=_parse_date(fields.get("start_date")),
+                recurrence=fields.get("recurrence") or "",
+                recurrence_due_day=fields.get("recurrence_due_day"),
+                priority=fields.get("priority") or Priority.NORMAL,
+                assigned_by_number=fields.get("assigned_by_number", ""),
+                assigned_by_date=_parse_date(fields.get("assigned_by_date")),
             )
+            if task.recurrence:
+                occurrences_sync(task=task)
             task_assign(
                 task=task,
                 lead_unit=_unit(fields.get("lead_unit"), units),

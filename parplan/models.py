@@ -230,3 +230,56 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Được giao nhiệm vụ")
+    DUE_IN_7_DAYS = "due_7", _("Còn 7 ngày đến hạn")
+    DUE_TOMORROW = "due_1", _("Ngày mai đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    RETURNED = "returned", _("Bị trả lại")
+    CONFIRMED = "confirmed", _("Được xác nhận hoàn thành")
+    EXTENSION_DECIDED = "extension", _("Đề nghị gia hạn đã có kết quả")
+    CLAIMED = "claimed", _("Đơn vị báo hoàn thành")
+    EXTENSION_REQUESTED = "extension_requested", _("Đơn vị đề nghị gia hạn")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def not_emailed(self) -> NotificationQuerySet:
+        return self.filter(emailed_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person should know; shown in the portal and sent in one daily digest."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("loại"), max_length=24, choices=NotificationKind.choices)
+    message = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    # The object and day the notice is about, so a reminder is made once per day.
+    subject_key = models.CharField(max_length=60, blank=True)
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_key", "day"],
+                condition=~models.Q(subject_key=""),
+                name="one_notice_per_subject_and_day",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -238,6 +238,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ParPlan <parplan@localhost>")
+# Links in e-mails need the portal's address (no request to take it from).
+PARPLAN_BASE_URL = env_str("PARPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE

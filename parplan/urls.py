@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parplan import views
+from tasks import views as task_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),
     path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
     path("tasks/", include("tasks.urls")),
+    path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
+    path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
+    path("notifications/", views.notification_list, name="notifications"),
     path("", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
 from parplan.forms import UnitContactForm
-from parplan.models import Membership, PlanStatus, ReformArea
+from parplan.models import Membership, Notification, PlanStatus, ReformArea
+from parplan.notifications import notifications_mark_read
 from parplan.services import unit_update_contact
 from targets.models import Indicator
 from tasks.models import Task
@@ -79,3 +80,12 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Đã lưu thông tin đơn vị."))
         return redirect("unit-detail", code=unit.code)
     return render(request, "parplan/unit_edit.html", {"unit": unit, "form": form})
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's notices; opening the page marks them read, a POST marks all read."""
+    notices = Notification.objects.filter(recipient=request.user)[:100]
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("notifications")
+    return render(request, "parplan/notifications.html", {"notices": notices})

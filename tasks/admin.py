@@ -14,4 +14,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_select_related = ["area", "lead_unit"]
     # Assignment carries object rights: it is changed on the task's "Phân công"
     # page, whose service grants and revokes them.
-    readonly_fields = ["lead_unit", "coordinating_units", "assignment_assumed", "overdue_since", "completed_on"]
+    # Workflow fields change only through the task pages' services (rights, notices, versions).
+    readonly_fields = [
+        "lead_unit", "coordinating_units", "assignment_assumed", "overdue_since", "completed_on", "status",
+        "progress_percent", "progress_note", "claimed_at", "claimed_by", "confirmed_at", "confirmed_by",
+        "cancelled_at", "cancel_reason", "review_comment",
+    ]  # fmt: skip

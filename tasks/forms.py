@@ -1,29 +1,118 @@
+"""Task forms. Plain forms: the services do every write."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parplan.models import Unit
-from tasks.models import ProgressStatus, Task
+from parplan.models import Plan, ReformArea, Unit
+from targets.forms import MultipleFileField
+from tasks.models import Priority, ProgressStatus, Recurrence, Task, TaskState
+from tasks.services.progress import REPORTABLE_STATUSES
+
+_DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
 
 class TaskProgressForm(forms.Form):
-    status = forms.ChoiceField(label=_("Tình trạng"), choices=ProgressStatus.choices)
+    """The lead unit's report. Completion is claimed with its own button, not chosen here."""
+
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), choices=[(s.value, s.label) for s in ProgressStatus if s in REPORTABLE_STATUSES]
+    )
     percent = forms.IntegerField(
         label=_("Tiến độ (%)"),
         min_value=0,
-        max_value=100,
+        max_value=99,
         # These messages are %-formatted with the limit, so a literal % is written %%.
         error_messages={
             "min_value": _("Tiến độ không được nhỏ hơn %(limit_value)s%%."),
-            "max_value": _("Tiến độ không được vượt quá %(limit_value)s%%."),
+            "max_value": _("Tiến độ tối đa %(limit_value)s%%; đã xong thì dùng nút “Báo hoàn thành”."),
         },
     )
-    note = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
-    def for_task(cls, task: Task, data: dict | None = None) -> TaskProgressForm:
-        return cls(data, initial={"status": task.status, "percent": task.progress_percent, "note": task.progress_note})
+    def for_task(cls, task: Task, data: Any = None, files: Any = None) -> TaskProgressForm:
+        status = task.status if task.status in REPORTABLE_STATUSES else ProgressStatus.IN_PROGRESS
+        initial = {"status": status, "percent": min(task.progress_percent, 99), "version": task.version}
+        return cls(data, files, initial=initial)
+
+
+class ContributionForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), empty_label=None)
+    text = forms.CharField(label=_("Nội dung đã phối hợp thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClaimForm(forms.Form):
+    text = forms.CharField(label=_("Kết quả, sản phẩm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionRequestForm(forms.Form):
+    new_due_date = forms.DateField(label=_("Hạn mới đề nghị"), widget=_DATE)
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"), choices=[("approve", _("Đồng ý gia hạn")), ("refuse", _("Không đồng ý"))]
+    )
+    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TaskEditForm(forms.Form):
+    """The secretariat's form for a task's own fields (assignment has its own page)."""
+
+    title = forms.CharField(label=_("Tên nhiệm vụ"), max_length=255, required=False)
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 5}))
+    start_date = forms.DateField(label=_("Ngày bắt đầu"), required=False, widget=_DATE)
+    due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=_DATE)
+    recurrence = forms.ChoiceField(label=_("Lặp lại"), choices=Recurrence.choices, required=False)
+    recurrence_due_day = forms.IntegerField(label=_("Hạn vào ngày (trong tháng cuối kỳ)"), required=False)
+    priority = forms.ChoiceField(label=_("Mức ưu tiên"), choices=Priority.choices, initial=Priority.NORMAL)
+    expected_output = forms.CharField(label=_("Sản phẩm"), max_length=255, required=False)
+    assigned_by_number = forms.CharField(label=_("Số văn bản giao"), max_length=60, required=False)
+    assigned_by_date = forms.DateField(label=_("Ngày văn bản giao"), required=False, widget=_DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_task(cls, task: Task, data: Any = None) -> TaskEditForm:
+        from tasks.services.assignment import EDITABLE_FIELDS
+
+        initial = {name: getattr(task, name) for name in EDITABLE_FIELDS} | {"version": task.version}
+        return cls(data, initial=initial)
+
+
+class TaskCreateForm(TaskEditForm):
+    area = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=ReformArea.objects.none())
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none(), required=False)
+    coordinating_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field_order = ["area", "title", "text", "lead_unit", "coordinating_units"]
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.below(plan.issuing_unit).select_related("kind").order_by("path")
+        self.fields["area"].queryset = plan.areas.order_by("number")
+        self.fields["lead_unit"].queryset = units
+        self.fields["coordinating_units"].queryset = units
 
 
 class TaskAssignForm(forms.Form):
@@ -35,16 +124,44 @@ class TaskAssignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, units: object, **kwargs) -> None:
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units
         self.fields["coordinating_units"].queryset = units
 
     @classmethod
-    def for_task(cls, task: Task, data: dict | None = None) -> TaskAssignForm:
+    def for_task(cls, task: Task, data: Any = None) -> TaskAssignForm:
         units = Unit.objects.below(task.area.plan.issuing_unit).select_related("kind").order_by("path")
         return cls(
             data,
             units=units,
             initial={"lead_unit": task.lead_unit, "coordinating_units": list(task.coordinating_units.all())},
         )
+
+
+SORTS = {
+    "number": ("area__number", "position"),
+    "due": ("due_date", "area__number", "position"),
+    "-due": ("-due_date", "area__number", "position"),
+    "unit": ("lead_unit__name", "area__number", "position"),
+    "progress": ("progress_percent", "area__number", "position"),
+}
+
+
+class TaskFilterForm(forms.Form):
+    area = forms.TypedChoiceField(label=_("Lĩnh vực"), coerce=int, required=False, empty_value=None)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("Tình trạng"), choices=[("", _("Tất cả")), *TaskState.choices], required=False)
+    overdue = forms.BooleanField(label=_("Chỉ nhiệm vụ quá hạn"), required=False)
+    due_before = forms.DateField(label=_("Hạn trước ngày"), required=False, widget=_DATE)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[("number", _("Theo số thứ tự")), ("due", _("Hạn sớm trước")), ("-due", _("Hạn muộn trước")),
+                 ("unit", _("Theo đơn vị chủ trì")), ("progress", _("Tiến độ thấp trước"))],
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, plan: Plan, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Tất cả"))] + [(a.number, str(a)) for a in plan.areas.order_by("number")]
+        self.fields["unit"].queryset = units

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,49 @@ class ProgressStatus(models.TextChoices):
     PAUSED = "paused", _("Tạm dừng")
 
 
+class Recurrence(models.TextChoices):
+    NONE = "", _("Không lặp lại")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Thấp")
+    NORMAL = "normal", _("Bình thường")
+    HIGH = "high", _("Cao")
+
+
+class TaskState(models.TextChoices):
+    """Derived from dates and the completion workflow, never typed in."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    PAUSED = "paused", _("Tạm dừng")
+    OVERDUE = "overdue", _("Quá hạn")
+    AWAITING_CONFIRMATION = "awaiting", _("Chờ xác nhận hoàn thành")
+    COMPLETED_ON_TIME = "on_time", _("Hoàn thành đúng hạn")
+    COMPLETED_LATE = "late", _("Hoàn thành trễ hạn")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+def state_expression(today: datetime.date) -> Case:
+    """The SQL for TaskState, so lists filter, sort and count by it in the database."""
+    confirmed = Q(confirmed_at__isnull=False)
+    return Case(
+        When(cancelled_at__isnull=False, then=Value(TaskState.CANCELLED)),
+        When(confirmed & (Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))),
+             then=Value(TaskState.COMPLETED_ON_TIME)),
+        When(confirmed, then=Value(TaskState.COMPLETED_LATE)),
+        When(claimed_at__isnull=False, then=Value(TaskState.AWAITING_CONFIRMATION)),
+        When(due_date__lt=today, then=Value(TaskState.OVERDUE)),
+        When(status=ProgressStatus.PAUSED, then=Value(TaskState.PAUSED)),
+        When(Q(status=ProgressStatus.IN_PROGRESS) | Q(progress_percent__gt=0), then=Value(TaskState.IN_PROGRESS)),
+        default=Value(TaskState.NOT_STARTED),
+        output_field=models.CharField(),
+    )  # fmt: skip
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def for_list(self) -> TaskQuerySet:
         return (
@@ -28,11 +72,15 @@ class TaskQuerySet(models.QuerySet["Task"]):
         )
 
     def open(self) -> TaskQuerySet:
-        return self.exclude(status=ProgressStatus.COMPLETED)
+        """Not cancelled and not yet claimed or confirmed as completed."""
+        return self.filter(cancelled_at__isnull=True, claimed_at__isnull=True, confirmed_at__isnull=True)
 
     def past_due(self, today: datetime.date) -> TaskQuerySet:
-        """Not completed and due before `today`: the definition of overdue."""
+        """Open and due before `today`: the definition of overdue."""
         return self.open().filter(due_date__lt=today)
+
+    def with_state(self, today: datetime.date) -> TaskQuerySet:
+        return self.annotate(state=state_expression(today))
 
     def involving_unit(self, unit: Unit) -> TaskQuerySet:
         return self.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
@@ -45,6 +93,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
 class Task(models.Model):
     area = models.ForeignKey(ReformArea, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("lĩnh vực"))
     position = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("tên nhiệm vụ"), max_length=255, blank=True)
     text = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(
         Unit,
@@ -60,14 +109,36 @@ class Task(models.Model):
     # The seed's bullets rarely name their units; an assignment made by
     # mandate rather than by the text is flagged until the secretariat confirms it.
     assignment_assumed = models.BooleanField(_("phân công theo suy đoán"), default=False)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    recurrence = models.CharField(_("lặp lại"), max_length=10, choices=Recurrence.choices, blank=True, default="")
+    recurrence_due_day = models.PositiveSmallIntegerField(
+        _("hạn vào ngày"), null=True, blank=True, help_text=_("Ngày trong tháng cuối của mỗi kỳ, ví dụ 20.")
+    )
+    priority = models.CharField(_("mức ưu tiên"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     expected_output = models.CharField(_("sản phẩm"), max_length=255, blank=True)
+    assigned_by_number = models.CharField(_("số văn bản giao"), max_length=60, blank=True)
+    assigned_by_date = models.DateField(_("ngày văn bản giao"), null=True, blank=True)
     status = models.CharField(
         _("tình trạng"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
     progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     progress_note = models.TextField(_("ghi chú tiến độ"), blank=True)
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    # The completion workflow: the lead unit's head claims, the secretariat confirms or returns.
+    claimed_at = models.DateTimeField(_("báo hoàn thành lúc"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận hoàn thành lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(_("ý kiến của Phòng Nội vụ"), blank=True)
+    cancelled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    # Bumped by every service write: a form saved on a stale version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Set by the nightly job the first day a task is found past due; cleared
     # when it is completed or its due date moves. Kept so notices say "since".
     overdue_since = models.DateField(_("quá hạn từ ngày"), null=True, blank=True, editable=False)
@@ -82,20 +153,157 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area", "position"], name="one_task_position_per_area"),
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(due_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="due_not_before_start",
+            ),
         ]
         permissions = [
             ("report_progress", _("Cập nhật tiến độ nhiệm vụ (đơn vị chủ trì)")),
             ("contribute_task", _("Báo cáo phần phối hợp (đơn vị phối hợp)")),
+            ("claim_completion", _("Báo hoàn thành nhiệm vụ (lãnh đạo đơn vị chủ trì)")),
         ]
 
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        """The first clause of the text, short enough for lists."""
-        first = self.text.split(";")[0].split(". ")[0]
-        return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+    def state_on(self, today: datetime.date) -> TaskState:
+        """The same rule as `state_expression`, for one task in memory."""
+        if self.cancelled_at:
+            return TaskState.CANCELLED
+        if self.confirmed_at:
+            on_time = self.due_date is None or (self.completed_on is not None and self.completed_on <= self.due_date)
+            return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
+        if self.claimed_at:
+            return TaskState.AWAITING_CONFIRMATION
+        if self.due_date is not None and self.due_date < today:
+            return TaskState.OVERDUE
+        if self.status == ProgressStatus.PAUSED:
+            return TaskState.PAUSED
+        if self.status == ProgressStatus.IN_PROGRESS or self.progress_percent > 0:
+            return TaskState.IN_PROGRESS
+        return TaskState.NOT_STARTED
 
     def is_overdue_on(self, today: datetime.date) -> bool:
-        return self.status != ProgressStatus.COMPLETED and self.due_date is not None and self.due_date < today
+        return self.state_on(today) == TaskState.OVERDUE
+
+    @property
+    def is_closed(self) -> bool:
+        """Cancelled or confirmed: nothing more to edit."""
+        return self.cancelled_at is not None or self.confirmed_at is not None
+
+
+def derive_title(text: str) -> str:
+    """The first clause of a task's text, short enough for lists."""
+    first = text.split(";")[0].split(". ")[0].strip()
+    return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+
+
+class ReportRole(models.TextChoices):
+    LEAD = "lead", _("Đơn vị chủ trì")
+    COORDINATING = "coordinating", _("Đơn vị phối hợp")
+
+
+class ProgressReport(models.Model):
+    """One progress report: the lead unit's (percent, status) or a coordinating unit's contribution."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_reports", verbose_name=_("đơn vị"))
+    role = models.CharField(_("vai trò"), max_length=12, choices=ReportRole.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    status = models.CharField(_("tình trạng"), max_length=12, choices=ProgressStatus.choices, blank=True)
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
+    text = models.TextField(_("kết quả thực hiện"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100), name="report_percent_max_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.unit} — {self.created_at:%d/%m/%Y}"
+
+
+def report_evidence_path(instance: ReportEvidence, filename: str) -> str:
+    return f"tasks/{instance.report.task_id}/{filename}"
+
+
+class ReportEvidence(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=report_evidence_path, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đồng ý")
+    REFUSED = "refused", _("Không đồng ý")
+
+
+class ExtensionRequest(models.Model):
+    """The lead unit asks for a new due date; the secretariat decides. Kept as the due-date history."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    current_due_date = models.DateField(_("hạn hiện tại"), null=True)
+    new_due_date = models.DateField(_("hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(
+        _("kết quả"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.new_due_date:%d/%m/%Y}"
+
+
+class TaskOccurrence(models.Model):
+    """One period of a recurring task (e.g. the quarterly report due on the 20th)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences")
+    number = models.PositiveSmallIntegerField()
+    label = models.CharField(_("kỳ"), max_length=60)
+    due_date = models.DateField(_("hạn"))
+    done_on = models.DateField(_("hoàn thành ngày"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỳ thực hiện")
+        verbose_name_plural = _("kỳ thực hiện")
+        ordering = ["task", "number"]
+        constraints = [models.UniqueConstraint(fields=["task", "number"], name="one_occurrence_number_per_task")]
+
+    def __str__(self) -> str:
+        return self.label

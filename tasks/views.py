@@ -1,61 +1,368 @@
-"""Task pages: read a task, report its progress (lead unit), assign it (secretariat)."""
+"""Task screens: lists, the task page, and one view per workflow action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from parplan.access import get_plan_for_user
+from parplan.models import Unit
 from tasks.access import can_change_task, get_task_for_user
-from tasks.forms import TaskAssignForm, TaskProgressForm
-from tasks.services import task_assign, task_record_progress
+from tasks.exports import task_list_xlsx
+from tasks.forms import (
+    CancelForm,
+    ClaimForm,
+    CommentForm,
+    ContributionForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    TaskAssignForm,
+    TaskCreateForm,
+    TaskEditForm,
+    TaskFilterForm,
+    TaskProgressForm,
+)
+from tasks.models import ExtensionState, TaskOccurrence
+from tasks.selectors import (
+    sees_all_tasks,
+    task_list,
+    task_page,
+    unit_task_statistics,
+    user_units,
+    visible_plan_or_active,
+)
+from tasks.services import (
+    TaskConflict,
+    extension_decide,
+    extension_request,
+    occurrence_mark_done,
+    task_assign,
+    task_cancel,
+    task_claim_completion,
+    task_confirm_completion,
+    task_contribute,
+    task_create,
+    task_report_progress,
+    task_return_completion,
+    task_update,
+)
+
+PAGE_SIZE = 25
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _conflict_message(request: HttpRequest, conflict: TaskConflict) -> None:
+    who = conflict.by or _("người khác")
+    when = timezone.localtime(conflict.at).strftime("%d/%m/%Y %H:%M") if conflict.at else ""
+    messages.error(
+        request,
+        _("Nhiệm vụ vừa được %(who)s cập nhật lúc %(when)s. Thay đổi của bạn CHƯA được lưu; "
+          "hãy xem phần khác biệt bên dưới rồi lưu lại nếu vẫn muốn.") % {"who": who, "when": when},
+    )  # fmt: skip
+
+
+# --- Lists -------------------------------------------------------------------------
+
+
+def task_list_view(request: HttpRequest) -> HttpResponse:
+    plan = visible_plan_or_active(request.user, _int(request.GET.get("plan")))
+    if plan is None:
+        raise Http404
+    all_units = sees_all_tasks(request.user)
+    units = (
+        Unit.objects.below(plan.issuing_unit)
+        if all_units
+        else Unit.objects.filter(pk__in=[u.pk for u in user_units(request.user)])
+    )
+    form = TaskFilterForm(request.GET or None, plan=plan, units=units.order_by("path"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    tasks = task_list(plan=plan, user=request.user, today=today, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        content = task_list_xlsx(tasks, title=f"Danh sách nhiệm vụ — {plan.title}", generated=timezone.localtime())
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{plan.year}.xlsx"'
+        return response
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tasks/task_list.html",
+        {"plan": plan, "form": form, "page": page, "query": query.urlencode(), "all_units": all_units,
+         "can_create": request.user.has_perm("tasks.add_task")},
+    )  # fmt: skip
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def task_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    stats = unit_task_statistics(plan=plan, today=timezone.localdate())
+    return render(request, "tasks/task_statistics.html", {"plan": plan, "stats": stats})
+
+
+# --- The task page -------------------------------------------------------------------
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk)
-    history = task.history.select_related("history_user").order_by("-history_date")[:20]
+    today = timezone.localdate()
+    user = request.user
+    contributing = _contributing_units(user, task)
     return render(
         request,
         "tasks/task_detail.html",
         {
             "task": task,
             "plan": task.area.plan,
-            "coordinating_units": task.coordinating_units.select_related("kind").order_by("path"),
-            "history": history,
-            "is_overdue": task.is_overdue_on(timezone.localdate()),
-            "can_report": can_change_task(request.user, task, "report_progress"),
-            "can_assign": can_change_task(request.user, task, "change_task"),
+            "page": task_page(task),
+            "state": task.state_on(today),
+            "can_report": can_change_task(user, task, "report_progress") and not task.is_closed,
+            "can_claim": can_change_task(user, task, "claim_completion") and not task.is_closed and not task.claimed_at,
+            "can_contribute": bool(contributing) and not task.is_closed,
+            "can_manage": can_change_task(user, task, "change_task"),
+            "has_pending_extension": any(e.state == ExtensionState.PENDING for e in task.extensions.all()),
+            "return_form": CommentForm(),
+            "decision_form": ExtensionDecisionForm(),
+            "cancel_form": CancelForm(),
+            "claim_form": ClaimForm(),
         },
     )
 
 
+def _contributing_units(user: Any, task: Any) -> list[Unit]:
+    if can_change_task(user, task, "change_task"):
+        return list(task.coordinating_units.all())
+    mine = {unit.pk for unit in user_units(user)}
+    if not can_change_task(user, task, "contribute_task"):
+        return []
+    return [unit for unit in task.coordinating_units.all() if unit.pk in mine]
+
+
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
-    form = TaskProgressForm.for_task(task, request.POST or None)
+    form = TaskProgressForm.for_task(task, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            task_record_progress(task=task, today=timezone.localdate(), **form.cleaned_data)
+            task_report_progress(
+                task=task, user=request.user, status=data["status"], percent=data["percent"], text=data["text"],
+                files=data["files"], expected_version=data["version"],
+            )  # fmt: skip
+        except TaskConflict as conflict:
+            _conflict_message(request, conflict)
+            # Keep what was typed; the new version lets a deliberate second save through.
+            resubmit = request.POST.copy()
+            resubmit["version"] = str(conflict.current_version)
+            form = TaskProgressForm(resubmit)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error("percent" if field == "progress_percent" else field, problems)
+            _add_errors(form, error)
         else:
             messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
             return redirect("task-detail", pk=task.pk)
-    return render(request, "tasks/task_progress.html", {"task": task, "form": form})
+    return render(request, "tasks/task_form.html", {"task": task, "form": form, "title": _("Cập nhật tiến độ"),
+                                                    "multipart": True})  # fmt: skip
+
+
+def task_contribute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, perm="contribute_task")
+    units = Unit.objects.filter(pk__in=[u.pk for u in _contributing_units(request.user, task)])
+    form = ContributionForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_contribute(
+                task=task, unit=form.cleaned_data["unit"], user=request.user, text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi nhận phần phối hợp của đơn vị."))
+            return redirect("task-detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"task": task, "form": form, "title": _("Báo cáo phần phối hợp"),
+                                                    "multipart": True})  # fmt: skip
+
+
+def _action(
+    request: HttpRequest, pk: int, perm: str, form_class: type, run: Callable[..., Any], done: str
+) -> HttpResponse:
+    """A POST-only workflow step: check, validate, call the service, say what happened."""
+    task = get_task_for_user(request.user, pk, perm=perm)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        run(task, form.cleaned_data)
+        messages.success(request, done)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("task-detail", pk=task.pk)
+
+
+@require_POST
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, "claim_completion", ClaimForm,
+        lambda task, data: task_claim_completion(task=task, user=request.user, today=timezone.localdate(),
+                                                 text=data["text"]),
+        _("Đã báo hoàn thành; chờ Phòng Nội vụ xác nhận."),
+    )  # fmt: skip
+
+
+class _NoFields(ClaimForm):
+    pass
+
+
+@require_POST
+def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, "change_task", _NoFields,
+        lambda task, _data: task_confirm_completion(task=task, user=request.user, today=timezone.localdate()),
+        _("Đã xác nhận nhiệm vụ hoàn thành."),
+    )  # fmt: skip
+
+
+@require_POST
+def task_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, "change_task", CommentForm,
+        lambda task, data: task_return_completion(task=task, user=request.user, comment=data["comment"],
+                                                  today=timezone.localdate()),
+        _("Đã trả lại để đơn vị bổ sung."),
+    )  # fmt: skip
+
+
+@require_POST
+def task_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request, pk, "change_task", CancelForm,
+        lambda task, data: task_cancel(task=task, user=request.user, reason=data["reason"]),
+        _("Đã hủy nhiệm vụ."),
+    )  # fmt: skip
+
+
+@require_POST
+def extension_decide_view(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    def decide(task: Any, data: dict[str, Any]) -> None:
+        extension = get_object_or_404(task.extensions, pk=extension_pk)
+        extension_decide(
+            request=extension, user=request.user, approve=data["decision"] == "approve", note=data["note"],
+            today=timezone.localdate(),
+        )  # fmt: skip
+
+    return _action(request, pk, "change_task", ExtensionDecisionForm, decide, _("Đã quyết định về đề nghị gia hạn."))
+
+
+@require_POST
+def occurrence_done(request: HttpRequest, pk: int, occurrence_pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, perm="report_progress")
+    occurrence = get_object_or_404(TaskOccurrence, pk=occurrence_pk, task=task)
+    try:
+        occurrence_mark_done(
+            occurrence=occurrence, user=request.user, today=timezone.localdate(), done=request.POST.get("done") != "0"
+        )
+        messages.success(request, _("Đã cập nhật kỳ %(label)s.") % {"label": occurrence.label})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("task-detail", pk=task.pk)
+
+
+def extension_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, perm="report_progress")
+    form = ExtensionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_request(task=task, user=request.user, today=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi đề nghị gia hạn; chờ Phòng Nội vụ quyết định."))
+            return redirect("task-detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"task": task, "form": form, "title": _("Đề nghị gia hạn")})
+
+
+# --- The secretariat's pages ------------------------------------------------------------
+
+
+def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not request.user.has_perm("tasks.add_task"):
+        raise PermissionDenied
+    form = TaskCreateForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data["recurrence_due_day"] = data.get("recurrence_due_day")
+        try:
+            task = task_create(user=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo nhiệm vụ."))
+            return redirect("task-detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"plan": plan, "form": form, "title": _("Thêm nhiệm vụ")})
+
+
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, perm="change_task")
+    if task.is_closed:
+        messages.error(request, _("Nhiệm vụ đã hủy hoặc đã xác nhận hoàn thành, không sửa được."))
+        return redirect("task-detail", pk=task.pk)
+    form = TaskEditForm.for_task(task, request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or task.version
+        try:
+            task_update(task=task, expected_version=version, user=request.user, **data)
+        except TaskConflict as error:
+            conflict = error
+            _conflict_message(request, error)
+            resubmit = request.POST.copy()
+            resubmit["version"] = str(error.current_version)
+            form = TaskEditForm(resubmit)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu nhiệm vụ."))
+            return redirect("task-detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"task": task, "form": form, "conflict": conflict,
+                                                    "title": _("Sửa nhiệm vụ")})  # fmt: skip
 
 
 def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="change_task")
     form = TaskAssignForm.for_task(task, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if task.is_closed:
+            messages.error(request, _("Nhiệm vụ đã hủy hoặc đã xác nhận hoàn thành, không phân công lại được."))
+            return redirect("task-detail", pk=task.pk)
         task_assign(
             task=task,
             lead_unit=form.cleaned_data["lead_unit"],
             coordinating_units=form.cleaned_data["coordinating_units"],
             assumed=False,
+            notify_day=timezone.localdate(),
         )
         messages.success(request, _("Đã phân công nhiệm vụ."))
         return redirect("task-detail", pk=task.pk)

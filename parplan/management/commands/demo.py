@@ -13,13 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parplan.interchange import plan_import
-from parplan.models import Role, Unit
+from parplan.models import Membership, Plan, Role, Unit
 from parplan.services import membership_add, roles_ensure_groups, save_if_changed
 from targets.definitions import indicator_definitions_load
 from targets.demo_figures import demo_figures_load
 from targets.services import plan_generate_periods
 from tasks.models import ProgressStatus, Task
-from tasks.services import task_record_progress
+from tasks.services import task_claim_completion, task_confirm_completion, task_report_progress, task_update
 
 SEED_PLAN = settings.BASE_DIR / "fixtures" / "plan-2024-cao-loc.json"
 SEED_INDICATORS = settings.BASE_DIR / "fixtures" / "indicators-2024-cao-loc.json"
@@ -72,6 +72,18 @@ DEMO_PROGRESS: list[tuple[int, int, str, int, str, datetime.date | None]] = [
 ]
 
 
+# Due dates the secretariat set after the plan was issued (the seed gives none),
+# so the demo shows tasks due, overdue and completed on time.
+DEMO_DUE_DATES: list[tuple[int, int, datetime.date]] = [
+    (1, 1, datetime.date(2024, 3, 31)),
+    (1, 3, datetime.date(2024, 11, 30)),
+    (3, 2, datetime.date(2024, 2, 29)),
+    (3, 3, datetime.date(2024, 6, 30)),
+    (5, 3, datetime.date(2024, 12, 31)),
+    (7, 3, datetime.date(2024, 9, 30)),
+]
+
+
 class Command(BaseCommand):
     help = "Nạp kế hoạch CCHC 2024 huyện Cao Lộc, tài khoản mẫu và tiến độ mẫu (chạy lại không thay đổi gì)."
 
@@ -80,7 +92,14 @@ class Command(BaseCommand):
             raise CommandError("Không chạy dữ liệu mẫu ở chế độ production (mật khẩu mẫu được in ra màn hình).")
         with transaction.atomic():
             roles_ensure_groups()
-            plan = plan_import(json.loads(SEED_PLAN.read_text(encoding="utf-8")))
+            seed = json.loads(SEED_PLAN.read_text(encoding="utf-8"))
+            # Imported once: afterwards the demo's own edits (due dates, progress) are
+            # the plan's state, and re-importing the file would undo them.
+            plan = Plan.objects.filter(
+                issuing_unit__code=seed["plan"]["issuing_unit"], year=seed["plan"]["year"]
+            ).first()
+            if plan is None:
+                plan = plan_import(seed)
             indicator_definitions_load(json.loads(SEED_INDICATORS.read_text(encoding="utf-8")))
             plan_generate_periods(plan=plan)
             self._load_users()
@@ -102,8 +121,20 @@ class Command(BaseCommand):
             membership_add(user=user, unit=Unit.objects.get(code=demo.unit_code), role=demo.role)
 
     def _load_progress(self, plan: Any) -> None:
-        for area, position, status, percent, note, completed_on in DEMO_PROGRESS:
+        secretariat = get_user_model().objects.get(username="noivu")
+        for area, position, due in DEMO_DUE_DATES:
             task = Task.objects.get(area__plan=plan, area__number=area, position=position)
-            task_record_progress(
-                task=task, status=status, percent=percent, note=note, today=completed_on or datetime.date(2024, 9, 30)
-            )
+            if task.due_date is None:
+                task_update(task=task, expected_version=task.version, user=secretariat, due_date=due)
+        for area, position, status, percent, note, completed_on in DEMO_PROGRESS:
+            task = Task.objects.select_related("lead_unit").get(area__plan=plan, area__number=area, position=position)
+            if task.reports.exists() or not note:
+                continue  # loaded on an earlier run
+            head = Membership.objects.filter(unit=task.lead_unit, role=Role.UNIT_HEAD).select_related("user").first()
+            author = head.user if head else secretariat
+            if status == ProgressStatus.COMPLETED:
+                task_report_progress(task=task, user=author, status=ProgressStatus.IN_PROGRESS, percent=80, text=note)
+                task_claim_completion(task=task, user=author, today=completed_on, text=note)
+                task_confirm_completion(task=task, user=secretariat, today=completed_on)
+            else:
+                task_report_progress(task=task, user=author, status=status, percent=percent, text=note)

@@ -1,0 +1,179 @@
+"""Reads for the task screens, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from parplan.access import visible_plans
+from parplan.models import Membership, Plan, Unit
+from tasks.forms import SORTS
+from tasks.models import ExtensionRequest, ProgressReport, ReportEvidence, Task, TaskState
+
+# Fields whose changes the task page lists, in this order.
+TRACKED_FIELDS = (
+    "title", "text", "lead_unit_id", "start_date", "due_date", "priority", "recurrence", "status",
+    "progress_percent", "progress_note", "completed_on", "claimed_at", "confirmed_at", "review_comment",
+    "cancelled_at", "cancel_reason", "expected_output", "overdue_since",
+)  # fmt: skip
+
+
+def user_units(user: Any) -> list[Unit]:
+    return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
+
+
+def sees_all_tasks(user: Any) -> bool:
+    """The secretariat, the steering committee and administrators list every task."""
+    return user.has_perm("tasks.view_task")
+
+
+def task_list(*, plan: Plan, user: Any, today: datetime.date, filters: dict[str, Any] | None = None) -> QuerySet[Task]:
+    filters = filters or {}
+    tasks = Task.objects.filter(area__plan=plan).with_state(today)
+    if not sees_all_tasks(user):
+        # A unit's people list their own units' tasks ("việc của đơn vị tôi").
+        mine = user_units(user)
+        tasks = tasks.filter(Q(lead_unit__in=mine) | Q(coordinating_units__in=mine)).distinct()
+    if filters.get("area"):
+        tasks = tasks.filter(area__number=filters["area"])
+    if filters.get("unit"):
+        unit = filters["unit"]
+        tasks = tasks.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
+    if filters.get("state"):
+        tasks = tasks.filter(state=filters["state"])
+    if filters.get("overdue"):
+        tasks = tasks.filter(state=TaskState.OVERDUE)
+    if filters.get("due_before"):
+        tasks = tasks.filter(due_date__lt=filters["due_before"])
+    order = SORTS.get(filters.get("sort") or "number", SORTS["number"])
+    return (
+        tasks.select_related("area", "lead_unit")
+        .annotate(coordinating_count=Count("coordinating_units", distinct=True))
+        .order_by(*order)
+    )
+
+
+@dataclass
+class UnitStats:
+    unit: Unit
+    assigned: int
+    on_time: int
+    late: int
+    overdue: int
+    in_progress: int
+    awaiting: int
+
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
+
+def unit_task_statistics(*, plan: Plan, today: datetime.date) -> list[UnitStats]:
+    """Per lead unit: tasks assigned, completed on time / late, overdue, in progress (one query)."""
+    counts = (
+        Task.objects.filter(area__plan=plan, lead_unit__isnull=False, cancelled_at__isnull=True)
+        .with_state(today)
+        .values("lead_unit")
+        .annotate(
+            assigned=Count("pk"),
+            on_time=Count("pk", filter=Q(state=TaskState.COMPLETED_ON_TIME)),
+            late=Count("pk", filter=Q(state=TaskState.COMPLETED_LATE)),
+            overdue=Count("pk", filter=Q(state=TaskState.OVERDUE)),
+            in_progress=Count("pk", filter=Q(state__in=[TaskState.IN_PROGRESS, TaskState.PAUSED])),
+            awaiting=Count("pk", filter=Q(state=TaskState.AWAITING_CONFIRMATION)),
+        )
+        .order_by()
+    )
+    rows = list(counts)
+    units = Unit.objects.in_bulk([row["lead_unit"] for row in rows])
+    stats = [UnitStats(unit=units[row.pop("lead_unit")], **row) for row in rows]
+    return sorted(stats, key=lambda s: (-s.overdue, s.unit.path))
+
+
+@dataclass
+class Change:
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    kind: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class TaskPage:
+    reports: list[ProgressReport]
+    extensions: list[ExtensionRequest]
+    occurrences: list[Any]
+    coordinating_units: list[Unit]
+    history: list[HistoryEntry]
+
+
+def task_page(task: Task) -> TaskPage:
+    reports = list(
+        task.reports.select_related("unit", "author").prefetch_related(
+            Prefetch("evidence", queryset=ReportEvidence.objects.order_by("pk"))
+        )
+    )
+    return TaskPage(
+        reports=reports,
+        extensions=list(task.extensions.select_related("requested_by", "decided_by")),
+        occurrences=list(task.occurrences.all()),
+        coordinating_units=list(task.coordinating_units.select_related("kind").order_by("path")),
+        history=task_history(task),
+    )
+
+
+def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what and when, newest first, with before → after for each field."""
+    records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
+    unit_ids = {r.lead_unit_id for r in records if r.lead_unit_id}
+    units = {u.pk: u.name for u in Unit.objects.filter(pk__in=unit_ids)}
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        changes = []
+        for name in TRACKED_FIELDS:
+            after = getattr(record, name)
+            before = getattr(previous, name) if previous is not None else None
+            if previous is not None and before == after:
+                continue
+            if previous is None and after in (None, "", 0):
+                continue
+            label = str(Task._meta.get_field(name.removesuffix("_id")).verbose_name)
+            if name == "lead_unit_id":
+                before, after = units.get(before, before), units.get(after, after)
+            if name in ("status", "priority", "recurrence"):
+                choices = dict(Task._meta.get_field(name).choices)
+                before, after = choices.get(before, before), choices.get(after, after)
+            changes.append(Change(label, before, after))
+        previous = record
+        if not changes and record.history_type == "~":
+            continue  # a save that changed only fields nobody reads here (the version)
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "",
+                kind={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return list(reversed(entries))[:limit]
+
+
+def visible_plan_or_active(user: Any, plan_id: int | None) -> Plan | None:
+    plans = visible_plans(user)
+    if plan_id:
+        return plans.filter(pk=plan_id).first()
+    return plans.filter(status="active").order_by("-year").first() or plans.order_by("-year").first()

@@ -1,0 +1,220 @@
+"""Creating, editing, assigning and cancelling tasks (the secretariat's side)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parplan.models import NotificationKind, ReformArea, Role, Unit
+from parplan.notifications import notify, people_of
+from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
+from tasks.models import Recurrence, Task, TaskOccurrence, derive_title
+from tasks.services.common import bump, ensure_open, label, locked, task_url
+
+EDITABLE_FIELDS = (
+    "title", "text", "start_date", "due_date", "recurrence", "recurrence_due_day", "priority",
+    "expected_output", "assigned_by_number", "assigned_by_date",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    theirs: Any
+    yours: Any
+
+
+class TaskConflict(Exception):
+    """Someone saved the task after this form was opened; nothing was written."""
+
+    def __init__(self, changes: list[FieldChange], by: str, at: datetime.datetime | None, version: int) -> None:
+        super().__init__("task changed meanwhile")
+        self.changes, self.by, self.at, self.current_version = changes, by, at, version
+
+
+def _check_dates(start_date: datetime.date | None, due_date: datetime.date | None) -> None:
+    if start_date and due_date and due_date < start_date:
+        raise ValidationError({"due_date": [_("Hạn hoàn thành không được trước ngày bắt đầu.")]})
+
+
+def _check_recurrence(recurrence: str, due_day: int | None) -> None:
+    if recurrence and not due_day:
+        raise ValidationError({"recurrence_due_day": [_("Nhiệm vụ lặp lại cần ngày đến hạn trong kỳ (1–31).")]})
+    if due_day is not None and not 1 <= due_day <= 31:
+        raise ValidationError({"recurrence_due_day": [_("Ngày đến hạn phải từ 1 đến 31.")]})
+
+
+@transaction.atomic
+def task_create(
+    *,
+    area: ReformArea,
+    text: str,
+    user: Any,
+    title: str = "",
+    lead_unit: Unit | None = None,
+    coordinating_units: Iterable[Unit] = (),
+    start_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+    recurrence: str = "",
+    recurrence_due_day: int | None = None,
+    priority: str = "normal",
+    expected_output: str = "",
+    assigned_by_number: str = "",
+    assigned_by_date: datetime.date | None = None,
+) -> Task:
+    _check_dates(start_date, due_date)
+    _check_recurrence(recurrence, recurrence_due_day)
+    position = (area.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
+    task = Task.objects.create(
+        area=area, position=position, text=text.strip(), title=(title or derive_title(text)).strip(),
+        start_date=start_date, due_date=due_date, recurrence=recurrence, recurrence_due_day=recurrence_due_day,
+        priority=priority, expected_output=expected_output, assigned_by_number=assigned_by_number,
+        assigned_by_date=assigned_by_date,
+    )  # fmt: skip
+    occurrences_sync(task=task)
+    task_assign(task=task, lead_unit=lead_unit, coordinating_units=coordinating_units, notify_day=timezone.localdate())
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, expected_version: int, user: Any, **values: Any) -> Task:
+    """Edit a task's own fields; a stale `expected_version` raises TaskConflict, writing nothing."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {sorted(unknown)}")
+    current = locked(task)
+    ensure_open(current)
+    if current.version != expected_version:
+        raise _conflict(current, expected_version, values)
+    merged = {name: values.get(name, getattr(current, name)) for name in EDITABLE_FIELDS}
+    _check_dates(merged["start_date"], merged["due_date"])
+    _check_recurrence(merged["recurrence"], merged["recurrence_due_day"])
+    if not merged["title"]:
+        merged["title"] = derive_title(merged["text"])
+    changed = {name: value for name, value in merged.items() if getattr(current, name) != value}
+    if changed:
+        bump(current, **changed)
+        if {"recurrence", "recurrence_due_day"} & changed.keys():
+            occurrences_sync(task=current)
+    return current
+
+
+def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> TaskConflict:
+    """What others changed since the version this form was opened on."""
+    opened = current.history.filter(version=expected_version).order_by("-history_date").first()
+    latest = current.history.select_related("history_user").order_by("-history_date").first()
+    changes = []
+    for name in EDITABLE_FIELDS:
+        before = getattr(opened, name) if opened else None
+        now = getattr(current, name)
+        if opened is None or before != now:
+            changes.append(FieldChange(name, str(Task._meta.get_field(name).verbose_name), now, values.get(name, now)))
+    by = ""
+    if latest and latest.history_user:
+        by = latest.history_user.get_full_name() or latest.history_user.username
+    return TaskConflict(changes, by, latest.history_date if latest else None, current.version)
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    task: Task,
+    lead_unit: Unit | None,
+    coordinating_units: Iterable[Unit],
+    assumed: bool = False,
+    notify_day: datetime.date | None = None,
+) -> Task:
+    """Set who leads and who coordinates, and move the object rights with it.
+
+    The lead unit's heads and staff may report progress and its heads claim
+    completion; coordinating units' people add their own contribution. Rights
+    go to the units' groups, so people joining a unit later get them too.
+    With `notify_day`, the newly assigned units' people are told.
+    """
+    coordinating = [unit for unit in coordinating_units if unit != lead_unit]
+    previous = {task.lead_unit_id, *task.coordinating_units.values_list("pk", flat=True)} if task.pk else set()
+    lead_changed = save_if_changed(task, lead_unit=lead_unit, assignment_assumed=assumed)
+    members_changed = set_m2m_if_changed(task.coordinating_units, coordinating)
+    if lead_changed or members_changed:
+        Task.objects.filter(pk=task.pk).update(version=task.version + 1)
+        task.version += 1
+    lead_groups = unit_groups([lead_unit]) if lead_unit else []
+    object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups)
+    object_rights_sync(
+        obj=task, perm="tasks.claim_completion", groups=[unit_group(lead_unit, Role.UNIT_HEAD)] if lead_unit else []
+    )
+    object_rights_sync(obj=task, perm="tasks.contribute_task", groups=unit_groups(coordinating))
+    if notify_day is not None:
+        new_units = [unit for unit in [lead_unit, *coordinating] if unit is not None and unit.pk not in previous]
+        if new_units:
+            notify(
+                users=people_of(new_units),
+                kind=NotificationKind.ASSIGNED,
+                message=_("Đơn vị được giao nhiệm vụ %(task)s.") % {"task": label(task)},
+                url=task_url(task),
+                day=notify_day,
+            )
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, task: Task, user: Any, reason: str) -> Task:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Cần ghi lý do hủy nhiệm vụ.")]})
+    current = locked(task)
+    ensure_open(current)
+    current._change_reason = reason.strip()
+    return bump(current, cancelled_at=timezone.now(), cancel_reason=reason.strip())
+
+
+# --- Recurrence -------------------------------------------------------------------
+
+_MONTHS_PER_PERIOD = {Recurrence.MONTHLY: 1, Recurrence.QUARTERLY: 3, Recurrence.YEARLY: 12}
+
+
+def occurrence_due_dates(year: int, recurrence: str, due_day: int) -> list[tuple[int, str, datetime.date]]:
+    """(number, label, due date) of each period of the year: due on `due_day` of its last month."""
+    months = _MONTHS_PER_PERIOD[Recurrence(recurrence)]
+    result = []
+    for number in range(1, 12 // months + 1):
+        last_month = number * months
+        day = min(due_day, calendar.monthrange(year, last_month)[1])
+        if months == 1:
+            name = _("Tháng %(m)02d/%(y)d") % {"m": last_month, "y": year}
+        elif months == 3:
+            name = _("Quý %(q)s/%(y)d") % {"q": "I II III IV".split()[number - 1], "y": year}
+        else:
+            name = _("Năm %(y)d") % {"y": year}
+        result.append((number, name, datetime.date(year, last_month, day)))
+    return result
+
+
+def occurrences_sync(*, task: Task) -> None:
+    """Make the occurrences match the recurrence; ones already done are kept."""
+    if not task.recurrence:
+        task.occurrences.filter(done_on__isnull=True).delete()
+        return
+    wanted = occurrence_due_dates(task.area.plan.year, task.recurrence, task.recurrence_due_day)
+    done = set(task.occurrences.filter(done_on__isnull=False).values_list("number", flat=True))
+    task.occurrences.filter(done_on__isnull=True).delete()
+    TaskOccurrence.objects.bulk_create(
+        TaskOccurrence(task=task, number=number, label=name, due_date=due)
+        for number, name, due in wanted
+        if number not in done
+    )
+    next_due = task.occurrences.filter(done_on__isnull=True).order_by("due_date").values_list("due_date", flat=True)
+    due = next_due.first() or wanted[-1][2]
+    if task.due_date != due:
+        # A recurring task is due when its next open occurrence is.
+        task.due_date = due
+        task.save(update_fields=["due_date"])

@@ -1,0 +1,51 @@
+"""Helpers shared by the task services: locking, versions, closed-task checks, notices."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parplan.notifications import notify, people_of
+from tasks.models import Task
+
+
+def locked(task: Task) -> Task:
+    """Re-read the task under a row lock, so two writers queue instead of racing."""
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def ensure_open(task: Task) -> None:
+    if task.cancelled_at is not None:
+        raise ValidationError(_("Nhiệm vụ đã bị hủy, không thể thay đổi."))
+    if task.confirmed_at is not None:
+        raise ValidationError(_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."))
+
+
+def bump(task: Task, **values: Any) -> Task:
+    """Apply values and save with the next version (every write of a task goes through here)."""
+    for name, value in values.items():
+        setattr(task, name, value)
+    task.version += 1
+    task.save()
+    return task
+
+
+def task_url(task: Task) -> str:
+    return reverse("task-detail", args=[task.pk])
+
+
+def label(task: Task) -> str:
+    return f"{task.area.number}.{task.position} {task.title}"
+
+
+def notify_lead(task: Task, kind: str, message: str, day: datetime.date, heads_only: bool = False) -> None:
+    if task.lead_unit is None:
+        return
+    from parplan.models import Role
+
+    roles = (Role.UNIT_HEAD,) if heads_only else (Role.UNIT_HEAD, Role.UNIT_STAFF)
+    notify(users=people_of([task.lead_unit], roles), kind=kind, message=message, url=task_url(task), day=day)

@@ -1,0 +1,68 @@
+"""Extension requests: the lead unit asks for a new due date, the secretariat decides."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parplan.models import NotificationKind
+from parplan.notifications import notify, secretariat_people
+from tasks.models import ExtensionRequest, ExtensionState, Task
+from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
+
+
+@transaction.atomic
+def extension_request(
+    *, task: Task, user: Any, new_due_date: datetime.date, reason: str, today: datetime.date
+) -> ExtensionRequest:
+    ensure_open(task)
+    errors: dict[str, list[str]] = {}
+    if new_due_date <= today:
+        errors["new_due_date"] = [_("Hạn mới phải sau ngày hôm nay.")]
+    elif task.due_date and new_due_date <= task.due_date:
+        errors["new_due_date"] = [_("Hạn mới phải sau hạn hiện tại (%(due)s).") % {"due": f"{task.due_date:%d/%m/%Y}"}]
+    if task.start_date and new_due_date < task.start_date:
+        errors.setdefault("new_due_date", []).append(_("Hạn mới không được trước ngày bắt đầu."))
+    if not reason.strip():
+        errors["reason"] = [_("Cần ghi lý do đề nghị gia hạn.")]
+    if task.extensions.filter(state=ExtensionState.PENDING).exists():
+        errors["__all__"] = [_("Đã có một đề nghị gia hạn đang chờ quyết định.")]
+    if errors:
+        raise ValidationError(errors)
+    request = ExtensionRequest.objects.create(
+        task=task, requested_by=user, current_due_date=task.due_date, new_due_date=new_due_date, reason=reason.strip()
+    )
+    notify(
+        users=secretariat_people(), kind=NotificationKind.EXTENSION_REQUESTED,
+        message=_("%(unit)s đề nghị gia hạn nhiệm vụ %(task)s đến %(due)s.") % {
+            "unit": task.lead_unit, "task": label(task), "due": f"{new_due_date:%d/%m/%Y}"},
+        url=task_url(task), day=today,
+    )  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def extension_decide(
+    *, request: ExtensionRequest, user: Any, approve: bool, note: str, today: datetime.date
+) -> ExtensionRequest:
+    if request.state != ExtensionState.PENDING:
+        raise ValidationError(_("Đề nghị này đã có quyết định."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": [_("Cần ghi lý do không đồng ý gia hạn.")]})
+    task = locked(request.task)
+    ensure_open(task)
+    request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
+    request.save()
+    if approve:
+        task._change_reason = _("Gia hạn theo đề nghị ngày %(day)s") % {"day": f"{request.requested_at:%d/%m/%Y}"}
+        bump(task, due_date=request.new_due_date, overdue_since=None)
+    verdict = _("được đồng ý") if approve else _("không được đồng ý")
+    notify_lead(task, NotificationKind.EXTENSION_DECIDED, _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {
+        "task": label(task), "verdict": verdict}, today)  # fmt: skip
+    return request

@@ -1,0 +1,167 @@
+"""Progress of a task: the lead unit's reports, coordinating contributions, completion."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parplan.models import NotificationKind, Unit
+from parplan.notifications import notify, secretariat_people
+from parplan.uploads import validate_upload
+from tasks.models import ProgressReport, ProgressStatus, ReportEvidence, ReportRole, Task, TaskOccurrence
+from tasks.services.assignment import occurrences_sync
+from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
+
+# The lead unit reports these; completion is claimed with its own action.
+REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.PAUSED)
+
+
+def _check_files(files: Sequence[UploadedFile]) -> list[str]:
+    names, errors = [], []
+    for upload in files:
+        try:
+            names.append(validate_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return names
+
+
+def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[str]) -> None:
+    for upload, name in zip(files, names, strict=True):
+        evidence = ReportEvidence(report=report, original_name=(upload.name or name)[:255], size=upload.size)
+        evidence.file.save(name, upload, save=False)
+        evidence.save()
+
+
+@transaction.atomic
+def task_report_progress(
+    *,
+    task: Task,
+    user: Any,
+    status: str,
+    percent: int,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> ProgressReport:
+    """The lead unit's report: percent done, status, what was done, evidence."""
+    from tasks.services.assignment import _conflict
+
+    current = locked(task)
+    ensure_open(current)
+    if current.claimed_at is not None:
+        raise ValidationError(_("Nhiệm vụ đang chờ xác nhận hoàn thành; chờ Phòng Nội vụ xác nhận hoặc trả lại."))
+    if expected_version is not None and current.version != expected_version:
+        raise _conflict(current, expected_version, {})
+    errors: dict[str, list[str]] = {}
+    if not 0 <= percent <= 100:
+        errors["percent"] = [_("Tiến độ phải từ 0 đến 100%.")]
+    elif percent == 100:
+        errors["percent"] = [_("Đạt 100% thì dùng nút “Báo hoàn thành” để Phòng Nội vụ xác nhận.")]
+    if status not in REPORTABLE_STATUSES:
+        errors["status"] = [_("Tình trạng không hợp lệ.")]
+    if not text.strip():
+        errors["text"] = [_("Cần ghi kết quả thực hiện.")]
+    if errors:
+        raise ValidationError(errors)
+    names = _check_files(files)
+    report = ProgressReport.objects.create(
+        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
+        text=text.strip(),
+    )  # fmt: skip
+    _attach(report, files, names)
+    bump(current, status=status, progress_percent=percent, progress_note=text.strip())
+    return report
+
+
+@transaction.atomic
+def task_contribute(
+    *, task: Task, unit: Unit, user: Any, text: str, files: Sequence[UploadedFile] = ()
+) -> ProgressReport:
+    """A coordinating unit's own contribution; it does not move the task's progress."""
+    ensure_open(task)
+    if not task.coordinating_units.filter(pk=unit.pk).exists():
+        raise ValidationError(_("“%(unit)s” không phải đơn vị phối hợp của nhiệm vụ này.") % {"unit": unit})
+    if not text.strip():
+        raise ValidationError({"text": [_("Cần ghi nội dung đã phối hợp thực hiện.")]})
+    names = _check_files(files)
+    report = ProgressReport.objects.create(
+        task=task, unit=unit, role=ReportRole.COORDINATING, author=user, text=text.strip()
+    )
+    _attach(report, files, names)
+    return report
+
+
+@transaction.atomic
+def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: str = "") -> Task:
+    """The lead unit's head says the task is done; the completion date is today's."""
+    current = locked(task)
+    ensure_open(current)
+    if current.claimed_at is not None:
+        raise ValidationError(_("Nhiệm vụ đã được báo hoàn thành, đang chờ xác nhận."))
+    if current.occurrences.filter(done_on__isnull=True).exists():
+        raise ValidationError(_("Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."))
+    ProgressReport.objects.create(
+        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
+        percent=100, text=text.strip() or _("Báo hoàn thành nhiệm vụ."),
+    )  # fmt: skip
+    bump(
+        current, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today, claimed_at=timezone.now(),
+        claimed_by=user, review_comment="", overdue_since=None,
+    )  # fmt: skip
+    notify(
+        users=secretariat_people(), kind=NotificationKind.CLAIMED,
+        message=_("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
+            "unit": current.lead_unit, "task": label(current)},
+        url=task_url(current), day=today,
+    )  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> Task:
+    current = locked(task)
+    ensure_open(current)
+    if current.claimed_at is None:
+        raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
+    bump(current, confirmed_at=timezone.now(), confirmed_by=user)
+    notify_lead(current, NotificationKind.CONFIRMED, _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {
+        "task": label(current)}, today)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def task_return_completion(*, task: Task, user: Any, comment: str, today: datetime.date) -> Task:
+    """Not done yet: back to in progress, with the secretariat's reason."""
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị bổ sung.")]})
+    current = locked(task)
+    ensure_open(current)
+    if current.claimed_at is None:
+        raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
+    current._change_reason = comment.strip()
+    bump(
+        current, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
+        completed_on=None, claimed_at=None, claimed_by=None, review_comment=comment.strip(),
+    )  # fmt: skip
+    notify_lead(current, NotificationKind.RETURNED, _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {
+        "task": label(current), "comment": comment.strip()}, today)  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def occurrence_mark_done(*, occurrence: TaskOccurrence, user: Any, today: datetime.date, done: bool = True) -> None:
+    """Mark one period of a recurring task done (or not); the task's due date moves to the next."""
+    ensure_open(occurrence.task)
+    occurrence.done_on, occurrence.done_by = (today, user) if done else (None, None)
+    occurrence.save()
+    occurrences_sync(task=occurrence.task)
