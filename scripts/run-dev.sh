@@ -34,6 +34,7 @@ start() {  # start NAME COMMAND...: in the background, in a process group of its
 }
 
 stopped=0
+# shellcheck disable=SC2317  # called from traps
 stop_all() {
     ((stopped)) && return 0
     stopped=1
