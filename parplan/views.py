@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
+from parplan.dashboard import RANK_WEIGHTS, dashboard_for
 from parplan.forms import UnitContactForm
-from parplan.models import Membership, Notification, PlanStatus, ReformArea
+from parplan.models import Membership, Notification, Plan, PlanStatus, ReformArea, Role, Unit
 from parplan.notifications import notifications_mark_read
 from parplan.services import unit_update_contact
 from targets.models import Indicator
@@ -17,7 +20,9 @@ from tasks.models import Task
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Open the newest active plan the person may read, or the list of plans."""
+    """The steering committee lands on the dashboard; others on the newest active plan."""
+    if Membership.objects.filter(user=request.user, role=Role.STEERING).exists():
+        return redirect("dashboard")
     plan = visible_plans(request.user).filter(status=PlanStatus.ACTIVE).order_by("-year").first()
     if plan is None:
         return redirect("plan-list")
@@ -89,3 +94,34 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         notifications_mark_read(user=request.user)
         return redirect("notifications")
     return render(request, "parplan/notifications.html", {"notices": notices})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The plan at a glance; a unit's people see it filtered to their unit."""
+    plans = visible_plans(request.user)
+    wanted = request.GET.get("plan")
+    plan = (plans.filter(pk=wanted).first() if wanted and wanted.isdigit() else None) or (
+        plans.filter(status=PlanStatus.ACTIVE).order_by("-year").first() or plans.order_by("-year").first()
+    )
+    if plan is None:
+        return redirect("plan-list")
+    sees_all = request.user.has_perm("parplan.view_plan")
+    allowed_units = dashboard_units(request.user, plan, sees_all)
+    code = request.GET.get("unit") or ("" if sees_all else allowed_units[0].code if allowed_units else "")
+    unit = next((u for u in allowed_units if u.code == code), None) if code else None
+    if not sees_all and unit is None:
+        raise PermissionDenied
+    board = dashboard_for(plan=plan, role="all" if sees_all else "unit", unit=unit, today=timezone.localdate())
+    return render(
+        request,
+        "parplan/dashboard.html",
+        {"plan": plan, "plans": plans.order_by("-year"), "board": board, "unit": unit, "units": allowed_units,
+         "sees_all": sees_all, "weights": RANK_WEIGHTS},
+    )  # fmt: skip
+
+
+def dashboard_units(user: object, plan: Plan, sees_all: bool) -> list[Unit]:
+    """Units the dashboard can be filtered to: any unit of the plan, or the person's own."""
+    if sees_all:
+        return list(Unit.objects.below(plan.issuing_unit).only("pk", "code", "name", "path").order_by("path"))
+    return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]

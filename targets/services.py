@@ -268,8 +268,12 @@ def period_reopen(*, period: Period, reason: str) -> Period:
 
 
 def schedule_indicator_evaluation(indicator_id: int) -> None:
-    """Queue one re-evaluation per indicator per debounce window."""
+    """Queue one re-evaluation per indicator per debounce window; the dashboard shows the change at once."""
+    from parplan.dashboard import dashboard_invalidate
     from targets.tasks import evaluate_indicator
 
+    plan_id = Indicator.objects.filter(pk=indicator_id).values_list("area__plan_id", flat=True).first()
+    if plan_id is not None:
+        dashboard_invalidate(plan_id)
     if cache.add(f"evaluate-indicator-{indicator_id}", True, timeout=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS):
         evaluate_indicator.apply_async((indicator_id,), countdown=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS)

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parplan.dashboard import dashboard_invalidate
 from parplan.models import NotificationKind, ReformArea, Role, Unit
 from parplan.notifications import notify, people_of
 from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
@@ -148,6 +149,8 @@ def task_assign(
     if lead_changed or members_changed:
         Task.objects.filter(pk=task.pk).update(version=task.version + 1)
         task.version += 1
+        plan_id = task.area.plan_id
+        transaction.on_commit(lambda: dashboard_invalidate(plan_id))
     lead_groups = unit_groups([lead_unit]) if lead_unit else []
     object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups)
     object_rights_sync(

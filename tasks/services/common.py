@@ -6,9 +6,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parplan.dashboard import dashboard_invalidate
 from parplan.notifications import notify, people_of
 from tasks.models import Task
 
@@ -31,6 +33,8 @@ def bump(task: Task, **values: Any) -> Task:
         setattr(task, name, value)
     task.version += 1
     task.save()
+    plan_id = task.area.plan_id
+    transaction.on_commit(lambda: dashboard_invalidate(plan_id))
     return task
 
 

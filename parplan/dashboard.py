@@ -1,0 +1,287 @@
+"""The steering committee's dashboard: one selector, a fixed number of queries.
+
+It reads the nightly indicator snapshots and a few aggregate queries over tasks
+and figures; nothing here loops over rows with a query per row. The result is
+cached per plan, role and unit filter, and the cache is dropped whenever a
+figure is approved or a task changes (`dashboard_invalidate`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from parplan.models import Plan, Unit
+from targets.models import (
+    Indicator,
+    IndicatorSnapshot,
+    IndicatorStatus,
+    Measurement,
+    MeasurementStatus,
+    Period,
+    Scope,
+    Source,
+)
+from tasks.models import Task, TaskState
+
+CACHE_SECONDS = 15 * 60
+TREND_POINTS = 12
+ATTENTION_ROWS = 10
+# The ranking mix, stated on the page: share of tasks completed on time, share of
+# figures submitted by their due date, share of indicators achieved or on track.
+RANK_WEIGHTS = {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
+GOOD_STATUSES = (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)
+
+
+@dataclass
+class AreaSummary:
+    number: int
+    name: str
+    indicators: Counter[str] = field(default_factory=Counter)
+    tasks: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class IndicatorRow:
+    pk: int
+    area: int
+    name: str
+    rule: str
+    kind: str
+    value: Decimal | None
+    status: str
+    trend: list[float]
+    trend_points: str = ""
+
+
+@dataclass
+class UnitRank:
+    code: str
+    name: str
+    tasks_assigned: int
+    tasks_on_time: int
+    figures_expected: int
+    figures_on_time: int
+    indicators_judged: int
+    indicators_good: int
+    score: Decimal
+
+
+@dataclass
+class Dashboard:
+    plan_id: int
+    day: datetime.date | None
+    unit_code: str | None
+    areas: list[AreaSummary]
+    indicators: list[IndicatorRow]
+    ranking: list[UnitRank]
+    overdue_tasks: list[dict[str, Any]]
+    off_track: list[IndicatorRow]
+    missing_period: str | None
+    missing_figures: list[dict[str, Any]]
+    totals: dict[str, int]
+
+
+def cache_key(plan: Plan, role: str, unit: Unit | None) -> str:
+    generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
+    return f"dashboard-{plan.pk}-{generation}-{role}-{unit.pk if unit else 'all'}"
+
+
+def dashboard_invalidate(plan_id: int) -> None:
+    """Called by the services that change what the dashboard shows."""
+    key = f"dashboard-generation-{plan_id}"
+    cache.add(key, 1, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, timeout=None)
+
+
+def dashboard_for(*, plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> Dashboard:
+    key = cache_key(plan, role, unit)
+    cached = cache.get(key)
+    if cached is None:
+        cached = build_dashboard(plan=plan, unit=unit, today=today)
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
+def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> Dashboard:
+    areas = {a.number: AreaSummary(a.number, a.name) for a in plan.areas.order_by("number")}
+    rows, day = _indicator_rows(plan, unit)
+    for row in rows:
+        areas[row.area].indicators[row.status] += 1
+    tasks = Task.objects.filter(area__plan=plan, cancelled_at__isnull=True).with_state(today)
+    if unit is not None:
+        tasks = tasks.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
+    for item in tasks.values("area__number", "state").annotate(n=Count("pk")).order_by():
+        areas[item["area__number"]].tasks[item["state"]] += item["n"]
+    overdue = list(
+        tasks.filter(state=TaskState.OVERDUE)
+        .order_by("due_date")
+        .values("pk", "area__number", "position", "title", "due_date", "lead_unit__name")[:ATTENTION_ROWS]
+    )
+    missing_period, missing = _missing_figures(plan, unit, today)
+    totals = Counter()
+    for area in areas.values():
+        totals.update({f"indicator_{k}": v for k, v in area.indicators.items()})
+        totals.update({f"task_{k}": v for k, v in area.tasks.items()})
+    return Dashboard(
+        plan_id=plan.pk,
+        day=day,
+        unit_code=unit.code if unit else None,
+        areas=list(areas.values()),
+        indicators=rows,
+        ranking=_ranking(plan, today, unit),
+        overdue_tasks=overdue,
+        off_track=[row for row in rows if row.status == IndicatorStatus.OFF_TRACK][:ATTENTION_ROWS],
+        missing_period=missing_period,
+        missing_figures=missing,
+        totals=dict(totals),
+    )
+
+
+def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], datetime.date | None]:
+    """Indicators with their latest value and status for the authority (or the unit), and a trend."""
+    indicators = list(Indicator.objects.of_plan(plan).select_related("area").order_by("area__number", "pk"))
+    subject = unit or plan.issuing_unit
+    if unit is not None:
+        in_scope = set(
+            Indicator.scope_units.through.objects.filter(unit=unit, indicator__in=indicators).values_list(
+                "indicator_id", flat=True
+            )
+        )
+        indicators = [i for i in indicators if i.pk in in_scope or i.scope == Scope.AUTHORITY]
+    # Only the last TREND_POINTS evaluation days are read, whatever the history's length.
+    days = list(
+        IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=subject)
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by("-day")[:TREND_POINTS]
+    )
+    history: dict[int, list[IndicatorSnapshot]] = defaultdict(list)
+    for snapshot in IndicatorSnapshot.objects.filter(indicator__in=indicators, unit=subject, day__in=days).order_by(
+        "day"
+    ):
+        history[snapshot.indicator_id].append(snapshot)
+    rows = []
+    for indicator in indicators:
+        points = history.get(indicator.pk, [])
+        latest = points[-1] if points else None
+        trend = [float(p.value) for p in points if p.value is not None]
+        rows.append(
+            IndicatorRow(
+                pk=indicator.pk, area=indicator.area.number, name=indicator.name, rule=indicator.rule,
+                kind=indicator.kind, value=latest.value if latest else None,
+                status=latest.status if latest else IndicatorStatus.NO_DATA, trend=trend,
+                trend_points=sparkline(trend),
+            )
+        )  # fmt: skip
+    return rows, (days[0] if days else None)
+
+
+def sparkline(values: list[float], width: int = 100, height: int = 24) -> str:
+    """SVG polyline points for a small trend line (empty below two points)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
+
+
+def _ranking(plan: Plan, today: datetime.date, only: Unit | None) -> list[UnitRank]:
+    units = Unit.objects.filter(path__startswith=plan.issuing_unit.path).exclude(pk=plan.issuing_unit_id)
+    if only is not None:
+        units = units.filter(pk=only.pk)
+    task_counts = {
+        row["lead_unit"]: row
+        for row in Task.objects.filter(area__plan=plan, cancelled_at__isnull=True, lead_unit__isnull=False)
+        .with_state(today)
+        .values("lead_unit")
+        .annotate(assigned=Count("pk"), on_time=Count("pk", filter=Q(state=TaskState.COMPLETED_ON_TIME)))
+        .order_by()
+    }
+    closed = Counter(Period.objects.filter(plan=plan, end__lt=today).values_list("frequency", flat=True))
+    expected: Counter[int] = Counter()
+    for row in (
+        Indicator.scope_units.through.objects.filter(indicator__area__plan=plan, indicator__source=Source.UNITS)
+        .values("unit_id", "indicator__frequency")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        expected[row["unit_id"]] += row["n"] * closed.get(row["indicator__frequency"], 0)
+    on_time = dict(
+        Measurement.objects.filter(
+            indicator__area__plan=plan, period__end__lt=today, submitted_at__date__lte=F("period__due_date")
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("unit_id", "n")
+    )
+    latest_day = IndicatorSnapshot.objects.filter(indicator__area__plan=plan).order_by("-day").values("day")[:1]
+    judged = {
+        row["unit_id"]: row
+        for row in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, day=latest_day)
+        .exclude(status=IndicatorStatus.NO_DATA)
+        .values("unit_id")
+        .annotate(judged=Count("pk"), good=Count("pk", filter=Q(status__in=GOOD_STATUSES)))
+        .order_by()
+    }
+    ranks = []
+    for unit in units.only("pk", "code", "name"):
+        tasks = task_counts.get(unit.pk, {"assigned": 0, "on_time": 0})
+        figures = judged.get(unit.pk, {"judged": 0, "good": 0})
+        if not (tasks["assigned"] or expected[unit.pk] or figures["judged"]):
+            continue  # nothing to rank this unit on
+        score = (
+            RANK_WEIGHTS["tasks"] * _share(tasks["on_time"], tasks["assigned"])
+            + RANK_WEIGHTS["figures"] * _share(on_time.get(unit.pk, 0), expected[unit.pk])
+            + RANK_WEIGHTS["indicators"] * _share(figures["good"], figures["judged"])
+        )
+        ranks.append(
+            UnitRank(
+                code=unit.code, name=unit.name, tasks_assigned=tasks["assigned"], tasks_on_time=tasks["on_time"],
+                figures_expected=expected[unit.pk], figures_on_time=min(on_time.get(unit.pk, 0), expected[unit.pk]),
+                indicators_judged=figures["judged"], indicators_good=figures["good"],
+                score=(score * 100).quantize(Decimal("0.1")),
+            )
+        )  # fmt: skip
+    return sorted(ranks, key=lambda r: (-r.score, r.name))
+
+
+def _share(part: int, whole: int) -> Decimal:
+    """A missing denominator counts as fully met: a unit is not punished for having no task."""
+    return Decimal(min(part, whole)) / Decimal(whole) if whole else Decimal(1)
+
+
+def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tuple[str | None, list[dict[str, Any]]]:
+    """Units that have not submitted figures for the last closed monthly period."""
+    period = Period.objects.filter(plan=plan, frequency="monthly", end__lt=today).order_by("-end").first()
+    if period is None:
+        return None, []
+    pairs = Indicator.scope_units.through.objects.filter(
+        indicator__area__plan=plan, indicator__source=Source.UNITS, indicator__frequency="monthly"
+    )
+    if unit is not None:
+        pairs = pairs.filter(unit=unit)
+    sent = Measurement.objects.filter(
+        period=period,
+        status__in=[MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED],
+        indicator_id=OuterRef("indicator_id"),
+        unit_id=OuterRef("unit_id"),
+    )
+    missing = (
+        pairs.exclude(Exists(sent))
+        .values("unit__code", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit__name")
+    )
+    return period.label, list(missing[:ATTENTION_ROWS])
