@@ -23,5 +23,6 @@ urlpatterns = [
     path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
     path("notifications/", views.notification_list, name="notifications"),
     path("", include("targets.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Renderers turn a `ReportData` into a file; they never query the database."""

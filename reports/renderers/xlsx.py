@@ -1,0 +1,85 @@
+"""The report's annex tables as an Excel workbook: one sheet per annex."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.selectors import ReportData
+
+_FONT = "Times New Roman"
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def render_xlsx(data: ReportData) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(
+        book, "PL I - Chỉ tiêu", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", data,
+        [("Lĩnh vực", 9), ("Chỉ tiêu", 70), ("Mục tiêu", 14), ("Kết quả", 16), ("Đánh giá", 18)],
+        [[int(row[0]), *row[1:]] for row in data.annex_targets],
+    )  # fmt: skip
+    _sheet(
+        book, "PL II - Nhiệm vụ", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ CHỦ TRÌ", data,
+        [("Đơn vị", 45), ("Được giao", 12), ("Hoàn thành đúng hạn", 14), ("Hoàn thành trễ hạn", 14),
+         ("Chưa hoàn thành", 14), ("Tỷ lệ hoàn thành", 14)],
+        [[r.unit, r.assigned, r.on_time, r.late, r.not_done, _share(r.on_time + r.late, r.assigned)]
+         for r in data.annex_units],
+        percent_columns={6},
+    )  # fmt: skip
+    _sheet(book, "PL III - Kiểm tra", "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC", data, [("Nội dung", 90)],
+           [[data.inspections_note]])  # fmt: skip
+    _sheet(
+        book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
+        [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14)],
+        [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved))]
+         for r in data.annex_dossiers],
+        percent_columns={4},
+    )  # fmt: skip
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _sheet(
+    book: Workbook, name: str, title: str, data: ReportData, headers: Sequence[tuple[str, int]],
+    rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None,
+) -> Worksheet:  # fmt: skip
+    sheet = book.create_sheet(name[:31])
+    sheet.append([title])
+    sheet.append([f"{data.issuer} — {data.subject}"])
+    sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})"])
+    sheet.append([label for label, _width in headers])
+    header_row = 4
+    for row in rows:
+        sheet.append(list(row))
+    for index, (_label, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.font = Font(name=_FONT, size=12, bold=cell.row in (1, header_row))
+            if cell.row >= header_row:
+                cell.border = _BOX
+                cell.alignment = Alignment(
+                    wrap_text=True, vertical="top", horizontal="center" if cell.row == header_row else None
+                )
+            if percent_columns and cell.column in percent_columns and cell.row > header_row:
+                cell.number_format = "0.0%"
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if sum(w for _l, w in headers) > 90 else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return sheet

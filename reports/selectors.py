@@ -1,0 +1,299 @@
+"""Gather everything a PAR report shows, once, as plain data for the renderers.
+
+The PDF and Excel renderers take a `ReportData` and never touch the database.
+Numbers are as of the cut-off date: tasks by their dates, indicators by the
+evaluation snapshot of that day (the generating service evaluates it first).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from parplan.models import Plan
+from reports.models import ReportKind, ReportNarrative, report_window
+from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
+from tasks.models import Task, TaskState
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+_PERIOD_WORDS = {
+    ReportKind.Q1: "quý I", ReportKind.H1: "6 tháng đầu năm", ReportKind.Q3: "quý III", ReportKind.YEAR: "năm",
+}  # fmt: skip
+_STATUS = dict(IndicatorStatus.choices)
+_STATE = dict(TaskState.choices)
+
+
+@dataclass
+class IndicatorResult:
+    name: str
+    rule: str
+    value: str
+    status: str
+    status_code: str
+
+
+@dataclass
+class TargetResult:
+    text: str
+    indicators: list[IndicatorResult]
+
+
+@dataclass
+class TaskLine:
+    number: str
+    title: str
+    lead_unit: str
+    state: str
+    due_date: str
+    completed_on: str
+
+
+@dataclass
+class AreaSection:
+    number: int
+    name: str
+    targets: list[TargetResult]
+    tasks_total: int
+    tasks_on_time: int
+    tasks_late: int
+    tasks_not_done: int
+    not_done: list[TaskLine]
+    comment: str
+
+
+@dataclass
+class UnitTaskRow:
+    unit: str
+    assigned: int
+    on_time: int
+    late: int
+    not_done: int
+
+
+@dataclass
+class DossierRow:
+    unit: str
+    resolved: str
+    on_time: str
+    rate: str
+
+
+@dataclass
+class ReportData:
+    kind: str
+    parent_authority: str
+    issuer: str
+    reference: str
+    place_and_date: str
+    subject: str
+    intro: str
+    window: str
+    cutoff: str
+    direction: str
+    areas: list[AreaSection]
+    strengths: str
+    weaknesses: str
+    causes: str
+    next_tasks: str
+    proposals: str
+    annex_targets: list[list[str]]
+    annex_units: list[UnitTaskRow]
+    annex_dossiers: list[DossierRow]
+    inspections_note: str
+    signing_authority: str
+    signer_capacity: str
+    signer_title: str
+    signer_name: str
+    recipients: list[str]
+    generated_sentences: dict[str, str] = field(default_factory=dict)
+
+
+def task_state_as_of(task: Task, day: datetime.date) -> str:
+    """A task's state on `day`: completions after the cut-off do not count yet."""
+    if task.cancelled_at is not None and task.cancelled_at.date() <= day:
+        return TaskState.CANCELLED
+    done = task.completed_on is not None and task.completed_on <= day
+    if done and task.confirmed_at is not None:
+        on_time = task.due_date is None or task.completed_on <= task.due_date
+        return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
+    if done:
+        return TaskState.AWAITING_CONFIRMATION
+    if task.due_date is not None and task.due_date < day:
+        return TaskState.OVERDUE
+    return TaskState.IN_PROGRESS if task.progress_percent > 0 else TaskState.NOT_STARTED
+
+
+def _date_words(day: datetime.date) -> str:
+    # NĐ 30/2020: days below 10 and months 1–2 take a leading zero.
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = None) -> ReportData:
+    start, cutoff = report_window(kind, plan.year)
+    narrative = narrative or ReportNarrative(plan=plan, kind=kind)
+    issuer = plan.issuing_unit
+    snapshots = {
+        s.indicator_id: s for s in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=issuer, day=cutoff)
+    }
+    areas = list(
+        plan.areas.order_by("number").prefetch_related(
+            Prefetch("targets", queryset=Target.objects.prefetch_related("indicators").order_by("position")),
+            Prefetch("tasks", queryset=Task.objects.select_related("lead_unit").order_by("position")),
+        )
+    )
+    hidden = defaultdict(list)
+    for indicator in Indicator.objects.of_plan(plan).filter(task__isnull=False).select_related("task"):
+        hidden[indicator.area_id].append(indicator)
+    sections, unit_rows, annex_targets = [], defaultdict(Counter), []
+    for area in areas:
+        section = _area_section(area, snapshots, hidden[area.pk], cutoff, narrative)
+        sections.append(section)
+        for target in section.targets:
+            for result in target.indicators:
+                annex_targets.append([str(area.number), result.name, result.rule, result.value, result.status])
+        for task in area.tasks.all():
+            if task.lead_unit is None:
+                continue
+            state = task_state_as_of(task, cutoff)
+            counts = unit_rows[task.lead_unit.name]
+            counts["assigned"] += state != TaskState.CANCELLED
+            counts["on_time"] += state == TaskState.COMPLETED_ON_TIME
+            counts["late"] += state == TaskState.COMPLETED_LATE
+            counts["not_done"] += state in (TaskState.OVERDUE, TaskState.NOT_STARTED, TaskState.IN_PROGRESS,
+                                            TaskState.AWAITING_CONFIRMATION)  # fmt: skip
+    period = _PERIOD_WORDS[ReportKind(kind)]
+    generated = _generated_sentences(sections, period, plan.year, issuer.name)
+    number = narrative.number or "     "
+    return ReportData(
+        kind=kind,
+        parent_authority=(issuer.parent.name if issuer.parent else "").upper(),
+        issuer=issuer.name.upper(),
+        reference=f"Số: {number}/{narrative.symbol}",
+        place_and_date=f"{plan.place or issuer.name}, {_date_words(narrative.report_date or cutoff)}",
+        subject=f"Kết quả thực hiện công tác cải cách hành chính {period} {plan.year}",
+        intro=(
+            f"Thực hiện Kế hoạch số {plan.reference}"
+            + (f" ngày {plan.issue_date:%d/%m/%Y}" if plan.issue_date else "")
+            + f" về {plan.title[:1].lower()}{plan.title[1:]}, {issuer.name} báo cáo kết quả thực hiện công tác "
+            f"cải cách hành chính {period} {plan.year} (số liệu từ ngày {start:%d/%m/%Y} đến ngày {cutoff:%d/%m/%Y}) "
+            "như sau:"
+        ),
+        window=f"{start:%d/%m/%Y} – {cutoff:%d/%m/%Y}",
+        cutoff=f"{cutoff:%d/%m/%Y}",
+        direction=narrative.direction or generated["direction"],
+        areas=sections,
+        strengths=narrative.strengths or generated["strengths"],
+        weaknesses=narrative.weaknesses or generated["weaknesses"],
+        causes=narrative.causes,
+        next_tasks=narrative.next_tasks,
+        proposals=narrative.proposals,
+        annex_targets=annex_targets,
+        annex_units=[UnitTaskRow(unit=name, **dict(c)) for name, c in sorted(unit_rows.items())],
+        annex_dossiers=_dossier_rows(plan, cutoff),
+        inspections_note="Chưa có dữ liệu kiểm tra CCHC trên hệ thống trong kỳ báo cáo.",
+        signing_authority=narrative.signing_authority,
+        signer_capacity=narrative.signer_capacity,
+        signer_title=narrative.signer_title,
+        signer_name=narrative.signer_name or plan.signer_name,
+        recipients=[line for line in (narrative.recipients or plan.recipients).splitlines() if line.strip()],
+        generated_sentences=generated,
+    )
+
+
+def _area_section(
+    area: object, snapshots: dict[int, IndicatorSnapshot], hidden: list[Indicator], cutoff: datetime.date,
+    narrative: ReportNarrative,
+) -> AreaSection:  # fmt: skip
+    targets = [
+        TargetResult(text=t.text, indicators=[_result(i, snapshots.get(i.pk)) for i in t.indicators.all()])
+        for t in area.targets.all()
+    ]
+    if hidden:
+        targets.append(
+            TargetResult(
+                text="Chỉ tiêu nêu trong nhiệm vụ", indicators=[_result(i, snapshots.get(i.pk)) for i in hidden]
+            )
+        )
+    states = Counter()
+    not_done = []
+    for task in area.tasks.all():
+        state = task_state_as_of(task, cutoff)
+        if state == TaskState.CANCELLED:
+            continue
+        states[state] += 1
+        if state not in (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE):
+            not_done.append(
+                TaskLine(
+                    number=f"{area.number}.{task.position}", title=task.title,
+                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(_STATE[state]),
+                    due_date=f"{task.due_date:%d/%m/%Y}" if task.due_date else "",
+                    completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
+                )
+            )  # fmt: skip
+    total = sum(states.values())
+    on_time, late = states[TaskState.COMPLETED_ON_TIME], states[TaskState.COMPLETED_LATE]
+    judged = [r for t in targets for r in t.indicators if r.status_code != IndicatorStatus.NO_DATA]
+    good = [r for r in judged if r.status_code in (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)]
+    generated = (
+        f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn). "
+        f"{len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."
+    )
+    return AreaSection(
+        number=area.number, name=area.name, targets=targets, tasks_total=total, tasks_on_time=on_time,
+        tasks_late=late, tasks_not_done=total - on_time - late, not_done=not_done,
+        comment=(narrative.area_comments or {}).get(str(area.number)) or generated,
+    )  # fmt: skip
+
+
+def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> IndicatorResult:
+    if snapshot is None or snapshot.value is None:
+        value = "Chưa có số liệu"
+    elif indicator.kind == "milestone":
+        value = "Đạt" if snapshot.value >= 1 else "Chưa đạt"
+    else:
+        suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
+        value = f"{snapshot.value:.1f}".replace(".", ",") + suffix
+    code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
+    return IndicatorResult(
+        name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code
+    )
+
+
+def _generated_sentences(sections: list[AreaSection], period: str, year: int, issuer: str) -> dict[str, str]:
+    total = sum(s.tasks_total for s in sections)
+    done = sum(s.tasks_on_time + s.tasks_late for s in sections)
+    late = sum(s.tasks_late for s in sections)
+    return {
+        "direction": (
+            f"Trong {period} {year}, {issuer} đã chỉ đạo triển khai {total} nhiệm vụ cải cách hành chính "
+            f"theo Kế hoạch; đến thời điểm báo cáo đã hoàn thành {done} nhiệm vụ ({late} nhiệm vụ hoàn thành trễ hạn)."
+        ),
+        "strengths": f"Hoàn thành {done}/{total} nhiệm vụ theo Kế hoạch.",
+        "weaknesses": f"Còn {total - done} nhiệm vụ chưa hoàn thành." if total > done else "",
+    }
+
+
+def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
+    """One-stop dossier statistics by unit, from the on-time dossiers indicator's approved figures."""
+    indicator = (
+        Indicator.objects.of_plan(plan).filter(numerator_label__icontains="hồ sơ giải quyết", kind="ratio").first()
+    )
+    if indicator is None:
+        return []
+    rows = {}
+    figures = Measurement.objects.filter(
+        indicator=indicator, status=MeasurementStatus.APPROVED, period__end__lte=cutoff
+    ).values_list("unit__name", "unit__path", "numerator", "denominator")
+    for name, path, numerator, denominator in figures:
+        entry = rows.setdefault(path, [name, 0, 0])
+        entry[1] += denominator or 0
+        entry[2] += numerator or 0
+    result = []
+    for _path, (name, resolved, on_time) in sorted(rows.items()):
+        rate = f"{on_time * 100 / resolved:.1f}".replace(".", ",") + "%" if resolved else "—"
+        result.append(DossierRow(unit=name, resolved=f"{resolved:.0f}", on_time=f"{on_time:.0f}", rate=rate))
+    return result

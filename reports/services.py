@@ -1,0 +1,86 @@
+"""Writes for reports: the narrative drafts, and generating a numbered version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+
+from parplan.models import Plan
+from parplan.services import save_if_changed
+from reports.models import GeneratedReport, GenerationState, ReportNarrative, report_window
+from reports.selectors import ReportData, report_data
+
+NARRATIVE_FIELDS = (
+    "number", "symbol", "report_date", "direction", "area_comments", "strengths", "weaknesses", "causes",
+    "next_tasks", "proposals", "signing_authority", "signer_capacity", "signer_title", "signer_name", "recipients",
+)  # fmt: skip
+
+
+@transaction.atomic
+def narrative_save(*, plan: Plan, kind: str, user: Any, **fields: Any) -> ReportNarrative:
+    unknown = set(fields) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown narrative fields: {sorted(unknown)}")
+    narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first() or ReportNarrative(plan=plan, kind=kind)
+    save_if_changed(narrative, updated_by=user, **fields)
+    return narrative
+
+
+@transaction.atomic
+def report_request(*, plan: Plan, kind: str, user: Any) -> GeneratedReport:
+    """Number a new version and queue its generation (Celery, after commit)."""
+    from reports.tasks import generate_report
+
+    last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
+    report = GeneratedReport.objects.create(
+        plan=plan, kind=kind, version=last + 1, cutoff_date=report_window(kind, plan.year)[1], author=user
+    )
+    transaction.on_commit(lambda: generate_report.delay(report.pk))
+    return report
+
+
+def report_gather(*, plan: Plan, kind: str) -> ReportData:
+    """Evaluate the indicators on the cut-off day, then gather the report's data once."""
+    from targets.evaluation import evaluate_plan
+
+    evaluate_plan(plan=plan, day=report_window(kind, plan.year)[1])
+    narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first()
+    return report_data(plan=plan, kind=kind, narrative=narrative)
+
+
+def content_hash(data: ReportData) -> str:
+    return hashlib.sha256(json.dumps(asdict(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def report_generate(*, report: GeneratedReport) -> GeneratedReport:
+    """Build both files of a queued version, recording progress as it goes."""
+    from reports.renderers.pdf import render_pdf
+    from reports.renderers.xlsx import render_xlsx
+
+    def advance(progress: int, **values: Any) -> None:
+        GeneratedReport.objects.filter(pk=report.pk).update(progress=progress, **values)
+
+    advance(5, state=GenerationState.RUNNING, error="")
+    try:
+        data = report_gather(plan=report.plan, kind=report.kind)
+        advance(40)
+        pdf, pages = render_pdf(data)
+        advance(80)
+        xlsx = render_xlsx(data)
+        stem = f"bao-cao-{report.kind}-{report.plan.year}-v{report.version}"
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        report.page_count, report.content_hash = pages, content_hash(data)
+        report.state, report.progress = GenerationState.DONE, 100
+        report.save()
+    except Exception as error:
+        # Kept on the record so the page says what went wrong; the worker logs the trace.
+        advance(report.progress, state=GenerationState.FAILED, error=f"{type(error).__name__}: {error}")
+        raise
+    return report

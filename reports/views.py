@@ -1,0 +1,88 @@
+"""Report screens: the narrative, generating a version (with progress), downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parplan.access import get_plan_for_user, visible_plans
+from reports.forms import NarrativeForm
+from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
+from reports.selectors import report_data
+from reports.services import narrative_save, report_request
+
+
+def _can_write(user: object) -> bool:
+    return user.has_perm("reports.add_generatedreport")
+
+
+def _kind(kind: str) -> str:
+    if kind not in ReportKind.values:
+        raise Http404
+    return kind
+
+
+def report_home(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    kinds = [(kind, label, report_window(kind, plan.year)) for kind, label in ReportKind.choices]
+    reports = GeneratedReport.objects.filter(plan=plan).select_related("author")
+    return render(
+        request, "reports/report_home.html",
+        {"plan": plan, "kinds": kinds, "reports": reports, "can_write": _can_write(request.user)},
+    )  # fmt: skip
+
+
+def narrative_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    kind = _kind(kind)
+    if not _can_write(request.user):
+        raise PermissionDenied
+    narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first() or ReportNarrative(plan=plan, kind=kind)
+    data = report_data(plan=plan, kind=kind, narrative=narrative)
+    areas = [(a.number, a.name, (narrative.area_comments or {}).get(str(a.number)) or a.comment) for a in data.areas]
+    form = NarrativeForm.for_narrative(narrative, data.generated_sentences, areas, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        narrative_save(plan=plan, kind=kind, user=request.user, **form.narrative_fields())
+        messages.success(request, _("Đã lưu nội dung báo cáo."))
+        if request.POST.get("action") == "generate":
+            report = report_request(plan=plan, kind=kind, user=request.user)
+            return redirect("report-detail", pk=report.pk)
+        return redirect("report-narrative", pk=plan.pk, kind=kind)
+    return render(request, "reports/narrative_form.html", {"plan": plan, "kind": kind, "form": form,
+                                                           "label": ReportKind(kind).label})  # fmt: skip
+
+
+@require_POST
+def report_generate_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    if not _can_write(request.user):
+        raise PermissionDenied
+    report = report_request(plan=plan, kind=_kind(kind), user=request.user)
+    return redirect("report-detail", pk=report.pk)
+
+
+def _report_for_user(request: HttpRequest, pk: int) -> GeneratedReport:
+    return get_object_or_404(
+        GeneratedReport.objects.select_related("plan", "author").filter(plan__in=visible_plans(request.user)), pk=pk
+    )
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/report_detail.html", {"report": _report_for_user(request, pk)})
+
+
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    report = _report_for_user(request, pk)
+    return JsonResponse({"state": report.state, "progress": report.progress, "error": report.error})
+
+
+def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    report = _report_for_user(request, pk)
+    field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
