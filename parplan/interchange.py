@@ -32,7 +32,7 @@ from targets.models import (
     TargetType,
 )
 from targets.parsing import ParsedIndicator
-from targets.services import indicator_define, target_upsert
+from targets.services import indicator_define, plan_generate_periods, target_upsert
 from tasks.models import Priority, Recurrence, Task, derive_title
 from tasks.services import task_assign
 from tasks.services.assignment import occurrences_sync
@@ -456,6 +456,8 @@ def _apply(data: dict[str, Any]) -> Plan:
         status=fields.get("status", PlanStatus.DRAFT),
         recipients="\n".join(fields.get("recipients", [])),
     )
+    # Figures are entered per period: without its year's calendar an imported plan takes none.
+    plan_generate_periods(plan=plan)
     _apply_areas(plan, data["areas"], units)
     _apply_responsibilities(plan, data.get("responsibilities", []), units)
     return plan

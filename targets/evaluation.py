@@ -156,6 +156,19 @@ def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
     return totals.last_value
 
 
+def fraction_of(indicator: Indicator, totals: Totals) -> tuple[Decimal | None, Decimal | None]:
+    """The numerator and denominator the value was computed from, shown beside it.
+
+    A year-to-date ratio is its latest figures, not the sum over periods (which
+    would show 292 500 / 750 000 beside a value of 58 %); other kinds have none.
+    """
+    if totals.figures == 0 or indicator.kind != IndicatorKind.RATIO:
+        return None, None
+    if indicator.aggregation == Aggregation.LATEST:
+        return totals.last_numerator, totals.last_denominator
+    return totals.numerator, totals.denominator
+
+
 # --- Aggregation in the database ---------------------------------------------------
 
 
@@ -220,6 +233,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     for indicator in indicators:
         for unit, unit_totals in _rolled_up(indicator, issuer, units_by_path, totals).items():
             value = value_of(indicator, unit_totals)
+            numerator, denominator = fraction_of(indicator, unit_totals)
             status, expected = judge(
                 kind=indicator.kind,
                 comparator=indicator.comparator,
@@ -233,8 +247,8 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
                     indicator=indicator,
                     unit=unit,
                     day=day,
-                    numerator=unit_totals.numerator if unit_totals.figures else None,
-                    denominator=unit_totals.denominator if unit_totals.figures else None,
+                    numerator=numerator,
+                    denominator=denominator,
                     value=value,
                     expected=expected,
                     status=status,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from parplan.models import Plan, Unit
 from targets.models import (
@@ -85,11 +85,13 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
 
 
 def plan_indicators(plan: Plan) -> list[tuple[Indicator, IndicatorSnapshot | None]]:
-    """Each indicator of the plan with its newest authority-wide snapshot (2 queries)."""
+    """Each indicator of the plan with its own newest authority-wide snapshot (2 queries).
+
+    Each its own: an approval re-evaluates one indicator for today, and the
+    others' last evaluation (the night before) must still show.
+    """
     indicators = list(Indicator.objects.of_plan(plan).for_list())
-    day = IndicatorSnapshot.objects.latest_day(plan)
-    snapshots = {
-        s.indicator_id: s
-        for s in IndicatorSnapshot.objects.filter(indicator__in=indicators, unit_id=plan.issuing_unit_id, day=day)
-    }
+    authority = IndicatorSnapshot.objects.filter(unit_id=plan.issuing_unit_id)
+    newest_day = authority.filter(indicator=OuterRef("indicator")).order_by("-day").values("day")[:1]
+    snapshots = {s.indicator_id: s for s in authority.filter(indicator__in=indicators, day=Subquery(newest_day))}
     return [(indicator, snapshots.get(indicator.pk)) for indicator in indicators]

@@ -170,7 +170,7 @@ def measurement_save(
 ) -> Measurement:
     """Save a unit's figure as a draft, or submit it for review; all or nothing."""
     figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
-    names = _check_files(files)
+    names = evidence_check(files)
     measurement = Measurement.objects.select_for_update().filter(
         indicator=indicator, unit=unit, period=period
     ).first() or Measurement(indicator=indicator, unit=unit, period=period)
@@ -190,7 +190,8 @@ def measurement_save(
     return measurement
 
 
-def _check_files(files: Sequence[UploadedFile]) -> list[str]:
+def evidence_check(files: Sequence[UploadedFile]) -> list[str]:
+    """The sanitised names of valid evidence files, or one ValidationError listing every bad file."""
     names, errors = [], []
     for upload in files:
         try:

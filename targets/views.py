@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,8 @@ from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
 from targets.models import Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
 from targets.services import (
+    evidence_check,
+    figure_check,
     indicator_define,
     measurement_approve,
     measurement_reopen,
@@ -84,6 +86,9 @@ def figures_entry_view(request: HttpRequest, pk: int, code: str) -> HttpResponse
     plan = get_plan_for_user(request.user, pk)
     unit = get_unit_for_figures(request.user, code)
     periods = list(periods_with_figures_for(plan))
+    if not periods:
+        # A plan created by hand (admin) before its calendar was generated.
+        raise Http404(_("Kế hoạch chưa có kỳ báo cáo."))
     period = _chosen_period(request, periods)
     rows = figures_entry(unit, period)
     data = request.POST if request.method == "POST" else None
@@ -113,6 +118,9 @@ def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period:
         for period in periods:
             if period.pk == int(wanted):
                 return period
+    if request.method == "POST":
+        # Figures go to the period the page showed, never to a default the sender did not see.
+        raise Http404
     # By default the last period whose window has closed: the one being reported now.
     today = timezone.localdate()
     closed = [p for p in periods if p.end < today and p.frequency == "monthly"]
@@ -126,6 +134,12 @@ def _save_figures(
     if not all(form.is_valid() for form in forms):
         return None
     editable = [form for form in forms if not form.locked and not form.is_blank()]
+    # Check every figure before writing any: evidence files reach storage at once
+    # and a rollback caused by a later figure would leave them behind.
+    for form in editable:
+        _check_before_saving(form, unit, period)
+    if any(form.errors for form in editable):
+        return None
     try:
         with transaction.atomic():
             for form in editable:
@@ -150,6 +164,18 @@ def _save_figures(
 
 class _RollBack(Exception):
     pass
+
+
+def _check_before_saving(form: FigureForm, unit: object, period: Period) -> None:
+    """Attach to `form` every error its figure and its files would raise when saved."""
+    try:
+        figure_check(indicator=form.indicator, unit=unit, period=period, figure=form.figure())
+    except ValidationError as error:
+        _attach(form, error)
+    try:
+        evidence_check(form.cleaned_data.get("files", []))
+    except ValidationError as error:
+        _attach(form, error)
 
 
 def _attach(form: FigureForm, error: ValidationError) -> None:

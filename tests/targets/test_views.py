@@ -1,0 +1,708 @@
+"""Indicator screens: who may do what, the review workflow through the pages, bad input, query budgets."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from parplan.models import Plan, Unit
+from targets.evaluation import evaluate_plan
+from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
+from targets.services import measurement_approve, period_lock
+from tests.targets.builders import (
+    add_submitted_figures,
+    add_unit_indicators,
+    approved,
+    pdf,
+    ratio,
+    row_counts,
+    second_plan,
+    submitted,
+)
+from tests.targets.conftest import seed_period
+
+pytestmark = pytest.mark.django_db
+
+CAST = [
+    "secretariat",
+    "steering",
+    "administrator",
+    "commune_head",
+    "commune_staff",
+    "other_commune_head",
+    "office_head",
+    "outsider",
+]
+# Reading follows the plan: everyone with a membership in the district's tree.
+READ = dict.fromkeys(CAST, 200) | {"outsider": 404}
+# Đồng Đăng's figures: its head and staff, and the secretariat (and administrators) everywhere.
+ENTER_DONG_DANG = dict.fromkeys(CAST, 403) | {
+    "secretariat": 200,
+    "administrator": 200,
+    "commune_head": 200,
+    "commune_staff": 200,
+    "outsider": 404,
+}
+# Reviewing and editing definitions: the secretariat (and administrators) only.
+SECRETARIAT_ONLY = dict.fromkeys(CAST, 403) | {"secretariat": 200, "administrator": 200, "outsider": 404}
+
+
+def _matrix(page: str, expected: dict[str, int]) -> list[Any]:
+    return [pytest.param(page, who, status, id=f"{page}-{who}-{status}") for who, status in expected.items()]
+
+
+def _url(page: str, plan: Plan) -> str:
+    on_time = Indicator.objects.get(area__plan=plan, area__number=3, target__position=3)
+    return {
+        "indicator-list": reverse("indicator-list", args=[plan.pk]),
+        "indicator-detail": reverse("indicator-detail", args=[on_time.pk]),
+        "figures-entry": reverse("figures-entry", args=[plan.pk, "06184"]),
+        "figures-review": reverse("figures-review", args=[plan.pk]),
+        "indicator-edit": reverse("indicator-edit", args=[on_time.pk]),
+    }[page]
+
+
+def _entry_url(plan: Plan, period: Period, code: str = "06184") -> str:
+    return reverse("figures-entry", args=[plan.pk, code]) + f"?period={period.pk}"
+
+
+def _figure(indicator: Indicator, numerator: Any, denominator: Any, note: str = "") -> dict[str, Any]:
+    return {
+        f"{indicator.pk}-numerator": str(numerator),
+        f"{indicator.pk}-denominator": str(denominator),
+        f"{indicator.pk}-note": note,
+    }
+
+
+def _post_figures(client, plan: Plan, period: Period, action: str, *figures: dict[str, Any], code: str = "06184"):
+    data: dict[str, Any] = {"period": period.pk, "action": action}
+    for figure in figures:
+        data |= figure
+    return client.post(_entry_url(plan, period, code), data)
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+# --- Access matrix ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "who", "status"),
+    _matrix("indicator-list", READ)
+    + _matrix("indicator-detail", READ)
+    + _matrix("figures-entry", ENTER_DONG_DANG)
+    + _matrix("figures-review", SECRETARIAT_ONLY)
+    + _matrix("indicator-edit", SECRETARIAT_ONLY),
+)
+def test_who_may_open_each_indicator_page(request, client_for, seed_plan, page, who, status):
+    response = client_for(request.getfixturevalue(who)).get(_url(page, seed_plan))
+    assert response.status_code == status
+
+
+def test_commune_staff_cannot_open_another_communes_figures(client_for, commune_staff, seed_plan, november):
+    assert client_for(commune_staff).get(_entry_url(seed_plan, november, "06190")).status_code == 403
+
+
+def test_commune_staff_cannot_post_another_communes_figures(
+    client_for, commune_staff, seed_plan, on_time, november, bao_lam
+):
+    before = row_counts()
+    response = _post_figures(
+        client_for(commune_staff), seed_plan, november, "draft", _figure(on_time, 98, 100), code="06190"
+    )
+    assert response.status_code == 403
+    assert row_counts() == before
+    assert not Measurement.objects.filter(unit=bao_lam, period=november).exists()
+
+
+@pytest.mark.parametrize("who", ["steering", "other_commune_head", "office_head"])
+def test_others_cannot_post_a_communes_figures(request, client_for, seed_plan, on_time, november, who):
+    before = row_counts()
+    response = _post_figures(
+        client_for(request.getfixturevalue(who)), seed_plan, november, "submit", _figure(on_time, 1, 2)
+    )
+    assert response.status_code == 403
+    assert row_counts() == before
+
+
+def test_an_unknown_unit_is_404(client_for, secretariat, seed_plan, november):
+    assert client_for(secretariat).get(_entry_url(seed_plan, november, "99999")).status_code == 404
+
+
+def test_a_commune_head_picking_figures_goes_straight_to_the_commune(client_for, commune_head, seed_plan):
+    response = client_for(commune_head).get(reverse("figures-home", args=[seed_plan.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("figures-entry", args=[seed_plan.pk, "06184"])
+
+
+def test_the_secretariat_picks_among_all_units(client_for, secretariat, seed_plan):
+    response = client_for(secretariat).get(reverse("figures-home", args=[seed_plan.pk]))
+    assert response.status_code == 200
+    assert len(response.context["units"]) == Unit.objects.subtree_of(seed_plan.issuing_unit).count()
+
+
+# --- Entry page ---------------------------------------------------------------------------
+
+
+def test_a_plan_without_periods_has_no_entry_page(client_for, secretariat, seed_plan):
+    # A plan typed into the admin has no calendar until one is generated: 404, not a crash.
+    bare = Plan.objects.create(issuing_unit=seed_plan.issuing_unit, year=2030, title="Kế hoạch CCHC năm 2030")
+    response = client_for(secretariat).get(reverse("figures-entry", args=[bare.pk, "06184"]))
+    assert response.status_code == 404
+
+
+def test_the_entry_page_lists_only_the_indicators_the_unit_reports_for_the_period(
+    client_for, commune_head, seed_plan, november
+):
+    response = client_for(commune_head).get(_entry_url(seed_plan, november))
+    shown = {
+        (f.indicator.area.number, f.indicator.target.position, f.indicator.position) for f in response.context["forms"]
+    }
+    # Towns report on-time dossiers, apologies, online handling and digitisation at commune level, monthly.
+    assert shown == {(3, 3, 1), (3, 4, 1), (7, 3, 2), (7, 4, 2)}
+
+
+def test_the_district_enters_its_authority_wide_quarterly_figures(client_for, secretariat, seed_plan):
+    quarter = seed_period(seed_plan, Frequency.QUARTERLY, 4)
+    response = client_for(secretariat).get(_entry_url(seed_plan, quarter, "183"))
+    names = {f.indicator.pk for f in response.context["forms"]}
+    disbursement = Indicator.objects.get(area__plan=seed_plan, area__number=6, target__position=1)
+    assert disbursement.pk in names
+    assert all(f.indicator.frequency == Frequency.QUARTERLY for f in response.context["forms"])
+
+
+def test_staff_save_a_draft(client_for, commune_staff, seed_plan, on_time, dong_dang, november):
+    response = _post_figures(client_for(commune_staff), seed_plan, november, "draft", _figure(on_time, 98, 100))
+    assert response.status_code == 302
+    figure = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november)
+    assert (figure.status, figure.numerator, figure.denominator) == (MeasurementStatus.DRAFT, 98, 100)
+    assert _messages(response) == ["Đã lưu nháp 1 số liệu."]
+
+
+def test_staff_cannot_submit_figures(client_for, commune_staff, seed_plan, on_time, november):
+    before = row_counts()
+    response = _post_figures(client_for(commune_staff), seed_plan, november, "submit", _figure(on_time, 98, 100))
+    assert response.status_code == 403
+    assert row_counts() == before
+
+
+def test_staff_see_no_submit_button(client_for, commune_staff, seed_plan, november):
+    page = client_for(commune_staff).get(_entry_url(seed_plan, november)).content.decode()
+    assert "Gửi duyệt" not in page
+    assert "Lãnh đạo đơn vị gửi số liệu để duyệt." in page
+
+
+def test_the_head_submits_figures(client_for, commune_head, seed_plan, on_time, dong_dang, november):
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, 98, 100))
+    assert response.status_code == 302
+    assert response.url == _entry_url(seed_plan, november)
+    figure = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november)
+    assert (figure.status, figure.submitted_by) == (MeasurementStatus.SUBMITTED, commune_head)
+    assert _messages(response) == ["Đã gửi 1 số liệu để duyệt."]
+
+
+def test_the_head_submits_a_draft_the_staff_prepared(
+    client_for, commune_staff, commune_head, seed_plan, on_time, dong_dang, november
+):
+    _post_figures(client_for(commune_staff), seed_plan, november, "draft", _figure(on_time, 98, 100))
+    _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, 98, 100))
+    figure = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november)
+    assert figure.status == MeasurementStatus.SUBMITTED
+    assert figure.history.count() == 2
+
+
+def test_blank_indicators_are_skipped(client_for, commune_head, seed_plan, on_time, november):
+    response = _post_figures(client_for(commune_head), seed_plan, november, "draft", _figure(on_time, 98, 100))
+    assert response.status_code == 302
+    assert Measurement.objects.filter(period=november, unit__code="06184").count() == 1
+
+
+def test_an_approved_figure_is_shown_locked_and_is_not_changed_by_a_post(
+    client_for, commune_head, secretariat, seed_plan, on_time, dong_dang, november
+):
+    figure = approved(on_time, dong_dang, november, ratio(98, 100), secretariat)
+    client = client_for(commune_head)
+    form = next(f for f in client.get(_entry_url(seed_plan, november)).context["forms"] if f.indicator == on_time)
+    assert form.locked and all(field.disabled for field in form.fields.values())
+    _post_figures(client, seed_plan, november, "submit", _figure(on_time, 1, 100))
+    figure.refresh_from_db()
+    assert (figure.status, figure.numerator) == (MeasurementStatus.APPROVED, 98)
+
+
+def test_the_return_comment_is_shown_to_the_unit(
+    client_for, commune_head, secretariat, seed_plan, on_time, dong_dang, november
+):
+    figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head)
+    client_for(secretariat).post(
+        reverse("figures-review", args=[seed_plan.pk]),
+        {"action": "return", "measurement": [figure.pk], "comment": "Mẫu số lệch sổ theo dõi."},
+    )
+    page = client_for(commune_head).get(_entry_url(seed_plan, november)).content.decode()
+    assert "Mẫu số lệch sổ theo dõi." in page
+
+
+# --- Bad input through the entry page ------------------------------------------------------
+
+
+def test_numerator_above_denominator_is_refused_on_the_page(client_for, commune_head, seed_plan, on_time, november):
+    before = row_counts()
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, 120, 100))
+    assert response.status_code == 200
+    assert "Tử số (120) không được lớn hơn mẫu số (100)." in response.content.decode()
+    assert _messages(response) == ["Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."]
+    assert row_counts() == before
+
+
+def test_a_negative_figure_is_refused_on_the_page(client_for, commune_head, seed_plan, on_time, november):
+    before = row_counts()
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, -5, 100))
+    assert response.status_code == 200
+    assert "Giá trị không được âm." in response.content.decode()
+    assert row_counts() == before
+
+
+def test_text_instead_of_a_number_is_refused_on_the_page(client_for, commune_head, seed_plan, on_time, november):
+    before = row_counts()
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "mười", 100))
+    assert "Cần nhập một số." in response.content.decode()
+    assert row_counts() == before
+
+
+def test_one_bad_indicator_keeps_the_whole_page_unsaved_and_shows_what_was_typed(
+    client_for, commune_head, seed_plan, on_time, apologised, november
+):
+    before = row_counts()
+    response = _post_figures(
+        client_for(commune_head),
+        seed_plan,
+        november,
+        "submit",
+        _figure(on_time, 57, 60, "Tháng ít hồ sơ."),
+        _figure(apologised, 3, 2),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tử số (3) không được lớn hơn mẫu số (2)." in page
+    assert f'name="{on_time.pk}-numerator" value="57"' in page
+    assert f'name="{on_time.pk}-denominator" value="60"' in page
+    assert "Tháng ít hồ sơ." in page
+    assert row_counts() == before
+
+
+def test_one_bad_indicator_leaves_no_evidence_file_of_the_good_one(
+    client_for, commune_head, seed_plan, on_time, apologised, november, media_root
+):
+    data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [pdf("Sổ theo dõi.pdf")]}
+    data |= _figure(on_time, 57, 60) | _figure(apologised, 3, 2)
+    response = client_for(commune_head).post(_entry_url(seed_plan, november), data)
+    assert response.status_code == 200
+    assert not Measurement.objects.filter(period=november, unit__code="06184").exists()
+    assert _stored_files(media_root) == []
+
+
+def test_a_locked_period_refuses_figures_on_the_page(client_for, commune_head, seed_plan, on_time, november):
+    period_lock(period=november)
+    before = row_counts()
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, 98, 100))
+    assert response.status_code == 200
+    assert "Kỳ “Tháng 11/2024” đã khóa; cần Phòng Nội vụ mở lại." in response.content.decode()
+    assert row_counts() == before
+
+
+def test_a_period_of_another_plan_is_not_found_and_nothing_is_saved(
+    client_for, commune_head, seed_plan, on_time, november
+):
+    other_november = seed_period(second_plan(seed_plan), Frequency.MONTHLY, 11)
+    before = row_counts()
+    data = {"period": other_november.pk, "action": "submit"} | _figure(on_time, 98, 100)
+    url = reverse("figures-entry", args=[seed_plan.pk, "06184"]) + f"?period={other_november.pk}"
+    response = client_for(commune_head).post(url, data)
+    assert response.status_code == 404
+    assert row_counts() == before
+
+
+def test_a_period_of_another_plan_in_the_address_falls_back_to_a_period_of_this_plan(
+    client_for, commune_head, seed_plan
+):
+    other_november = seed_period(second_plan(seed_plan), Frequency.MONTHLY, 11)
+    url = reverse("figures-entry", args=[seed_plan.pk, "06184"]) + f"?period={other_november.pk}"
+    response = client_for(commune_head).get(url)
+    assert response.status_code == 200
+    assert response.context["period"].plan_id == seed_plan.pk
+
+
+def test_an_executable_is_refused_as_evidence(client_for, commune_head, seed_plan, on_time, november, media_root):
+    before = row_counts()
+    data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [pdf("setup.exe", b"MZ\x90\x00")]}
+    response = client_for(commune_head).post(_entry_url(seed_plan, november), data | _figure(on_time, 98, 100))
+    assert response.status_code == 200
+    assert "không đúng định dạng cho phép" in response.content.decode()
+    assert row_counts() == before
+    assert _stored_files(media_root) == []
+
+
+def test_a_pdf_that_is_not_a_pdf_is_refused_as_evidence(
+    client_for, commune_head, seed_plan, on_time, november, media_root
+):
+    before = row_counts()
+    data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [pdf("bao-cao.pdf", b"<html>")]}
+    response = client_for(commune_head).post(_entry_url(seed_plan, november), data | _figure(on_time, 98, 100))
+    assert "Nội dung tệp “bao-cao.pdf” không phải là tệp PDF hợp lệ." in response.content.decode()
+    assert row_counts() == before
+    assert _stored_files(media_root) == []
+
+
+def test_an_oversized_file_is_refused_as_evidence(
+    client_for, commune_head, seed_plan, on_time, november, media_root, settings
+):
+    settings.PARPLAN_MAX_UPLOAD_MB = 1
+    big = pdf("lon.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024))
+    before = row_counts()
+    data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [big]}
+    response = client_for(commune_head).post(_entry_url(seed_plan, november), data | _figure(on_time, 98, 100))
+    assert "quá lớn" in response.content.decode()
+    assert row_counts() == before
+    assert _stored_files(media_root) == []
+
+
+def test_a_valid_pdf_is_stored_with_a_sanitised_name_and_listed_on_the_page(
+    client_for, commune_head, seed_plan, on_time, dong_dang, november, media_root
+):
+    client = client_for(commune_head)
+    data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [pdf("Báo cáo Quý I.pdf")]}
+    response = client.post(_entry_url(seed_plan, november), data | _figure(on_time, 98, 100))
+    assert response.status_code == 302
+    evidence = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november).evidence.get()
+    assert evidence.original_name == "Báo cáo Quý I.pdf"
+    assert Path(evidence.file.path) == media_root / "evidence" / str(evidence.measurement_id) / "bao-cao-quy-i.pdf"
+    assert Path(evidence.file.path).is_file()
+    assert "Báo cáo Quý I.pdf" in client.get(_entry_url(seed_plan, november)).content.decode()
+
+
+# --- Review queue -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_submitted(on_time, dong_dang, bao_lam, november, commune_head, other_commune_head) -> list[Measurement]:
+    return [
+        submitted(on_time, dong_dang, november, ratio(98, 100), commune_head),
+        submitted(on_time, bao_lam, november, ratio(40, 40), other_commune_head),
+    ]
+
+
+def _review(client, plan: Plan, action: str, figures: list[Measurement], **extra: str):
+    return client.post(
+        reverse("figures-review", args=[plan.pk]), {"action": action, "measurement": [f.pk for f in figures], **extra}
+    )
+
+
+def _statuses(figures: list[Measurement]) -> list[str]:
+    return [Measurement.objects.get(pk=f.pk).status for f in figures]
+
+
+def test_the_queue_lists_submitted_figures_only(client_for, secretariat, seed_plan, two_submitted):
+    page = client_for(secretariat).get(reverse("figures-review", args=[seed_plan.pk])).context["page"]
+    queued = set(page.paginator.object_list.values_list("pk", flat=True))
+    assert {f.pk for f in two_submitted} <= queued
+    assert set(Measurement.objects.filter(pk__in=queued).values_list("status", flat=True)) == {"submitted"}
+
+
+def test_the_secretariat_approves_several_figures_at_once(client_for, secretariat, seed_plan, two_submitted):
+    response = _review(client_for(secretariat), seed_plan, "approve", two_submitted)
+    assert response.status_code == 302
+    assert _statuses(two_submitted) == [MeasurementStatus.APPROVED] * 2
+    assert _messages(response) == ["Đã duyệt 2 số liệu."]
+
+
+@pytest.mark.parametrize("who", ["commune_head", "steering", "office_head"])
+def test_only_the_secretariat_approves(request, client_for, seed_plan, two_submitted, who):
+    response = _review(client_for(request.getfixturevalue(who)), seed_plan, "approve", two_submitted)
+    assert response.status_code == 403
+    assert _statuses(two_submitted) == [MeasurementStatus.SUBMITTED] * 2
+
+
+def test_approving_on_the_page_re_evaluates_the_indicator_today(
+    client_for, secretariat, seed_plan, on_time, two_submitted, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    IndicatorSnapshot.objects.filter(indicator=on_time, day=today).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        _review(client_for(secretariat), seed_plan, "approve", two_submitted)
+    own = IndicatorSnapshot.objects.get(indicator=on_time, day=today, unit__code="06190")
+    assert own.numerator == sum(m.numerator for m in on_time.measurements.filter(unit__code="06190", status="approved"))
+    assert IndicatorSnapshot.objects.filter(indicator=on_time, day=today, unit=seed_plan.issuing_unit).exists()
+
+
+def test_returning_without_a_comment_changes_nothing(client_for, secretariat, seed_plan, two_submitted):
+    response = _review(client_for(secretariat), seed_plan, "return", two_submitted, comment="  ")
+    assert response.status_code == 302
+    assert _messages(response) == ["Cần ghi rõ lý do trả lại để đơn vị sửa."]
+    assert _statuses(two_submitted) == [MeasurementStatus.SUBMITTED] * 2
+
+
+def test_returning_with_a_comment_sends_the_figures_back(client_for, secretariat, seed_plan, two_submitted):
+    _review(client_for(secretariat), seed_plan, "return", two_submitted, comment="Thiếu biên bản.")
+    figures = [Measurement.objects.get(pk=f.pk) for f in two_submitted]
+    assert [(f.status, f.review_comment) for f in figures] == [(MeasurementStatus.RETURNED, "Thiếu biên bản.")] * 2
+
+
+def test_a_batch_with_one_figure_not_waiting_is_approved_not_at_all(
+    client_for, secretariat, seed_plan, on_time, two_submitted
+):
+    measurement_approve(measurement=two_submitted[0], user=secretariat)
+    response = _review(client_for(secretariat), seed_plan, "approve", two_submitted)
+    assert _messages(response) == ["Chỉ duyệt được số liệu đang chờ duyệt."]
+    assert _statuses(two_submitted) == [MeasurementStatus.APPROVED, MeasurementStatus.SUBMITTED]
+
+
+def test_reopening_on_the_indicator_page_needs_a_reason(client_for, secretariat, on_time, dong_dang, november):
+    figure = approved(on_time, dong_dang, november, ratio(98, 100), secretariat)
+    response = client_for(secretariat).post(reverse("measurement-reopen", args=[figure.pk]), {"reason": ""})
+    assert response.status_code == 302
+    assert _messages(response) == ["Cần ghi lý do mở lại số liệu đã duyệt."]
+    assert Measurement.objects.get(pk=figure.pk).status == MeasurementStatus.APPROVED
+
+
+def test_reopening_on_the_indicator_page_keeps_the_reason(client_for, secretariat, on_time, dong_dang, november):
+    figure = approved(on_time, dong_dang, november, ratio(98, 100), secretariat)
+    client_for(secretariat).post(reverse("measurement-reopen", args=[figure.pk]), {"reason": "Sai mẫu số."})
+    latest = figure.history.order_by("-history_id").first()
+    assert (latest.status, latest.history_change_reason, latest.history_user) == (
+        "returned",
+        "Sai mẫu số.",
+        secretariat,
+    )
+
+
+@pytest.mark.parametrize("who", ["commune_head", "steering"])
+def test_only_the_secretariat_reopens_a_figure(request, client_for, secretariat, on_time, dong_dang, november, who):
+    figure = approved(on_time, dong_dang, november, ratio(98, 100), secretariat)
+    client = client_for(request.getfixturevalue(who))
+    assert client.post(reverse("measurement-reopen", args=[figure.pk]), {"reason": "Sửa."}).status_code == 403
+    assert Measurement.objects.get(pk=figure.pk).status == MeasurementStatus.APPROVED
+
+
+def test_the_secretariat_locks_a_period(client_for, secretariat, november):
+    response = client_for(secretariat).post(reverse("period-lock", args=[november.pk]))
+    assert response.status_code == 302
+    november.refresh_from_db()
+    assert november.is_locked
+
+
+def test_reopening_a_period_on_the_page_needs_a_reason(client_for, secretariat, november):
+    period_lock(period=november)
+    response = client_for(secretariat).post(reverse("period-lock", args=[november.pk]), {"action": "reopen"})
+    assert _messages(response) == ["Cần ghi lý do mở lại kỳ báo cáo."]
+    november.refresh_from_db()
+    assert november.is_locked
+
+
+def test_reopening_a_period_on_the_page_keeps_the_reason(client_for, secretariat, november):
+    period_lock(period=november)
+    client_for(secretariat).post(
+        reverse("period-lock", args=[november.pk]), {"action": "reopen", "reason": "Bổ sung số liệu."}
+    )
+    november.refresh_from_db()
+    assert not november.is_locked
+    assert november.history.order_by("-history_id").first().history_change_reason == "Bổ sung số liệu."
+
+
+@pytest.mark.parametrize("who", ["commune_head", "steering"])
+def test_only_the_secretariat_locks_periods(request, client_for, november, who):
+    response = client_for(request.getfixturevalue(who)).post(reverse("period-lock", args=[november.pk]))
+    assert response.status_code == 403
+    november.refresh_from_db()
+    assert not november.is_locked
+
+
+# --- Plan indicators list -----------------------------------------------------------------
+
+
+def test_every_evaluated_indicator_shows_a_status_on_the_list(client_for, commune_head, seed_plan):
+    rows = client_for(commune_head).get(reverse("indicator-list", args=[seed_plan.pk])).context["rows"]
+    assert len(rows) == Indicator.objects.of_plan(seed_plan).count()
+    assert [indicator.name for indicator, snapshot in rows if snapshot is None] == []
+
+
+def test_one_indicator_re_evaluated_later_does_not_hide_the_others_last_evaluation(
+    client_for, commune_head, seed_plan, on_time
+):
+    evening, next_day = datetime.date(2024, 10, 20), datetime.date(2024, 10, 21)
+    IndicatorSnapshot.objects.filter(day__gt=evening).delete()
+    # What an approval does: only its own indicator is re-evaluated.
+    evaluate_plan(plan=seed_plan, day=next_day, indicator_ids=[on_time.pk])
+    rows = client_for(commune_head).get(reverse("indicator-list", args=[seed_plan.pk])).context["rows"]
+    days = {indicator.pk: snapshot.day for indicator, snapshot in rows}
+    assert days.pop(on_time.pk) == next_day
+    assert set(days.values()) == {evening}
+
+
+def test_the_list_shows_each_indicators_value_and_status(client_for, commune_head, seed_plan, on_time):
+    evaluate_plan(plan=seed_plan, day=timezone.localdate(), indicator_ids=[on_time.pk])
+    snapshot = IndicatorSnapshot.objects.get(indicator=on_time, day=timezone.localdate(), unit=seed_plan.issuing_unit)
+    html = client_for(commune_head).get(reverse("indicator-list", args=[seed_plan.pk])).content.decode()
+    assert f"{snapshot.value:.1f}".replace(".", ",") + "%" in html
+    assert f'status-{snapshot.status}">{snapshot.get_status_display()}' in html
+
+
+# --- Indicator page and definition ---------------------------------------------------------
+
+
+def test_the_indicator_page_shows_value_status_units_and_chart(client_for, steering, seed_plan, on_time):
+    response = client_for(steering).get(reverse("indicator-detail", args=[on_time.pk]))
+    page = response.context["page"]
+    assert page.authority.unit_id == seed_plan.issuing_unit_id
+    assert page.authority.day == IndicatorSnapshot.objects.filter(indicator=on_time).latest("day").day
+    assert {s.unit_id for s in page.units} == set(on_time.scope_units.values_list("pk", flat=True))
+    assert response.context["chart"] is not None
+    html = response.content.decode()
+    assert "<svg" in html and "Theo đơn vị" in html and "&gt; 99 %" in html
+    assert page.authority.get_status_display() in html
+
+
+def test_the_indicator_page_shows_a_year_to_date_ratio_beside_its_own_figures(client_for, steering, seed_plan):
+    disbursement = Indicator.objects.get(area__plan=seed_plan, area__number=6, target__position=1)
+    IndicatorSnapshot.objects.filter(indicator=disbursement, day__gt=datetime.date(2024, 10, 20)).delete()
+    evaluate_plan(plan=seed_plan, day=datetime.date(2024, 10, 20), indicator_ids=[disbursement.pk])
+    html = client_for(steering).get(reverse("indicator-detail", args=[disbursement.pk])).content.decode()
+    assert "145000 vốn đã giải ngân lũy kế (triệu đồng) / 250000" in html.replace(".", "").replace(",", "")
+
+
+def test_steering_reads_but_cannot_edit_a_definition(client_for, steering, on_time):
+    client = client_for(steering)
+    assert client.get(reverse("indicator-detail", args=[on_time.pk])).status_code == 200
+    assert client.post(reverse("indicator-edit", args=[on_time.pk]), {"name": "x"}).status_code == 403
+    assert Indicator.objects.get(pk=on_time.pk).name == on_time.name
+
+
+def _definition(indicator: Indicator, **changes: Any) -> dict[str, Any]:
+    data = {
+        name: getattr(indicator, name)
+        for name in (
+            "name", "kind", "comparator", "unit_of_measure", "frequency", "scope", "aggregation", "source",
+            "target_type", "numerator_label", "denominator_label",
+        )
+    }  # fmt: skip
+    data |= {
+        "threshold": indicator.threshold,
+        "baseline": "",
+        "scope_units": [u.pk for u in indicator.scope_units.all()],
+    }
+    return data | changes
+
+
+def test_the_secretariat_edits_a_definition_and_the_change_is_in_its_history(client_for, secretariat, on_time):
+    response = client_for(secretariat).post(
+        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, threshold="98.5")
+    )
+    assert response.status_code == 302
+    on_time.refresh_from_db()
+    assert on_time.threshold == 98.5
+    latest = on_time.history.order_by("-history_id").first()
+    assert (latest.threshold, latest.history_user) == (98.5, secretariat)
+    assert on_time.scope_units.count() == len(_definition(on_time)["scope_units"])
+
+
+def test_an_invalid_definition_is_not_saved(client_for, secretariat, on_time):
+    history = on_time.history.count()
+    response = client_for(secretariat).post(
+        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, threshold="nhiều", kind="khác")
+    )
+    assert response.status_code == 200
+    assert on_time.history.count() == history
+
+
+# --- Query budgets: the count must not grow with the data ----------------------------------------
+
+
+@pytest.fixture
+def more_data(seed_plan, secretariat, media_root):
+    """More indicators on the plan, submitted figures with evidence for more units and periods, more snapshots."""
+
+    def grow() -> None:
+        units = list(Unit.objects.filter(code__in=["06184", "06187", "06190", "06193", "06196", "06199"]))
+        indicators = add_unit_indicators(seed_plan, count=8, units=units)
+        months = [seed_period(seed_plan, Frequency.MONTHLY, n) for n in (10, 11, 12)]
+        add_submitted_figures(indicators, units, months, secretariat, evidence=2)
+        on_time = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3)
+        add_submitted_figures([on_time], units[1:], months[1:], secretariat, evidence=2)
+        for day in (datetime.date(2024, 10, d) for d in range(1, 11)):
+            evaluate_plan(plan=seed_plan, day=day)
+
+    return grow
+
+
+def test_entry_page_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
+    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan (EXISTS membership in the
+    # issuer's tree), 6 unit (with kind), 7-8 object permission `enter_figures` (user, groups),
+    # 9 the plan's periods, 10 the period's plan, 11 the unit's indicators for the period (with area,
+    # target, task), 12 their figures for the unit and period, 13 the figures' evidence,
+    # 14-15 object permission `submit_figures` (user, groups), 16 header memberships,
+    # 17 header unread notifications.
+    client = client_for(commune_head)
+    url = _entry_url(seed_plan, seed_period(seed_plan, Frequency.MONTHLY, 10))
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(17):
+        small = client.get(url)
+    more_data()
+    with django_assert_num_queries(17):
+        large = client.get(url)
+    assert len(large.context["forms"]) == len(small.context["forms"]) + 8
+
+
+def test_review_queue_query_budget(client_for, secretariat, seed_plan, django_assert_num_queries, more_data):
+    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan, 6 count of the queue,
+    # 7 header memberships, 8 header unread notifications, 9 one page of figures (with indicator,
+    # area, unit, period, sender), 10 their evidence, 11 the plan's periods (lock buttons).
+    client = client_for(secretariat)
+    url = reverse("figures-review", args=[seed_plan.pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(11):
+        small = client.get(url)
+    more_data()
+    with django_assert_num_queries(11):
+        large = client.get(url)
+    assert large.context["page"].paginator.count > small.context["page"].paginator.count
+
+
+def test_indicator_page_query_budget(client_for, steering, seed_plan, django_assert_num_queries, more_data):
+    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 indicator (with area, plan, issuer,
+    # target, task), 6 authority snapshots by day, 7 units' snapshots of the latest day (with unit),
+    # 8 the last 50 figures (with unit and period), 9 header memberships, 10 header unread notifications.
+    client = client_for(steering)
+    on_time = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3)
+    url = reverse("indicator-detail", args=[on_time.pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(10):
+        small = client.get(url)
+    more_data()
+    with django_assert_num_queries(10):
+        large = client.get(url)
+    assert len(large.context["page"].history) > len(small.context["page"].history)
+
+
+def test_plan_indicator_list_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
+    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan (EXISTS membership in the
+    # issuer's tree), 6 indicators (with area, target, task), 7 each one's newest authority snapshot
+    # (one query, a subquery per row), 8 header memberships, 9 header unread notifications.
+    client = client_for(commune_head)
+    url = reverse("indicator-list", args=[seed_plan.pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(9):
+        small = client.get(url)
+    more_data()
+    with django_assert_num_queries(9):
+        large = client.get(url)
+    assert len(large.context["rows"]) == len(small.context["rows"]) + 8
