@@ -88,7 +88,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The person's notices; opening the page marks them read, a POST marks all read."""
+    """The person's notices, unread ones flagged; they stay unread until the person marks them read (POST)."""
     notices = Notification.objects.filter(recipient=request.user)[:100]
     if request.method == "POST":
         notifications_mark_read(user=request.user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from parplan.models import Plan, ReformArea, Unit
@@ -139,10 +140,12 @@ class TaskAssignForm(forms.Form):
         )
 
 
+# Tasks without a due date go last either way: databases disagree on where NULL sorts
+# (first in SQLite, last in PostgreSQL), and "due soonest" must not open on undated tasks.
 SORTS = {
     "number": ("area__number", "position"),
-    "due": ("due_date", "area__number", "position"),
-    "-due": ("-due_date", "area__number", "position"),
+    "due": (F("due_date").asc(nulls_last=True), "area__number", "position"),
+    "-due": (F("due_date").desc(nulls_last=True), "area__number", "position"),
     "unit": ("lead_unit__name", "area__number", "position"),
     "progress": ("progress_percent", "area__number", "position"),
 }

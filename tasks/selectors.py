@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import formats, timezone
 
 from parplan.access import visible_plans
 from parplan.models import Membership, Plan, Unit
@@ -155,7 +156,7 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
             if name in ("status", "priority", "recurrence"):
                 choices = dict(Task._meta.get_field(name).choices)
                 before, after = choices.get(before, before), choices.get(after, after)
-            changes.append(Change(label, before, after))
+            changes.append(Change(label, _display(before), _display(after)))
         previous = record
         if not changes and record.history_type == "~":
             continue  # a save that changed only fields nobody reads here (the version)
@@ -170,6 +171,15 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
             )
         )
     return list(reversed(entries))[:limit]
+
+
+def _display(value: Any) -> Any:
+    """Dates as every page shows them (dd/mm/yyyy, local time); the template's truncation would print ISO/UTC."""
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return value
 
 
 def visible_plan_or_active(user: Any, plan_id: int | None) -> Plan | None:

@@ -77,6 +77,9 @@ def samples(seed_plan: Plan) -> dict[str, str]:
     return {
         "number": str(area.number),
         "code": Unit.objects.get(code="06184").code,
+        # A task's extension requests and periods: the login is asked for before any lookup.
+        "extension_pk": "1",
+        "occurrence_pk": "1",
         # Django admin: any existing object will do, anonymous never gets that far.
         "object_id": str(seed_plan.pk),
         "id": str(seed_plan.pk),
@@ -174,16 +177,21 @@ def test_login_exempt_pages_open_without_a_session(client: Any, samples: dict[st
     assert 'name="password"' in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["unit-edit", "task-progress", "task-assign"])
+@pytest.mark.parametrize(
+    "name", ["unit-edit", "task-progress", "task-assign", "task-edit", "task-claim", "task-confirm", "task-cancel"]
+)
 def test_anonymous_post_to_a_form_is_sent_to_login_and_changes_nothing(
     client: Any, seed_plan: Plan, samples: dict[str, str], name: str
 ) -> None:
-    task = Task.objects.filter(area__plan=seed_plan).order_by("pk").first()
+    # 1.2 is open (in progress, not claimed), so every step would change it.
+    task = Task.objects.get(area__plan=seed_plan, area__number=1, position=2)
     unit = Unit.objects.get(code=samples["code"])
+    before = Task.objects.filter(pk=task.pk).values().get()
     url = reverse(name, kwargs={"code": unit.code} if name == "unit-edit" else {"pk": task.pk})
-    response = client.post(url, {"email": "x@example.org", "status": "in_progress", "percent": 50})
+    data = {"email": "x@example.org", "status": "in_progress", "percent": 50, "text": "x", "reason": "x",
+            "title": "x", "priority": "normal", "version": task.version}  # fmt: skip
+    response = client.post(url, data)
     assert response.status_code == 302
     assert urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
-    task_after, unit_after = Task.objects.get(pk=task.pk), Unit.objects.get(pk=unit.pk)
-    assert (task_after.status, task_after.progress_percent) == (task.status, task.progress_percent)
-    assert unit_after.email == unit.email
+    assert Task.objects.filter(pk=task.pk).values().get() == before
+    assert Unit.objects.get(pk=unit.pk).email == unit.email

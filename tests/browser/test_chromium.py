@@ -1,11 +1,12 @@
-"""The commune head's round in a real browser: log in, read the plan, report progress.
+"""A task's round in a real browser: the commune head reports and claims, the secretariat confirms.
 
 Debian's Chromium driven by Playwright's sync API (never `playwright install`).
-Select with `-m browser`; a screenshot of the last page lands in test-artifacts/.
+Select with `-m browser`; screenshots land in test-artifacts/.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Iterator
@@ -14,12 +15,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from parplan.models import Unit
-from tasks.models import Task
-from tasks.services import task_assign
+from tasks.models import ProgressStatus, ReportEvidence, Task, TaskState
+from tasks.services import task_assign, task_report_progress, task_update
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,7 +37,9 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PLAN_TITLE = "Cải cách hành chính huyện Cao Lộc năm 2024"
+PASSWORD = "parplan-demo"
 PHONE = {"width": 375, "height": 812}
+HEAD, SECRETARIAT = "Hoàng Văn Tùng", "Hoàng Thị Lan (Thường trực CCHC)"
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,78 +59,121 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def commune_lead_task(transactional_db: Any) -> Task:
-    """The seed (a transactional test may start empty), with task 4.2 led by Thị trấn Đồng Đăng."""
+def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path) -> Task:
+    """The seed (a transactional test starts empty), with task 4.2 led by Thị trấn Đồng Đăng, due in 30 days."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", stdout=open(os.devnull, "w"))
     task = Task.objects.get(area__plan__issuing_unit__code="183", area__number=4, position=2)
-    return task_assign(task=task, lead_unit=Unit.objects.get(code="06184"), coordinating_units=[])
+    secretariat = get_user_model().objects.get(username="noivu")
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    task_update(task=task, expected_version=task.version, user=secretariat, due_date=due)
+    task_assign(task=Task.objects.get(pk=task.pk), lead_unit=Unit.objects.get(code="06184"), coordinating_units=[])
+    return Task.objects.get(pk=task.pk)
 
 
-def _log_in(page: Page, base_url: str) -> None:
+def _log_in(page: Page, base_url: str, username: str) -> None:
     page.goto(base_url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("Tên đăng nhập").fill("dongdang.lanhdao")
-    page.get_by_label("Mật khẩu").fill("parplan-demo")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _body_fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
-
-
-def test_commune_head_reports_progress_from_the_plan_overview(browser, live_server, commune_lead_task):
-    page = browser.new_page()
-    _log_in(page, live_server.url)
-
-    # The home page opens the active plan.
     expect(page.get_by_role("heading", level=1)).to_contain_text(PLAN_TITLE)
-    areas = page.locator("section.area > h2")
-    expect(areas).to_have_count(7)
-    for i in range(7):
-        expect(areas.nth(i)).to_be_visible()
 
-    page.locator("nav.site-nav").get_by_role("link", name="Thị trấn Đồng Đăng").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thị trấn Đồng Đăng")
 
-    lead_row = page.locator("tr", has=page.get_by_text("Chủ trì", exact=True))
-    expect(lead_row).to_have_count(1)
-    lead_row.get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nhiệm vụ 4.2")
+def _screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
+
+def test_commune_head_reports_and_claims_the_secretariat_confirms(browser, live_server, commune_lead_task, tmp_path):
+    task = commune_lead_task
+    evidence = tmp_path / "bao-cao-tien-do.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    page = browser.new_page()
+
+    # The commune head finds the task in their unit's list.
+    _log_in(page, live_server.url, "dongdang.lanhdao")
+    page.locator("nav.site-nav").get_by_role("link", name="Nhiệm vụ", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ của đơn vị tôi")
+    page.locator(f'tbody a[href="/tasks/{task.pk}/"]').click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.2")
+
+    # 50 %, in progress, with what was done and a PDF.
     page.get_by_role("link", name="Cập nhật tiến độ").click()
     page.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
     page.get_by_label("Tiến độ (%)").fill("50")
     page.get_by_label("Kết quả thực hiện").fill("Đã rà soát 12 thủ tục hành chính.")
-    page.get_by_role("button", name="Lưu tiến độ").click()
-
+    page.get_by_label("Tài liệu kiểm chứng").set_input_files(str(evidence))
+    page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Đã cập nhật tiến độ nhiệm vụ.")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Đang thực hiện")
     expect(facts).to_contain_text("50%")
-    expect(page.locator("ol.history li").first).to_contain_text("Hoàng Văn Tùng")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "task-progress-saved.png"), full_page=True)
+    expect(page.get_by_role("link", name="bao-cao-tien-do.pdf")).to_be_visible()
 
-    commune_lead_task.refresh_from_db()
-    assert (commune_lead_task.status, commune_lead_task.progress_percent) == ("in_progress", 50)
+    # Done: the head claims completion.
+    page.locator("details.action-box > summary", has_text="Báo hoàn thành").click()
+    page.get_by_label("Kết quả, sản phẩm").fill("Đã ban hành quyết định sáp nhập thôn.")
+    page.get_by_role("button", name="Báo hoàn thành nhiệm vụ").click()
+    expect(page.get_by_role("status")).to_have_text("Đã báo hoàn thành; chờ Phòng Nội vụ xác nhận.")
+    expect(facts).to_contain_text("Chờ xác nhận hoàn thành")
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+    # The secretariat is told, opens the task from the notice and confirms.
+    _log_in(page, live_server.url, "noivu")
+    page.locator(".site-user").get_by_role("link", name=re.compile("^Thông báo")).click()
+    page.get_by_role("link", name=re.compile(r"Thị trấn Đồng Đăng báo hoàn thành nhiệm vụ 4\.2")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.2")
+    page.get_by_role("button", name="Xác nhận hoàn thành").click()
+    expect(page.get_by_role("status")).to_have_text("Đã xác nhận nhiệm vụ hoàn thành.")
+    # Completed today, due in 30 days: on time.
+    expect(facts).to_contain_text("Hoàn thành đúng hạn")
+
+    history = page.locator("ol.history > li")
+    expect(history.first).to_contain_text(SECRETARIAT)
+    expect(history.first).to_contain_text("xác nhận hoàn thành lúc")
+    reported = history.filter(has_text=HEAD).filter(has_text=re.compile(r"tiến độ \(%\): \S+ → 50(?!\d)"))
+    expect(reported).to_have_count(1)
+    claimed = history.filter(has_text=HEAD).filter(has_text="tình trạng: Đang thực hiện → Đã hoàn thành")
+    expect(claimed).to_have_count(1)
+    expect(claimed).to_contain_text("tiến độ (%): 50 → 100")
+    _screenshot(page, "task-confirmed.png")
+
+    task.refresh_from_db()
+    assert task.state_on(timezone.localdate()) == TaskState.COMPLETED_ON_TIME
+    assert (task.claimed_by.username, task.confirmed_by.username) == ("dongdang.lanhdao", "noivu")
+    stored = ReportEvidence.objects.get(report__task=task)
+    assert (stored.original_name, stored.report.percent) == ("bao-cao-tien-do.pdf", 50)
+    assert stored.file.read().startswith(b"%PDF-1.4")
 
 
-def test_pages_fit_a_phone_screen(browser, live_server, commune_lead_task):
+def test_task_pages_fit_a_phone_screen(browser, live_server, commune_lead_task):
+    head = get_user_model().objects.get(username="dongdang.lanhdao")
+    task_report_progress(
+        task=commune_lead_task, user=head, status=ProgressStatus.IN_PROGRESS, percent=30,
+        text="Đã lập danh sách các thôn, tổ dân phố cần sáp nhập trên địa bàn thị trấn.",
+    )  # fmt: skip
     page = browser.new_page(viewport=PHONE)
-    _log_in(page, live_server.url)
-    expect(page.get_by_role("heading", level=1)).to_contain_text(PLAN_TITLE)
-    paths = [
-        page.url.removeprefix(live_server.url),
-        "/units/06184/",
-        f"/tasks/{commune_lead_task.pk}/",
-        f"/tasks/{commune_lead_task.pk}/progress/",
-    ]
+    _log_in(page, live_server.url, "dongdang.lanhdao")
+    plan_id = commune_lead_task.area.plan_id
+    paths = {
+        "plan": page.url.removeprefix(live_server.url),
+        "unit": "/units/06184/",
+        "task-list": "/tasks/",
+        "task": f"/tasks/{commune_lead_task.pk}/",
+        "progress-form": f"/tasks/{commune_lead_task.pk}/progress/",
+        "extension-form": f"/tasks/{commune_lead_task.pk}/extension/",
+        "statistics": f"/plans/{plan_id}/tasks/statistics/",
+        "notifications": "/notifications/",
+    }
     too_wide = {}
-    for path in paths:
+    for name, path in paths.items():
         page.goto(live_server.url + path)
-        if not _body_fits(page):
-            too_wide[path] = page.evaluate("document.documentElement.scrollWidth")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(live_server.url + paths[2])
-    page.screenshot(path=str(ARTIFACTS / "task-phone.png"), full_page=True)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"] + 1:
+            too_wide[path] = width
+        if name in ("task-list", "task"):
+            _screenshot(page, f"phone-{name}.png")
     assert too_wide == {}, f"wider than {PHONE['width']}px: {too_wide}"
