@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "parplan.urls"
+ROOT_URLCONF = env_str("PARPLAN_ROOT_URLCONF", "parplan.urls")
 WSGI_APPLICATION = "parplan.wsgi.application"
 
 TEMPLATES = [
@@ -284,5 +284,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print every message a second time via the root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -196,7 +196,7 @@ def test_with_no_environment_celery_uses_the_filesystem_broker(tmp_path: Path):
     seen = _settings_seen(_env(tmp_path))
     assert seen["broker"] == "filesystem://"
     assert seen["result_backend"] == f"file://{tmp_path / 'celery' / 'results'}"
-    assert {path.name for path in (tmp_path / "celery").iterdir()} == {"queue", "processed", "results"}
+    assert {path.name for path in (tmp_path / "celery").iterdir()} == {"queue", "processed", "results", "control"}
 
 
 def test_with_no_environment_debug_is_on_and_the_cache_is_local_memory(tmp_path: Path):
