@@ -80,6 +80,18 @@ def test_approving_a_submitted_figure_records_the_reviewer(on_time, dong_dang, n
     assert figure.reviewed_at is not None
 
 
+def test_a_figure_sent_before_its_period_was_locked_cannot_be_approved_until_it_is_unlocked(
+    on_time, dong_dang, november, commune_head, secretariat
+):
+    figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head)
+    period_lock(period=november)
+    figure.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        measurement_approve(measurement=figure, user=secretariat)
+    assert "đã khóa" in _messages(error)
+    assert Measurement.objects.get(pk=figure.pk).status == MeasurementStatus.SUBMITTED
+
+
 def test_a_draft_cannot_be_approved(on_time, dong_dang, november, commune_staff, secretariat):
     figure = _save(on_time, dong_dang, november, ratio(98, 100), commune_staff)
     with pytest.raises(ValidationError) as error:
