@@ -25,7 +25,6 @@ from targets.models import (
     Measurement,
     MeasurementStatus,
     Period,
-    Scope,
     Source,
 )
 from tasks.models import Task, TaskState
@@ -58,6 +57,7 @@ class IndicatorRow:
     status: str
     trend: list[float]
     trend_points: str = ""
+    day: datetime.date | None = None
 
 
 @dataclass
@@ -120,7 +120,8 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
     tasks = Task.objects.filter(area__plan=plan, cancelled_at__isnull=True).with_state(today)
     if unit is not None:
         tasks = tasks.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
-    for item in tasks.values("area__number", "state").annotate(n=Count("pk")).order_by():
+    # Distinct: filtered to a unit, the join to coordinating units repeats a task once per coordinating unit.
+    for item in tasks.values("area__number", "state").annotate(n=Count("pk", distinct=True)).order_by():
         areas[item["area__number"]].tasks[item["state"]] += item["n"]
     overdue = list(
         tasks.filter(state=TaskState.OVERDUE)
@@ -138,7 +139,7 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
         unit_code=unit.code if unit else None,
         areas=list(areas.values()),
         indicators=rows,
-        ranking=_ranking(plan, today, unit),
+        ranking=_ranking(plan, today, unit, rows),
         overdue_tasks=overdue,
         off_track=[row for row in rows if row.status == IndicatorStatus.OFF_TRACK][:ATTENTION_ROWS],
         missing_period=missing_period,
@@ -149,15 +150,16 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
 
 def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], datetime.date | None]:
     """Indicators with their latest value and status for the authority (or the unit), and a trend."""
-    indicators = list(Indicator.objects.of_plan(plan).select_related("area").order_by("area__number", "pk"))
+    indicators = Indicator.objects.of_plan(plan).select_related("area").order_by("area__number", "pk")
     subject = unit or plan.issuing_unit
     if unit is not None:
-        in_scope = set(
-            Indicator.scope_units.through.objects.filter(unit=unit, indicator__in=indicators).values_list(
-                "indicator_id", flat=True
-            )
+        # The unit's own indicators: those it, or a unit below it, reports. An authority-wide
+        # indicator has no value for a unit and would only show as "no data".
+        reported = Indicator.scope_units.through.objects.filter(
+            indicator_id=OuterRef("pk"), unit__path__startswith=unit.path
         )
-        indicators = [i for i in indicators if i.pk in in_scope or i.scope == Scope.AUTHORITY]
+        indicators = indicators.filter(Exists(reported))
+    indicators = list(indicators)
     # Only the last TREND_POINTS evaluation days are read, whatever the history's length.
     days = list(
         IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=subject)
@@ -180,7 +182,7 @@ def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], 
                 pk=indicator.pk, area=indicator.area.number, name=indicator.name, rule=indicator.rule,
                 kind=indicator.kind, value=latest.value if latest else None,
                 status=latest.status if latest else IndicatorStatus.NO_DATA, trend=trend,
-                trend_points=sparkline(trend),
+                trend_points=sparkline(trend), day=latest.day if latest else None,
             )
         )  # fmt: skip
     return rows, (days[0] if days else None)
@@ -196,7 +198,7 @@ def sparkline(values: list[float], width: int = 100, height: int = 24) -> str:
     return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
 
 
-def _ranking(plan: Plan, today: datetime.date, only: Unit | None) -> list[UnitRank]:
+def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[IndicatorRow]) -> list[UnitRank]:
     units = Unit.objects.filter(path__startswith=plan.issuing_unit.path).exclude(pk=plan.issuing_unit_id)
     if only is not None:
         units = units.filter(pk=only.pk)
@@ -219,22 +221,36 @@ def _ranking(plan: Plan, today: datetime.date, only: Unit | None) -> list[UnitRa
         expected[row["unit_id"]] += row["n"] * closed.get(row["indicator__frequency"], 0)
     on_time = dict(
         Measurement.objects.filter(
-            indicator__area__plan=plan, period__end__lt=today, submitted_at__date__lte=F("period__due_date")
+            indicator__area__plan=plan,
+            period__end__lt=today,
+            submitted_at__date__lte=F("period__due_date"),
+            # A returned figure keeps its first submission time but is not sent until sent again.
+            status__in=[MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED],
         )
         .values("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("unit_id", "n")
     )
-    latest_day = IndicatorSnapshot.objects.filter(indicator__area__plan=plan).order_by("-day").values("day")[:1]
-    judged = {
-        row["unit_id"]: row
-        for row in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, day=latest_day)
-        .exclude(status=IndicatorStatus.NO_DATA)
-        .values("unit_id")
-        .annotate(judged=Count("pk"), good=Count("pk", filter=Q(status__in=GOOD_STATUSES)))
-        .order_by()
-    }
+    # Each indicator's results of its latest evaluation day, as the table shows them: an approval
+    # re-evaluates one indicator for today, so the plan's latest day may hold that indicator alone.
+    latest_days: dict[datetime.date, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.day is not None:
+            latest_days[row.day].append(row.pk)
+    latest = Q()
+    for day, indicator_ids in latest_days.items():
+        latest |= Q(day=day, indicator_id__in=indicator_ids)
+    judged: dict[int, dict[str, int]] = {}
+    if latest_days:  # an empty Q() would read every snapshot
+        judged = {
+            row["unit_id"]: row
+            for row in IndicatorSnapshot.objects.filter(latest)
+            .exclude(status=IndicatorStatus.NO_DATA)
+            .values("unit_id")
+            .annotate(judged=Count("pk"), good=Count("pk", filter=Q(status__in=GOOD_STATUSES)))
+            .order_by()
+        }
     ranks = []
     for unit in units.only("pk", "code", "name"):
         tasks = task_counts.get(unit.pk, {"assigned": 0, "on_time": 0})

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parplan.dashboard import dashboard_invalidate
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
 from parplan.uploads import validate_upload
@@ -235,6 +236,9 @@ def measurement_return(*, measurement: Measurement, user: object, comment: str) 
         reviewed_at=timezone.now(),
         review_comment=comment.strip(),
     )
+    # No longer sent: the dashboard's missing figures and figures on time change.
+    plan_id = measurement.period.plan_id
+    transaction.on_commit(lambda: dashboard_invalidate(plan_id))
     return measurement
 
 
@@ -270,7 +274,6 @@ def period_reopen(*, period: Period, reason: str) -> Period:
 
 def schedule_indicator_evaluation(indicator_id: int) -> None:
     """Queue one re-evaluation per indicator per debounce window; the dashboard shows the change at once."""
-    from parplan.dashboard import dashboard_invalidate
     from targets.tasks import evaluate_indicator
 
     plan_id = Indicator.objects.filter(pk=indicator_id).values_list("area__plan_id", flat=True).first()

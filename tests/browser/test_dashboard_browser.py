@@ -1,0 +1,121 @@
+"""The steering committee's dashboard in a real browser: ranking, trend lines, the unit filter, print.
+
+Debian's Chromium driven by Playwright's sync API (never `playwright install`).
+Select with `-m browser`; screenshots and the A4 PDF land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pypdf import PdfReader
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+COMMUNE = "Thị trấn Đồng Đăng"
+A4_POINTS = (595, 842)  # 210 × 297 mm
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is not installed"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    """The seed plan with its figures and evaluations (a transactional test starts empty)."""
+    call_command("demo", stdout=open(os.devnull, "w"))
+    # The live server shares this process's cache; start from nothing built.
+    cache.clear()
+
+
+def _log_in_as_committee(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.get_by_label("Tên đăng nhập").fill("bcd")
+    page.get_by_label("Mật khẩu").fill("parplan-demo")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_committee_filters_the_dashboard_to_a_unit_and_prints_it(browser, live_server, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _log_in_as_committee(page, live_server.url)
+
+    # The committee's home page is the dashboard of the active plan, for every unit.
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điều hành CCHC")
+    ranked = page.locator("#ranking li")
+    expect(ranked.first).to_be_visible()
+    names = page.locator("#ranking li .rank-name")
+    assert names.count() >= 2
+    # A flat trend line has no height, which Playwright counts as hidden: check the chart, then its points.
+    expect(page.locator("svg.sparkline").first).to_be_visible()
+    trend_lines = [line.split() for line in page.locator("svg.sparkline polyline").evaluate_all(
+        "lines => lines.map(line => line.getAttribute('points'))"
+    )]  # fmt: skip
+    assert trend_lines and all(len(points) >= 2 for points in trend_lines)
+    assert any(len({point.split(",")[1] for point in points}) > 1 for points in trend_lines), "every line is flat"
+    assert page.locator("table.dash-areas tbody tr").count() == 7
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-all.png"), full_page=True)
+
+    page.get_by_label("Đơn vị").select_option(label=COMMUNE)
+    page.get_by_role("button", name="Xem").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]unit=06184"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bảng điều hành CCHC: {COMMUNE}")
+    expect(page).to_have_title(re.compile(r"^Bảng điều hành"))
+    expect(names).to_have_count(1)
+    expect(names.first).to_have_text(COMMUNE)
+    expect(page.get_by_label("Đơn vị")).to_have_value("06184")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-unit.png"), full_page=True)
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.site-header")).to_be_hidden()
+    expect(page.locator("nav.site-nav")).to_be_hidden()
+    expect(page.locator("#dashboard-filter")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("table.dash-indicators")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "dashboard-print.png"), full_page=True)
+    pdf = ARTIFACTS / "dashboard-print.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 1
+    for sheet in reader.pages:
+        size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+        # Chromium rounds A4 to whole pixels at 96 dpi: within a point or two of 595 × 842.
+        assert all(abs(got - want) <= 2 for got, want in zip(size, A4_POINTS, strict=True)), size
+    text = reader.pages[0].extract_text()
+    assert COMMUNE in text
+    assert "Đăng xuất" not in text
