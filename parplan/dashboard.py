@@ -88,9 +88,10 @@ class Dashboard:
     totals: dict[str, int]
 
 
-def cache_key(plan: Plan, role: str, unit: Unit | None) -> str:
+def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> str:
+    # The day is part of the key: at midnight tasks turn overdue without any write.
     generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
-    return f"dashboard-{plan.pk}-{generation}-{role}-{unit.pk if unit else 'all'}"
+    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit.pk if unit else 'all'}"
 
 
 def dashboard_invalidate(plan_id: int) -> None:
@@ -104,7 +105,7 @@ def dashboard_invalidate(plan_id: int) -> None:
 
 
 def dashboard_for(*, plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> Dashboard:
-    key = cache_key(plan, role, unit)
+    key = cache_key(plan, role, unit, today)
     cached = cache.get(key)
     if cached is None:
         cached = build_dashboard(plan=plan, unit=unit, today=today)

@@ -29,8 +29,12 @@ def save_if_changed(instance: models.Model, **values: Any) -> bool:
     changed = [name for name, value in values.items() if _current(instance, name) != _comparable(value)]
     for name in changed:
         setattr(instance, name, values[name])
-    if changed or instance._state.adding:
+    if instance._state.adding:
         instance.save()
+        return True
+    if changed:
+        # Only the changed columns: a stale copy of the row must not overwrite newer fields.
+        instance.save(update_fields=[instance._meta.get_field(name).attname for name in changed])
         return True
     return False
 

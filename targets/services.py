@@ -185,6 +185,9 @@ def measurement_save(
     }  # fmt: skip
     if submit:
         values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
+        # Sent figures leave the dashboard's "not submitted" list at once.
+        plan_id = period.plan_id
+        transaction.on_commit(lambda: dashboard_invalidate(plan_id))
     save_if_changed(measurement, **values)
     for upload, name in zip(files, names, strict=True):
         evidence_add(measurement=measurement, upload=upload, name=name, user=user)
@@ -215,6 +218,9 @@ def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, u
 def measurement_approve(*, measurement: Measurement, user: object) -> Measurement:
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt."))
+    if measurement.period.is_locked:
+        message = _("Kỳ “%(period)s” đã khóa; mở khóa kỳ trước khi duyệt.")
+        raise ValidationError(message % {"period": measurement.period})
     save_if_changed(
         measurement, status=MeasurementStatus.APPROVED, reviewed_by=user, reviewed_at=timezone.now(), review_comment=""
     )
