@@ -20,13 +20,15 @@ of percentages.
 from __future__ import annotations
 
 import datetime
+import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Sum
+from django.db import connections, router, transaction
+from django.db.models import Count, F, Sum, Window
+from django.db.models.functions import RowNumber
 
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
@@ -60,11 +62,15 @@ class Totals:
     units_reporting: int = 0
 
     def add(self, other: Totals) -> None:
-        for name in (
-            "numerator", "denominator", "total", "figures",
-            "last_numerator", "last_denominator", "last_value", "units_reporting",
-        ):  # fmt: skip
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: this runs once per unit and level of the tree for every indicator.
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.total += other.total
+        self.figures += other.figures
+        self.last_numerator += other.last_numerator
+        self.last_denominator += other.last_denominator
+        self.last_value += other.last_value
+        self.units_reporting += other.units_reporting
 
 
 @dataclass
@@ -177,17 +183,18 @@ def _totals_by_indicator_and_unit(indicators: list[Indicator], day: datetime.dat
         indicator__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED, period__start__lte=day
     )
     totals: dict[tuple[int, int], Totals] = {}
-    for row in approved.values("indicator_id", "unit_id").annotate(
-        numerator_sum=Sum("numerator"),
-        denominator_sum=Sum("denominator"),
-        value_sum=Sum("value"),
-        figures=Count("id"),
-    ):
-        totals[(row["indicator_id"], row["unit_id"])] = Totals(
-            numerator=row["numerator_sum"] or Decimal(0),
-            denominator=row["denominator_sum"] or Decimal(0),
-            total=row["value_sum"] or Decimal(0),
-            figures=row["figures"],
+    sums = (
+        approved.values("indicator_id", "unit_id")
+        .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"), value_sum=Sum("value"),
+                  figures=Count("id"))
+        .values_list("indicator_id", "unit_id", "numerator_sum", "denominator_sum", "value_sum", "figures")
+    )  # fmt: skip
+    for indicator_id, unit_id, numerator, denominator, total, figures in sums:
+        totals[(indicator_id, unit_id)] = Totals(
+            numerator=numerator or Decimal(0),
+            denominator=denominator or Decimal(0),
+            total=total or Decimal(0),
+            figures=figures,
         )
     _fill_latest_figures(indicators, approved, totals)
     return totals
@@ -198,13 +205,18 @@ def _fill_latest_figures(indicators: list[Indicator], approved: object, totals: 
     wanted = [i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)]
     if not wanted:
         return
+    # Only each (indicator, unit)'s figure of the latest-ending period leaves the database.
     rows = (
         approved.filter(indicator__in=wanted)
-        .order_by("period__end")
+        .annotate(
+            recency=Window(
+                RowNumber(), partition_by=[F("indicator_id"), F("unit_id")], order_by=F("period__end").desc()
+            )
+        )
+        .filter(recency=1)
         .values_list("indicator_id", "unit_id", "numerator", "denominator", "value", "met")
     )
     for indicator_id, unit_id, numerator, denominator, value, met in rows:
-        # Ordered by period end, so the last row per key wins.
         unit_totals = totals[(indicator_id, unit_id)]
         unit_totals.last_numerator = numerator or Decimal(0)
         unit_totals.last_denominator = denominator or Decimal(0)
@@ -221,69 +233,136 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     Everything is computed before anything is written, and the day's rows are
     replaced in one transaction: a failure leaves earlier snapshots untouched.
     """
-    indicators = list(Indicator.objects.of_plan(plan).prefetch_related("scope_units"))
+    indicators = list(Indicator.objects.of_plan(plan))
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]
     totals = _totals_by_indicator_and_unit(indicators, day)
     fraction = elapsed_fraction(plan.year, day)
     issuer = plan.issuing_unit
-    units_by_path = {unit.path: unit for unit in Unit.objects.subtree_of(issuer)}
+    subtree = list(Unit.objects.subtree_of(issuer))  # ordered by path
+    units_by_path = {unit.path: unit for unit in subtree}
+    scope_units = _scope_units(indicators, subtree)
     summary = EvaluationSummary(day=day, indicators=len(indicators))
-    snapshots: list[IndicatorSnapshot] = []
+    chains: dict[str, list[str]] = {}
+    # Plain rows, not model instances: a province has tens of thousands per day.
+    rows: list[tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str]] = []
     for indicator in indicators:
-        for unit, unit_totals in _rolled_up(indicator, issuer, units_by_path, totals).items():
+        rule = {
+            "kind": indicator.kind,
+            "comparator": indicator.comparator,
+            "threshold": indicator.threshold,
+            "target_type": indicator.target_type,
+            "fraction": fraction,
+        }
+        rolled_up = _rolled_up(indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains)
+        indicator_id = indicator.pk
+        for unit, unit_totals in rolled_up:
             value = value_of(indicator, unit_totals)
-            numerator, denominator = fraction_of(indicator, unit_totals)
-            status, expected = judge(
-                kind=indicator.kind,
-                comparator=indicator.comparator,
-                threshold=indicator.threshold,
-                target_type=indicator.target_type,
-                value=value,
-                fraction=fraction,
-            )
-            snapshots.append(
-                IndicatorSnapshot(
-                    indicator=indicator,
-                    unit=unit,
-                    day=day,
-                    numerator=numerator,
-                    denominator=denominator,
-                    value=value,
-                    expected=expected,
-                    status=status,
-                )
-            )
-            if unit.pk == issuer.pk:
+            status, expected = judge(value=value, **rule)
+            if unit_totals.figures:
+                numerator, denominator = fraction_of(indicator, unit_totals)
+                rows.append((indicator_id, unit.id, numerator, denominator, value, expected, status))
+            else:
+                rows.append((indicator_id, unit.id, None, None, value, expected, status))
+            if unit.id == issuer.id:
                 summary.statuses[status] += 1
-    with transaction.atomic():
-        IndicatorSnapshot.objects.filter(indicator__in=indicators, day=day).delete()
-        IndicatorSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    summary.snapshots = len(snapshots)
+    alias = router.db_for_write(IndicatorSnapshot)
+    with transaction.atomic(using=alias):
+        IndicatorSnapshot.objects.using(alias).filter(indicator__in=indicators, day=day).delete()
+        _insert_snapshots(alias, day, rows)
+    summary.snapshots = len(rows)
     return summary
 
 
+def _scope_units(indicators: list[Indicator], subtree: list[Unit]) -> dict[int, list[Unit]]:
+    """Each indicator's scope units within the issuer's subtree, in path order (ids only from the database)."""
+    wanted = [i.pk for i in indicators if i.scope != Scope.AUTHORITY]
+    if not wanted:
+        return {}
+    through = Indicator.scope_units.through
+    in_scope: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, unit_id in through.objects.filter(indicator_id__in=wanted).values_list("indicator_id", "unit_id"):
+        in_scope[indicator_id].add(unit_id)
+    return {indicator_id: [unit for unit in subtree if unit.id in ids] for indicator_id, ids in in_scope.items()}
+
+
+def _insert_snapshots(alias: str, day: datetime.date, rows: list[tuple]) -> None:
+    """Write the day's snapshots: COPY on PostgreSQL (psycopg2), bulk_create elsewhere."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert"):
+            # Decimals go as str(), exactly as psycopg2 sends them in an INSERT.
+            day_text = day.isoformat()
+            text = "".join(
+                f"{indicator_id}\t{unit_id}\t{day_text}\t{_copy_text(numerator)}\t{_copy_text(denominator)}\t"
+                f"{_copy_text(value)}\t{_copy_text(expected)}\t{status}\n"
+                for indicator_id, unit_id, numerator, denominator, value, expected, status in rows
+            )
+            table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
+            columns = "indicator_id, unit_id, day, numerator, denominator, value, expected, status"
+            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
+            return
+    IndicatorSnapshot.objects.using(alias).bulk_create(
+        (
+            IndicatorSnapshot(
+                indicator_id=indicator_id, unit_id=unit_id, day=day, numerator=numerator, denominator=denominator,
+                value=value, expected=expected, status=status,
+            )
+            for indicator_id, unit_id, numerator, denominator, value, expected, status in rows
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+
+
+def _copy_text(value: Decimal | None) -> str:
+    return "\\N" if value is None else str(value)
+
+
 def _rolled_up(
-    indicator: Indicator, issuer: Unit, units_by_path: dict[str, Unit], totals: dict[tuple[int, int], Totals]
-) -> dict[Unit, Totals]:
-    """Totals for each unit in scope, each unit above them up to the issuer, and the issuer."""
-    result: dict[Unit, Totals] = {issuer: Totals()}
+    indicator: Indicator,
+    issuer: Unit,
+    units_by_path: dict[str, Unit],
+    totals: dict[tuple[int, int], Totals],
+    scope_units: list[Unit],
+    chains: dict[str, list[str]],
+) -> list[tuple[Unit, Totals]]:
+    """Totals for the issuer, each unit in scope and each unit above them up to the issuer.
+
+    `chains` caches, across indicators, each unit's path and its ancestors' paths below the issuer.
+    """
+    issuer_totals = Totals()
+    indicator_id = indicator.pk
     if indicator.scope == Scope.AUTHORITY:
-        result[issuer].add(totals.get((indicator.pk, issuer.pk), Totals()))
-        return result
-    units = [unit for unit in indicator.scope_units.all() if unit.path.startswith(issuer.path)]
+        issuer_totals.add(totals.get((indicator_id, issuer.pk), Totals()))
+        return [(issuer, issuer_totals)]
     # Each unit's value covers its own figures and those of scope units below it.
     subtree: dict[str, Totals] = defaultdict(Totals)
-    for unit in units:
-        own = totals.get((indicator.pk, unit.pk), Totals())
-        result[issuer].add(own)
-        ancestor = unit.path
-        while len(ancestor) > len(issuer.path):
-            subtree[ancestor].add(own)
-            ancestor = ancestor[: ancestor.rstrip("/").rfind("/") + 1]
-    for path, unit_totals in subtree.items():
-        result[units_by_path[path]] = unit_totals
-    return result
+    for unit in scope_units:
+        if not unit.path.startswith(issuer.path):
+            continue
+        chain = chains.get(unit.path)
+        if chain is None:
+            chain = chains[unit.path] = _ancestor_paths(unit.path, issuer.path)
+        own = totals.get((indicator_id, unit.id))
+        if own is None:
+            # No figures: the units still get their (empty) totals; adding zeros would change nothing.
+            for path in chain:
+                if path not in subtree:
+                    subtree[path] = Totals()
+            continue
+        issuer_totals.add(own)
+        for path in chain:
+            subtree[path].add(own)
+    return [(issuer, issuer_totals)] + [(units_by_path[path], unit_totals) for path, unit_totals in subtree.items()]
+
+
+def _ancestor_paths(path: str, issuer_path: str) -> list[str]:
+    """The path itself and its ancestors' paths, up to (not including) the issuer's."""
+    paths = []
+    while len(path) > len(issuer_path):
+        paths.append(path)
+        path = path[: path.rstrip("/").rfind("/") + 1]
+    return paths
 
 
 def evaluate_active_plans(*, day: datetime.date, plan_id: int | None = None) -> list[EvaluationSummary]:
