@@ -30,6 +30,7 @@ from django.db import connections, router, transaction
 from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
 
+from parplan.dashboard import dashboard_invalidate
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
     Aggregation,
@@ -271,6 +272,8 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
         IndicatorSnapshot.objects.using(alias).filter(indicator__in=indicators, day=day).delete()
         _insert_snapshots(alias, day, rows)
     summary.snapshots = len(rows)
+    # New statuses: the dashboard must not serve the old ones from its cache.
+    dashboard_invalidate(plan.pk)
     return summary
 
 
