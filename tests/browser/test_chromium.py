@@ -9,53 +9,28 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from parplan.models import Unit
 from tasks.models import ProgressStatus, ReportEvidence, Task, TaskState
 from tasks.services import task_assign, task_report_progress, task_update
+from tests.browser.helpers import ARTIFACTS, log_in
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PLAN_TITLE = "Cải cách hành chính huyện Cao Lộc năm 2024"
-PASSWORD = "parplan-demo"
 PHONE = {"width": 375, "height": 812}
 HEAD, SECRETARIAT = "Hoàng Văn Tùng", "Hoàng Thị Lan (Thường trực CCHC)"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is not installed"),
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -72,11 +47,7 @@ def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path) -> T
 
 
 def _log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, base_url, username)
     expect(page.get_by_role("heading", level=1)).to_contain_text(PLAN_TITLE)
 
 

@@ -8,47 +8,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+from tests.browser.helpers import ARTIFACTS, log_in
+
 COMMUNE = "Thị trấn Đồng Đăng"
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is not installed"),
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -59,17 +35,9 @@ def demo(transactional_db: Any) -> None:
     cache.clear()
 
 
-def _log_in_as_committee(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    page.get_by_label("Tên đăng nhập").fill("bcd")
-    page.get_by_label("Mật khẩu").fill("parplan-demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
 def test_committee_filters_the_dashboard_to_a_unit_and_prints_it(browser, live_server, demo):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    _log_in_as_committee(page, live_server.url)
+    log_in(page, live_server.url, "bcd")
 
     # The committee's home page is the dashboard of the active plan, for every unit.
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

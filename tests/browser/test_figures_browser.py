@@ -8,49 +8,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from parplan.models import Plan, Unit
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PASSWORD = "parplan-demo"
+from tests.browser.helpers import ARTIFACTS, log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is not installed"),
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -61,14 +35,6 @@ def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     # The demo's own approvals left debounce keys that would swallow this test's re-evaluation.
     cache.clear()
     return Plan.objects.get(issuing_unit__code="183", year=2024)
-
-
-def _log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
 def test_commune_figures_are_sent_approved_and_counted(browser, live_server, demo, tmp_path):
@@ -84,7 +50,7 @@ def test_commune_figures_are_sent_approved_and_counted(browser, live_server, dem
     page = browser.new_page()
 
     # The commune head picks the month and sends the on-time dossiers with a scanned register.
-    _log_in(page, live_server.url, "dongdang.lanhdao")
+    log_in(page, live_server.url, "dongdang.lanhdao")
     page.goto(f"{live_server.url}/plans/{demo.pk}/figures/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu của đơn vị: Thị trấn Đồng Đăng")
     with page.expect_navigation():
@@ -102,7 +68,7 @@ def test_commune_figures_are_sent_approved_and_counted(browser, live_server, dem
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The secretariat approves it from the review queue.
-    _log_in(page, live_server.url, "noivu")
+    log_in(page, live_server.url, "noivu")
     page.goto(f"{live_server.url}/plans/{demo.pk}/figures/review/")
     row = page.locator("tbody tr", has_text="Tháng 11/2024").filter(has_text="Thị trấn Đồng Đăng")
     expect(row).to_have_count(1)
