@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from parplan.models import Plan, Unit
 from targets.models import (
@@ -295,10 +295,19 @@ def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tup
         indicator_id=OuterRef("indicator_id"),
         unit_id=OuterRef("unit_id"),
     )
+    # Grouped by unit id, the unit's code and name looked up per group: joined before grouping, PostgreSQL
+    # (estimating the anti-join at one row, as it expects almost every figure sent) compared every unsent
+    # pair with every unit — 4 s at 3,500 units (bench/dashboard.py). Same rows, same order.
     missing = (
         pairs.exclude(Exists(sent))
-        .values("unit__code", "unit__name")
+        .values("unit_id")
         .annotate(n=Count("pk"))
+        .annotate(unit__code=_unit_field("code"), unit__name=_unit_field("name"))
         .order_by("-n", "unit__name")
+        .values("unit__code", "unit__name", "n")
     )
     return period.label, list(missing[:ATTENTION_ROWS])
+
+
+def _unit_field(name: str) -> Subquery:
+    return Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values(name))
