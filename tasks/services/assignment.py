@@ -76,12 +76,16 @@ def task_create(
     _check_dates(start_date, due_date)
     _check_recurrence(recurrence, recurrence_due_day)
     position = (area.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
-    task = Task.objects.create(
+    task = Task(
         area=area, position=position, text=text.strip(), title=(title or derive_title(text)).strip(),
         start_date=start_date, due_date=due_date, recurrence=recurrence, recurrence_due_day=recurrence_due_day,
         priority=priority, expected_output=expected_output, assigned_by_number=assigned_by_number,
         assigned_by_date=assigned_by_date,
     )  # fmt: skip
+    if user is not None:
+        # The history names the creator outside a request too (see `bump`).
+        task._history_user = user
+    task.save()
     occurrences_sync(task=task)
     task_assign(task=task, lead_unit=lead_unit, coordinating_units=coordinating_units, notify_day=timezone.localdate())
     return task
@@ -104,7 +108,7 @@ def task_update(*, task: Task, expected_version: int, user: Any, **values: Any) 
         merged["title"] = derive_title(merged["text"])
     changed = {name: value for name, value in merged.items() if getattr(current, name) != value}
     if changed:
-        bump(current, **changed)
+        bump(current, by=user, **changed)
         if {"recurrence", "recurrence_due_day"} & changed.keys():
             occurrences_sync(task=current)
     return current
@@ -112,8 +116,10 @@ def task_update(*, task: Task, expected_version: int, user: Any, **values: Any) 
 
 def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> TaskConflict:
     """What others changed since the version this form was opened on."""
-    opened = current.history.filter(version=expected_version).order_by("-history_date").first()
-    latest = current.history.select_related("history_user").order_by("-history_date").first()
+    # The last record at or below that version: some writes (task_assign) raise the
+    # version with an UPDATE that leaves no record of the new version itself.
+    opened = current.history.filter(version__lte=expected_version).order_by("-history_date", "-history_id").first()
+    latest = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     changes = []
     for name in EDITABLE_FIELDS:
         before = getattr(opened, name) if opened else None
@@ -177,7 +183,7 @@ def task_cancel(*, task: Task, user: Any, reason: str) -> Task:
     current = locked(task)
     ensure_open(current)
     current._change_reason = reason.strip()
-    return bump(current, cancelled_at=timezone.now(), cancel_reason=reason.strip())
+    return bump(current, by=user, cancelled_at=timezone.now(), cancel_reason=reason.strip())
 
 
 # --- Recurrence -------------------------------------------------------------------
@@ -207,7 +213,13 @@ def occurrences_sync(*, task: Task) -> None:
     if not task.recurrence:
         task.occurrences.filter(done_on__isnull=True).delete()
         return
-    wanted = occurrence_due_dates(task.area.plan.year, task.recurrence, task.recurrence_due_day)
+    # Periods due before the task starts are not the task's: keeping them would make the
+    # task due before its start (refused by the database) and overdue from day one.
+    wanted = [
+        (number, name, due)
+        for number, name, due in occurrence_due_dates(task.area.plan.year, task.recurrence, task.recurrence_due_day)
+        if task.start_date is None or due >= task.start_date
+    ]
     done = set(task.occurrences.filter(done_on__isnull=False).values_list("number", flat=True))
     task.occurrences.filter(done_on__isnull=True).delete()
     TaskOccurrence.objects.bulk_create(
@@ -216,7 +228,7 @@ def occurrences_sync(*, task: Task) -> None:
         if number not in done
     )
     next_due = task.occurrences.filter(done_on__isnull=True).order_by("due_date").values_list("due_date", flat=True)
-    due = next_due.first() or wanted[-1][2]
+    due = next_due.first() or (wanted[-1][2] if wanted else task.due_date)
     if task.due_date != due:
         # A recurring task is due when its next open occurrence is.
         task.due_date = due

@@ -27,10 +27,16 @@ def ensure_open(task: Task) -> None:
         raise ValidationError(_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."))
 
 
-def bump(task: Task, **values: Any) -> Task:
-    """Apply values and save with the next version (every write of a task goes through here)."""
+def bump(task: Task, *, by: Any = None, **values: Any) -> Task:
+    """Apply values and save with the next version (every write of a task goes through here).
+
+    `by` is recorded as the history's user: outside a request (commands, jobs,
+    the demo) the history middleware knows nobody, and the page would say "hệ thống".
+    """
     for name, value in values.items():
         setattr(task, name, value)
+    if by is not None:
+        task._history_user = by
     task.version += 1
     task.save()
     plan_id = task.area.plan_id

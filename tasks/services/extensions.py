@@ -61,7 +61,7 @@ def extension_decide(
     request.save()
     if approve:
         task._change_reason = _("Gia hạn theo đề nghị ngày %(day)s") % {"day": f"{request.requested_at:%d/%m/%Y}"}
-        bump(task, due_date=request.new_due_date, overdue_since=None)
+        bump(task, by=user, due_date=request.new_due_date, overdue_since=None)
     verdict = _("được đồng ý") if approve else _("không được đồng ý")
     notify_lead(task, NotificationKind.EXTENSION_DECIDED, _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {
         "task": label(task), "verdict": verdict}, today)  # fmt: skip

@@ -79,7 +79,7 @@ def task_report_progress(
         text=text.strip(),
     )  # fmt: skip
     _attach(report, files, names)
-    bump(current, status=status, progress_percent=percent, progress_note=text.strip())
+    bump(current, by=user, status=status, progress_percent=percent, progress_note=text.strip())
     return report
 
 
@@ -115,8 +115,8 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
         percent=100, text=text.strip() or _("Báo hoàn thành nhiệm vụ."),
     )  # fmt: skip
     bump(
-        current, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today, claimed_at=timezone.now(),
-        claimed_by=user, review_comment="", overdue_since=None,
+        current, by=user, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today,
+        claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
     notify(
         users=secretariat_people(), kind=NotificationKind.CLAIMED,
@@ -133,7 +133,7 @@ def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> T
     ensure_open(current)
     if current.claimed_at is None:
         raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
-    bump(current, confirmed_at=timezone.now(), confirmed_by=user)
+    bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
     notify_lead(current, NotificationKind.CONFIRMED, _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {
         "task": label(current)}, today)  # fmt: skip
     return current
@@ -150,7 +150,7 @@ def task_return_completion(*, task: Task, user: Any, comment: str, today: dateti
         raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
     current._change_reason = comment.strip()
     bump(
-        current, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
+        current, by=user, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
         completed_on=None, claimed_at=None, claimed_by=None, review_comment=comment.strip(),
     )  # fmt: skip
     notify_lead(current, NotificationKind.RETURNED, _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {
@@ -161,7 +161,12 @@ def task_return_completion(*, task: Task, user: Any, comment: str, today: dateti
 @transaction.atomic
 def occurrence_mark_done(*, occurrence: TaskOccurrence, user: Any, today: datetime.date, done: bool = True) -> None:
     """Mark one period of a recurring task done (or not); the task's due date moves to the next."""
-    ensure_open(occurrence.task)
+    task = locked(occurrence.task)
+    ensure_open(task)
     occurrence.done_on, occurrence.done_by = (today, user) if done else (None, None)
     occurrence.save()
-    occurrences_sync(task=occurrence.task)
+    # A new version before the due date moves: an edit form opened earlier must
+    # conflict rather than put the old due date back. Bumped first, so the
+    # history's last record of the old version still holds the old due date.
+    bump(task, by=user)
+    occurrences_sync(task=task)
