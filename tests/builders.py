@@ -1,8 +1,8 @@
 """Plain builders that grow the seed plan, for query budgets at two data sizes.
 
-Writes go through the services where one exists (assignment, targets, progress,
-memberships); tasks have no create service yet, so they are created on the model
-exactly as the plan import does, then assigned through `task_assign`.
+Every write goes through a service: tasks are created by `task_create` (which
+assigns them), progress is reported by `task_report_progress`, targets and
+memberships by their own services.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from targets.models import Target
 from targets.parsing import ParsedIndicator
 from targets.services import target_upsert
 from tasks.models import ProgressStatus, Task
-from tasks.services import task_assign, task_record_progress
+from tasks.services import task_create, task_report_progress
 
 
 def _next_position(area: ReformArea, model: type[Task] | type[Target]) -> int:
@@ -33,13 +33,14 @@ def add_tasks(*, plan: Plan, count: int, lead_units: list[Unit], coordinating_un
     tasks = []
     for i in range(count):
         area = areas[i % len(areas)]
-        task = Task.objects.create(
+        task = task_create(
             area=area,
-            position=_next_position(area, Task),
+            user=None,
             text=f"Nhiệm vụ bổ sung số {i + 1}; dùng để đo số truy vấn.",
             due_date=datetime.date(2024, 12, 31),
+            lead_unit=lead_units[i % len(lead_units)],
+            coordinating_units=coordinating_units,
         )
-        task_assign(task=task, lead_unit=lead_units[i % len(lead_units)], coordinating_units=coordinating_units)
         tasks.append(task)
     return tasks
 
@@ -79,15 +80,15 @@ def add_targets(*, plan: Plan, count: int) -> list[Target]:
     return targets
 
 
-def add_progress_history(*, task: Task, count: int) -> None:
-    """`count` progress reports on `task`, each one a history record."""
+def add_progress_history(*, task: Task, count: int, user: Any = None) -> None:
+    """`count` progress reports of the lead unit on `task`, each one a history record."""
     for i in range(count):
-        task_record_progress(
+        task_report_progress(
             task=task,
+            user=user,
             status=ProgressStatus.IN_PROGRESS,
             percent=(i * 7) % 100,
-            note=f"Báo cáo lần {i + 1}.",
-            today=datetime.date(2024, 6, 30),
+            text=f"Báo cáo lần {i + 1}.",
         )
 
 

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from parplan.celery import app
 from parplan.models import Plan, Unit
-from tasks.models import ProgressStatus, Task
-from tasks.services import task_record_progress
+from tasks.models import Task
+from tasks.services import task_claim_completion, task_confirm_completion
 from tasks.tasks import mark_overdue_tasks
 from tests.builders import add_tasks
 
@@ -56,7 +57,9 @@ def test_mark_overdue_runs_on_a_real_worker_through_redis(redis_worker):
     plan = Plan.objects.get(issuing_unit__code="183", year=2024)
     lead = Unit.objects.get(code="06184")
     late, also_late, done = add_tasks(plan=plan, count=3, lead_units=[lead], coordinating_units=[])
-    task_record_progress(task=done, status=ProgressStatus.COMPLETED, percent=100, today=datetime.date(2024, 12, 20))
+    head, secretariat = (get_user_model().objects.get(username=name) for name in ("dongdang.lanhdao", "noivu"))
+    task_claim_completion(task=done, user=head, today=datetime.date(2024, 12, 20))
+    task_confirm_completion(task=done, user=secretariat, today=datetime.date(2024, 12, 20))
     day = datetime.date(2025, 1, 15)  # the three were due on 2024-12-31
     expected = Task.objects.past_due(day).filter(overdue_since__isnull=True).count()
 

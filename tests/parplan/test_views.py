@@ -192,30 +192,31 @@ def _assert_same_queries_after_growth(client, url, plan, expected, django_assert
 def test_plan_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
     # 1 session, 2 user, 3-4 global permissions (user, groups) for `view_plan`,
     # 5 the plan (with issuer, EXISTS membership in the issuer's tree),
-    # 6 header memberships, 7 areas, 8 targets, 9 indicators, 10 tasks,
-    # 11 lead units, 12 coordinating units, 13 responsibilities, 14 their units.
+    # 6 header memberships, 7 header count of unread notices, 8 areas, 9 targets,
+    # 10 indicators, 11 tasks, 12 lead units, 13 coordinating units,
+    # 14 responsibilities, 15 their units.
     url = reverse("plan-detail", args=[seed_plan.pk])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 14, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 15, django_assert_num_queries)
 
 
 def test_area_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
     # 1 session, 2 user, 3-4 global permissions, 5 the plan, 6 the area,
     # 7 targets, 8 indicators, 9 tasks, 10 lead units, 11 coordinating units,
-    # 12 header memberships.
+    # 12 header memberships, 13 header count of unread notices.
     url = reverse("area-detail", args=[seed_plan.pk, 3])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 12, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 13, django_assert_num_queries)
 
 
 def test_unit_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
     # 1 session, 2 user, 3-4 global permissions for `view_unit`,
     # 5 paths of readable plans' issuers, 6 paths of the user's own units,
     # 7 the unit (with kind, parent), 8-9 object permissions (user, groups) for
-    # the edit button, 10 header memberships, 11 tasks involving the unit (with
-    # area, lead unit), 12 their coordinating units, 13 indicators for the unit's
-    # level (with target, area, plan), 14 responsibilities (with plan),
-    # 15 child units, 16 members (with user).
+    # the edit button, 10 header memberships, 11 header count of unread notices,
+    # 12 tasks involving the unit (with area, lead unit), 13 their coordinating
+    # units, 14 indicators for the unit's level (with target, area, plan),
+    # 15 responsibilities (with plan), 16 child units, 17 members (with user).
     url = reverse("unit-detail", args=[COMMUNE])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 16, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 17, django_assert_num_queries)
 
 
 def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for, commune_head, secretariat):
