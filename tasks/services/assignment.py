@@ -220,12 +220,17 @@ def occurrences_sync(*, task: Task) -> None:
         for number, name, due in occurrence_due_dates(task.area.plan.year, task.recurrence, task.recurrence_due_day)
         if task.start_date is None or due >= task.start_date
     ]
-    done = set(task.occurrences.filter(done_on__isnull=False).values_list("number", flat=True))
-    task.occurrences.filter(done_on__isnull=True).delete()
+    by_number = {number: (name, due) for number, name, due in wanted}
+    existing = list(task.occurrences.all())
+    # Open periods that still match stay as they are: their ids are in task pages people
+    # have open, and re-creating them on every mark made those pages' buttons 404.
+    stale = [o.pk for o in existing if o.done_on is None and by_number.get(o.number) != (o.label, o.due_date)]
+    task.occurrences.filter(pk__in=stale).delete()
+    kept = {o.number for o in existing if o.pk not in stale}
     TaskOccurrence.objects.bulk_create(
         TaskOccurrence(task=task, number=number, label=name, due_date=due)
-        for number, name, due in wanted
-        if number not in done
+        for number, (name, due) in by_number.items()
+        if number not in kept
     )
     next_due = task.occurrences.filter(done_on__isnull=True).order_by("due_date").values_list("due_date", flat=True)
     due = next_due.first() or (wanted[-1][2] if wanted else task.due_date)
