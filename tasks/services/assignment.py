@@ -149,6 +149,11 @@ def task_assign(
     With `notify_day`, the newly assigned units' people are told.
     """
     coordinating = [unit for unit in coordinating_units if unit != lead_unit]
+    if task.pk is not None and task.is_closed:
+        same_lead = task.lead_unit_id == (lead_unit.pk if lead_unit else None)
+        same_coordinating = set(task.coordinating_units.values_list("pk", flat=True)) == {u.pk for u in coordinating}
+        if not (same_lead and same_coordinating):
+            ensure_open(task)  # raises: a cancelled or confirmed task keeps its units
     previous = {task.lead_unit_id, *task.coordinating_units.values_list("pk", flat=True)} if task.pk else set()
     lead_changed = save_if_changed(task, lead_unit=lead_unit, assignment_assumed=assumed)
     members_changed = set_m2m_if_changed(task.coordinating_units, coordinating)

@@ -20,6 +20,8 @@ from tasks.services.common import bump, ensure_open, label, locked, notify_lead,
 def extension_request(
     *, task: Task, user: Any, new_due_date: datetime.date, reason: str, today: datetime.date
 ) -> ExtensionRequest:
+    # Locked so two requests sent at once cannot both pass the "one pending" check.
+    task = locked(task)
     ensure_open(task)
     errors: dict[str, list[str]] = {}
     if new_due_date <= today:

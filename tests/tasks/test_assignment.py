@@ -371,3 +371,23 @@ def test_a_cancelled_task_takes_no_extension_request(commune_led_task: Task, sec
             reason="Chờ hướng dẫn.", today=TODAY,
         )  # fmt: skip
     assert raised.value.messages == ["Nhiệm vụ đã bị hủy, không thể thay đổi."]
+
+
+def test_a_confirmed_task_cannot_be_given_to_other_units(db, secretariat):
+    from django.core.exceptions import ValidationError
+
+    from parplan.models import Unit
+    from tasks.models import Task
+    from tasks.services import task_assign
+
+    confirmed = Task.objects.filter(confirmed_at__isnull=False).select_related("lead_unit").first()
+    with pytest.raises(ValidationError, match="xác nhận hoàn thành"):
+        task_assign(task=confirmed, lead_unit=Unit.objects.get(code="06190"), coordinating_units=[])
+    assert Task.objects.get(pk=confirmed.pk).lead_unit_id == confirmed.lead_unit_id
+    # Re-stating the same units (a plan re-import) is not a change and passes.
+    task_assign(
+        task=confirmed,
+        lead_unit=confirmed.lead_unit,
+        coordinating_units=list(confirmed.coordinating_units.all()),
+        assumed=confirmed.assignment_assumed,
+    )
