@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from parplan.models import Plan, ReformArea, Unit
+from reports.models import GeneratedReport, ReportKind
 from targets.models import Indicator, Measurement, Period
 from tasks.models import Task
 
@@ -39,6 +40,7 @@ PK_OWNER: dict[str, type[Model]] = {
     "indicators": Indicator,
     "figures": Measurement,
     "periods": Period,
+    "reports": GeneratedReport,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
@@ -74,7 +76,11 @@ ENDPOINTS = list(_walk(get_resolver().url_patterns))
 def samples(seed_plan: Plan) -> dict[str, str]:
     """Real values from the demo data for every path parameter the URLconf uses."""
     area = ReformArea.objects.filter(plan=seed_plan).order_by("number").first()
+    # A generated report to stand behind /reports/<pk>/… (the demo makes none).
+    GeneratedReport.objects.create(plan=seed_plan, kind=ReportKind.YEAR, version=1, cutoff_date=seed_plan.issue_date)
     return {
+        "kind": ReportKind.YEAR.value,
+        "fmt": "pdf",
         "number": str(area.number),
         "code": Unit.objects.get(code="06184").code,
         # A task's extension requests and periods: the login is asked for before any lookup.
