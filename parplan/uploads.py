@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from django.conf import settings
@@ -64,3 +65,16 @@ def validate_upload(upload: UploadedFile) -> str:
             _("Nội dung tệp “%(name)s” không phải là tệp %(ext)s hợp lệ.") % {"name": name, "ext": extension.upper()}
         )
     return safe_filename(name)
+
+
+def validate_uploads(files: Sequence[UploadedFile]) -> list[str]:
+    """The sanitised names of valid files, or one ValidationError (field "files") listing every bad one."""
+    names, errors = [], []
+    for upload in files:
+        try:
+            names.append(validate_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return names

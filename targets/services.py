@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from parplan.dashboard import dashboard_invalidate
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
-from parplan.uploads import validate_upload
+from parplan.uploads import validate_uploads
 from targets.models import (
     Evidence,
     Indicator,
@@ -171,7 +171,7 @@ def measurement_save(
 ) -> Measurement:
     """Save a unit's figure as a draft, or submit it for review; all or nothing."""
     figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
-    names = evidence_check(files)
+    names = validate_uploads(files)
     measurement = Measurement.objects.select_for_update().filter(
         indicator=indicator, unit=unit, period=period
     ).first() or Measurement(indicator=indicator, unit=unit, period=period)
@@ -192,19 +192,6 @@ def measurement_save(
     for upload, name in zip(files, names, strict=True):
         evidence_add(measurement=measurement, upload=upload, name=name, user=user)
     return measurement
-
-
-def evidence_check(files: Sequence[UploadedFile]) -> list[str]:
-    """The sanitised names of valid evidence files, or one ValidationError listing every bad file."""
-    names, errors = [], []
-    for upload in files:
-        try:
-            names.append(validate_upload(upload))
-        except ValidationError as error:
-            errors.extend(error.messages)
-    if errors:
-        raise ValidationError({"files": errors})
-    return names
 
 
 def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, user: object) -> Evidence:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user
+from parplan.uploads import validate_uploads
 from targets.access import (
     can_on_unit,
     can_review,
@@ -26,7 +27,6 @@ from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
 from targets.models import Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
 from targets.services import (
-    evidence_check,
     figure_check,
     indicator_define,
     measurement_approve,
@@ -173,7 +173,7 @@ def _check_before_saving(form: FigureForm, unit: object, period: Period) -> None
     except ValidationError as error:
         _attach(form, error)
     try:
-        evidence_check(form.cleaned_data.get("files", []))
+        validate_uploads(form.cleaned_data.get("files", []))
     except ValidationError as error:
         _attach(form, error)
 

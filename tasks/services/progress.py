@@ -14,25 +14,13 @@ from django.utils.translation import gettext as _
 
 from parplan.models import NotificationKind, Unit
 from parplan.notifications import notify, secretariat_people
-from parplan.uploads import validate_upload
+from parplan.uploads import validate_uploads
 from tasks.models import ProgressReport, ProgressStatus, ReportEvidence, ReportRole, Task, TaskOccurrence
 from tasks.services.assignment import occurrences_sync
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
 
 # The lead unit reports these; completion is claimed with its own action.
 REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.PAUSED)
-
-
-def _check_files(files: Sequence[UploadedFile]) -> list[str]:
-    names, errors = [], []
-    for upload in files:
-        try:
-            names.append(validate_upload(upload))
-        except ValidationError as error:
-            errors.extend(error.messages)
-    if errors:
-        raise ValidationError({"files": errors})
-    return names
 
 
 def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[str]) -> None:
@@ -73,7 +61,7 @@ def task_report_progress(
         errors["text"] = [_("Cần ghi kết quả thực hiện.")]
     if errors:
         raise ValidationError(errors)
-    names = _check_files(files)
+    names = validate_uploads(files)
     report = ProgressReport.objects.create(
         task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
         text=text.strip(),
@@ -93,7 +81,7 @@ def task_contribute(
         raise ValidationError(_("“%(unit)s” không phải đơn vị phối hợp của nhiệm vụ này.") % {"unit": unit})
     if not text.strip():
         raise ValidationError({"text": [_("Cần ghi nội dung đã phối hợp thực hiện.")]})
-    names = _check_files(files)
+    names = validate_uploads(files)
     report = ProgressReport.objects.create(
         task=task, unit=unit, role=ReportRole.COORDINATING, author=user, text=text.strip()
     )
