@@ -905,6 +905,7 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     result: dict[str, object] = {"gunicorn": " ".join(command[1:]).replace(str(port), "PORT")}
+    kept_log = True
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -946,6 +947,11 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
                 result[label]["cpu_ms"] = cpu_per_request(cpu_before, cpu_after, result[label]["requests"])
                 result[label]["rss_after"] = worker_memory(server.pid)
         result["rss_after"] = worker_memory(server.pid)
+        kept_log = False
+    except BaseException:
+        kept_log = True
+        print(f"  gunicorn's log: {log.name}", flush=True)
+        raise
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -954,6 +960,8 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
             server.kill()
             server.wait()
         log.close()
+        if not kept_log:
+            Path(log.name).unlink()
     return result
 
 
