@@ -258,7 +258,8 @@ def test_reassigning_to_the_same_units_grants_nothing_new(seed_plan: Plan):
 
 
 def test_a_new_lead_unit_writes_one_task_history_record(seed_plan: Plan):
-    task = _task(seed_plan, 1, 1)
+    task = _task(seed_plan, 1, 4)  # open: confirmed tasks keep their units
+    assert not task.is_closed
     coordinating = list(task.coordinating_units.all())
     assert _unit("183-TTVHTTTT") not in coordinating
     before = task.history.count()
