@@ -910,3 +910,29 @@ def test_print_stylesheet_is_a4_and_hides_the_navigation():
     assert "@page { size: A4" in css
     print_rules = css[css.index("@media print") :]
     assert re.search(r"\.no-print, \.site-header \{ display: none; \}", print_rules)
+
+
+def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(client_for, secretariat, monkeypatch):
+    from parplan import views
+    from parplan.dashboard import UnitRank
+
+    ranks = [
+        UnitRank(code=f"U{i:03d}", name=f"Đơn vị {i:03d}", tasks_assigned=1, tasks_on_time=1, figures_expected=0,
+                 figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(100 - i))
+        for i in range(1, 46)
+    ]  # fmt: skip
+    real = views.dashboard_for
+
+    def with_long_ranking(**kwargs):
+        board = real(**kwargs)
+        board.ranking = ranks
+        return board
+
+    monkeypatch.setattr(views, "dashboard_for", with_long_ranking)
+    client = client_for(secretariat)
+    page = client.get("/dashboard/").content.decode()
+    shown = re.findall(r'<li value="(\d+)"><span class="rank-name">(Đơn vị \d+)</span>', page)
+    assert [int(v) for v, _ in shown] == [*range(1, 11), *range(36, 46)]
+    assert "25 đơn vị ở giữa" in page
+    full = client.get("/dashboard/", {"view": "ranking", "page": 2}).content.decode()
+    assert "Đơn vị 051" not in full and "Đơn vị 045" in full and ">45<" in full
