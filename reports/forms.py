@@ -29,8 +29,11 @@ class NarrativeForm(forms.Form):
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
     recipients = forms.CharField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False, widget=_TEXT)
 
-    def __init__(self, *args: Any, areas: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, areas: list[tuple[int, str]], generated: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.generated = generated or {}
         for number, name in areas:
             self.fields[f"area_{number}"] = forms.CharField(
                 label=_("II.%(n)d. Nhận xét: %(name)s") % {"n": number, "name": name}, required=False, widget=_TEXT
@@ -47,9 +50,17 @@ class NarrativeForm(forms.Form):
             initial[name] = initial[name] or generated.get(name, "")
         for number, _name, comment in areas:
             initial[f"area_{number}"] = comment
-        return cls(data, initial=initial, areas=[(n, name) for n, name, _c in areas])
+        return cls(data, initial=initial, areas=[(n, name) for n, name, _c in areas], generated=generated)
 
     def narrative_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        # A suggestion saved as it was offered stays generated, so its numbers follow the data.
+        for name, sentence in self.generated.items():
+            if name in data and _words(data[name]) == _words(sentence):
+                data[name] = ""
         comments = {key.removeprefix("area_"): data.pop(key) for key in list(data) if key.startswith("area_")}
         return {**data, "area_comments": {k: v for k, v in comments.items() if v}}
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split())

@@ -11,9 +11,9 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.utils import timezone
 
-from parplan.models import Plan
+from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
 from tasks.models import Task, TaskState
@@ -113,7 +113,8 @@ class ReportData:
 
 def task_state_as_of(task: Task, day: datetime.date) -> str:
     """A task's state on `day`: completions after the cut-off do not count yet."""
-    if task.cancelled_at is not None and task.cancelled_at.date() <= day:
+    # Timestamps are stored in UTC; the cut-off is a local calendar day.
+    if task.cancelled_at is not None and timezone.localdate(task.cancelled_at) <= day:
         return TaskState.CANCELLED
     done = task.completed_on is not None and task.completed_on <= day
     if done and task.confirmed_at is not None:
@@ -132,6 +133,14 @@ def _date_words(day: datetime.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def _document_number(number: str) -> str:
+    # NĐ 30/2020: numbers below 10 take a leading zero; an unnumbered draft leaves room to write one.
+    number = number.strip()
+    if number.isdigit() and int(number) < 10:
+        return f"{int(number):02d}"
+    return number or "     "
+
+
 def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = None) -> ReportData:
     start, cutoff = report_window(kind, plan.year)
     narrative = narrative or ReportNarrative(plan=plan, kind=kind)
@@ -139,23 +148,33 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
     snapshots = {
         s.indicator_id: s for s in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=issuer, day=cutoff)
     }
-    areas = list(
-        plan.areas.order_by("number").prefetch_related(
-            Prefetch("targets", queryset=Target.objects.prefetch_related("indicators").order_by("position")),
-            Prefetch("tasks", queryset=Task.objects.select_related("lead_unit").order_by("position")),
-        )
-    )
+    areas = list(plan.areas.order_by("number"))
+    # Grouped here rather than prefetched: prefetching links every task and target back to
+    # its area, and those reference cycles (43,000 objects for a province) would outlive this
+    # function until a garbage collection in the middle of the PDF render.
+    targets, indicators, tasks = defaultdict(list), defaultdict(list), defaultdict(list)
+    for target in Target.objects.filter(area__plan=plan).order_by("position"):
+        targets[target.area_id].append(target)
+    for indicator in Indicator.objects.filter(target__area__plan=plan).order_by("target_id", "position"):
+        indicators[indicator.target_id].append(indicator)
+    for task in Task.objects.filter(area__plan=plan).select_related("lead_unit").order_by("position"):
+        tasks[task.area_id].append(task)
     hidden = defaultdict(list)
-    for indicator in Indicator.objects.of_plan(plan).filter(task__isnull=False).select_related("task"):
+    # Ordered by task as well: positions restart in every task, and the same data must give the same report.
+    hidden_indicators = Indicator.objects.of_plan(plan).filter(task__isnull=False)
+    for indicator in hidden_indicators.order_by("task__position", "position"):
         hidden[indicator.area_id].append(indicator)
-    sections, unit_rows, annex_targets = [], defaultdict(Counter), []
+    sections, unit_rows, annex_targets, area_sentences = [], defaultdict(Counter), [], {}
     for area in areas:
-        section = _area_section(area, snapshots, hidden[area.pk], cutoff, narrative)
+        area_targets = [(target, indicators[target.pk]) for target in targets[area.pk]]
+        section, area_sentences[f"area_{area.number}"] = _area_section(
+            area, area_targets, tasks[area.pk], snapshots, hidden[area.pk], cutoff, narrative
+        )
         sections.append(section)
         for target in section.targets:
             for result in target.indicators:
                 annex_targets.append([str(area.number), result.name, result.rule, result.value, result.status])
-        for task in area.tasks.all():
+        for task in tasks[area.pk]:
             if task.lead_unit is None:
                 continue
             state = task_state_as_of(task, cutoff)
@@ -166,8 +185,8 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
             counts["not_done"] += state in (TaskState.OVERDUE, TaskState.NOT_STARTED, TaskState.IN_PROGRESS,
                                             TaskState.AWAITING_CONFIRMATION)  # fmt: skip
     period = _PERIOD_WORDS[ReportKind(kind)]
-    generated = _generated_sentences(sections, period, plan.year, issuer.name)
-    number = narrative.number or "     "
+    generated = _generated_sentences(sections, period, plan.year, issuer.name) | area_sentences
+    number = _document_number(narrative.number)
     return ReportData(
         kind=kind,
         parent_authority=(issuer.parent.name if issuer.parent else "").upper(),
@@ -198,19 +217,28 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
         signing_authority=narrative.signing_authority,
         signer_capacity=narrative.signer_capacity,
         signer_title=narrative.signer_title,
-        signer_name=narrative.signer_name or plan.signer_name,
+        signer_name=narrative.signer_name or _plan_signer_if_same_title(plan, narrative),
         recipients=[line for line in (narrative.recipients or plan.recipients).splitlines() if line.strip()],
         generated_sentences=generated,
     )
 
 
+def _plan_signer_if_same_title(plan: Plan, narrative: ReportNarrative) -> str:
+    # The plan's signer signs the report only in the same capacity: the chairman's
+    # name must not appear under the default "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".
+    same = " ".join(plan.signer_title.split()).upper() == " ".join(narrative.signer_title.split()).upper()
+    return plan.signer_name if same else ""
+
+
 def _area_section(
-    area: object, snapshots: dict[int, IndicatorSnapshot], hidden: list[Indicator], cutoff: datetime.date,
+    area: ReformArea, area_targets: list[tuple[Target, list[Indicator]]], tasks: list[Task],
+    snapshots: dict[int, IndicatorSnapshot], hidden: list[Indicator], cutoff: datetime.date,
     narrative: ReportNarrative,
-) -> AreaSection:  # fmt: skip
+) -> tuple[AreaSection, str]:  # fmt: skip
+    """The area's section, and the comment generated for it (shown when the secretariat wrote none)."""
     targets = [
-        TargetResult(text=t.text, indicators=[_result(i, snapshots.get(i.pk)) for i in t.indicators.all()])
-        for t in area.targets.all()
+        TargetResult(text=target.text, indicators=[_result(i, snapshots.get(i.pk)) for i in target_indicators])
+        for target, target_indicators in area_targets
     ]
     if hidden:
         targets.append(
@@ -220,7 +248,7 @@ def _area_section(
         )
     states = Counter()
     not_done = []
-    for task in area.tasks.all():
+    for task in tasks:
         state = task_state_as_of(task, cutoff)
         if state == TaskState.CANCELLED:
             continue
@@ -242,11 +270,12 @@ def _area_section(
         f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn). "
         f"{len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."
     )
-    return AreaSection(
+    section = AreaSection(
         number=area.number, name=area.name, targets=targets, tasks_total=total, tasks_on_time=on_time,
         tasks_late=late, tasks_not_done=total - on_time - late, not_done=not_done,
         comment=(narrative.area_comments or {}).get(str(area.number)) or generated,
     )  # fmt: skip
+    return section, generated
 
 
 def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> IndicatorResult:

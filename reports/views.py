@@ -80,9 +80,15 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"state": report.state, "progress": report.progress, "error": report.error})
 
 
+# Named here: the slim image has no /etc/mime.types, and Python's own table lacks .xlsx.
+_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     report = _report_for_user(request, pk)
     field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=_CONTENT_TYPES[fmt]
+    )

@@ -6,8 +6,6 @@ import once, not per report.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -15,7 +13,7 @@ from reports.selectors import ReportData
 
 
 def report_html(data: ReportData) -> str:
-    return render_to_string("reports/report.html", {"report": data, "data": asdict(data)})
+    return render_to_string("reports/report.html", {"report": data})
 
 
 def render_pdf(data: ReportData) -> tuple[bytes, int]:

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             plans = plans.filter(issuing_unit__code=options["unit"])
         plan = plans.order_by("issuing_unit__path").first()
         if plan is None:
-            raise CommandError(f"Không có kế hoạch năm {options['year']}.")
+            issuer = f" do đơn vị mã “{options['unit']}” ban hành" if options["unit"] else ""
+            raise CommandError(f"Không có kế hoạch năm {options['year']}{issuer}.")
         data = report_gather(plan=plan, kind=options["kind"])
         if options["format"] == "pdf":
             from reports.renderers.pdf import render_pdf

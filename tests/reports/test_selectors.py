@@ -1,0 +1,232 @@
+"""report_data: what the report says, as of the cut-off, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from parplan.models import Plan, Unit
+from reports.selectors import report_data, task_state_as_of
+from reports.services import narrative_save
+from targets.services import target_upsert
+from tasks.models import Task, TaskState
+from tasks.services import task_cancel, task_claim_completion, task_confirm_completion, task_create
+
+pytestmark = pytest.mark.django_db
+
+CUTOFF = datetime.date(2024, 12, 14)
+
+
+def _task(**fields: Any) -> Task:
+    """A task in memory: task_state_as_of reads fields only."""
+    return Task(**{"due_date": datetime.date(2024, 6, 30), "progress_percent": 0, **fields})
+
+
+def _complete(task: Task, *, on: datetime.date) -> None:
+    head = get_user_model().objects.filter(memberships__unit=task.lead_unit, memberships__role="unit_head").first()
+    secretariat = get_user_model().objects.get(username="noivu")
+    task_claim_completion(task=task, user=head or secretariat, today=on)
+    task_confirm_completion(task=task, user=secretariat, today=on)
+
+
+def _grow(plan: Plan, *, tasks: int, targets: int, leads: list[Unit], user: Any) -> None:
+    """More tasks (leads taken in turn) and targets (one indicator each, read from the text) in every area."""
+    areas = list(plan.areas.order_by("number"))
+    for i in range(tasks):
+        task_create(area=areas[i % 7], text=f"Nhiệm vụ bổ sung {i + 1}.", user=user, lead_unit=leads[i % len(leads)])
+    for i in range(targets):
+        area = areas[i % 7]
+        target_upsert(area=area, position=100 + i, text=f"{90 + i % 10}% hồ sơ bổ sung số {i + 1} được xử lý.")
+
+
+def _seed_task(plan: Plan, area: int, position: int) -> Task:
+    return Task.objects.select_related("lead_unit").get(area__plan=plan, area__number=area, position=position)
+
+
+# --- task_state_as_of ----------------------------------------------------------------
+
+
+def test_a_task_confirmed_by_its_due_date_is_completed_on_time() -> None:
+    task = _task(completed_on=datetime.date(2024, 6, 1), confirmed_at=timezone.now())
+    assert task_state_as_of(task, CUTOFF) == TaskState.COMPLETED_ON_TIME
+
+
+def test_a_task_confirmed_after_its_due_date_is_completed_late() -> None:
+    task = _task(completed_on=datetime.date(2024, 7, 1), confirmed_at=timezone.now())
+    assert task_state_as_of(task, CUTOFF) == TaskState.COMPLETED_LATE
+
+
+def test_a_completion_after_the_cut_off_does_not_count_yet() -> None:
+    task = _task(completed_on=datetime.date(2024, 12, 20), confirmed_at=timezone.now())
+    assert task_state_as_of(task, CUTOFF) == TaskState.OVERDUE
+
+
+def test_a_claimed_completion_not_yet_confirmed_awaits_confirmation() -> None:
+    task = _task(completed_on=datetime.date(2024, 6, 1))
+    assert task_state_as_of(task, CUTOFF) == TaskState.AWAITING_CONFIRMATION
+
+
+def test_an_open_task_is_in_progress_not_started_or_overdue_by_its_dates_and_progress() -> None:
+    assert task_state_as_of(_task(due_date=datetime.date(2024, 12, 31)), CUTOFF) == TaskState.NOT_STARTED
+    started = _task(due_date=datetime.date(2024, 12, 31), progress_percent=40)
+    assert task_state_as_of(started, CUTOFF) == TaskState.IN_PROGRESS
+    assert task_state_as_of(_task(due_date=datetime.date(2024, 12, 13)), CUTOFF) == TaskState.OVERDUE
+    assert task_state_as_of(_task(due_date=CUTOFF), CUTOFF) == TaskState.NOT_STARTED
+
+
+def test_a_cancellation_counts_by_the_local_day_not_the_utc_day() -> None:
+    # 15/12/2024 01:00 in Hà Nội is still 14/12 in UTC: cancelled after the cut-off.
+    after_cutoff = datetime.datetime(2024, 12, 14, 18, 0, tzinfo=datetime.UTC)
+    assert task_state_as_of(_task(cancelled_at=after_cutoff), CUTOFF) == TaskState.OVERDUE
+    on_cutoff = datetime.datetime(2024, 12, 14, 16, 0, tzinfo=datetime.UTC)  # 23:00 local
+    assert task_state_as_of(_task(cancelled_at=on_cutoff), CUTOFF) == TaskState.CANCELLED
+
+
+# --- report_data -------------------------------------------------------------------
+
+
+def test_the_report_has_the_seven_areas_in_order_with_their_tasks_counted(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="year")
+    assert [a.number for a in data.areas] == [1, 2, 3, 4, 5, 6, 7]
+    assert [a.tasks_total for a in data.areas] == [4, 6, 8, 4, 7, 2, 6]
+    for area in data.areas:
+        assert area.tasks_on_time + area.tasks_late + area.tasks_not_done == area.tasks_total
+        assert len(area.not_done) == area.tasks_not_done
+
+
+def test_a_task_completed_after_the_q1_cut_off_counts_as_done_in_the_year_report_only(seed_plan: Plan) -> None:
+    task = _seed_task(seed_plan, 1, 2)  # due 30/06 in neither: no due date, so on time
+    _complete(task, on=datetime.date(2024, 5, 2))
+    q1 = report_data(plan=seed_plan, kind="q1").areas[0]
+    year = report_data(plan=seed_plan, kind="year").areas[0]
+    assert "1.2" in [line.number for line in q1.not_done]
+    assert "1.2" not in [line.number for line in year.not_done]
+    assert year.tasks_on_time == q1.tasks_on_time + 1
+
+
+def test_a_task_cancelled_before_the_cut_off_is_left_out_of_the_counts(
+    seed_plan: Plan, secretariat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = report_data(plan=seed_plan, kind="year")
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2024, 10, 1, 3, 0, tzinfo=datetime.UTC))
+    task_cancel(task=_seed_task(seed_plan, 2, 1), user=secretariat, reason="Không còn phù hợp.")
+    monkeypatch.undo()
+    after = report_data(plan=seed_plan, kind="year")
+    assert after.areas[1].tasks_total == before.areas[1].tasks_total - 1
+    tu_phap = next(row for row in after.annex_units if row.unit == "Phòng Tư pháp")
+    assert tu_phap.assigned == next(r for r in before.annex_units if r.unit == "Phòng Tư pháp").assigned - 1
+
+
+def test_a_task_cancelled_after_the_cut_off_still_counts_in_that_report(seed_plan: Plan, secretariat: Any) -> None:
+    before = report_data(plan=seed_plan, kind="q1")
+    task_cancel(task=_seed_task(seed_plan, 2, 1), user=secretariat, reason="Không còn phù hợp.")  # today
+    assert report_data(plan=seed_plan, kind="q1").areas[1].tasks_total == before.areas[1].tasks_total
+
+
+def test_without_a_narrative_the_sections_hold_generated_sentences(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="year")
+    assert data.direction == data.generated_sentences["direction"]
+    assert "đã chỉ đạo triển khai 37 nhiệm vụ" in data.direction
+    assert data.strengths.startswith("Hoàn thành ")
+    for area in data.areas:
+        assert area.comment == data.generated_sentences[f"area_{area.number}"]
+
+
+def test_the_secretariat_text_replaces_the_generated_sentences(seed_plan: Plan, secretariat: Any) -> None:
+    narrative = narrative_save(
+        plan=seed_plan, kind="year", user=secretariat, direction="Ban hành 5 văn bản chỉ đạo.",
+        area_comments={"3": "Nhận xét lĩnh vực 3."}, proposals="Đề nghị UBND tỉnh hỗ trợ kinh phí.",
+    )  # fmt: skip
+    data = report_data(plan=seed_plan, kind="year", narrative=narrative)
+    assert data.direction == "Ban hành 5 văn bản chỉ đạo."
+    assert data.areas[2].comment == "Nhận xét lĩnh vực 3."
+    assert data.areas[3].comment == data.generated_sentences["area_4"]
+    assert data.proposals == "Đề nghị UBND tỉnh hỗ trợ kinh phí."
+
+
+def test_the_header_names_parent_and_issuer_in_capitals_and_dates_the_report_on_the_cut_off(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="year")
+    assert (data.parent_authority, data.issuer) == ("UBND TỈNH LẠNG SƠN", "UBND HUYỆN CAO LỘC")
+    assert data.place_and_date == "Cao Lộc, ngày 14 tháng 12 năm 2024"
+    assert data.window == "15/12/2023 – 14/12/2024"
+
+
+def test_a_report_date_below_the_10th_and_in_january_takes_leading_zeros(seed_plan: Plan, secretariat: Any) -> None:
+    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, report_date=datetime.date(2025, 1, 5))
+    data = report_data(plan=seed_plan, kind="year", narrative=narrative)
+    assert data.place_and_date == "Cao Lộc, ngày 05 tháng 01 năm 2025"
+
+
+@pytest.mark.parametrize(("number", "reference"), [("5", "Số: 05/BC-UBND"), ("12", "Số: 12/BC-UBND")])
+def test_a_report_number_below_10_takes_a_leading_zero(
+    seed_plan: Plan, secretariat: Any, number: str, reference: str
+) -> None:
+    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, number=number)
+    assert report_data(plan=seed_plan, kind="year", narrative=narrative).reference == reference
+
+
+def test_an_unnumbered_report_leaves_room_for_the_number(seed_plan: Plan) -> None:
+    reference = report_data(plan=seed_plan, kind="year").reference
+    assert reference.startswith("Số: ") and reference.endswith("/BC-UBND") and reference[4:-8].strip() == ""
+
+
+def test_the_plan_signer_is_not_named_under_another_title(seed_plan: Plan, secretariat: Any) -> None:
+    # The plan is signed by its chairman; the report's default signer is a vice-chairman (KT. CHỦ TỊCH).
+    data = report_data(plan=seed_plan, kind="year")
+    assert (data.signer_capacity, data.signer_title, data.signer_name) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "")
+    narrative = narrative_save(
+        plan=seed_plan, kind="year", user=secretariat, signer_capacity="", signer_title="CHỦ TỊCH"
+    )
+    assert report_data(plan=seed_plan, kind="year", narrative=narrative).signer_name == "Nguyễn Duy Anh"
+
+
+def test_the_recipients_are_the_plan_s_unless_the_narrative_names_others(seed_plan: Plan, secretariat: Any) -> None:
+    assert report_data(plan=seed_plan, kind="year").recipients[-1] == "- Lưu: VT."
+    narrative = narrative_save(
+        plan=seed_plan, kind="year", user=secretariat, recipients="- Sở Nội vụ;\n\n- Lưu: VT, NV."
+    )
+    data = report_data(plan=seed_plan, kind="year", narrative=narrative)
+    assert data.recipients == ["- Sở Nội vụ;", "- Lưu: VT, NV."]
+
+
+def test_every_target_statement_is_reported_with_one_result_per_indicator(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="year")
+    statements = [t for area in data.areas for t in area.targets if t.text != "Chỉ tiêu nêu trong nhiệm vụ"]
+    assert len(statements) == 19
+    indicators = sum(len(t.indicators) for area in data.areas for t in area.targets)
+    assert len(data.annex_targets) == indicators
+
+
+def test_an_area_without_targets_or_tasks_is_still_reported(odd_plan: Plan) -> None:
+    empty = report_data(plan=odd_plan, kind="year").areas[0]
+    assert (empty.name, empty.targets, empty.tasks_total, empty.not_done) == (
+        "Lĩnh vực không có chỉ tiêu và nhiệm vụ",
+        [],
+        0,
+        [],
+    )
+
+
+def test_a_unit_without_tasks_has_no_row_in_the_tasks_annex(odd_plan: Plan) -> None:
+    data = report_data(plan=odd_plan, kind="year")
+    assert [row.unit for row in data.annex_units] == ["Văn phòng - Thống kê xã Thử Nghiệm"]
+    assert data.annex_dossiers == []
+
+
+def test_gathering_takes_the_same_number_of_queries_however_many_tasks_and_targets(
+    seed_plan: Plan, secretariat: Any, django_assert_num_queries: Any
+) -> None:
+    # 1 snapshots on the cut-off day, 1 areas, 1 targets, 1 their indicators, 1 tasks with lead units,
+    # 1 indicators hidden in tasks, 1 the dossier indicator, 1 its approved figures, 1 the issuer's parent.
+    with django_assert_num_queries(9):
+        report_data(plan=seed_plan, kind="year")
+    units = list(Unit.objects.filter(code__in=["06184", "06190", "183-TP"]))
+    _grow(seed_plan, tasks=60, targets=14, leads=units, user=secretariat)
+    plan = Plan.objects.select_related("issuing_unit").get(pk=seed_plan.pk)
+    with django_assert_num_queries(9):
+        data = report_data(plan=plan, kind="year")
+    assert sum(a.tasks_total for a in data.areas) == 37 + 60

@@ -1,0 +1,168 @@
+"""The Excel annexes read back: sheets, headers, identity, fonts, formats, print set-up, and the numbers."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from django.db.models import Sum
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parplan.models import Plan
+from reports.renderers.xlsx import render_xlsx
+from reports.selectors import report_data, task_state_as_of
+from targets.models import Indicator, Measurement, MeasurementStatus
+from tasks.models import Task, TaskState
+from tests.reports.conftest import RenderedReport
+
+pytestmark = pytest.mark.django_db
+
+CUTOFF = datetime.date(2024, 12, 14)
+SHEETS = {
+    "PL I - Chỉ tiêu": ["Lĩnh vực", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Đánh giá"],
+    "PL II - Nhiệm vụ": ["Đơn vị", "Được giao", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn", "Chưa hoàn thành",
+                         "Tỷ lệ hoàn thành"],
+    "PL III - Kiểm tra": ["Nội dung"],
+    "PL IV - Hồ sơ TTHC": ["Đơn vị", "Hồ sơ đã giải quyết", "Giải quyết trước và đúng hạn", "Tỷ lệ đúng hạn"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def book(year_report: RenderedReport) -> Workbook:
+    return load_workbook(year_report.xlsx_path)
+
+
+def _rows(sheet: Worksheet) -> list[tuple]:
+    return list(sheet.iter_rows(min_row=5, values_only=True))
+
+
+def test_there_is_one_sheet_per_annex_in_order(book: Workbook) -> None:
+    assert book.sheetnames == list(SHEETS)
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_each_sheet_has_its_vietnamese_headers_in_row_4(book: Workbook, name: str) -> None:
+    assert [cell.value for cell in book[name][4]] == SHEETS[name]
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_each_sheet_names_the_report_its_period_and_cut_off_in_rows_1_to_3(book: Workbook, name: str) -> None:
+    sheet = book[name]
+    assert sheet["A1"].value and sheet["A1"].font.bold
+    assert sheet["A2"].value == "UBND HUYỆN CAO LỘC — Kết quả thực hiện công tác cải cách hành chính năm 2024"
+    assert sheet["A3"].value == "Kỳ số liệu: 15/12/2023 – 14/12/2024 (đến ngày 14/12/2024)"
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_every_filled_cell_is_in_times_new_roman(book: Workbook, name: str) -> None:
+    fonts = {cell.font.name for row in book[name].iter_rows() for cell in row if cell.value is not None}
+    assert fonts == {"Times New Roman"}
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_the_header_rows_are_frozen_and_repeated_on_every_printed_page(book: Workbook, name: str) -> None:
+    sheet = book[name]
+    assert sheet.freeze_panes == "A5"
+    assert sheet.print_title_rows == "$4:$4"
+
+
+@pytest.mark.parametrize(
+    ("name", "orientation"),
+    [("PL I - Chỉ tiêu", "landscape"), ("PL II - Nhiệm vụ", "landscape"), ("PL III - Kiểm tra", "portrait"),
+     ("PL IV - Hồ sơ TTHC", "landscape")],
+)  # fmt: skip
+def test_sheets_print_on_a4_landscape_where_they_are_wide(book: Workbook, name: str, orientation: str) -> None:
+    sheet = book[name]
+    assert sheet.page_setup.paperSize == 9  # A4 in the OOXML paper-size table
+    assert sheet.page_setup.orientation == orientation
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+
+
+def test_columns_have_widths_for_their_content(book: Workbook) -> None:
+    sheet = book["PL I - Chỉ tiêu"]
+    assert sheet.column_dimensions["B"].width == 70 and sheet.column_dimensions["A"].width == 9
+
+
+@pytest.mark.parametrize(("name", "column"), [("PL II - Nhiệm vụ", "F"), ("PL IV - Hồ sơ TTHC", "D")])
+def test_rates_are_numbers_shown_as_percent_with_one_decimal(book: Workbook, name: str, column: str) -> None:
+    cells = [row[0] for row in book[name].iter_rows(min_row=5, min_col=ord(column) - 64, max_col=ord(column) - 64)]
+    assert cells
+    assert all(cell.number_format == "0.0%" for cell in cells)
+    values = [cell.value for cell in cells if cell.value is not None]
+    assert values and all(isinstance(value, int | float) and 0 <= value <= 1 for value in values)
+
+
+def test_the_targets_sheet_has_one_row_per_indicator_of_the_plan(book: Workbook, year_report: RenderedReport) -> None:
+    rows = _rows(book["PL I - Chỉ tiêu"])
+    assert len(rows) == Indicator.objects.filter(area__plan_id=year_report.plan_id).count()
+    assert [row[0] for row in rows] == sorted(row[0] for row in rows)
+    assert all(isinstance(row[0], int) for row in rows)
+
+
+def test_the_tasks_sheet_counts_equal_the_task_records_as_of_the_cut_off(
+    book: Workbook, year_report: RenderedReport
+) -> None:
+    expected: dict[str, Counter] = defaultdict(Counter)
+    for task in Task.objects.filter(area__plan_id=year_report.plan_id, lead_unit__isnull=False).select_related(
+        "lead_unit"
+    ):
+        state = task_state_as_of(task, CUTOFF)
+        if state == TaskState.CANCELLED:
+            continue
+        counts = expected[task.lead_unit.name]
+        counts["assigned"] += 1
+        counts["on_time"] += state == TaskState.COMPLETED_ON_TIME
+        counts["late"] += state == TaskState.COMPLETED_LATE
+    rows = {row[0]: row[1:] for row in _rows(book["PL II - Nhiệm vụ"])}
+    assert set(rows) == set(expected)
+    for unit, counts in expected.items():
+        done = counts["on_time"] + counts["late"]
+        assigned, on_time, late, not_done, rate = rows[unit]
+        assert (assigned, on_time, late, not_done) == (counts["assigned"], counts["on_time"], counts["late"],
+                                                       counts["assigned"] - done)  # fmt: skip
+        assert rate == pytest.approx(done / counts["assigned"])
+    assert sum(r[0] for r in rows.values()) == 37
+
+
+def test_the_dossier_sheet_equals_the_sums_of_the_approved_figures(book: Workbook, year_report: RenderedReport) -> None:
+    indicator = Indicator.objects.get(area__plan_id=year_report.plan_id, numerator_label__icontains="hồ sơ giải quyết")
+    approved = Measurement.objects.filter(
+        indicator=indicator, status=MeasurementStatus.APPROVED, period__end__lte=CUTOFF
+    )
+    sums = {
+        row["unit__name"]: (int(row["resolved"]), int(row["on_time"]))
+        for row in approved.values("unit__name").annotate(resolved=Sum("denominator"), on_time=Sum("numerator"))
+    }
+    rows = {row[0]: row[1:] for row in _rows(book["PL IV - Hồ sơ TTHC"])}
+    assert len(rows) == len(sums) > 20
+    for unit, (resolved, on_time) in sums.items():
+        assert rows[unit][:2] == (resolved, on_time)
+        assert rows[unit][2] == pytest.approx(on_time / resolved)
+
+
+def test_figures_not_yet_approved_are_left_out_of_the_dossier_sheet(year_report: RenderedReport) -> None:
+    pending = Measurement.objects.filter(
+        indicator__area__plan_id=year_report.plan_id, indicator__numerator_label__icontains="hồ sơ giải quyết"
+    ).exclude(status=MeasurementStatus.APPROVED)
+    assert pending.exists(), "the demo has figures waiting for review"
+    everything = pending.aggregate(total=Sum("denominator"))["total"]
+    book = load_workbook(year_report.xlsx_path)
+    listed = sum(row[1] for row in _rows(book["PL IV - Hồ sơ TTHC"]))
+    approved = Measurement.objects.filter(
+        indicator__area__plan_id=year_report.plan_id, indicator__numerator_label__icontains="hồ sơ giải quyết",
+        status=MeasurementStatus.APPROVED, period__end__lte=CUTOFF,
+    ).aggregate(total=Sum("denominator"))["total"]  # fmt: skip
+    assert listed == approved and everything > 0
+
+
+def test_a_plan_without_tasks_figures_or_targets_gives_sheets_with_headers_only(odd_plan: Plan, tmp_path: Path) -> None:
+    book = load_workbook(io.BytesIO(render_xlsx(report_data(plan=odd_plan, kind="year"))))
+    assert book.sheetnames == list(SHEETS)
+    assert _rows(book["PL I - Chỉ tiêu"]) == []
+    assert _rows(book["PL IV - Hồ sơ TTHC"]) == []
+    assert [row[0] for row in _rows(book["PL II - Nhiệm vụ"])] == ["Văn phòng - Thống kê xã Thử Nghiệm"]
+    assert book["PL II - Nhiệm vụ"]["A2"].value.startswith("UBND XÃ THỬ NGHIỆM — ")
