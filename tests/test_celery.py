@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
+from celery.signals import task_postrun
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from parplan.celery import app
 from parplan.models import Plan, Unit
@@ -42,12 +44,20 @@ _SWITCHED = ("task_always_eager", "broker_url", "result_backend")
 def redis_worker() -> Iterator[Any]:
     saved = {name: app.conf[name] for name in _SWITCHED}
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL)
+    # The worker thread's own database connection would outlive the test and block
+    # the test database's teardown: close it after each job, in that thread.
+    task_postrun.connect(_close_connection, weak=False)
     try:
         # Solo pool in a thread of this process: it shares the test database.
         with start_worker(app, perform_ping_check=False, shutdown_timeout=10) as worker:
             yield worker
     finally:
+        task_postrun.disconnect(_close_connection)
         app.conf.update(saved)
+
+
+def _close_connection(**_kwargs: Any) -> None:
+    connection.close()
 
 
 @pytest.mark.django_db(transaction=True)
