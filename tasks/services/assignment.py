@@ -125,11 +125,23 @@ def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> T
         before = getattr(opened, name) if opened else None
         now = getattr(current, name)
         if opened is None or before != now:
-            changes.append(FieldChange(name, str(Task._meta.get_field(name).verbose_name), now, values.get(name, now)))
+            field = Task._meta.get_field(name)
+            changes.append(
+                FieldChange(name, str(field.verbose_name), _shown(field, now), _shown(field, values.get(name, now)))
+            )
     by = ""
     if latest and latest.history_user:
         by = latest.history_user.get_full_name() or latest.history_user.username
     return TaskConflict(changes, by, latest.history_date if latest else None, current.version)
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A value as a person reads it: choice labels ("Bình thường", not "normal"), dates as dd/mm/yyyy."""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return value
 
 
 @transaction.atomic

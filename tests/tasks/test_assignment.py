@@ -259,7 +259,8 @@ def test_saving_on_a_stale_version_lists_the_fields_the_other_person_changed(
     with pytest.raises(TaskConflict) as raised:
         task_update(task=mine, expected_version=mine.version, user=secretariat, title="Rà soát TTHC")
     changes = {change.field: (change.theirs, change.yours) for change in raised.value.changes}
-    assert changes == {"due_date": (datetime.date(2024, 12, 15),) * 2, "priority": (Priority.HIGH,) * 2}
+    # Shown as a person reads them: dd/mm/yyyy and the choice's label.
+    assert changes == {"due_date": ("15/12/2024",) * 2, "priority": (Priority.HIGH.label,) * 2}
 
 
 def test_a_conflict_names_who_saved_first(commune_led_task: Task, secretariat, administrator):
