@@ -32,7 +32,7 @@ from targets.models import (
     TargetType,
 )
 from targets.parsing import ParsedIndicator
-from targets.services import indicator_define, plan_generate_periods, target_upsert
+from targets.services import indicator_apply_parsed, indicator_define, plan_generate_periods, target_upsert
 from tasks.models import Priority, Recurrence, Task, derive_title
 from tasks.services import task_assign
 from tasks.services.assignment import occurrences_sync
@@ -533,16 +533,7 @@ def _apply_task_indicators(task: Task, items: list[dict[str, Any]] | None, units
         indicator = Indicator.objects.filter(task=task, position=position).first() or Indicator(
             task=task, area=task.area, position=position
         )
-        parsed = _indicator(fields)
-        save_if_changed(
-            indicator,
-            name=parsed.name,
-            kind=parsed.kind,
-            comparator=parsed.comparator,
-            threshold=parsed.threshold,
-            unit_of_measure=parsed.unit_of_measure,
-            applies_to_level=parsed.applies_to_level,
-        )
+        indicator_apply_parsed(indicator=indicator, parsed=_indicator(fields))
         _define(indicator, fields, units)
 
 

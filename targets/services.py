@@ -53,17 +53,23 @@ def target_set_indicators(*, target: Target, indicators: Sequence[ParsedIndicato
     existing = {indicator.position: indicator for indicator in target.indicators.all()}
     for position, parsed in enumerate(indicators, start=1):
         indicator = existing.pop(position, None) or Indicator(target=target, area=target.area, position=position)
-        save_if_changed(
-            indicator,
-            name=parsed.name,
-            kind=parsed.kind,
-            comparator=parsed.comparator,
-            threshold=parsed.threshold,
-            unit_of_measure=parsed.unit_of_measure,
-            applies_to_level=parsed.applies_to_level,
-        )
+        indicator_apply_parsed(indicator=indicator, parsed=parsed)
     for stale in existing.values():
         stale.delete()
+
+
+def indicator_apply_parsed(*, indicator: Indicator, parsed: ParsedIndicator) -> Indicator:
+    """Save what the statement says (name, kind, rule, level); the definition fields are left as they are."""
+    save_if_changed(
+        indicator,
+        name=parsed.name,
+        kind=parsed.kind,
+        comparator=parsed.comparator,
+        threshold=parsed.threshold,
+        unit_of_measure=parsed.unit_of_measure,
+        applies_to_level=parsed.applies_to_level,
+    )
+    return indicator
 
 
 # --- Indicator definitions ----------------------------------------------------

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from parplan.management.options import day_option
 from targets.evaluation import EvaluationSummary, evaluate_active_plans
 
 
@@ -17,10 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, help="Chỉ đánh giá kế hoạch có mã (ID) này.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            day = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError:
-            raise CommandError("--date phải có dạng YYYY-MM-DD.") from None
+        day = day_option(options["date"])
         summaries = evaluate_active_plans(day=day, plan_id=options["plan"])
         if options["plan"] is not None and not summaries:
             raise CommandError(f"Không có kế hoạch mã {options['plan']}.")

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
+from parplan.management.options import day_option
 from tasks.services import tasks_mark_overdue
 
 
@@ -16,9 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Ngày tính (YYYY-MM-DD); mặc định hôm nay.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError:
-            raise CommandError("--date phải có dạng YYYY-MM-DD.") from None
+        today = day_option(options["date"])
         marked, cleared = tasks_mark_overdue(today=today)
         self.stdout.write(f"{today:%d/%m/%Y}: {marked} nhiệm vụ mới quá hạn, {cleared} nhiệm vụ bỏ đánh dấu.")

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
+from parplan.management.options import day_option
 from parplan.notifications import digests_send
 from tasks.services import reminders_create
 
@@ -18,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Ngày gửi (YYYY-MM-DD); mặc định hôm nay.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            day = datetime.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError:
-            raise CommandError("--date phải có dạng YYYY-MM-DD.") from None
+        day = day_option(options["date"])
         reminders = reminders_create(today=day)
         mails = digests_send(day=day, base_url=settings.PARPLAN_BASE_URL)
         self.stdout.write(f"{day:%d/%m/%Y}: {reminders} nhắc việc mới, đã gửi {mails} thư.")
