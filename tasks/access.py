@@ -8,12 +8,23 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from parplan.access import visible_plans
+from parplan.models import Membership, Unit
 from tasks.models import Task
 
 
 def can_change_task(user: Any, task: Task, perm: str) -> bool:
     full = f"tasks.{perm}"
     return user.has_perm(full) or user.has_perm(full, task)
+
+
+def contributing_units_for(user: Any, task: Task) -> list[Unit]:
+    """The coordinating units on whose behalf `user` may report a contribution to `task`."""
+    if can_change_task(user, task, "change_task"):
+        return list(task.coordinating_units.all())
+    if not can_change_task(user, task, "contribute_task"):
+        return []
+    mine = set(Membership.objects.filter(user=user).can_act_for_unit().values_list("unit_id", flat=True))
+    return [unit for unit in task.coordinating_units.all() if unit.pk in mine]
 
 
 def get_task_for_user(user: Any, pk: int, perm: str = "view") -> Task:

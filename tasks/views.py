@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user
 from parplan.models import Unit
-from tasks.access import can_change_task, get_task_for_user
+from tasks.access import can_change_task, contributing_units_for, get_task_for_user
 from tasks.exports import task_list_xlsx
 from tasks.forms import (
     CancelForm,
@@ -129,7 +129,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk)
     today = timezone.localdate()
     user = request.user
-    contributing = _contributing_units(user, task)
+    contributing = contributing_units_for(user, task)
     return render(
         request,
         "tasks/task_detail.html",
@@ -149,15 +149,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claim_form": ClaimForm(),
         },
     )
-
-
-def _contributing_units(user: Any, task: Any) -> list[Unit]:
-    if can_change_task(user, task, "change_task"):
-        return list(task.coordinating_units.all())
-    mine = {unit.pk for unit in user_units(user)}
-    if not can_change_task(user, task, "contribute_task"):
-        return []
-    return [unit for unit in task.coordinating_units.all() if unit.pk in mine]
 
 
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +178,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def task_contribute_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="contribute_task")
-    units = Unit.objects.filter(pk__in=[u.pk for u in _contributing_units(request.user, task)])
+    units = Unit.objects.filter(pk__in=[u.pk for u in contributing_units_for(request.user, task)])
     form = ContributionForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:

@@ -966,19 +966,20 @@ def test_task_list_query_budget(cast, client_for, seed_plan, commune_task, djang
     assert large.context["page"].paginator.count == small.context["page"].paginator.count + 40
 
 
-# The task page for the lead unit's head, 26 queries:
+# The task page for the lead unit's head, 25 queries:
 #  1 session, 2 user, 3-4 global permissions (user, groups), 5 the task (area, plan, issuer,
 #  lead unit; EXISTS membership in the issuer's tree); which actions the person may take, each
 #  object right checked by guardian with 2 queries (user, groups): 6-7 `change_task`,
-#  8 the person's units, 9-10 `contribute_task`; the page's data: 11 reports (unit, author),
-#  12 their evidence, 13 extensions (requested_by, decided_by), 14 occurrences, 15 coordinating
-#  units (kind), 16 history records (history_user), 17 the lead units the history names;
-#  18-19 `report_progress`, 20-21 `claim_completion`, 22-23 `change_task` again (buttons),
-#  24 the pending-extension check, 25 header memberships, 26 header unread count.
+#  8-9 `contribute_task` (not held: the person's units are not read); the page's data:
+#  10 reports (unit, author), 11 their evidence, 12 extensions (requested_by, decided_by),
+#  13 occurrences, 14 coordinating units (kind), 15 history records (history_user), 16 the lead
+#  units the history names; 17-18 `report_progress`, 19-20 `claim_completion`, 21-22
+#  `change_task` again (buttons), 23 the pending-extension check, 24 header memberships,
+#  25 header unread count.
 # The secretariat holds every right globally (no guardian queries, no units of their own), 16:
 #  1-4 as above, 5 the task, 6 coordinating units (all may be contributed for), 7-13 the
 #  page's data as 11-17 above, 14 the pending-extension check, 15-16 the header.
-@pytest.mark.parametrize(("who", "queries"), [("commune_head", 26), ("secretariat", 16)])
+@pytest.mark.parametrize(("who", "queries"), [("commune_head", 25), ("secretariat", 16)])
 def test_task_page_query_budget(cast, client_for, seed_plan, commune_task, django_assert_num_queries, who, queries):
     client = client_for(cast[who])
     url = reverse("task-detail", args=[commune_task.pk])
