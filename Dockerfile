@@ -33,4 +33,4 @@ RUN SECRET_KEY=collectstatic-at-build-time-only-not-a-real-secret-key-0123456789
     python manage.py collectstatic --noinput -v0
 
 EXPOSE 8000
-CMD ["gunicorn", "parplan.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4", "-b", "0.0.0.0:8000"]
+CMD ["gunicorn", "config.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4", "-b", "0.0.0.0:8000"]

@@ -142,7 +142,7 @@ def setup_django(name: str) -> None:
     _check_name(name)
     os.environ["DATABASE_URL"] = f"{PG_URL}/{name}"
     os.environ["REDIS_URL"] = REDIS_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parplan.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"  # no query log in memory (CaptureQueriesContext turns it on when asked)
     sys.path.insert(0, str(ROOT))
     import django
@@ -729,7 +729,7 @@ def cold_build() -> dict[str, object]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from parplan.dashboard import build_dashboard
+    from dashboard.selectors import build_dashboard
     from parplan.models import Plan, PlanStatus
 
     flush_cache()
@@ -899,7 +899,7 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
         "LOG_LEVEL": "WARNING",
     }
     command = [
-        str(GUNICORN), "parplan.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4",
+        str(GUNICORN), "config.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4",
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)

@@ -99,7 +99,7 @@ def ensure_database() -> str:
 
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parplan.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # As in production: no query log in memory, plain cursors.
     os.environ.setdefault("DEBUG", "false")
     import django

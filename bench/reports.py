@@ -65,7 +65,7 @@ def use_folder(folder: Path) -> None:
     os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
     os.environ["MEDIA_ROOT"] = str(folder / "media")
     os.environ["CELERY_FILESYSTEM_DIR"] = str(folder / "celery")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parplan.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # As in production: no query log kept in memory.
     os.environ["DEBUG"] = "false"
 
@@ -134,8 +134,8 @@ def load_province(*, units: int, tasks: int, indicators: int) -> dict[str, int]:
     from django.db import transaction
     from django.utils import timezone
 
-    from parplan.interchange import plan_import
     from parplan.models import Unit
+    from planio.interchange import plan_import
     from targets.models import Indicator, Measurement, MeasurementStatus, Period, Target
     from targets.services import plan_generate_periods
     from tasks.models import ProgressStatus, Task

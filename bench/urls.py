@@ -1,7 +1,7 @@
 """Bench-only URLconf: the product's URLs plus the reference page.
 
 Selected with `PARPLAN_ROOT_URLCONF=bench.urls` (bench/dashboard.py sets it for the
-gunicorn it starts); the product's own URLconf stays `parplan.urls`.
+gunicorn it starts); the product's own URLconf stays `config.urls`.
 """
 
 from __future__ import annotations
@@ -12,5 +12,5 @@ from bench.reference_view import reference
 
 urlpatterns = [
     path("bench/reference/", reference, name="bench-reference"),
-    path("", include("parplan.urls")),
+    path("", include("config.urls")),
 ]

@@ -1,3 +1,1 @@
-from parplan.celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The core domain: units, plans, reform areas, responsibilities, people, roles and access."""

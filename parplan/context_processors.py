@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from parplan.models import Membership, Notification
+from parplan.models import Membership
 
 
 def memberships(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +15,4 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
         return {"my_memberships": []}
     return {
         "my_memberships": SimpleLazyObject(lambda: list(Membership.objects.for_user(user))),
-        "unread_notifications": SimpleLazyObject(lambda: Notification.objects.filter(recipient=user).unread().count()),
     }

@@ -18,9 +18,8 @@ from django.db import models, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.models import Membership, Role, Unit, UnitKind
+from parplan.registries import role_apps
 
-# Global rights of each role group, as "app_label.codename".
-_MANAGED_APPS = ("parplan", "targets", "tasks", "inspections", "reports")
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
 
 
@@ -62,7 +61,8 @@ def set_m2m_if_changed(manager: Any, objects: Iterable[models.Model]) -> bool:
 
 def roles_ensure_groups() -> None:
     """Create the role groups with their global rights (run after every migrate)."""
-    managed = Permission.objects.filter(content_type__app_label__in=_MANAGED_APPS)
+    # The apps whose rights the roles hold register themselves (parplan.registries).
+    managed = Permission.objects.filter(content_type__app_label__in=role_apps())
     rights: dict[Role, models.QuerySet[Permission]] = {
         Role.ADMINISTRATOR: Permission.objects.none(),  # administrators are superusers
         Role.SECRETARIAT: managed,

@@ -161,8 +161,8 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
         tasks[task.area_id].append(task)
     hidden = defaultdict(list)
     # Ordered by task as well: positions restart in every task, and the same data must give the same report.
-    hidden_indicators = Indicator.objects.of_plan(plan).filter(task__isnull=False)
-    for indicator in hidden_indicators.order_by("task__position", "position"):
+    hidden_indicators = Indicator.objects.of_plan(plan).filter(stated_in__isnull=False)
+    for indicator in hidden_indicators.order_by("stated_in__task__position", "position"):
         hidden[indicator.area_id].append(indicator)
     sections, unit_rows, annex_targets, area_sentences = [], defaultdict(Counter), [], {}
     for area in areas:

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan
 from parplan.services import save_if_changed
 from reports.models import GeneratedReport, GenerationState, ReportNarrative, report_window
@@ -35,13 +36,11 @@ def narrative_save(*, plan: Plan, kind: str, user: Any, **fields: Any) -> Report
 @transaction.atomic
 def report_request(*, plan: Plan, kind: str, user: Any) -> GeneratedReport:
     """Number a new version and queue its generation (Celery, after commit)."""
-    from reports.tasks import generate_report
-
     last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
     report = GeneratedReport.objects.create(
         plan=plan, kind=kind, version=last + 1, cutoff_date=report_window(kind, plan.year)[1], author=user
     )
-    transaction.on_commit(lambda: generate_report.delay(report.pk))
+    enqueue_on_commit("reports.tasks.generate_report", report.pk)
     return report
 
 

@@ -58,8 +58,8 @@ trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 set -m  # job control: each background process gets its own process group
-start worker $CELERY -A parplan worker -l info --concurrency 2
-start beat $CELERY -A parplan beat -l info
+start worker $CELERY -A config worker -l info --concurrency 2
+start beat $CELERY -A config beat -l info
 start web $PY manage.py runserver "$HOST:$PORT"
 set +m
 

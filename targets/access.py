@@ -37,7 +37,7 @@ def units_for_figures(user: Any) -> QuerySet[Unit]:
 
 def get_indicator_for_user(user: Any, pk: int) -> Indicator:
     return get_object_or_404(
-        Indicator.objects.select_related("area__plan__issuing_unit", "target", "task").filter(
+        Indicator.objects.select_related("area__plan__issuing_unit", "target").filter(
             area__plan__in=visible_plans(user)
         ),
         pk=pk,

@@ -30,7 +30,7 @@ from django.db import connections, router, transaction
 from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
 
-from parplan.dashboard import dashboard_invalidate
+from parplan.events import plan_changed_now
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
     Aggregation,
@@ -273,7 +273,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
         _insert_snapshots(alias, day, rows)
     summary.snapshots = len(rows)
     # New statuses: the dashboard must not serve the old ones from its cache.
-    dashboard_invalidate(plan.pk)
+    plan_changed_now(plan.pk)
     return summary
 
 

@@ -8,28 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parplan.uploads import ALLOWED_EXTENSIONS
+from evidence.forms import MultipleFileField
 from targets.models import Indicator, IndicatorKind, Measurement
 from targets.services import FigureInput
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
 
 _NUMBER = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 2, "required": False}
 _NUMBER_ERRORS = {"min_value": _("Giá trị không được âm."), "invalid": _("Cần nhập một số.")}

@@ -95,7 +95,7 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
         return self.filter(area__plan=plan)
 
     def for_list(self) -> IndicatorQuerySet:
-        return self.select_related("area", "target", "task").order_by("area__number", "target__position", "position")
+        return self.select_related("area", "target").order_by("area__number", "target__position", "position")
 
     def entered_by_units(self) -> IndicatorQuerySet:
         return self.filter(source=Source.UNITS, scope=Scope.UNITS)
@@ -114,11 +114,8 @@ class Indicator(models.Model):
     target = models.ForeignKey(
         Target, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("chỉ tiêu")
     )
-    # Some measurable targets hide in task bullets ("kiểm tra trên 30% …").
-    task = models.ForeignKey(
-        "tasks.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="indicators",
-        verbose_name=_("nhiệm vụ nêu chỉ số"),
-    )  # fmt: skip
+    # An indicator with no target hides in a task bullet ("kiểm tra trên 30% …");
+    # the apps above link it (tasks.TaskIndicator), this app does not know them.
     position = models.PositiveSmallIntegerField(_("thứ tự"))
     name = models.CharField(_("tên chỉ số"), max_length=500)
     kind = models.CharField(_("loại"), max_length=12, choices=IndicatorKind.choices)
@@ -153,7 +150,6 @@ class Indicator(models.Model):
         ordering = ["area", "target", "position"]
         constraints = [
             models.UniqueConstraint(fields=["target", "position"], name="one_indicator_position_per_target"),
-            models.UniqueConstraint(fields=["task", "position"], name="one_indicator_position_per_task"),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -32,8 +33,8 @@ def indicators_for_unit(plan: Plan, unit: Unit, frequency: str) -> QuerySet[Indi
     return (
         Indicator.objects.of_plan(plan)
         .filter(own, frequency=frequency)
-        .select_related("area", "target", "task")
-        .order_by("area__number", "target__position", "task__position", "position")
+        .select_related("area", "target")
+        .order_by("area__number", "target__position", "position")
         .distinct()
     )
 
@@ -95,3 +96,13 @@ def plan_indicators(plan: Plan) -> list[tuple[Indicator, IndicatorSnapshot | Non
     newest_day = authority.filter(indicator=OuterRef("indicator")).order_by("-day").values("day")[:1]
     snapshots = {s.indicator_id: s for s in authority.filter(indicator__in=indicators, day=Subquery(newest_day))}
     return [(indicator, snapshots.get(indicator.pk)) for indicator in indicators]
+
+
+def unit_page_indicators(user: Any, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
+    """The unit page's indicator section: the indicators aimed at the unit's administrative level."""
+    indicators = (
+        Indicator.objects.filter(target__area__plan__in=plans, applies_to_level=unit.kind.administrative_level)
+        .exclude(applies_to_level="")
+        .select_related("target__area__plan")
+    )
+    return {"indicators": indicators}

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.dashboard import dashboard_invalidate
+from evidence.uploads import validate_uploads
+from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
-from parplan.uploads import validate_uploads
 from targets.models import (
     Evidence,
     Indicator,
@@ -193,7 +193,7 @@ def measurement_save(
         values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
         # Sent figures leave the dashboard's "not submitted" list at once.
         plan_id = period.plan_id
-        transaction.on_commit(lambda: dashboard_invalidate(plan_id))
+        plan_changed_on_commit(plan_id)
     save_if_changed(measurement, **values)
     for upload, name in zip(files, names, strict=True):
         evidence_add(measurement=measurement, upload=upload, name=name, user=user)
@@ -237,7 +237,7 @@ def measurement_return(*, measurement: Measurement, user: object, comment: str) 
     )
     # No longer sent: the dashboard's missing figures and figures on time change.
     plan_id = measurement.period.plan_id
-    transaction.on_commit(lambda: dashboard_invalidate(plan_id))
+    plan_changed_on_commit(plan_id)
     return measurement
 
 
@@ -277,6 +277,6 @@ def schedule_indicator_evaluation(indicator_id: int) -> None:
 
     plan_id = Indicator.objects.filter(pk=indicator_id).values_list("area__plan_id", flat=True).first()
     if plan_id is not None:
-        dashboard_invalidate(plan_id)
+        plan_changed_now(plan_id)
     if cache.add(f"evaluate-indicator-{indicator_id}", True, timeout=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS):
         evaluate_indicator.apply_async((indicator_id,), countdown=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS)

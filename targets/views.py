@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evidence.uploads import validate_uploads
 from parplan.access import get_plan_for_user
-from parplan.uploads import validate_uploads
 from targets.access import (
     can_on_unit,
     can_review,

@@ -1,6 +1,16 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = "Nhiệm vụ"
+
+    def ready(self) -> None:
+        from parplan.registries import UnitSection, register_role_app, register_unit_section
+        from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
+        from tasks.selectors import unit_page_tasks
+
+        register_role_app(self.label)
+        register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))

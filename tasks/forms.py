@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from evidence.forms import MultipleFileField
 from parplan.models import Plan, ReformArea, Unit
-from targets.forms import MultipleFileField
 from tasks.models import Priority, ProgressStatus, Recurrence, Task, TaskState
 from tasks.services.progress import REPORTABLE_STATUSES
 

@@ -106,6 +106,12 @@ class Task(models.Model):
     coordinating_units = models.ManyToManyField(
         Unit, blank=True, related_name="coordinated_tasks", verbose_name=_("đơn vị phối hợp")
     )
+    # Measurable targets hidden in the task's bullet ("kiểm tra trên 30% …"). The
+    # link lives here, above targets/, so that indicators need not know tasks.
+    indicators = models.ManyToManyField(
+        "targets.Indicator", through="TaskIndicator", blank=True, related_name="stating_tasks",
+        verbose_name=_("chỉ số nêu trong nhiệm vụ"),
+    )  # fmt: skip
     # The seed's bullets rarely name their units; an assignment made by
     # mandate rather than by the text is flagged until the secretariat confirms it.
     assignment_assumed = models.BooleanField(_("phân công theo suy đoán"), default=False)
@@ -197,6 +203,20 @@ def derive_title(text: str) -> str:
     """The first clause of a task's text, short enough for lists."""
     first = text.split(";")[0].split(". ")[0].strip()
     return first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…"
+
+
+class TaskIndicator(models.Model):
+    """An indicator stated in a task's text rather than in a target: each belongs to one task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="stated_indicators")
+    indicator = models.OneToOneField("targets.Indicator", on_delete=models.CASCADE, related_name="stated_in")
+
+    class Meta:
+        verbose_name = _("chỉ số nêu trong nhiệm vụ")
+        verbose_name_plural = _("chỉ số nêu trong nhiệm vụ")
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.indicator}"
 
 
 class ReportRole(models.TextChoices):

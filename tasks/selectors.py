@@ -187,3 +187,9 @@ def visible_plan_or_active(user: Any, plan_id: int | None) -> Plan | None:
     if plan_id:
         return plans.filter(pk=plan_id).first()
     return plans.filter(status="active").order_by("-year").first() or plans.order_by("-year").first()
+
+
+def unit_page_tasks(user: Any, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
+    """The unit page's task section: tasks the unit leads or coordinates in the plans the person reads."""
+    tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
+    return {"tasks": tasks}

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from parplan.notifications import digests_send
+from notifications.services import digests_send
 from tasks.services import reminders_create, tasks_mark_overdue
 
 

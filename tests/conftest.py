@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from parplan.celery import app as celery_app
+from config.celery import app as celery_app
 from parplan.models import Plan
 
 # Playwright's sync API runs an event loop in the test thread.

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
-from parplan.celery import app
+from config.celery import app
 from parplan.models import Plan, Unit
 from tasks.models import Task
 from tasks.services import task_claim_completion, task_confirm_completion

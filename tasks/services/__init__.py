@@ -8,6 +8,7 @@ from tasks.services.assignment import (
     task_update,
 )
 from tasks.services.extensions import extension_decide, extension_request
+from tasks.services.indicators import task_indicator_ensure, task_indicators_trim
 from tasks.services.progress import (
     occurrence_mark_done,
     task_claim_completion,
@@ -30,6 +31,8 @@ __all__ = [
     "task_confirm_completion",
     "task_contribute",
     "task_create",
+    "task_indicator_ensure",
+    "task_indicators_trim",
     "task_report_progress",
     "task_return_completion",
     "task_update",

@@ -14,11 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.dashboard import dashboard_invalidate
-from parplan.models import NotificationKind, ReformArea, Role, Unit
-from parplan.notifications import notify, people_of
+from notifications.services import notify, people_of
+from parplan.events import plan_changed_on_commit
+from parplan.models import ReformArea, Role, Unit
 from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
 from tasks.models import Recurrence, Task, TaskOccurrence, derive_title
+from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, label, locked, task_url
 
 EDITABLE_FIELDS = (
@@ -173,7 +174,7 @@ def task_assign(
         Task.objects.filter(pk=task.pk).update(version=task.version + 1)
         task.version += 1
         plan_id = task.area.plan_id
-        transaction.on_commit(lambda: dashboard_invalidate(plan_id))
+        plan_changed_on_commit(plan_id)
     lead_groups = unit_groups([lead_unit]) if lead_unit else []
     object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups)
     object_rights_sync(
@@ -185,7 +186,7 @@ def task_assign(
         if new_units:
             notify(
                 users=people_of(new_units),
-                kind=NotificationKind.ASSIGNED,
+                kind=TaskNotice.ASSIGNED,
                 message=_("Đơn vị được giao nhiệm vụ %(task)s.") % {"task": label(task)},
                 url=task_url(task),
                 day=notify_day,

@@ -6,12 +6,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parplan.dashboard import dashboard_invalidate
-from parplan.notifications import notify, people_of
+from notifications.services import notify, people_of
+from parplan.events import plan_changed_on_commit
 from tasks.models import Task
 
 
@@ -40,7 +39,7 @@ def bump(task: Task, *, by: Any = None, **values: Any) -> Task:
     task.version += 1
     task.save()
     plan_id = task.area.plan_id
-    transaction.on_commit(lambda: dashboard_invalidate(plan_id))
+    plan_changed_on_commit(plan_id)
     return task
 
 

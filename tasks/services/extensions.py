@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.models import NotificationKind
-from parplan.notifications import notify, secretariat_people
+from notifications.services import notify, secretariat_people
 from tasks.models import ExtensionRequest, ExtensionState, Task
+from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
 
 
@@ -40,7 +40,7 @@ def extension_request(
         task=task, requested_by=user, current_due_date=task.due_date, new_due_date=new_due_date, reason=reason.strip()
     )
     notify(
-        users=secretariat_people(), kind=NotificationKind.EXTENSION_REQUESTED,
+        users=secretariat_people(), kind=TaskNotice.EXTENSION_REQUESTED,
         message=_("%(unit)s đề nghị gia hạn nhiệm vụ %(task)s đến %(due)s.") % {
             "unit": task.lead_unit, "task": label(task), "due": f"{new_due_date:%d/%m/%Y}"},
         url=task_url(task), day=today,
@@ -65,6 +65,6 @@ def extension_decide(
         task._change_reason = _("Gia hạn theo đề nghị ngày %(day)s") % {"day": f"{request.requested_at:%d/%m/%Y}"}
         bump(task, by=user, due_date=request.new_due_date, overdue_since=None)
     verdict = _("được đồng ý") if approve else _("không được đồng ý")
-    notify_lead(task, NotificationKind.EXTENSION_DECIDED, _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {
+    notify_lead(task, TaskNotice.EXTENSION_DECIDED, _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {
         "task": label(task), "verdict": verdict}, today)  # fmt: skip
     return request

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.models import NotificationKind, Unit
-from parplan.notifications import notify, secretariat_people
-from parplan.uploads import validate_uploads
+from evidence.uploads import validate_uploads
+from notifications.services import notify, secretariat_people
+from parplan.models import Unit
 from tasks.models import ProgressReport, ProgressStatus, ReportEvidence, ReportRole, Task, TaskOccurrence
+from tasks.notices import TaskNotice
 from tasks.services.assignment import occurrences_sync
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
 
@@ -107,7 +108,7 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
         claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
     notify(
-        users=secretariat_people(), kind=NotificationKind.CLAIMED,
+        users=secretariat_people(), kind=TaskNotice.CLAIMED,
         message=_("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
             "unit": current.lead_unit, "task": label(current)},
         url=task_url(current), day=today,
@@ -122,7 +123,7 @@ def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> T
     if current.claimed_at is None:
         raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
     bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
-    notify_lead(current, NotificationKind.CONFIRMED, _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {
+    notify_lead(current, TaskNotice.CONFIRMED, _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {
         "task": label(current)}, today)  # fmt: skip
     return current
 
@@ -141,7 +142,7 @@ def task_return_completion(*, task: Task, user: Any, comment: str, today: dateti
         current, by=user, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
         completed_on=None, claimed_at=None, claimed_by=None, review_comment=comment.strip(),
     )  # fmt: skip
-    notify_lead(current, NotificationKind.RETURNED, _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {
+    notify_lead(current, TaskNotice.RETURNED, _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {
         "task": label(current), "comment": comment.strip()}, today)  # fmt: skip
     return current
 

@@ -7,9 +7,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parplan.models import NotificationKind
-from parplan.notifications import notify, people_of
+from notifications.services import notify, people_of
 from tasks.models import Task
+from tasks.notices import TaskNotice
 from tasks.services.common import label, task_url
 
 
@@ -25,7 +25,7 @@ def tasks_mark_overdue(*, today: datetime.date) -> tuple[int, int]:
     for task in Task.objects.past_due(today).filter(overdue_since__isnull=True).select_related("area", "lead_unit"):
         task.overdue_since = today
         task.save(update_fields=["overdue_since"])
-        _remind(task, NotificationKind.OVERDUE, _("Nhiệm vụ %(task)s đã quá hạn (hạn %(due)s)."), today)
+        _remind(task, TaskNotice.OVERDUE, _("Nhiệm vụ %(task)s đã quá hạn (hạn %(due)s)."), today)
         newly += 1
     cleared = 0
     stale = Task.objects.filter(overdue_since__isnull=False).exclude(pk__in=Task.objects.past_due(today))
@@ -41,8 +41,8 @@ def reminders_create(*, today: datetime.date) -> int:
     created = 0
     in_a_week, tomorrow = today + datetime.timedelta(days=7), today + datetime.timedelta(days=1)
     soon = {
-        in_a_week: (NotificationKind.DUE_IN_7_DAYS, _("Nhiệm vụ %(task)s đến hạn ngày %(due)s (còn 7 ngày).")),
-        tomorrow: (NotificationKind.DUE_TOMORROW, _("Nhiệm vụ %(task)s đến hạn ngày mai (%(due)s).")),
+        in_a_week: (TaskNotice.DUE_IN_7_DAYS, _("Nhiệm vụ %(task)s đến hạn ngày %(due)s (còn 7 ngày).")),
+        tomorrow: (TaskNotice.DUE_TOMORROW, _("Nhiệm vụ %(task)s đến hạn ngày mai (%(due)s).")),
     }
     for task in Task.objects.open().filter(due_date__in=soon.keys()).select_related("area", "lead_unit"):
         kind, message = soon[task.due_date]

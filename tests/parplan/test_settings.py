@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from parplan.settings import env_bool, env_int, env_list
+from config.settings import env_bool, env_int, env_list
 
 PRINT_SETTINGS = """
 import json
@@ -89,7 +89,7 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     # Local state goes to tmp_path so the repository's var/ folder is left alone.
     return {
         "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "parplan.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "SQLITE_PATH": str(tmp_path / "parplan.sqlite3"),
         "CELERY_FILESYSTEM_DIR": str(tmp_path / "celery"),
         **values,

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from parplan.interchange import plan_import
 from parplan.models import Plan
+from planio.interchange import plan_import
 from reports.renderers.pdf import render_pdf
 from reports.renderers.xlsx import render_xlsx
 from reports.selectors import ReportData

@@ -150,7 +150,7 @@ def test_the_celery_task_module_imports_weasyprint_once_at_import() -> None:
         "import reports.tasks; "
         "assert 'weasyprint' in sys.modules; print('ok')"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "parplan.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("DATABASE_URL", None)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 
-from parplan.interchange import plan_export, plan_import
 from parplan.models import Plan, PlanStatus, Unit
+from planio.interchange import plan_export, plan_import
 from targets.models import (
     Aggregation,
     Evidence,

@@ -420,9 +420,14 @@ def test_a_changed_threshold_is_kept_in_the_indicator_history(on_time):
 
 def test_every_seed_plan_indicator_has_a_definition(seed_plan: Plan):
     # Every measurable part of every seed target, plus the two hidden in task bullets.
-    indicators = list(Indicator.objects.of_plan(seed_plan).select_related("task").prefetch_related("scope_units"))
+    indicators = list(
+        Indicator.objects.of_plan(seed_plan).select_related("stated_in__task").prefetch_related("scope_units")
+    )
     assert len([i for i in indicators if i.target_id]) == 25
-    assert sorted((i.area.number, i.task.position) for i in indicators if i.task_id) == [(1, 3), (2, 6)]
+    assert sorted((i.area.number, i.stated_in.task.position) for i in indicators if i.target_id is None) == [
+        (1, 3),
+        (2, 6),
+    ]
     ratios = [i for i in indicators if i.kind == "ratio"]
     assert [i.name for i in ratios if not (i.numerator_label and i.denominator_label)] == []
     assert [i.name for i in indicators if i.scope == "units" and not i.scope_units.all()] == []

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 import targets.tasks
-from parplan.celery import app
+from config.celery import app
 from targets.models import IndicatorSnapshot
 from targets.services import measurement_approve, measurement_reopen
 from tests.targets.builders import approved, ratio, submitted

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from parplan.interchange import plan_export, plan_import
-from parplan.models import Notification, Plan, PlanStatus, Unit
+from notifications.models import Notification
+from parplan.models import Plan, PlanStatus, Unit
+from planio.interchange import plan_export, plan_import
 from tasks.models import ExtensionRequest, ProgressReport, ReportEvidence, Task, TaskOccurrence
 from tasks.services import task_claim_completion, task_confirm_completion, task_create, task_update
 

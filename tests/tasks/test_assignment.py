@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from parplan.models import NotificationKind, Plan, Unit
+from parplan.models import Plan, Unit
 from tasks.models import Priority, Task, TaskState
+from tasks.notices import TaskNotice
 from tasks.services import (
     TaskConflict,
     extension_request,
@@ -103,10 +104,10 @@ def test_a_due_day_outside_1_to_31_is_refused(seed_plan: Plan, secretariat, day:
 
 
 def test_creating_a_task_tells_the_people_of_every_assigned_unit(commune_led_task: Task):
-    assert notices_about(commune_led_task, NotificationKind.ASSIGNED) == {
-        ("dongdang.lanhdao", NotificationKind.ASSIGNED),
-        ("dongdang.canbo", NotificationKind.ASSIGNED),
-        ("baolam.lanhdao", NotificationKind.ASSIGNED),
+    assert notices_about(commune_led_task, TaskNotice.ASSIGNED) == {
+        ("dongdang.lanhdao", TaskNotice.ASSIGNED),
+        ("dongdang.canbo", TaskNotice.ASSIGNED),
+        ("baolam.lanhdao", TaskNotice.ASSIGNED),
     }
 
 
@@ -160,7 +161,7 @@ def test_assignment_tells_only_the_newly_assigned_units_people(
     task_assign(
         task=fresh(commune_led_task), lead_unit=dong_dang, coordinating_units=[bao_lam, tu_phap], notify_day=TODAY
     )
-    assert notices_about(commune_led_task) - before == {("tuphap.lanhdao", NotificationKind.ASSIGNED)}
+    assert notices_about(commune_led_task) - before == {("tuphap.lanhdao", TaskNotice.ASSIGNED)}
 
 
 def test_assignment_without_a_notify_day_tells_nobody(commune_led_task: Task, dong_dang: Unit, tu_phap: Unit):

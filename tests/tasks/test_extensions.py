@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from parplan.models import NotificationKind
 from tasks.models import ExtensionRequest, ExtensionState, Task, TaskState
+from tasks.notices import TaskNotice
 from tasks.services import extension_decide, extension_request, task_cancel, tasks_mark_overdue
 from tests.tasks.builders import DAY, DUE, START, TODAY, confirmed, due_on, fresh, notices_about, row_counts
 
@@ -37,8 +37,8 @@ def test_a_request_leaves_the_due_date_until_decided(commune_led_task: Task, com
 
 def test_a_request_tells_the_secretariat(commune_led_task: Task, commune_head):
     _ask(commune_led_task, commune_head)
-    assert notices_about(commune_led_task, NotificationKind.EXTENSION_REQUESTED) == {
-        ("noivu", NotificationKind.EXTENSION_REQUESTED)
+    assert notices_about(commune_led_task, TaskNotice.EXTENSION_REQUESTED) == {
+        ("noivu", TaskNotice.EXTENSION_REQUESTED)
     }
 
 
@@ -151,9 +151,9 @@ def test_refusal_keeps_the_due_date(commune_led_task: Task, commune_head, secret
 def test_a_decision_tells_the_lead_units_people(commune_led_task: Task, commune_head, secretariat, approve: bool):
     request = _ask(commune_led_task, commune_head)
     extension_decide(request=request, user=secretariat, approve=approve, note="Ý kiến.", today=TODAY)
-    assert notices_about(commune_led_task, NotificationKind.EXTENSION_DECIDED) == {
-        ("dongdang.lanhdao", NotificationKind.EXTENSION_DECIDED),
-        ("dongdang.canbo", NotificationKind.EXTENSION_DECIDED),
+    assert notices_about(commune_led_task, TaskNotice.EXTENSION_DECIDED) == {
+        ("dongdang.lanhdao", TaskNotice.EXTENSION_DECIDED),
+        ("dongdang.canbo", TaskNotice.EXTENSION_DECIDED),
     }
 
 

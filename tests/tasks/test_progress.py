@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parplan.models import NotificationKind, Unit
+from parplan.models import Unit
 from tasks.models import ProgressReport, ProgressStatus, ReportRole, Task, TaskState
+from tasks.notices import TaskNotice
 from tasks.services import (
     task_claim_completion,
     task_confirm_completion,
@@ -215,7 +216,7 @@ def test_a_claim_is_kept_as_a_100_percent_report(commune_led_task: Task, commune
 
 def test_a_claim_tells_the_secretariat(commune_led_task: Task, commune_head):
     claimed(commune_led_task, head=commune_head, on=TODAY)
-    assert notices_about(commune_led_task, NotificationKind.CLAIMED) == {("noivu", NotificationKind.CLAIMED)}
+    assert notices_about(commune_led_task, TaskNotice.CLAIMED) == {("noivu", TaskNotice.CLAIMED)}
 
 
 def test_a_second_claim_is_refused(commune_led_task: Task, commune_head):
@@ -248,9 +249,9 @@ def test_a_confirmation_records_who_confirmed(commune_led_task: Task, commune_he
 def test_a_confirmation_tells_the_lead_units_people(commune_led_task: Task, commune_head, secretariat):
     claimed(commune_led_task, head=commune_head, on=TODAY)
     task_confirm_completion(task=commune_led_task, user=secretariat, today=TODAY)
-    assert notices_about(commune_led_task, NotificationKind.CONFIRMED) == {
-        ("dongdang.lanhdao", NotificationKind.CONFIRMED),
-        ("dongdang.canbo", NotificationKind.CONFIRMED),
+    assert notices_about(commune_led_task, TaskNotice.CONFIRMED) == {
+        ("dongdang.lanhdao", TaskNotice.CONFIRMED),
+        ("dongdang.canbo", TaskNotice.CONFIRMED),
     }
 
 
@@ -301,16 +302,16 @@ def test_the_return_comment_is_the_history_records_reason(commune_led_task: Task
 def test_a_return_tells_the_lead_units_people_why(commune_led_task: Task, commune_head, secretariat):
     claimed(commune_led_task, head=commune_head, on=TODAY)
     task_return_completion(task=commune_led_task, user=secretariat, comment="Thiếu biên bản kiểm tra.", today=TODAY)
-    assert notices_about(commune_led_task, NotificationKind.RETURNED) == {
-        ("dongdang.lanhdao", NotificationKind.RETURNED),
-        ("dongdang.canbo", NotificationKind.RETURNED),
+    assert notices_about(commune_led_task, TaskNotice.RETURNED) == {
+        ("dongdang.lanhdao", TaskNotice.RETURNED),
+        ("dongdang.canbo", TaskNotice.RETURNED),
     }
 
 
 def test_the_return_notice_says_why(commune_led_task: Task, commune_head, secretariat):
     claimed(commune_led_task, head=commune_head, on=TODAY)
     task_return_completion(task=commune_led_task, user=secretariat, comment="Thiếu biên bản kiểm tra.", today=TODAY)
-    notice = commune_head.notifications.get(kind=NotificationKind.RETURNED)
+    notice = commune_head.notifications.get(kind=TaskNotice.RETURNED)
     assert notice.message.endswith("bị trả lại: Thiếu biên bản kiểm tra.")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from parplan.models import Notification, NotificationKind, Plan
+from notifications.models import Notification
+from parplan.models import Plan
 from tasks.models import Task
+from tasks.notices import TaskNotice
 from tasks.services import (
     extension_decide,
     extension_request,
@@ -46,14 +48,14 @@ def test_a_task_due_yesterday_is_marked_overdue_since_today(commune_led_task: Ta
 def test_a_newly_overdue_task_tells_its_lead_units_people(commune_led_task: Task, secretariat, no_due_dates):
     due_on(commune_led_task, TODAY - DAY, user=secretariat)
     tasks_mark_overdue(today=TODAY)
-    assert _people(commune_led_task, NotificationKind.OVERDUE) == LEAD_PEOPLE
+    assert _people(commune_led_task, TaskNotice.OVERDUE) == LEAD_PEOPLE
 
 
 def test_the_overdue_notice_is_not_repeated_on_later_nights(commune_led_task: Task, secretariat, no_due_dates):
     due_on(commune_led_task, TODAY - DAY, user=secretariat)
     tasks_mark_overdue(today=TODAY)
     tasks_mark_overdue(today=TODAY + DAY)
-    assert Notification.objects.filter(kind=NotificationKind.OVERDUE, recipient__username="dongdang.canbo").count() == 1
+    assert Notification.objects.filter(kind=TaskNotice.OVERDUE, recipient__username="dongdang.canbo").count() == 1
 
 
 def test_a_claimed_task_past_its_due_date_is_not_marked(
@@ -147,26 +149,26 @@ def test_an_approved_extension_keeps_the_task_unmarked_the_next_night(
 def test_a_task_due_in_7_days_reminds_its_lead_units_people(commune_led_task: Task, secretariat):
     due_on(commune_led_task, TODAY + 7 * DAY, user=secretariat)
     reminders_create(today=TODAY)
-    assert _people(commune_led_task, NotificationKind.DUE_IN_7_DAYS) == LEAD_PEOPLE
+    assert _people(commune_led_task, TaskNotice.DUE_IN_7_DAYS) == LEAD_PEOPLE
 
 
 def test_a_task_due_tomorrow_reminds_its_lead_units_people(commune_led_task: Task, secretariat):
     due_on(commune_led_task, TODAY + DAY, user=secretariat)
     reminders_create(today=TODAY)
-    assert _people(commune_led_task, NotificationKind.DUE_TOMORROW) == LEAD_PEOPLE
+    assert _people(commune_led_task, TaskNotice.DUE_TOMORROW) == LEAD_PEOPLE
 
 
 def test_coordinating_units_are_not_reminded(commune_led_task: Task, secretariat):
     due_on(commune_led_task, TODAY + DAY, user=secretariat)
     reminders_create(today=TODAY)
-    assert "baolam.lanhdao" not in _people(commune_led_task, NotificationKind.DUE_TOMORROW)
+    assert "baolam.lanhdao" not in _people(commune_led_task, TaskNotice.DUE_TOMORROW)
 
 
 @pytest.mark.parametrize("days", [0, 2, 6, 8])
 def test_a_task_due_on_another_day_is_not_reminded(commune_led_task: Task, secretariat, days: int):
     due_on(commune_led_task, TODAY + days * DAY, user=secretariat)
     reminders_create(today=TODAY)
-    assert notices_about(commune_led_task) - notices_about(commune_led_task, NotificationKind.ASSIGNED) == set()
+    assert notices_about(commune_led_task) - notices_about(commune_led_task, TaskNotice.ASSIGNED) == set()
 
 
 def test_reminders_are_made_once_per_day(commune_led_task: Task, secretariat):
@@ -175,7 +177,7 @@ def test_reminders_are_made_once_per_day(commune_led_task: Task, secretariat):
     count = Notification.objects.count()
     assert reminders_create(today=TODAY) == 0
     assert Notification.objects.count() == count
-    assert _people(commune_led_task, NotificationKind.DUE_IN_7_DAYS) == LEAD_PEOPLE
+    assert _people(commune_led_task, TaskNotice.DUE_IN_7_DAYS) == LEAD_PEOPLE
 
 
 def test_reminders_returns_the_number_of_notices_made(seed_plan: Plan, secretariat, dong_dang, tu_phap):
@@ -190,15 +192,15 @@ def test_the_week_and_the_day_before_are_two_reminders(commune_led_task: Task, s
     due_on(commune_led_task, TODAY + 7 * DAY, user=secretariat)
     reminders_create(today=TODAY)
     reminders_create(today=TODAY + 6 * DAY)
-    kinds = {kind for _username, kind in notices_about(commune_led_task)} - {NotificationKind.ASSIGNED}
-    assert kinds == {NotificationKind.DUE_IN_7_DAYS, NotificationKind.DUE_TOMORROW}
+    kinds = {kind for _username, kind in notices_about(commune_led_task)} - {TaskNotice.ASSIGNED}
+    assert kinds == {TaskNotice.DUE_IN_7_DAYS, TaskNotice.DUE_TOMORROW}
 
 
 def test_a_claimed_task_is_not_reminded(commune_led_task: Task, secretariat, commune_head):
     due_on(commune_led_task, TODAY + DAY, user=secretariat)
     claimed(commune_led_task, head=commune_head, on=TODAY)
     reminders_create(today=TODAY)
-    assert _people(commune_led_task, NotificationKind.DUE_TOMORROW) == set()
+    assert _people(commune_led_task, TaskNotice.DUE_TOMORROW) == set()
 
 
 def test_a_task_without_a_lead_unit_reminds_nobody(seed_plan: Plan, secretariat):
@@ -210,5 +212,5 @@ def test_a_task_without_a_lead_unit_reminds_nobody(seed_plan: Plan, secretariat)
 def test_the_reminder_says_the_due_date(commune_led_task: Task, secretariat, commune_head):
     due_on(commune_led_task, TODAY + 7 * DAY, user=secretariat)
     reminders_create(today=TODAY)
-    notice = commune_head.notifications.get(kind=NotificationKind.DUE_IN_7_DAYS)
+    notice = commune_head.notifications.get(kind=TaskNotice.DUE_IN_7_DAYS)
     assert notice.message.endswith("đến hạn ngày 08/10/2024 (còn 7 ngày).")

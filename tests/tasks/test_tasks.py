@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from parplan.celery import app
+from config.celery import app
 from parplan.models import Plan
 from targets.tasks import evaluate_indicators
 from tasks.models import Task

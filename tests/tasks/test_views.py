@@ -27,7 +27,8 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermission
 from openpyxl import load_workbook
 
-from parplan.models import Notification, Plan, Role, Unit
+from notifications.models import Notification
+from parplan.models import Plan, Role, Unit
 from parplan.services import membership_add
 from tasks.forms import TaskEditForm
 from tasks.models import (

@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from notifications.services import digests_send
 from parplan.management.options import day_option
-from parplan.notifications import digests_send
 from tasks.services import reminders_create
 
 

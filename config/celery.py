@@ -1,0 +1,30 @@
+"""The Celery app. Broker and schedule come from Django settings (CELERY_*)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("parplan")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+app.conf.beat_schedule = {
+    "mark-overdue-tasks": {
+        "task": "tasks.tasks.mark_overdue_tasks",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "send-daily-digests": {
+        "task": "tasks.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "evaluate-indicators": {
+        "task": "targets.tasks.evaluate_indicators",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}

@@ -1,0 +1,32 @@
+"""The project's URLs: every app's pages, so this module sits above all the apps (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dashboard import views as dashboard_views
+from notifications import views as notification_views
+from parplan import views
+from tasks import views as task_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/areas/<int:number>/", views.area_detail, name="area-detail"),
+    path("units/<str:code>/", views.unit_detail, name="unit-detail"),
+    path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
+    path("tasks/", include("tasks.urls")),
+    path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
+    path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("", include("targets.urls")),
+    path("", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

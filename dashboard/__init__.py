@@ -1,0 +1,1 @@
+"""The steering committee's dashboard: the plan at a glance, cached, dropped on every plan change."""

@@ -1,0 +1,1 @@
+"""Evidence files (tài liệu kiểm chứng) attached to figures, task reports and, later, findings and scores."""

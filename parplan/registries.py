@@ -1,0 +1,57 @@
+"""Registries the core offers; the apps above fill them in their `AppConfig.ready()`.
+
+Like `admin.site.register`, they let the core list what other apps bring without
+importing them: which apps' permissions the role groups hold, and the sections
+a unit's page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+# --- Role rights ----------------------------------------------------------------
+
+_ROLE_APPS: list[str] = ["parplan"]
+
+
+def register_role_app(app_label: str) -> None:
+    """Let the role groups hold `app_label`'s permissions (all for the secretariat, view_* for the steering)."""
+    if app_label not in _ROLE_APPS:
+        _ROLE_APPS.append(app_label)
+
+
+def role_apps() -> tuple[str, ...]:
+    return tuple(_ROLE_APPS)
+
+
+# --- Sections of a unit's page ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitSection:
+    """A part of a unit's page: its template and a function that gathers its context.
+
+    `context(user, unit, plans)` gets the unit and the plans the person may read
+    and returns the template's context; it must run a fixed number of queries.
+    """
+
+    order: int
+    template: str
+    context: Callable[[Any, Any, QuerySet[Any]], dict[str, Any]]
+
+
+_UNIT_SECTIONS: list[UnitSection] = []
+
+
+def register_unit_section(section: UnitSection) -> None:
+    if section not in _UNIT_SECTIONS:
+        _UNIT_SECTIONS.append(section)
+        _UNIT_SECTIONS.sort(key=lambda s: s.order)
+
+
+def unit_sections() -> tuple[UnitSection, ...]:
+    return tuple(_UNIT_SECTIONS)

@@ -1,0 +1,938 @@
+"""The dashboard: its numbers against the records, its query budget, its cache and who sees what.
+
+`small_plan` is made by hand so every number can be worked out on paper: issuer T99 with
+three units, two areas, five indicators and ten tasks, seen on 17/07/2024, when Tháng 07's
+window has closed (14/07) and its figures are due on 20/07. Each test recomputes what the
+page should say with plain loops over the records and compares it with `build_dashboard`
+and with the rendered page; a few worked-out values pin the loops themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboard.selectors import RANK_WEIGHTS, build_dashboard
+from parplan.models import Plan, Role, Unit, UnitKind
+from parplan.services import membership_add, unit_upsert
+from planio.interchange import plan_import
+from targets.evaluation import evaluate_plan
+from targets.models import (
+    Frequency,
+    Indicator,
+    IndicatorSnapshot,
+    IndicatorStatus,
+    Measurement,
+    MeasurementStatus,
+    Period,
+    Source,
+)
+from targets.services import (
+    FigureInput,
+    indicator_define,
+    measurement_approve,
+    measurement_return,
+    measurement_save,
+    plan_generate_periods,
+)
+from tasks.models import ProgressStatus, Task, TaskState
+from tasks.services import (
+    task_cancel,
+    task_claim_completion,
+    task_confirm_completion,
+    task_create,
+    task_report_progress,
+    task_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2024, 7, 17)
+TZ = timezone.get_fixed_timezone(7 * 60)  # Asia/Ho_Chi_Minh has no daylight saving
+ISSUER, UNIT_A, UNIT_B, UNIT_C = "T99", "T99-A", "T99-B", "T99-C"
+NAMES = {UNIT_A: "Xã An Phú", UNIT_B: "Xã Bình Minh", UNIT_C: "Phòng Công Thương"}
+INDICATOR_COLUMNS = ["achieved", "on_track", "at_risk", "off_track", "no_data"]
+TASK_COLUMNS = ["on_time", "late", "overdue", "in_progress"]
+GOOD = {IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK}
+SENT = {MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED}
+COMMUNE, OTHER_COMMUNE = "06184", "06190"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    cache.clear()
+
+
+# --- A clock the services and the view both read ------------------------------------
+
+
+class Clock:
+    """`timezone.now()` pinned to a chosen local day, so figures can be sent early or late."""
+
+    def __init__(self) -> None:
+        self.moment = self._at(TODAY)
+
+    @staticmethod
+    def _at(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time(9), tzinfo=TZ).astimezone(datetime.UTC)
+
+    def set(self, day: datetime.date) -> None:
+        self.moment = self._at(day)
+
+    def now(self) -> datetime.datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    # `timezone.localdate()` and the session expiry read it through the module too.
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock
+
+
+# --- The hand-made plan ----------------------------------------------------------------
+
+
+RATIO = {"kind": "ratio", "comparator": "gte", "unit_of_measure": "%", "aggregation": "ratio_of_sums"}
+PLAN_DOCUMENT = {
+    "format": "parplan-plan",
+    "version": 1,
+    "unit_kinds": [
+        {"code": "huyen-thu", "name": "Huyện (thử)", "administrative_level": "cấp huyện"},
+        {"code": "xa-thu", "name": "Xã (thử)", "administrative_level": "cấp xã"},
+    ],
+    "units": [
+        {"code": ISSUER, "name": "Huyện Thử Nghiệm", "kind": "huyen-thu", "parent": None},
+        *({"code": code, "name": name, "kind": "xa-thu", "parent": ISSUER} for code, name in NAMES.items()),
+    ],
+    "plan": {"issuing_unit": ISSUER, "year": 2024, "title": "Kế hoạch CCHC huyện Thử Nghiệm năm 2024",
+             "status": "active"},  # fmt: skip
+    "areas": [
+        {
+            "number": 1,
+            "name": "Cải cách thể chế",
+            "targets": [
+                {"text": "Trên 90% hồ sơ giải quyết đúng hạn.", "indicators": [{
+                    "name": "Tỷ lệ hồ sơ giải quyết đúng hạn", **RATIO, "threshold": "90", "target_type": "level",
+                    "frequency": "monthly", "scope": "units", "source": "units",
+                    "scope_units": [UNIT_A, UNIT_B, UNIT_C]}]},
+                {"text": "Rà soát ít nhất 10 văn bản quy phạm.", "indicators": [{
+                    "name": "Số văn bản được rà soát", "kind": "count", "comparator": "gte", "threshold": "10",
+                    "unit_of_measure": "văn bản", "aggregation": "sum", "target_type": "cumulative",
+                    "frequency": "quarterly", "scope": "authority", "source": "secretariat"}]},
+            ],
+        },
+        {
+            "number": 2,
+            "name": "Cải cách thủ tục hành chính",
+            "targets": [
+                {"text": "Trên 95% hồ sơ trực tuyến.", "indicators": [{
+                    "name": "Tỷ lệ hồ sơ trực tuyến", **RATIO, "threshold": "95", "target_type": "level",
+                    "frequency": "monthly", "scope": "units", "source": "units", "scope_units": [UNIT_A, UNIT_B]}]},
+                {"text": "Ban hành quy chế một cửa.", "indicators": [{
+                    "name": "Ban hành quy chế một cửa", "kind": "milestone", "aggregation": "milestone",
+                    "frequency": "year", "scope": "authority", "source": "secretariat"}]},
+                {"text": "Trên 80% người dân hài lòng.", "indicators": [{
+                    "name": "Tỷ lệ hài lòng", **RATIO, "threshold": "80", "target_type": "level",
+                    "frequency": "quarterly", "scope": "units", "source": "units", "scope_units": [UNIT_B, UNIT_C]}]},
+            ],
+        },
+    ],
+}  # fmt: skip
+
+
+@dataclass
+class SmallPlan:
+    plan: Plan
+    units: dict[str, Unit]
+    indicators: dict[str, Indicator]
+    tasks: dict[str, Task]
+    periods: dict[tuple[str, int], Period]
+    pending: Measurement  # Phòng Công Thương's satisfaction figure for Quý I: sent late, not yet approved
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _send(
+    clock: Clock, user: Any, indicator: Indicator, unit: Unit, period: Period, on: datetime.date,
+    approve: bool = True, **numbers: Any,
+) -> Measurement:  # fmt: skip
+    clock.set(on)
+    figure = FigureInput(**{k: Decimal(v) for k, v in numbers.items()})
+    measurement = measurement_save(indicator=indicator, unit=unit, period=period, figure=figure, user=user, submit=True)
+    if approve:
+        measurement_approve(measurement=measurement, user=user)
+    return measurement
+
+
+def _on(month: int, day: int) -> datetime.date:
+    return datetime.date(2024, month, day)
+
+
+def _build_small_plan(clock: Clock, secretariat: Any) -> SmallPlan:
+    plan = plan_import(PLAN_DOCUMENT)
+    plan = Plan.objects.select_related("issuing_unit").get(pk=plan.pk)
+    plan_generate_periods(plan=plan)
+    units = {u.code: u for u in Unit.objects.filter(code__in=[ISSUER, *NAMES])}
+    a, b, c, issuer = units[UNIT_A], units[UNIT_B], units[UNIT_C], units[ISSUER]
+    found = {i.name: i for i in Indicator.objects.of_plan(plan)}
+    indicators = {
+        "dossiers": found["Tỷ lệ hồ sơ giải quyết đúng hạn"],  # I1: A, B, C monthly
+        "reviews": found["Số văn bản được rà soát"],  # I2: the authority's own count
+        "online": found["Tỷ lệ hồ sơ trực tuyến"],  # I3: A, B monthly
+        "one_stop": found["Ban hành quy chế một cửa"],  # I4: no figure at all
+        "satisfaction": found["Tỷ lệ hài lòng"],  # I5: B, C quarterly
+    }
+    periods = {(p.frequency, p.number): p for p in Period.objects.filter(plan=plan)}
+    month = {m: periods[(Frequency.MONTHLY, m)] for m in range(1, 13)}
+    quarter = {q: periods[(Frequency.QUARTERLY, q)] for q in range(1, 5)}
+    dossiers, online, satisfaction = indicators["dossiers"], indicators["online"], indicators["satisfaction"]
+    send = functools.partial(_send, clock, secretariat)
+    for m in range(1, 7):
+        # A sends on the 18th (Tháng 03 late, on the 25th), B on the 19th, C on the 20th itself and not Tháng 06.
+        send(dossiers, a, month[m], _on(m, 25 if m == 3 else 18), numerator=90 + m, denominator=100)
+        send(dossiers, b, month[m], _on(m, 19), numerator=88, denominator=100)
+        if m < 6:
+            send(dossiers, c, month[m], _on(m, 20), numerator=100, denominator=100)
+        send(online, a, month[m], _on(m, 18), numerator=80, denominator=100)
+    # Tháng 07 closed on 14/07: only A has sent its dossiers figure, not yet approved.
+    send(dossiers, a, month[7], _on(7, 16), approve=False, numerator=97, denominator=100)
+    send(indicators["reviews"], issuer, quarter[1], _on(3, 19), value=7)
+    send(indicators["reviews"], issuer, quarter[2], _on(6, 19), value=5)
+    send(satisfaction, b, quarter[1], _on(3, 18), numerator=78, denominator=100)
+    returned = send(satisfaction, b, quarter[2], _on(6, 18), approve=False, numerator=60, denominator=100)
+    measurement_return(measurement=returned, user=secretariat, comment="Thiếu phiếu khảo sát.")
+    pending = send(satisfaction, c, quarter[1], _on(4, 2), approve=False, numerator=70, denominator=100)
+
+    clock.set(TODAY)
+    area1, area2 = plan.areas.get(number=1), plan.areas.get(number=2)
+
+    def task(area: Any, title: str, lead: Unit, due: datetime.date, coordinating: tuple[Unit, ...] = ()) -> Task:
+        return task_create(
+            area=area, text=f"{title}.", title=title, user=secretariat, lead_unit=lead,
+            coordinating_units=coordinating, due_date=due,
+        )  # fmt: skip
+
+    def complete(t: Task, claimed: datetime.date, confirmed: datetime.date | None) -> None:
+        t = task_claim_completion(task=t, user=secretariat, today=claimed)
+        if confirmed:
+            task_confirm_completion(task=t, user=secretariat, today=confirmed)
+
+    def progress(t: Task, percent: int) -> None:
+        task_report_progress(task=t, user=secretariat, status=ProgressStatus.IN_PROGRESS, percent=percent,
+                             text=f"Đã làm {percent}%.")  # fmt: skip
+
+    tasks = {
+        "t1": task(area1, "Rà soát quy chế làm việc", a, _on(3, 31)),  # on time
+        "t2": task(area1, "Kiện toàn tổ công tác", a, _on(4, 30)),  # late
+        "t3": task(area1, "Tự kiểm tra văn bản", b, _on(6, 30)),  # overdue
+        "t4": task(area1, "Hệ thống hóa văn bản", b, _on(9, 30), (a, c)),  # in progress
+        "t5": task(area2, "Công khai thủ tục mới", c, _on(12, 31)),  # not started
+        "t6": task(area2, "Số hóa hồ sơ", c, _on(5, 31), (a, b)),  # overdue
+        "t7": task(area2, "Cập nhật cổng dịch vụ công", a, _on(8, 31), (b, c)),  # in progress
+        "t8": task(area2, "Khảo sát sự hài lòng", b, _on(6, 30)),  # awaiting confirmation
+        "t9": task(area2, "Tập huấn một cửa", c, _on(10, 31)),  # cancelled
+        "t10": task(area2, "Niêm yết thủ tục", a, _on(6, 15)),  # on time
+    }
+    complete(tasks["t1"], _on(3, 20), _on(3, 21))
+    complete(tasks["t2"], _on(5, 15), _on(5, 16))
+    progress(tasks["t3"], 40)
+    progress(tasks["t4"], 30)
+    progress(tasks["t6"], 50)
+    progress(tasks["t7"], 20)
+    complete(tasks["t8"], _on(6, 25), None)
+    task_cancel(task=tasks["t9"], user=secretariat, reason="Gộp vào nhiệm vụ khác.")
+    complete(tasks["t10"], _on(6, 10), _on(6, 12))
+    for day in (_on(3, 20), _on(5, 20), _on(6, 20), TODAY):
+        evaluate_plan(plan=plan, day=day)
+    tasks = {key: Task.objects.get(pk=t.pk) for key, t in tasks.items()}
+    return SmallPlan(plan, units, indicators, tasks, periods, pending)
+
+
+@pytest.fixture
+def small_plan(clock: Clock, secretariat: Any) -> SmallPlan:
+    return _build_small_plan(clock, secretariat)
+
+
+@pytest.fixture
+def unit_b_head(small_plan: SmallPlan) -> Any:
+    user = get_user_model().objects.create_user("binhminh.lanhdao", password="x", first_name="Lý Văn Bình")
+    membership_add(user=user, unit=small_plan.units[UNIT_B], role=Role.UNIT_HEAD)
+    return user
+
+
+def _grow(small: SmallPlan, clock: Clock, secretariat: Any) -> None:
+    """Many more units, figures, tasks and evaluation days: the large size of the query budget."""
+    kind = UnitKind.objects.get(code="xa-thu")
+    issuer = small.units[ISSUER]
+    more = [
+        unit_upsert(code=f"T99-X{i:02d}", name=f"Xã Mở Rộng {i:02d}", kind=kind, parent=issuer, position=10 + i)
+        for i in range(15)
+    ]
+    dossiers, satisfaction = small.indicators["dossiers"], small.indicators["satisfaction"]
+    indicator_define(indicator=dossiers, scope_units=[*dossiers.scope_units.all(), *more])
+    indicator_define(indicator=satisfaction, scope_units=[*satisfaction.scope_units.all(), *more])
+    for i, unit in enumerate(more):
+        for m in range(1, 7):
+            _send(clock, secretariat, dossiers, unit, small.periods[(Frequency.MONTHLY, m)], _on(m, 15 + i % 10),
+                  numerator=70 + i, denominator=100)  # fmt: skip
+        _send(clock, secretariat, satisfaction, unit, small.periods[(Frequency.QUARTERLY, 1)], _on(3, 18 + i % 5),
+              approve=i % 2 == 0, numerator=60 + 2 * i, denominator=100)  # fmt: skip
+    clock.set(TODAY)
+    areas = list(small.plan.areas.all())
+    for i in range(60):
+        task = task_create(
+            area=areas[i % 2], text=f"Nhiệm vụ mở rộng số {i + 1}.", user=secretariat, lead_unit=more[i % 15],
+            coordinating_units=[more[(i + 1) % 15], more[(i + 2) % 15]], due_date=_on(4 + i % 8, 10),
+        )  # fmt: skip
+        if i % 3 == 0:
+            task_report_progress(task=task, user=secretariat, status=ProgressStatus.IN_PROGRESS, percent=10 + i,
+                                 text="Đang làm.")  # fmt: skip
+        elif i % 3 == 1:
+            task = task_claim_completion(task=task, user=secretariat, today=_on(4 + i % 5, 20))
+            task_confirm_completion(task=task, user=secretariat, today=_on(4 + i % 5, 21))
+    day = _on(5, 1)
+    while day <= TODAY:
+        evaluate_plan(plan=small.plan, day=day)
+        day += datetime.timedelta(days=1)
+
+
+@pytest.fixture(params=["small", "large"])
+def sized_plan(request: pytest.FixtureRequest, small_plan: SmallPlan, clock: Clock, secretariat: Any) -> SmallPlan:
+    if request.param == "large":
+        _grow(small_plan, clock, secretariat)
+    small_plan.extra["size"] = request.param
+    return small_plan
+
+
+# --- What the page should say, from the records ----------------------------------------
+
+
+def _relevant_indicators(plan: Plan, unit: Unit | None) -> list[Indicator]:
+    """All of the plan's indicators; for a unit, those it (or a unit below it) reports."""
+    indicators = list(Indicator.objects.of_plan(plan).prefetch_related("scope_units"))
+    if unit is None:
+        return indicators
+    return [i for i in indicators if any(u.path.startswith(unit.path) for u in i.scope_units.all())]
+
+
+def _latest_status(indicator: Indicator, unit: Unit) -> str:
+    snapshot = IndicatorSnapshot.objects.filter(indicator=indicator, unit=unit, day__lte=TODAY).order_by("-day").first()
+    return snapshot.status if snapshot else IndicatorStatus.NO_DATA
+
+
+def _tasks_seen(plan: Plan, unit: Unit | None) -> list[Task]:
+    tasks = Task.objects.filter(area__plan=plan).select_related("area").prefetch_related("coordinating_units")
+    return [t for t in tasks if unit is None or t.lead_unit_id == unit.pk or unit in list(t.coordinating_units.all())]
+
+
+def expected_areas(plan: Plan, unit: Unit | None) -> dict[int, list[int]]:
+    """Per area number: the five indicator counts, then the four task counts, as the table shows them."""
+    subject = unit or plan.issuing_unit
+    indicators: dict[int, Counter[str]] = {a.number: Counter() for a in plan.areas.all()}
+    for indicator in _relevant_indicators(plan, unit):
+        indicators[indicator.area.number][_latest_status(indicator, subject)] += 1
+    tasks: dict[int, Counter[str]] = {a.number: Counter() for a in plan.areas.all()}
+    for task in _tasks_seen(plan, unit):
+        tasks[task.area.number][task.state_on(TODAY)] += 1
+    return {
+        number: [indicators[number][s] for s in INDICATOR_COLUMNS] + [tasks[number][s] for s in TASK_COLUMNS]
+        for number in indicators
+    }
+
+
+@dataclass(frozen=True)
+class Rank:
+    code: str
+    tasks: tuple[int, int]  # on time, led
+    figures: tuple[int, int]  # sent by the due date, expected for closed periods
+    indicators: tuple[int, int]  # achieved or on track, with data
+    score: Decimal
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return Decimal(part) / Decimal(whole) if whole else Decimal(1)
+
+
+def expected_ranking(plan: Plan, weights: dict[str, Decimal], only: Unit | None = None) -> list[Rank]:
+    """The stated mix, recomputed unit by unit (docs/dashboard.md)."""
+    closed = [p for p in Period.objects.filter(plan=plan) if p.end < TODAY]
+    indicators = list(Indicator.objects.of_plan(plan).prefetch_related("scope_units"))
+    figures = {
+        (m.indicator_id, m.unit_id, m.period_id): m for m in Measurement.objects.filter(indicator__area__plan=plan)
+    }
+    tasks = list(Task.objects.filter(area__plan=plan, cancelled_at__isnull=True))
+    ranks = []
+    for unit in Unit.objects.below(plan.issuing_unit):
+        if only is not None and unit != only:
+            continue
+        led = [t for t in tasks if t.lead_unit_id == unit.pk]
+        on_time = sum(t.state_on(TODAY) == TaskState.COMPLETED_ON_TIME for t in led)
+        expected = sent = 0
+        judged = good = 0
+        for indicator in indicators:
+            if unit not in list(indicator.scope_units.all()):
+                continue
+            status = _latest_status(indicator, unit)
+            judged += status != IndicatorStatus.NO_DATA
+            good += status in GOOD
+            if indicator.source != Source.UNITS:
+                continue
+            for period in closed:
+                if period.frequency != indicator.frequency:
+                    continue
+                expected += 1
+                figure = figures.get((indicator.pk, unit.pk, period.pk))
+                sent += bool(
+                    figure
+                    and figure.status in SENT
+                    and timezone.localtime(figure.submitted_at).date() <= period.due_date
+                )
+        if not (led or expected or judged):
+            continue
+        score = (
+            weights["tasks"] * _share(on_time, len(led))
+            + weights["figures"] * _share(sent, expected)
+            + weights["indicators"] * _share(good, judged)
+        )
+        ranks.append(
+            Rank(
+                unit.code, (on_time, len(led)), (sent, expected), (good, judged), (score * 100).quantize(Decimal("0.1"))
+            )
+        )
+    return sorted(ranks, key=lambda r: (-r.score, NAMES.get(r.code, r.code)))
+
+
+def expected_missing(plan: Plan, unit: Unit | None) -> tuple[str, dict[str, int]]:
+    """Units without a sent figure for the last closed monthly period: {code: indicators missing}."""
+    period = max(
+        (p for p in Period.objects.filter(plan=plan, frequency="monthly") if p.end < TODAY), key=lambda p: p.end
+    )
+    missing: Counter[str] = Counter()
+    for indicator in Indicator.objects.of_plan(plan).filter(source=Source.UNITS, frequency="monthly"):
+        for scope_unit in indicator.scope_units.all():
+            if unit is not None and scope_unit != unit:
+                continue
+            sent = Measurement.objects.filter(
+                indicator=indicator, unit=scope_unit, period=period, status__in=SENT
+            ).exists()
+            if not sent:
+                missing[scope_unit.code] += 1
+    return period.label, dict(missing)
+
+
+def expected_overdue(plan: Plan, unit: Unit | None) -> list[int]:
+    overdue = [t for t in _tasks_seen(plan, unit) if t.state_on(TODAY) == TaskState.OVERDUE]
+    return [t.pk for t in sorted(overdue, key=lambda t: t.due_date)]
+
+
+def expected_off_track(plan: Plan, unit: Unit | None) -> list[int]:
+    subject = unit or plan.issuing_unit
+    return [
+        i.pk
+        for i in sorted(_relevant_indicators(plan, unit), key=lambda i: (i.area.number, i.pk))
+        if _latest_status(i, subject) == IndicatorStatus.OFF_TRACK
+    ]
+
+
+# --- Reading the rendered page ---------------------------------------------------------
+
+
+class Element:
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag, self.attrs, self.children, self.parts = tag, attrs, [], []
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+    def all(self, tag: str, cls: str | None = None, id: str | None = None) -> list[Element]:
+        found = []
+        for child in self.children:
+            if child.tag == tag and (cls is None or cls in child.attrs.get("class", "").split()):
+                if id is None or child.attrs.get("id") == id:
+                    found.append(child)
+            found += child.all(tag, cls, id)
+        return found
+
+    def one(self, tag: str, cls: str | None = None, id: str | None = None) -> Element:
+        found = self.all(tag, cls, id)
+        assert len(found) == 1, f"{len(found)} <{tag} class={cls} id={id}>"
+        return found[0]
+
+
+class Page(HTMLParser):
+    """A small tree of the page (the standard library only); `text` gathers nested text."""
+
+    VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.root = Element("root", {})
+        self.stack = [self.root]
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in self.VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Element(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self.stack[1:]:
+            element.parts.append(data)
+
+
+def page_areas(page: Page) -> dict[int, list[int]]:
+    rows = page.root.one("table", "dash-areas").one("tbody").all("tr")
+    shown = {}
+    for row in rows:
+        cells = [td.text for td in row.all("td")]
+        shown[int(cells[0].split(".")[0])] = [int(c) for c in cells[1:]]
+    return shown
+
+
+def page_weights(page: Page) -> dict[str, Decimal]:
+    """The mix as the page states it: "Điểm = 40% … + 30% … + 30% …"."""
+    text = page.root.one("section", id="ranking").one("p").text
+    tasks, figures, indicators = re.findall(r"(\d+)%", text)
+    return {k: Decimal(v) / 100 for k, v in (("tasks", tasks), ("figures", figures), ("indicators", indicators))}
+
+
+def page_ranking(page: Page) -> list[tuple[str, Decimal, list[tuple[int, int]]]]:
+    ranked = []
+    for li in page.root.one("ol", "ranking").all("li"):
+        if not li.all("span", "rank-name"):
+            continue  # "nothing to rank yet"
+        counts = [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+)", li.one("small").text)]
+        score = Decimal(li.one("strong").text.replace(",", "."))
+        ranked.append((li.one("span", "rank-name").text, score, counts))
+    return ranked
+
+
+def page_links(page: Page, heading: str) -> list[str]:
+    """The links of the "needs attention" list under `heading`."""
+    section = page.root.all("section", "card")[1]
+    headings = section.all("h3")
+    lists = section.all("ul")
+    index = next(i for i, h in enumerate(headings) if h.text.startswith(heading))
+    return [a.attrs["href"] for a in lists[index].all("a")]
+
+
+def page_missing(page: Page) -> tuple[str, list[str]]:
+    section = page.root.all("section", "card")[1]
+    heading = next(h.text for h in section.all("h3") if h.text.startswith("Chưa gửi số liệu"))
+    return heading.removeprefix("Chưa gửi số liệu").strip(), [li.text for li in section.all("ul")[2].all("li")]
+
+
+def _dashboard(client: Client, plan: Plan, unit: str | None = None) -> Any:
+    query = {"plan": plan.pk} | ({"unit": unit} if unit else {})
+    response = client.get(reverse("dashboard"), query)
+    assert response.status_code == 200
+    return response
+
+
+# --- (1) Truthfulness --------------------------------------------------------------------
+
+
+def test_hand_made_plan_has_every_status_and_state_to_count(small_plan):
+    """The data set is worth checking against: each column of the table has something in it."""
+    plan = small_plan.plan
+    assert expected_areas(plan, None) == {1: [1, 1, 0, 0, 0, 1, 1, 1, 1], 2: [0, 0, 1, 1, 1, 1, 0, 1, 1]}
+    assert RANK_WEIGHTS == {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
+    assert expected_ranking(plan, RANK_WEIGHTS) == [
+        # A: 40% × 2/4 + 30% × 12/14 (Tháng 03 late; of Tháng 07, closed on 14/07, one sent) + 30% × 1/2
+        Rank(UNIT_A, (2, 4), (12, 14), (1, 2), Decimal("60.7")),
+        # C: 30% × 5/9 (Tháng 06 missing, Quý I sent late) + 30% × 1/1
+        Rank(UNIT_C, (0, 2), (5, 9), (1, 1), Decimal("46.7")),
+        # B: 30% × 7/16 (Quý II returned, "online" never sent); no indicator on track
+        Rank(UNIT_B, (0, 3), (7, 16), (0, 2), Decimal("13.1")),
+    ]
+    assert expected_missing(plan, None) == ("Tháng 07/2024", {UNIT_A: 1, UNIT_B: 2, UNIT_C: 1})
+
+
+def test_selector_counts_equal_the_records(small_plan):
+    plan = small_plan.plan
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+
+    shown = {a.number: [a.indicators[s] for s in INDICATOR_COLUMNS] + [a.tasks[s] for s in TASK_COLUMNS]
+             for a in board.areas}  # fmt: skip
+    assert shown == expected_areas(plan, None)
+    assert [(r.code, (r.tasks_on_time, r.tasks_assigned), (r.figures_on_time, r.figures_expected),
+             (r.indicators_good, r.indicators_judged), r.score) for r in board.ranking] == [
+        (r.code, r.tasks, r.figures, r.indicators, r.score) for r in expected_ranking(plan, RANK_WEIGHTS)
+    ]  # fmt: skip
+    label, missing = expected_missing(plan, None)
+    assert board.missing_period == label
+    assert {m["unit__code"]: m["n"] for m in board.missing_figures} == missing
+    assert [m["n"] for m in board.missing_figures] == sorted(missing.values(), reverse=True)
+    assert [t["pk"] for t in board.overdue_tasks] == expected_overdue(plan, None)
+    assert [r.pk for r in board.off_track] == expected_off_track(plan, None)
+    assert board.day == TODAY
+
+
+def test_indicator_rows_show_latest_value_status_and_trend(small_plan):
+    plan, issuer = small_plan.plan, small_plan.units[ISSUER]
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+
+    assert len(board.indicators) == Indicator.objects.of_plan(plan).count()
+    for row in board.indicators:
+        history = list(IndicatorSnapshot.objects.filter(indicator_id=row.pk, unit=issuer).order_by("day"))
+        assert row.status == (history[-1].status if history else IndicatorStatus.NO_DATA)
+        assert row.value == (history[-1].value if history else None)
+        assert row.trend == [float(s.value) for s in history if s.value is not None]
+        assert (row.trend_points != "") is (len(row.trend) >= 2)
+    dossiers = next(r for r in board.indicators if r.pk == small_plan.indicators["dossiers"].pk)
+    # Σ numerators / Σ denominators over A (91…96), B (6 × 88) and C (5 × 100), Tháng 01 to 06.
+    assert (dossiers.status, round(dossiers.value, 2)) == (IndicatorStatus.ON_TRACK, Decimal("93.47"))
+
+
+def test_page_shows_the_same_numbers_as_the_records(small_plan, client_for, steering):
+    plan = small_plan.plan
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+
+    assert page_areas(page) == expected_areas(plan, None)
+    weights = page_weights(page)
+    assert weights == RANK_WEIGHTS
+    ranking = expected_ranking(plan, weights)
+    assert page_ranking(page) == [(NAMES[r.code], r.score, [r.tasks, r.figures, r.indicators]) for r in ranking]
+    label, missing = expected_missing(plan, None)
+    shown_label, shown_missing = page_missing(page)
+    assert shown_label == label
+    assert sorted(shown_missing) == sorted(f"{NAMES[code]}: {n} chỉ số" for code, n in missing.items())
+    assert page_links(page, "Chưa gửi số liệu") == [
+        reverse("figures-entry", args=[plan.pk, code])
+        for code in sorted(missing, key=lambda code: (-missing[code], NAMES[code]))
+    ]
+    assert page_links(page, "Nhiệm vụ quá hạn") == [
+        reverse("task-detail", args=[pk]) for pk in expected_overdue(plan, None)
+    ]
+    assert page_links(page, "Chỉ số chậm") == [
+        reverse("indicator-detail", args=[pk]) for pk in expected_off_track(plan, None)
+    ]
+
+
+def test_unit_filter_counts_only_what_involves_the_unit(small_plan, client_for, steering):
+    """B leads t3, t4 (coordinated by two units) and t8, and coordinates t6 and t7."""
+    plan, unit = small_plan.plan, small_plan.units[UNIT_B]
+    board = build_dashboard(plan=plan, unit=unit, today=TODAY)
+
+    expected = expected_areas(plan, unit)
+    # Its own indicators only (the authority's count and milestone are not the unit's "no data").
+    assert expected == {1: [0, 0, 1, 0, 0, 0, 0, 1, 1], 2: [0, 0, 1, 0, 1, 0, 0, 1, 1]}
+    shown = {a.number: [a.indicators[s] for s in INDICATOR_COLUMNS] + [a.tasks[s] for s in TASK_COLUMNS]
+             for a in board.areas}  # fmt: skip
+    assert shown == expected
+    assert [r.code for r in board.ranking] == [UNIT_B]
+    assert [(r.code, r.score) for r in expected_ranking(plan, RANK_WEIGHTS, only=unit)] == [
+        (board.ranking[0].code, board.ranking[0].score)
+    ]
+    assert {m["unit__code"]: m["n"] for m in board.missing_figures} == expected_missing(plan, unit)[1]
+    assert [t["pk"] for t in board.overdue_tasks] == expected_overdue(plan, unit)
+    assert [r.pk for r in board.off_track] == expected_off_track(plan, unit)
+
+    page = Page(_dashboard(client_for(steering), plan, UNIT_B).content.decode())
+    assert page_areas(page) == expected
+    assert [name for name, _, _ in page_ranking(page)] == [NAMES[UNIT_B]]
+
+
+def test_unit_head_sees_their_unit_s_numbers(small_plan, client_for, unit_b_head):
+    plan = small_plan.plan
+    page = Page(_dashboard(client_for(unit_b_head), plan).content.decode())
+
+    assert page.root.one("h1").text == f"Bảng điều hành CCHC: {NAMES[UNIT_B]}"
+    assert page_areas(page) == expected_areas(plan, small_plan.units[UNIT_B])
+    assert [(o.attrs["value"], o.text) for o in page.root.one("select", id="unit").all("option")] == [
+        (UNIT_B, NAMES[UNIT_B])
+    ]
+    assert [name for name, _, _ in page_ranking(page)] == [NAMES[UNIT_B]]
+    # Named, not linked: the figures entry page of a unit is for its own people and the secretariat.
+    assert page_missing(page)[1] == [f"{NAMES[UNIT_B]}: 2 chỉ số"]
+    assert page_links(page, "Chưa gửi số liệu") == []
+
+
+def test_ranking_reads_each_indicator_s_latest_result_after_one_is_re_evaluated(small_plan):
+    """An approval re-evaluates one indicator for its day; the others keep their last result."""
+    plan = small_plan.plan
+    before = build_dashboard(plan=plan, unit=None, today=TODAY).ranking
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    evaluate_plan(plan=plan, day=tomorrow, indicator_ids=[small_plan.indicators["satisfaction"].pk])
+
+    after = build_dashboard(plan=plan, unit=None, today=tomorrow).ranking
+    assert [(r.code, r.indicators_good, r.indicators_judged) for r in after] == [
+        (r.code, r.indicators_good, r.indicators_judged) for r in before
+    ]
+
+
+# --- (2) Query budget ----------------------------------------------------------------------
+
+# build_dashboard, whatever the plan's size:
+#  1. the plan's reform areas
+#  2. its indicators, with their areas (filtered to a unit: those it or a unit below it reports)
+#  3. the last 12 evaluation days (DISTINCT day)
+#  4. the authority's (or the unit's) snapshots of those days
+#  5. task counts per area and state
+#  6. the first overdue tasks
+#  7. the last closed monthly period
+#  8. units missing figures for it, with counts
+#  9. ranking: tasks led and completed on time per unit
+# 10. ranking: closed periods' frequencies
+# 11. ranking: figures expected per unit and frequency
+# 12. ranking: figures sent by their due date per unit
+# 13. ranking: indicator results per unit on each indicator's latest evaluation day
+# 14. ranking: the units below the issuer
+BUILD_QUERIES = 14
+# The page, before the dashboard: session, user, the user's and the groups' permissions,
+# the chosen plan, the units of the filter; after it, the header's memberships and unread
+# notices, and the plans of the plan select.
+PAGE_QUERIES_WARM = 9
+PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + BUILD_QUERIES
+
+
+def test_selector_query_count_does_not_grow_with_the_data(sized_plan, django_assert_num_queries):
+    if sized_plan.extra["size"] == "large":
+        assert Task.objects.filter(area__plan=sized_plan.plan).count() > 60
+        assert IndicatorSnapshot.objects.filter(indicator__area__plan=sized_plan.plan).count() > 2000
+    with django_assert_num_queries(BUILD_QUERIES):
+        board = build_dashboard(plan=sized_plan.plan, unit=None, today=TODAY)
+    assert len(board.ranking) == (3 if sized_plan.extra["size"] == "small" else 18)
+    with django_assert_num_queries(BUILD_QUERIES):
+        build_dashboard(plan=sized_plan.plan, unit=sized_plan.units[UNIT_B], today=TODAY)
+
+
+def test_page_query_count_does_not_grow_with_the_data(sized_plan, client_for, steering, django_assert_num_queries):
+    client = client_for(steering)
+    with django_assert_num_queries(PAGE_QUERIES_COLD):
+        cold = _dashboard(client, sized_plan.plan)
+    # Warm: the same page from the cache, only the request's own queries.
+    with django_assert_num_queries(PAGE_QUERIES_WARM):
+        warm = _dashboard(client, sized_plan.plan)
+    assert page_areas(Page(warm.content.decode())) == page_areas(Page(cold.content.decode()))
+
+
+def test_unit_head_page_query_count(sized_plan, unit_b_head, client_for, django_assert_num_queries):
+    client = client_for(unit_b_head)
+    # As for the committee; the plan is found through the person's units, in the same one query.
+    with django_assert_num_queries(PAGE_QUERIES_WARM + BUILD_QUERIES):
+        _dashboard(client, sized_plan.plan)
+
+
+# --- (3) Cache invalidation ------------------------------------------------------------------
+
+
+def test_unrelated_requests_do_not_rebuild_the_dashboard(
+    small_plan, client_for, steering, secretariat, django_assert_num_queries
+):
+    plan = small_plan.plan
+    client = client_for(steering)
+    with django_assert_num_queries(PAGE_QUERIES_COLD):
+        first = page_areas(Page(_dashboard(client, plan).content.decode()))
+    assert client_for(secretariat).get(reverse("plan-detail", args=[plan.pk])).status_code == 200
+    # A write outside the services does not tell the dashboard: the cached numbers are served.
+    Task.objects.filter(pk=small_plan.tasks["t5"].pk).update(status=ProgressStatus.IN_PROGRESS)
+    with django_assert_num_queries(PAGE_QUERIES_WARM):
+        assert page_areas(Page(_dashboard(client, plan).content.decode())) == first
+
+
+def test_approving_a_figure_changes_the_next_render(
+    small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    plan = small_plan.plan
+    client = client_for(steering)
+    before = Page(_dashboard(client, plan).content.decode())
+    assert page_areas(before)[2][:5] == [0, 0, 1, 1, 1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        measurement_approve(measurement=small_plan.pending, user=secretariat)
+
+    # Satisfaction: (78 + 70) / 200 = 74% < 95% of 80%: off track for the authority and for C.
+    with django_assert_num_queries(PAGE_QUERIES_COLD):
+        after = Page(_dashboard(client, plan).content.decode())
+    assert page_areas(after)[2][:5] == [0, 0, 0, 2, 1]
+    assert page_areas(after) == expected_areas(plan, None)
+    assert [r for r in page_ranking(after) if r[0] == NAMES[UNIT_C]][0][2][2] == (1, 2)
+
+
+def test_reporting_progress_changes_the_next_render(
+    small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks
+):
+    plan = small_plan.plan
+    client = client_for(steering)
+    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][5:] == [1, 0, 1, 1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_report_progress(task=small_plan.tasks["t5"], user=secretariat, status=ProgressStatus.IN_PROGRESS,
+                             percent=10, text="Đã bắt đầu.")  # fmt: skip
+
+    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][5:] == [1, 0, 1, 2]
+
+
+def test_editing_a_task_changes_the_next_render_for_every_filter(
+    small_plan, client_for, steering, unit_b_head, secretariat, django_capture_on_commit_callbacks
+):
+    plan = small_plan.plan
+    committee, head = client_for(steering), client_for(unit_b_head)
+    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][5:] == [1, 1, 1, 1]
+    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][5:] == [0, 0, 1, 1]
+    t4 = small_plan.tasks["t4"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        task_update(task=t4, expected_version=t4.version, user=secretariat, due_date=_on(7, 1))
+
+    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][5:] == [1, 1, 2, 0]
+    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][5:] == [0, 0, 2, 0]
+
+
+def test_returning_a_figure_changes_the_next_render(
+    small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks
+):
+    """docs/dashboard.md: returned figures drop the cache too; A's Tháng 07 is then not sent."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    assert f"{NAMES[UNIT_A]}: 1 chỉ số" in page_missing(Page(_dashboard(client, plan).content.decode()))[1]
+    sent = Measurement.objects.get(unit__code=UNIT_A, indicator=small_plan.indicators["dossiers"],
+                                   period=small_plan.periods[(Frequency.MONTHLY, 7)])  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        measurement_return(measurement=sent, user=secretariat, comment="Sai mẫu số.")
+
+    assert f"{NAMES[UNIT_A]}: 2 chỉ số" in page_missing(Page(_dashboard(client, plan).content.decode()))[1]
+
+
+# --- (4) Access ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["steering", "secretariat", "administrator"])
+def test_committee_and_secretariat_see_every_unit(request, client_for, seed_plan, who):
+    response = client_for(request.getfixturevalue(who)).get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.context["plan"] == seed_plan
+    options = Page(response.content.decode()).root.one("select", id="unit").all("option")
+    assert options[0].text == "Toàn cơ quan" and options[0].attrs["value"] == ""
+    assert [o.attrs["value"] for o in options[1:]] == list(
+        Unit.objects.below(seed_plan.issuing_unit).order_by("path").values_list("code", flat=True)
+    )
+    assert response.context["unit"] is None
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [("commune_head", COMMUNE), ("commune_staff", COMMUNE), ("other_commune_head", OTHER_COMMUNE),
+     ("office_head", "183-TP")],
+)  # fmt: skip
+def test_unit_people_see_only_their_unit(request, client_for, who, code):
+    response = client_for(request.getfixturevalue(who)).get(reverse("dashboard"))
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    assert [o.attrs["value"] for o in page.root.one("select", id="unit").all("option")] == [code]
+    assert "Toàn cơ quan" not in response.content.decode()
+    name = Unit.objects.get(code=code).name
+    assert page.root.one("h1").text.endswith(name)
+    assert [r[0] for r in page_ranking(page)] == [name]
+
+
+@pytest.mark.parametrize(("who", "code"), [("commune_head", OTHER_COMMUNE), ("other_commune_head", COMMUNE),
+                                           ("commune_staff", "183-TP")])  # fmt: skip
+def test_unit_people_cannot_filter_to_another_unit(request, client_for, who, code):
+    response = client_for(request.getfixturevalue(who)).get(reverse("dashboard"), {"unit": code})
+    assert response.status_code == 403
+
+
+def test_outsider_is_sent_to_the_plan_list(client_for, outsider, seed_plan):
+    response = client_for(outsider).get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url == reverse("plan-list")
+
+
+def test_anonymous_is_sent_to_log_in(client, seed_plan):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('dashboard')}"
+
+
+def test_steering_committee_lands_on_the_dashboard(client_for, steering, secretariat, seed_plan):
+    response = client_for(steering).get(reverse("home"))
+    assert (response.status_code, response.url) == (302, reverse("dashboard"))
+    assert client_for(secretariat).get(reverse("home")).url == reverse("plan-detail", args=[seed_plan.pk])
+
+
+def test_any_year_can_be_chosen(small_plan, client_for, steering, seed_plan):
+    client = client_for(steering)
+    assert client.get(reverse("dashboard"), {"plan": small_plan.plan.pk}).context["plan"] == small_plan.plan
+    assert client.get(reverse("dashboard"), {"plan": seed_plan.pk}).context["plan"] == seed_plan
+
+
+# --- (5) Colour is never the only signal; printing -----------------------------------------
+
+
+def test_every_status_has_a_text_label(small_plan, client_for, steering):
+    page = Page(_dashboard(client_for(steering), small_plan.plan).content.decode())
+    rows = page.root.one("table", "dash-indicators").one("tbody").all("tr")
+    assert len(rows) == 5
+    labels = {s.value: s.label for s in IndicatorStatus}
+    seen = set()
+    for row in rows:
+        status = row.one("span", "status")
+        value = next(c.removeprefix("status-") for c in status.attrs["class"].split() if c.startswith("status-"))
+        assert status.text == labels[value]
+        seen.add(value)
+    assert seen == set(labels)
+    assert len(page.root.all("polyline")) >= 1
+    assert all(p.attrs["points"] for p in page.root.all("polyline"))
+
+
+def test_print_stylesheet_is_a4_and_hides_the_navigation():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "parplan.css").read_text(encoding="utf-8")
+    assert "@page { size: A4" in css
+    print_rules = css[css.index("@media print") :]
+    assert re.search(r"\.no-print, \.site-header \{ display: none; \}", print_rules)
+
+
+def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(client_for, secretariat, monkeypatch):
+    from dashboard import views
+    from dashboard.selectors import UnitRank
+
+    ranks = [
+        UnitRank(code=f"U{i:03d}", name=f"Đơn vị {i:03d}", tasks_assigned=1, tasks_on_time=1, figures_expected=0,
+                 figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(100 - i))
+        for i in range(1, 46)
+    ]  # fmt: skip
+    real = views.dashboard_for
+
+    def with_long_ranking(**kwargs):
+        board = real(**kwargs)
+        board.ranking = ranks
+        return board
+
+    monkeypatch.setattr(views, "dashboard_for", with_long_ranking)
+    client = client_for(secretariat)
+    page = client.get("/dashboard/").content.decode()
+    shown = re.findall(r'<li value="(\d+)"><span class="rank-name">(Đơn vị \d+)</span>', page)
+    assert [int(v) for v, _ in shown] == [*range(1, 11), *range(36, 46)]
+    assert "25 đơn vị ở giữa" in page
+    full = client.get("/dashboard/", {"view": "ranking", "page": 2}).content.decode()
+    assert "Đơn vị 051" not in full and "Đơn vị 045" in full and ">45<" in full
