@@ -25,8 +25,8 @@ from targets.models import (
     Measurement,
     MeasurementStatus,
     Period,
-    Source,
 )
+from targets.sources import Source
 from tasks.models import Task, TaskState
 
 CACHE_SECONDS = 15 * 60

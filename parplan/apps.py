@@ -9,8 +9,9 @@ from django.db.models.signals import post_migrate
 def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
     # Role groups need the permissions that migrate creates app by app, so
     # they are (re)made after each app's migrate rather than in a migration.
-    from parplan.services import roles_ensure_groups
+    from parplan.services import roles_ensure_groups, unit_rights_ensure
 
+    unit_rights_ensure()
     roles_ensure_groups()
 
 

@@ -69,11 +69,8 @@ class Unit(models.Model):
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["path"]
-        permissions = [
-            ("enter_figures", _("Nhập số liệu chỉ số của đơn vị")),
-            ("submit_figures", _("Gửi số liệu chỉ số của đơn vị để duyệt")),
-            ("review_figures", _("Duyệt số liệu chỉ số")),
-        ]
+        # Further rights on a unit (entering its figures…) are registered by the
+        # apps that define them: parplan.registries.register_unit_right.
 
     def __str__(self) -> str:
         return self.name

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 # --- Role rights ----------------------------------------------------------------
 
@@ -26,6 +27,34 @@ def register_role_app(app_label: str) -> None:
 
 def role_apps() -> tuple[str, ...]:
     return tuple(_ROLE_APPS)
+
+
+# --- Rights a unit's people hold on their own unit ------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRight:
+    """A permission on `parplan.Unit` that an app above defines (e.g. entering the unit's figures).
+
+    `roles` are the unit roles whose per-unit group holds it on their own unit
+    (granted by `unit_upsert`); a right with no roles is held only globally, by
+    the role groups (e.g. reviewing figures, the secretariat's).
+    """
+
+    codename: str
+    name: str | Promise
+    roles: tuple[str, ...] = ()
+
+
+_UNIT_RIGHTS: dict[str, UnitRight] = {}
+
+
+def register_unit_right(right: UnitRight) -> None:
+    _UNIT_RIGHTS[right.codename] = right
+
+
+def unit_rights() -> tuple[UnitRight, ...]:
+    return tuple(_UNIT_RIGHTS.values())
 
 
 # --- Sections of a unit's page ----------------------------------------------------

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.models import Membership, Role, Unit, UnitKind
-from parplan.registries import role_apps
+from parplan.registries import role_apps, unit_rights
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
 
@@ -57,6 +58,16 @@ def set_m2m_if_changed(manager: Any, objects: Iterable[models.Model]) -> bool:
 
 
 # --- Roles ------------------------------------------------------------------
+
+
+def unit_rights_ensure() -> None:
+    """Create the permissions on units that the apps registered (run after every migrate, before the groups)."""
+    content_type = ContentType.objects.get_for_model(Unit)
+    for right in unit_rights():
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type, codename=right.codename, defaults={"name": str(right.name)[:255]}
+        )
+        save_if_changed(permission, name=str(right.name)[:255])
 
 
 def roles_ensure_groups() -> None:
@@ -108,9 +119,11 @@ def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, po
             child.save(update_fields=["path"])
     heads, staff = unit_group(unit, Role.UNIT_HEAD), unit_group(unit, Role.UNIT_STAFF)
     assign_perm("parplan.change_unit", heads, unit)
-    # Staff prepare the unit's figures; only its heads send them for review.
-    assign_perm("parplan.enter_figures", [heads, staff], unit)
-    assign_perm("parplan.submit_figures", heads, unit)
+    groups = {Role.UNIT_HEAD.value: heads, Role.UNIT_STAFF.value: staff}
+    for right in unit_rights():
+        holders = [groups[role] for role in right.roles]
+        if holders:
+            assign_perm(f"parplan.{right.codename}", holders, unit)
     return unit
 
 

@@ -27,12 +27,12 @@ from targets.models import (
     IndicatorKind,
     IndicatorSnapshot,
     Scope,
-    Source,
     Target,
     TargetType,
 )
 from targets.parsing import ParsedIndicator
 from targets.services import indicator_apply_parsed, indicator_define, plan_generate_periods, target_upsert
+from targets.sources import source_codes
 from tasks.models import Priority, Recurrence, Task, derive_title
 from tasks.services import task_assign, task_indicator_ensure, task_indicators_trim
 from tasks.services.assignment import occurrences_sync
@@ -370,7 +370,7 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
     errors = []
     choices = {
         "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
-        "scope": Scope.values, "aggregation": Aggregation.values, "source": Source.values,
+        "scope": Scope.values, "aggregation": Aggregation.values, "source": source_codes(),
         "target_type": TargetType.values,
     }  # fmt: skip
     for name, allowed in choices.items():

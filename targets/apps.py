@@ -8,10 +8,25 @@ class TargetsConfig(AppConfig):
     verbose_name = "Chỉ tiêu và chỉ số"
 
     def ready(self) -> None:
-        from parplan.registries import UnitSection, register_role_app, register_unit_section
+        from django.utils.translation import gettext_lazy as _
+
+        from parplan.models import Role
+        from parplan.registries import (
+            UnitRight,
+            UnitSection,
+            register_role_app,
+            register_unit_right,
+            register_unit_section,
+        )
         from targets.selectors import unit_page_indicators
 
         register_role_app(self.label)
+        # Staff prepare the unit's figures; only its heads send them; the secretariat reviews (globally).
+        register_unit_right(
+            UnitRight("enter_figures", _("Nhập số liệu chỉ số của đơn vị"), (Role.UNIT_HEAD, Role.UNIT_STAFF))
+        )
+        register_unit_right(UnitRight("submit_figures", _("Gửi số liệu chỉ số của đơn vị để duyệt"), (Role.UNIT_HEAD,)))
+        register_unit_right(UnitRight("review_figures", _("Duyệt số liệu chỉ số")))
         register_unit_section(
             UnitSection(order=20, template="targets/_unit_indicators.html", context=unit_page_indicators)
         )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parplan.models import Plan, ReformArea, Unit
+from targets.sources import Source, source_choices
 
 
 class TargetQuerySet(models.QuerySet["Target"]):
@@ -77,14 +78,6 @@ class Aggregation(models.TextChoices):
     MILESTONE = "milestone", _("Mốc đạt / không đạt")
 
 
-class Source(models.TextChoices):
-    UNITS = "units", _("Đơn vị nhập")
-    SECRETARIAT = "secretariat", _("Phòng Nội vụ nhập")
-    TASKS = "tasks", _("Tính từ nhiệm vụ")
-    INSPECTIONS = "inspections", _("Tính từ kết quả kiểm tra")
-    DOSSIERS = "dossiers", _("Tính từ thống kê hồ sơ TTHC")
-
-
 class TargetType(models.TextChoices):
     LEVEL = "level", _("Mức duy trì (so với ngưỡng)")
     CUMULATIVE = "cumulative", _("Lũy kế đến cuối năm (so với tiến độ dự kiến)")
@@ -134,7 +127,7 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         _("cách tổng hợp"), max_length=14, choices=Aggregation.choices, default=Aggregation.RATIO_OF_SUMS
     )
-    source = models.CharField(_("nguồn số liệu"), max_length=12, choices=Source.choices, default=Source.SECRETARIAT)
+    source = models.CharField(_("nguồn số liệu"), max_length=12, choices=source_choices, default=Source.SECRETARIAT)
     target_type = models.CharField(
         _("loại mục tiêu"), max_length=10, choices=TargetType.choices, default=TargetType.LEVEL
     )

@@ -15,8 +15,8 @@ from targets.models import (
     Measurement,
     Period,
     Scope,
-    Source,
 )
+from targets.sources import Source
 
 
 @dataclass

@@ -8,9 +8,13 @@ class TasksConfig(AppConfig):
     verbose_name = "Nhiệm vụ"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from parplan.registries import UnitSection, register_role_app, register_unit_section
+        from targets.sources import register_source
         from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
         from tasks.selectors import unit_page_tasks
 
         register_role_app(self.label)
+        register_source("tasks", _("Tính từ nhiệm vụ"))
         register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))

@@ -40,7 +40,6 @@ from targets.models import (
     Measurement,
     MeasurementStatus,
     Period,
-    Source,
 )
 from targets.services import (
     FigureInput,
@@ -50,6 +49,7 @@ from targets.services import (
     measurement_save,
     plan_generate_periods,
 )
+from targets.sources import Source
 from tasks.models import ProgressStatus, Task, TaskState
 from tasks.services import (
     task_cancel,

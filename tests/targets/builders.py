@@ -21,7 +21,6 @@ from targets.models import (
     Measurement,
     Period,
     Scope,
-    Source,
     Target,
     TargetType,
 )
@@ -33,6 +32,7 @@ from targets.services import (
     measurement_save,
     target_upsert,
 )
+from targets.sources import Source
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
