@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+CSRF_FAILURE_VIEW = "parplan.errors.csrf_failure"
 ROOT_URLCONF = env_str("PARPLAN_ROOT_URLCONF", "config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 

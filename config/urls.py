@@ -30,3 +30,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the portal's layout (parplan/errors.py); DEBUG's pages are never on in production.
+handler400 = "parplan.errors.bad_request"
+handler403 = "parplan.errors.permission_denied"
+handler404 = "parplan.errors.page_not_found"
+handler500 = "parplan.errors.server_error"

@@ -1,0 +1,76 @@
+"""Error pages in the portal's own layout, in the person's language, with a way back.
+
+Django's defaults are bare English pages; these keep the header and navigation
+so a person who hit a wall can go on. Nothing here shows a traceback or the URL
+patterns (that is DEBUG's page, never on in production).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# Served when even the error template cannot render (a broken database, a template bug).
+_BARE_500 = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống · ParPlan</title>'
+    "<h1>Lỗi hệ thống</h1><p>Hệ thống gặp sự cố và chưa thực hiện được yêu cầu. Xin thử lại sau ít phút; "
+    'nếu vẫn lỗi, xin báo quản trị hệ thống.</p><p><a href="/">Về trang chủ</a></p></html>'
+)
+
+
+def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    template = loader.get_template("errors/error.html")
+    context = {"status": status, "error_title": title, "error_text": text}
+    return HttpResponse(template.render(context, request), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(
+        request,
+        400,
+        _("Yêu cầu không hợp lệ"),
+        _("Máy chủ không hiểu yêu cầu này (địa chỉ hoặc dữ liệu gửi lên không hợp lệ)."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # An access check may say which right is missing; otherwise a plain sentence.
+    reason = str(exception) if exception is not None and str(exception) else ""
+    text = reason or _("Tài khoản của bạn không có quyền thực hiện việc này. Nếu cần, xin liên hệ Phòng Nội vụ.")
+    return _render(request, 403, _("Không có quyền truy cập"), text)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _render(
+        request, 404, _("Không tìm thấy trang"),
+        _("Trang bạn tìm không có hoặc bạn không được xem. Xin kiểm tra lại địa chỉ."),
+    )  # fmt: skip
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    try:
+        return _render(
+            request, 500, _("Lỗi hệ thống"),
+            _(
+                "Hệ thống gặp sự cố và chưa thực hiện được yêu cầu. "
+                "Xin thử lại sau ít phút; nếu vẫn lỗi, xin báo quản trị hệ thống."
+            ),
+        )  # fmt: skip
+    except Exception:
+        logger.exception("The 500 page itself could not be rendered")
+        return HttpResponse(_BARE_500, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _render(
+        request, 403, _("Phiên làm việc đã hết hạn"),
+        _(
+            "Biểu mẫu đã cũ hoặc phiên đăng nhập đã thay đổi, nên yêu cầu không được thực hiện. "
+            "Xin quay lại, tải lại trang và gửi lại."
+        ),
+    )  # fmt: skip
