@@ -226,7 +226,7 @@ STORAGES = {
     },
 }
 
-# Evidence files (tài liệu kiểm chứng): accepted types are fixed in parplan/uploads.py.
+# Evidence files (tài liệu kiểm chứng): accepted types are fixed in evidence/uploads.py.
 PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

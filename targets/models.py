@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evidence.models import OWNER_FIELDS, Evidence
 from parplan.models import Plan, ReformArea, Unit
 from targets.sources import Source, source_choices
 
@@ -244,6 +247,7 @@ class Measurement(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
+    evidence = GenericRelation(Evidence, related_query_name="measurement", **OWNER_FIELDS)
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()
@@ -272,30 +276,9 @@ class Measurement(models.Model):
         return self.numerator * 100 / self.denominator
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
-    # The stored name is ours (sanitised by the service); grouping by figure keeps folders small.
+def evidence_path(instance: Any, filename: str) -> str:
+    # Named by migration 0002, which created the figure evidence model (now evidence.Evidence).
     return f"evidence/{instance.measurement_id}/{filename}"
-
-
-class Evidence(models.Model):
-    """An evidence document (tài liệu kiểm chứng) attached to a figure."""
-
-    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("tài liệu kiểm chứng")
-        verbose_name_plural = _("tài liệu kiểm chứng")
-        ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class IndicatorStatus(models.TextChoices):

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from evidence.models import Evidence
 from parplan.models import Plan, Unit
 from targets.models import (
-    Evidence,
     Indicator,
     IndicatorSnapshot,
     Measurement,

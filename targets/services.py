@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
 from targets.models import (
-    Evidence,
     Indicator,
     IndicatorKind,
     Measurement,
@@ -195,16 +195,8 @@ def measurement_save(
         plan_id = period.plan_id
         plan_changed_on_commit(plan_id)
     save_if_changed(measurement, **values)
-    for upload, name in zip(files, names, strict=True):
-        evidence_add(measurement=measurement, upload=upload, name=name, user=user)
+    evidence_attach(owner=measurement, uploads=files, names=names, user=user)
     return measurement
-
-
-def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, user: object) -> Evidence:
-    evidence = Evidence(measurement=measurement, original_name=upload.name[:255], size=upload.size, uploaded_by=user)
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    return evidence
 
 
 @transaction.atomic

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from evidence.models import OWNER_FIELDS, Evidence
 from parplan.models import ReformArea, Unit
 
 
@@ -235,6 +238,7 @@ class ProgressReport(models.Model):
     status = models.CharField(_("tình trạng"), max_length=12, choices=ProgressStatus.choices, blank=True)
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
     text = models.TextField(_("kết quả thực hiện"))
+    evidence = GenericRelation(Evidence, related_query_name="progress_report", **OWNER_FIELDS)
 
     history = HistoricalRecords()
 
@@ -252,22 +256,9 @@ class ProgressReport(models.Model):
         return f"{self.task} — {self.unit} — {self.created_at:%d/%m/%Y}"
 
 
-def report_evidence_path(instance: ReportEvidence, filename: str) -> str:
+def report_evidence_path(instance: Any, filename: str) -> str:
+    # Named by migration 0002, which created the report evidence model (now evidence.Evidence).
     return f"tasks/{instance.report.task_id}/{filename}"
-
-
-class ReportEvidence(models.Model):
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to=report_evidence_path, max_length=300)
-    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-
-    class Meta:
-        verbose_name = _("tài liệu kiểm chứng")
-        verbose_name_plural = _("tài liệu kiểm chứng")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ExtensionState(models.TextChoices):

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
+from evidence.models import Evidence
 from parplan.access import visible_plans
 from parplan.models import Membership, Plan, Unit
 from tasks.forms import SORTS
-from tasks.models import ExtensionRequest, ProgressReport, ReportEvidence, Task, TaskState
+from tasks.models import ExtensionRequest, ProgressReport, Task, TaskState
 
 # Fields whose changes the task page lists, in this order.
 TRACKED_FIELDS = (
@@ -122,7 +123,7 @@ class TaskPage:
 def task_page(task: Task) -> TaskPage:
     reports = list(
         task.reports.select_related("unit", "author").prefetch_related(
-            Prefetch("evidence", queryset=ReportEvidence.objects.order_by("pk"))
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))
         )
     )
     return TaskPage(

@@ -12,23 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from notifications.services import notify, secretariat_people
 from parplan.models import Unit
-from tasks.models import ProgressReport, ProgressStatus, ReportEvidence, ReportRole, Task, TaskOccurrence
+from tasks.models import ProgressReport, ProgressStatus, ReportRole, Task, TaskOccurrence
 from tasks.notices import TaskNotice
 from tasks.services.assignment import occurrences_sync
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
 
 # The lead unit reports these; completion is claimed with its own action.
 REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.PAUSED)
-
-
-def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[str]) -> None:
-    for upload, name in zip(files, names, strict=True):
-        evidence = ReportEvidence(report=report, original_name=(upload.name or name)[:255], size=upload.size)
-        evidence.file.save(name, upload, save=False)
-        evidence.save()
 
 
 @transaction.atomic
@@ -67,7 +61,7 @@ def task_report_progress(
         task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
         text=text.strip(),
     )  # fmt: skip
-    _attach(report, files, names)
+    evidence_attach(owner=report, uploads=files, names=names, user=user)
     bump(current, by=user, status=status, progress_percent=percent, progress_note=text.strip())
     return report
 
@@ -86,7 +80,7 @@ def task_contribute(
     report = ProgressReport.objects.create(
         task=task, unit=unit, role=ReportRole.COORDINATING, author=user, text=text.strip()
     )
-    _attach(report, files, names)
+    evidence_attach(owner=report, uploads=files, names=names, user=user)
     return report
 
 

@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from evidence.models import Evidence
 from parplan.models import Unit
-from tasks.models import ProgressStatus, ReportEvidence, Task, TaskState
+from tasks.models import ProgressStatus, Task, TaskState
 from tasks.services import task_assign, task_report_progress, task_update
 from tests.browser.helpers import ARTIFACTS, log_in
 
@@ -114,8 +115,8 @@ def test_commune_head_reports_and_claims_the_secretariat_confirms(browser, live_
     task.refresh_from_db()
     assert task.state_on(timezone.localdate()) == TaskState.COMPLETED_ON_TIME
     assert (task.claimed_by.username, task.confirmed_by.username) == ("dongdang.lanhdao", "noivu")
-    stored = ReportEvidence.objects.get(report__task=task)
-    assert (stored.original_name, stored.report.percent) == ("bao-cao-tien-do.pdf", 50)
+    stored = Evidence.objects.get(progress_report__task=task)
+    assert (stored.original_name, stored.owner.percent) == ("bao-cao-tien-do.pdf", 50)
     assert stored.file.read().startswith(b"%PDF-1.4")
 
 

@@ -96,4 +96,5 @@ def test_commune_figures_are_sent_approved_and_counted(browser, live_server, dem
     figure_row = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november)
     assert figure_row.status == MeasurementStatus.APPROVED
     assert [e.original_name for e in figure_row.evidence.all()] == ["Sổ theo dõi hồ sơ tháng 11.pdf"]
-    assert re.fullmatch(r"evidence/\d+/so-theo-doi-ho-so-thang-11\.pdf", figure_row.evidence.get().file.name)
+    stored = figure_row.evidence.get().file.name
+    assert re.fullmatch(r"evidence/targets\.measurement/\d+/so-theo-doi-ho-so-thang-11\.pdf", stored)

@@ -10,11 +10,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 
+from evidence.models import Evidence
 from parplan.models import Plan, PlanStatus, Unit
 from planio.interchange import plan_export, plan_import
 from targets.models import (
     Aggregation,
-    Evidence,
     Frequency,
     Indicator,
     IndicatorKind,

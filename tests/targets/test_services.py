@@ -298,7 +298,7 @@ def test_evidence_is_stored_under_media_root_with_a_sanitised_ascii_name(
     figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head, files=[pdf("Báo cáo Quý I.pdf")])
     evidence = figure.evidence.get()
     assert evidence.original_name == "Báo cáo Quý I.pdf"
-    assert evidence.file.name == f"evidence/{figure.pk}/bao-cao-quy-i.pdf"
+    assert evidence.file.name == f"evidence/targets.measurement/{figure.pk}/bao-cao-quy-i.pdf"
     stored = Path(evidence.file.path)
     assert stored.is_relative_to(media_root)
     assert stored.read_bytes() == PDF_BYTES
@@ -323,8 +323,8 @@ def test_stored_names_are_ascii_without_paths(on_time, dong_dang, november, comm
     content = signatures[stored.rpartition(".")[2]]
     figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head, files=[pdf(original, content)])
     evidence = figure.evidence.get()
-    assert evidence.file.name == f"evidence/{figure.pk}/{stored}"
-    assert Path(evidence.file.path).parent == media_root / "evidence" / str(figure.pk)
+    assert evidence.file.name == f"evidence/targets.measurement/{figure.pk}/{stored}"
+    assert Path(evidence.file.path).parent == media_root / "evidence" / "targets.measurement" / str(figure.pk)
     assert evidence.original_name == original
 
 

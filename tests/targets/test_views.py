@@ -386,7 +386,8 @@ def test_a_valid_pdf_is_stored_with_a_sanitised_name_and_listed_on_the_page(
     assert response.status_code == 302
     evidence = Measurement.objects.get(indicator=on_time, unit=dong_dang, period=november).evidence.get()
     assert evidence.original_name == "Báo cáo Quý I.pdf"
-    assert Path(evidence.file.path) == media_root / "evidence" / str(evidence.measurement_id) / "bao-cao-quy-i.pdf"
+    folder = media_root / "evidence" / "targets.measurement" / str(evidence.owner_id)
+    assert Path(evidence.file.path) == folder / "bao-cao-quy-i.pdf"
     assert Path(evidence.file.path).is_file()
     assert "Báo cáo Quý I.pdf" in client.get(_entry_url(seed_plan, november)).content.decode()
 

@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from evidence.models import Evidence
 from notifications.models import Notification
 from parplan.models import Plan, PlanStatus, Unit
 from planio.interchange import plan_export, plan_import
-from tasks.models import ExtensionRequest, ProgressReport, ReportEvidence, Task, TaskOccurrence
+from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
 from tasks.services import task_claim_completion, task_confirm_completion, task_create, task_update
 
 DAY = datetime.timedelta(days=1)
@@ -88,7 +89,8 @@ def row_counts() -> dict[str, int]:
         "task history": Task.history.count(),
         "reports": ProgressReport.objects.count(),
         "report history": ProgressReport.history.count(),
-        "evidence": ReportEvidence.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "evidence history": Evidence.history.count(),
         "extensions": ExtensionRequest.objects.count(),
         "extension history": ExtensionRequest.history.count(),
         "occurrences": TaskOccurrence.objects.count(),

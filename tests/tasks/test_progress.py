@@ -53,16 +53,21 @@ def test_a_report_bumps_the_tasks_version(commune_led_task: Task, commune_staff)
     assert fresh(commune_led_task).version == version + 1
 
 
-def test_a_reports_evidence_is_stored_under_the_task_with_a_safe_name(
+def test_a_reports_evidence_is_stored_under_the_report_with_a_safe_name(
     commune_led_task: Task, commune_staff, media_root: Path
 ):
     report = _report(commune_led_task, commune_staff, files=[pdf("Báo cáo Quý III.pdf"), png()])
     evidence = list(report.evidence.order_by("pk"))
     assert [(e.original_name, e.file.name) for e in evidence] == [
-        ("Báo cáo Quý III.pdf", f"tasks/{commune_led_task.pk}/bao-cao-quy-iii.pdf"),
-        ("Ảnh hội nghị.png", f"tasks/{commune_led_task.pk}/anh-hoi-nghi.png"),
+        ("Báo cáo Quý III.pdf", f"evidence/tasks.progressreport/{report.pk}/bao-cao-quy-iii.pdf"),
+        ("Ảnh hội nghị.png", f"evidence/tasks.progressreport/{report.pk}/anh-hoi-nghi.png"),
     ]
     assert (media_root / evidence[0].file.name).read_bytes().startswith(b"%PDF-")
+
+
+def test_a_reports_evidence_records_who_uploaded_it(commune_led_task: Task, commune_staff, media_root: Path):
+    report = _report(commune_led_task, commune_staff, files=[pdf()])
+    assert report.evidence.get().uploaded_by == commune_staff
 
 
 @pytest.mark.parametrize("percent", [0, 99])
@@ -176,6 +181,15 @@ def test_a_contribution_may_carry_evidence(commune_led_task: Task, other_commune
         task=commune_led_task, unit=bao_lam, user=other_commune_head, text="Đã gửi số liệu.", files=[pdf()]
     )
     assert [e.original_name for e in report.evidence.all()] == ["Báo cáo Quý III.pdf"]
+
+
+def test_a_contributions_evidence_records_who_uploaded_it(
+    commune_led_task: Task, other_commune_head, bao_lam: Unit, media_root
+):
+    report = task_contribute(
+        task=commune_led_task, unit=bao_lam, user=other_commune_head, text="Đã gửi số liệu.", files=[pdf()]
+    )
+    assert report.evidence.get().uploaded_by == other_commune_head
 
 
 def test_a_unit_not_coordinating_the_task_cannot_contribute(commune_led_task: Task, office_head, tu_phap: Unit):

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from evidence.models import Evidence
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    """To look files up: they come and go only with the figure or report they prove (evidence_attach)."""
+
+    list_display = ["original_name", "owner_type", "owner_id", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["owner_type"]
+    search_fields = ["original_name", "file"]
+    list_select_related = ["owner_type", "uploaded_by"]
+    fields = ["owner_type", "owner_id", "file", "original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        return False

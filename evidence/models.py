@@ -1,0 +1,51 @@
+"""One evidence file (tài liệu kiểm chứng), whatever it proves: a figure, a progress report, later a finding or a score.
+
+The owner is held by a generic relation because this app sits below the apps
+whose records own evidence and cannot name their models. Each owner declares
+`evidence = GenericRelation(Evidence, ...)`, which gives it `owner.evidence`
+reads and deletes its evidence rows with it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# The arguments every owner's GenericRelation needs (the field names are not Django's defaults).
+OWNER_FIELDS = {"content_type_field": "owner_type", "object_id_field": "owner_id"}
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The name is ours (sanitised by the service). The owner's model in the path
+    # keeps owners of different kinds with the same id apart; one folder per owner keeps folders small.
+    owner_type = instance.owner_type
+    return f"evidence/{owner_type.app_label}.{owner_type.model}/{instance.owner_id}/{filename}"
+
+
+class Evidence(models.Model):
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    owner_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("owner_type", "owner_id")
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A default rather than auto_now_add: the data migrations that moved older
+    # evidence here kept each file's own upload time.
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="evidence_owner")]
+
+    def __str__(self) -> str:
+        return self.original_name
