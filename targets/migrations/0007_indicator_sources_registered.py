@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0004_indicator_task_link_moved'),
+        ('targets', '0006_delete_evidence'),
     ]
 
     operations = [
