@@ -11,8 +11,6 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
@@ -23,7 +21,7 @@ _PERIOD_WORDS = {
     ReportKind.Q1: "quý I", ReportKind.H1: "6 tháng đầu năm", ReportKind.Q3: "quý III", ReportKind.YEAR: "năm",
 }  # fmt: skip
 _STATUS = dict(IndicatorStatus.choices)
-_STATE = dict(TaskState.choices)
+_DONE_OR_CANCELLED = (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE, TaskState.CANCELLED)
 
 
 @dataclass
@@ -111,22 +109,6 @@ class ReportData:
     generated_sentences: dict[str, str] = field(default_factory=dict)
 
 
-def task_state_as_of(task: Task, day: datetime.date) -> str:
-    """A task's state on `day`: completions after the cut-off do not count yet."""
-    # Timestamps are stored in UTC; the cut-off is a local calendar day.
-    if task.cancelled_at is not None and timezone.localdate(task.cancelled_at) <= day:
-        return TaskState.CANCELLED
-    done = task.completed_on is not None and task.completed_on <= day
-    if done and task.confirmed_at is not None:
-        on_time = task.due_date is None or task.completed_on <= task.due_date
-        return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
-    if done:
-        return TaskState.AWAITING_CONFIRMATION
-    if task.due_date is not None and task.due_date < day:
-        return TaskState.OVERDUE
-    return TaskState.IN_PROGRESS if task.progress_percent > 0 else TaskState.NOT_STARTED
-
-
 def _date_words(day: datetime.date) -> str:
     # NĐ 30/2020: days below 10 and months 1–2 take a leading zero.
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
@@ -177,13 +159,12 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
         for task in tasks[area.pk]:
             if task.lead_unit is None:
                 continue
-            state = task_state_as_of(task, cutoff)
+            state = task.state_as_of(cutoff)
             counts = unit_rows[task.lead_unit.name]
             counts["assigned"] += state != TaskState.CANCELLED
             counts["on_time"] += state == TaskState.COMPLETED_ON_TIME
             counts["late"] += state == TaskState.COMPLETED_LATE
-            counts["not_done"] += state in (TaskState.OVERDUE, TaskState.NOT_STARTED, TaskState.IN_PROGRESS,
-                                            TaskState.AWAITING_CONFIRMATION)  # fmt: skip
+            counts["not_done"] += state not in _DONE_OR_CANCELLED
     period = _PERIOD_WORDS[ReportKind(kind)]
     generated = _generated_sentences(sections, period, plan.year, issuer.name) | area_sentences
     number = _document_number(narrative.number)
@@ -249,7 +230,7 @@ def _area_section(
     states = Counter()
     not_done = []
     for task in tasks:
-        state = task_state_as_of(task, cutoff)
+        state = task.state_as_of(cutoff)
         if state == TaskState.CANCELLED:
             continue
         states[state] += 1
@@ -257,7 +238,7 @@ def _area_section(
             not_done.append(
                 TaskLine(
                     number=f"{area.number}.{task.position}", title=task.title,
-                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(_STATE[state]),
+                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(state.label),
                     due_date=f"{task.due_date:%d/%m/%Y}" if task.due_date else "",
                     completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
                 )
