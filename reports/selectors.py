@@ -11,6 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
@@ -266,7 +267,7 @@ def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> Indicat
         value = "Đạt" if snapshot.value >= 1 else "Chưa đạt"
     else:
         suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
-        value = f"{snapshot.value:.1f}".replace(".", ",") + suffix
+        value = format_number(snapshot.value, 1) + suffix
     code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
     return IndicatorResult(
         name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code
@@ -304,6 +305,7 @@ def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
         entry[2] += numerator or 0
     result = []
     for _path, (name, resolved, on_time) in sorted(rows.items()):
-        rate = f"{on_time * 100 / resolved:.1f}".replace(".", ",") + "%" if resolved else "—"
-        result.append(DossierRow(unit=name, resolved=f"{resolved:.0f}", on_time=f"{on_time:.0f}", rate=rate))
+        rate = format_percent(on_time * 100 / resolved) if resolved else "—"
+        row = DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
+        result.append(row)
     return result

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
 
 
@@ -160,7 +161,7 @@ class Indicator(models.Model):
         """The target as a short rule, e.g. "> 99 %"."""
         if self.threshold is None:
             return str(_("Đạt / không đạt"))
-        threshold = f"{self.threshold.normalize():f}"
+        threshold = format_number(self.threshold)
         return f"{self.get_comparator_display()} {threshold} {self.unit_of_measure}".strip()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from parplan.models import Plan, Unit
-from reports.selectors import report_data
+from reports.selectors import _result, report_data
 from reports.services import narrative_save
+from targets.models import Indicator, IndicatorSnapshot
 from targets.services import target_upsert
 from tasks.models import Task
 from tasks.services import (
@@ -206,3 +208,19 @@ def test_a_paused_task_is_reported_as_paused_and_still_counts_as_not_done(seed_p
     assert next(t.state for t in section.not_done if t.number == line.number) == "Tạm dừng"
     assert (section.tasks_total, section.tasks_not_done) == (area.tasks_total, area.tasks_not_done)
     assert [(r.unit, r.not_done) for r in after.annex_units] == [(r.unit, r.not_done) for r in before.annex_units]
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "value", "written"),
+    [
+        ("ratio", "%", "87.2500", "87,3%"),  # rounded half up, as the pages and the Excel annex round it
+        ("ratio", "%", "100.0000", "100,0%"),
+        ("count", "văn bản", "12.0000", "12,0 văn bản"),
+        ("amount", "triệu đồng", "1234567.5500", "1234567,6 triệu đồng"),
+    ],
+)
+def test_a_reported_value_is_written_as_on_the_pages(kind: str, unit: str, value: str, written: str) -> None:
+    # The report rounded to even with its own copy of the format: 87,2% beside the dashboard's 87,3%.
+    indicator = Indicator(name="Chỉ số", kind=kind, comparator="gte", threshold=Decimal(95), unit_of_measure=unit)
+    snapshot = IndicatorSnapshot(value=Decimal(value), status="on_track")
+    assert _result(indicator, snapshot).value == written
