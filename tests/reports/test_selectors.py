@@ -224,3 +224,10 @@ def test_a_reported_value_is_written_as_on_the_pages(kind: str, unit: str, value
     indicator = Indicator(name="Chỉ số", kind=kind, comparator="gte", threshold=Decimal(95), unit_of_measure=unit)
     snapshot = IndicatorSnapshot(value=Decimal(value), status="on_track")
     assert _result(indicator, snapshot).value == written
+
+
+def test_a_dossier_rate_at_a_half_rounds_up_as_the_excel_annex_shows_it(seed_plan: Plan) -> None:
+    # Xã Bình Trung: 397 of 400 dossiers on time by 14/6, 99.25 %. The PDF annex rounded to
+    # even (99,2%) while the Excel annex, formatted "0.0%", shows 99.3%.
+    row = next(r for r in report_data(plan=seed_plan, kind="h1").annex_dossiers if r.unit == "Xã Bình Trung")
+    assert (row.resolved, row.on_time, row.rate) == ("400", "397", "99,3%")
