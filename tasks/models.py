@@ -20,6 +20,11 @@ class ProgressStatus(models.TextChoices):
     COMPLETED = "completed", _("Đã hoàn thành")
     PAUSED = "paused", _("Tạm dừng")
 
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.badge-*)."""
+        return f"badge badge-{self.value}"
+
 
 class Recurrence(models.TextChoices):
     NONE = "", _("Không lặp lại")
@@ -45,6 +50,24 @@ class TaskState(models.TextChoices):
     COMPLETED_ON_TIME = "on_time", _("Hoàn thành đúng hạn")
     COMPLETED_LATE = "late", _("Hoàn thành trễ hạn")
     CANCELLED = "cancelled", _("Đã hủy")
+
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.state-*)."""
+        return f"state state-{self.value}"
+
+    @property
+    def short_label(self) -> str:
+        """The label in a narrow column heading (the dashboard's)."""
+        return str(_TASK_STATE_SHORT_LABELS.get(self, self.label))
+
+
+_TASK_STATE_SHORT_LABELS = {
+    TaskState.COMPLETED_ON_TIME: _("Xong đúng hạn"),
+    TaskState.COMPLETED_LATE: _("Xong trễ hạn"),
+    TaskState.IN_PROGRESS: _("Đang làm"),
+    TaskState.AWAITING_CONFIRMATION: _("Chờ xác nhận"),
+}
 
 
 # The derived-state rule (docs/tasks.md, "Derived states") lives here twice, once in
