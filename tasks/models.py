@@ -236,7 +236,7 @@ class Task(models.Model):
         """The state the task had at the end of `day` (a report's cut-off): later events do not count yet.
 
         The claim's date is `completed_on`; a cancellation counts from its local calendar
-        day, since timestamps are stored in UTC and the cut-off is a day in Hà Nội.
+        day, since timestamps are stored in UTC and the cut-off is a day in Asia/Ho_Chi_Minh.
         """
         claimed = self.completed_on is not None and self.completed_on <= day
         cancelled = self.cancelled_at is not None and timezone.localdate(self.cancelled_at) <= day
