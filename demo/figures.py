@@ -6,7 +6,6 @@ figure that already exists is left alone, so running it twice changes nothing.
 
 from __future__ import annotations
 
-import datetime
 import random
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.contrib.auth import get_user_model
 from parplan.models import Plan, Unit
 from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, Measurement, Period
+from targets.periods import periods_of
 from targets.services import FigureInput, measurement_approve, measurement_save
 
 # Months with approved figures; the next month is submitted and waits for review.
@@ -80,9 +80,9 @@ def demo_figures_load(*, plan: Plan) -> int:
             True,
         )
     enter((5, 1, 1), issuer, periods[(Frequency.HALF_YEAR, 1)], FigureInput(Decimal(212), Decimal(220)), True)
-    for month in range(1, 13):
-        # A trend for the charts: the 20th, after each month's figures are due.
-        evaluate_plan(plan=plan, day=datetime.date(plan.year, month, 20))
+    for month in periods_of(Frequency.MONTHLY, plan.year):
+        # A trend for the charts: each month's due date, when its figures are in.
+        evaluate_plan(plan=plan, day=month.due_date)
     return created
 
 

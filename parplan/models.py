@@ -85,6 +85,11 @@ class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Đang thực hiện")
     CLOSED = "closed", _("Đã kết thúc")
 
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.badge-*)."""
+        return f"badge badge-{self.value}"
+
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def for_list(self) -> PlanQuerySet:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parplan.models import Plan
+from targets.models import Frequency
+from targets.periods import period_spec
 
 
 class ReportKind(models.TextChoices):
@@ -19,19 +21,19 @@ class ReportKind(models.TextChoices):
     YEAR = "year", _("Báo cáo năm")
 
 
-# Data cut-off windows of the reporting calendar (domain.md), as (month, day) pairs;
-# every window starts on 15/12 of the previous year except Q3's.
-_WINDOWS = {
-    ReportKind.Q1: ((12, 15, -1), (3, 14)),
-    ReportKind.H1: ((12, 15, -1), (6, 14)),
-    ReportKind.Q3: ((6, 15, 0), (9, 14)),
-    ReportKind.YEAR: ((12, 15, -1), (12, 14)),
+# Each report covers one period of the reporting calendar (targets/periods.py):
+# Q1 and H1 run from 15/12 of the previous year, Q3 is its own quarter.
+_PERIODS = {
+    ReportKind.Q1: (Frequency.QUARTERLY, 1),
+    ReportKind.H1: (Frequency.HALF_YEAR, 1),
+    ReportKind.Q3: (Frequency.QUARTERLY, 3),
+    ReportKind.YEAR: (Frequency.YEAR, 1),
 }
 
 
 def report_window(kind: str, year: int) -> tuple[datetime.date, datetime.date]:
-    (start_month, start_day, offset), (end_month, end_day) = _WINDOWS[ReportKind(kind)]
-    return datetime.date(year + offset, start_month, start_day), datetime.date(year, end_month, end_day)
+    spec = period_spec(*_PERIODS[ReportKind(kind)], year)
+    return spec.start, spec.end
 
 
 class ReportNarrative(models.Model):

@@ -11,8 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
@@ -23,7 +22,7 @@ _PERIOD_WORDS = {
     ReportKind.Q1: "quý I", ReportKind.H1: "6 tháng đầu năm", ReportKind.Q3: "quý III", ReportKind.YEAR: "năm",
 }  # fmt: skip
 _STATUS = dict(IndicatorStatus.choices)
-_STATE = dict(TaskState.choices)
+_DONE_OR_CANCELLED = (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE, TaskState.CANCELLED)
 
 
 @dataclass
@@ -111,22 +110,6 @@ class ReportData:
     generated_sentences: dict[str, str] = field(default_factory=dict)
 
 
-def task_state_as_of(task: Task, day: datetime.date) -> str:
-    """A task's state on `day`: completions after the cut-off do not count yet."""
-    # Timestamps are stored in UTC; the cut-off is a local calendar day.
-    if task.cancelled_at is not None and timezone.localdate(task.cancelled_at) <= day:
-        return TaskState.CANCELLED
-    done = task.completed_on is not None and task.completed_on <= day
-    if done and task.confirmed_at is not None:
-        on_time = task.due_date is None or task.completed_on <= task.due_date
-        return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
-    if done:
-        return TaskState.AWAITING_CONFIRMATION
-    if task.due_date is not None and task.due_date < day:
-        return TaskState.OVERDUE
-    return TaskState.IN_PROGRESS if task.progress_percent > 0 else TaskState.NOT_STARTED
-
-
 def _date_words(day: datetime.date) -> str:
     # NĐ 30/2020: days below 10 and months 1–2 take a leading zero.
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
@@ -177,13 +160,12 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
         for task in tasks[area.pk]:
             if task.lead_unit is None:
                 continue
-            state = task_state_as_of(task, cutoff)
+            state = task.state_as_of(cutoff)
             counts = unit_rows[task.lead_unit.name]
             counts["assigned"] += state != TaskState.CANCELLED
             counts["on_time"] += state == TaskState.COMPLETED_ON_TIME
             counts["late"] += state == TaskState.COMPLETED_LATE
-            counts["not_done"] += state in (TaskState.OVERDUE, TaskState.NOT_STARTED, TaskState.IN_PROGRESS,
-                                            TaskState.AWAITING_CONFIRMATION)  # fmt: skip
+            counts["not_done"] += state not in _DONE_OR_CANCELLED
     period = _PERIOD_WORDS[ReportKind(kind)]
     generated = _generated_sentences(sections, period, plan.year, issuer.name) | area_sentences
     number = _document_number(narrative.number)
@@ -249,7 +231,7 @@ def _area_section(
     states = Counter()
     not_done = []
     for task in tasks:
-        state = task_state_as_of(task, cutoff)
+        state = task.state_as_of(cutoff)
         if state == TaskState.CANCELLED:
             continue
         states[state] += 1
@@ -257,7 +239,7 @@ def _area_section(
             not_done.append(
                 TaskLine(
                     number=f"{area.number}.{task.position}", title=task.title,
-                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(_STATE[state]),
+                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(state.label),
                     due_date=f"{task.due_date:%d/%m/%Y}" if task.due_date else "",
                     completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
                 )
@@ -285,7 +267,7 @@ def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> Indicat
         value = "Đạt" if snapshot.value >= 1 else "Chưa đạt"
     else:
         suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
-        value = f"{snapshot.value:.1f}".replace(".", ",") + suffix
+        value = format_number(snapshot.value, 1) + suffix
     code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
     return IndicatorResult(
         name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code
@@ -323,6 +305,7 @@ def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
         entry[2] += numerator or 0
     result = []
     for _path, (name, resolved, on_time) in sorted(rows.items()):
-        rate = f"{on_time * 100 / resolved:.1f}".replace(".", ",") + "%" if resolved else "—"
-        result.append(DossierRow(unit=name, resolved=f"{resolved:.0f}", on_time=f"{on_time:.0f}", rate=rate))
+        rate = format_percent(on_time * 100 / resolved) if resolved else "—"
+        row = DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
+        result.append(row)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from parplan.formatting import format_number
 from targets.models import IndicatorSnapshot
 
 WIDTH, HEIGHT, PAD = 640, 200, 28
@@ -49,7 +50,7 @@ def line_chart(history: list[IndicatorSnapshot], threshold: Decimal | None) -> L
 
     step = (WIDTH - 2 * PAD) / max(len(measured) - 1, 1)
     points = [
-        ChartPoint(round(PAD + i * step, 1), y(float(s.value)), f"{s.day:%d/%m/%Y}: {float(s.value):.1f}")
+        ChartPoint(round(PAD + i * step, 1), y(float(s.value)), f"{s.day:%d/%m/%Y}: {format_number(s.value, 1)}")
         for i, s in enumerate(measured)
     ]
     return LineChart(

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from targets.models import Indicator, IndicatorKind, Measurement
+from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
 from targets.services import FigureInput
 
 _NUMBER = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 2, "required": False}
@@ -24,7 +24,7 @@ class FigureForm(forms.Form):
     value = forms.DecimalField(label=_("Giá trị"), error_messages=_NUMBER_ERRORS, **_NUMBER)
     met = forms.TypedChoiceField(
         label=_("Kết quả"),
-        choices=[("", "—"), ("1", _("Đạt")), ("0", _("Không đạt"))],
+        choices=[("", "—"), ("1", MET_LABELS[True]), ("0", MET_LABELS[False])],
         coerce=lambda v: v == "1",
         empty_value=None,
         required=False,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evidence.models import OWNER_FIELDS, Evidence
+from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
 from targets.sources import Source, source_choices
 
@@ -156,7 +157,7 @@ class Indicator(models.Model):
         """The target as a short rule, e.g. "> 99 %"."""
         if self.threshold is None:
             return str(_("Đạt / không đạt"))
-        threshold = f"{self.threshold.normalize():f}"
+        threshold = format_number(self.threshold)
         return f"{self.get_comparator_display()} {threshold} {self.unit_of_measure}".strip()
 
 
@@ -204,11 +205,20 @@ class Period(models.Model):
         return self.locked_at is not None
 
 
+# A milestone figure's answer, in the entry form and wherever a figure is shown.
+MET_LABELS = {True: _("Đạt"), False: _("Không đạt")}
+
+
 class MeasurementStatus(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")
     RETURNED = "returned", _("Trả lại")
+
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.badge-*)."""
+        return f"badge badge-{self.value}"
 
 
 class MeasurementQuerySet(models.QuerySet["Measurement"]):
@@ -270,6 +280,10 @@ class Measurement(models.Model):
         return f"{self.indicator} — {self.unit} — {self.period}"
 
     @property
+    def met_label(self) -> str:
+        return "" if self.met is None else str(MET_LABELS[self.met])
+
+    @property
     def percent(self) -> Decimal | None:
         if self.numerator is None or not self.denominator:
             return None
@@ -287,6 +301,21 @@ class IndicatorStatus(models.TextChoices):
     AT_RISK = "at_risk", _("Có nguy cơ")
     OFF_TRACK = "off_track", _("Chậm, không đạt")
     NO_DATA = "no_data", _("Chưa có số liệu")
+
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.status-*)."""
+        return f"status status-{self.value}"
+
+    @property
+    def short_label(self) -> str:
+        """The label in a narrow column heading (the dashboard's)."""
+        return str(_INDICATOR_STATUS_SHORT_LABELS.get(self, self.label))
+
+
+_INDICATOR_STATUS_SHORT_LABELS = {IndicatorStatus.OFF_TRACK: _("Chậm")}
+# An indicator with no snapshot at all has not been evaluated yet, which is not "no data".
+NOT_EVALUATED_LABEL = _("Chưa đánh giá")
 
 
 class SnapshotQuerySet(models.QuerySet["IndicatorSnapshot"]):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from parplan.events import plan_changed_now, plan_changed_on_commit
+from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
 from targets.models import (
@@ -144,7 +145,7 @@ def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: Fi
         if figure.numerator is not None and figure.denominator is not None:
             if figure.numerator > figure.denominator:
                 add("numerator", _("Tử số (%(n)s) không được lớn hơn mẫu số (%(d)s).") % {
-                    "n": _number(figure.numerator), "d": _number(figure.denominator)})  # fmt: skip
+                    "n": format_number(figure.numerator), "d": format_number(figure.denominator)})  # fmt: skip
     elif indicator.kind == IndicatorKind.MILESTONE:
         if figure.met is None:
             add("met", _("Cần chọn đạt hoặc không đạt."))
@@ -152,10 +153,6 @@ def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: Fi
         add("value", _("Cần nhập giá trị."))
     if errors:
         raise ValidationError(errors)
-
-
-def _number(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
 
 
 def indicator_covers_unit(indicator: Indicator, unit: Unit) -> bool:

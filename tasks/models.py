@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +22,11 @@ class ProgressStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
     COMPLETED = "completed", _("Đã hoàn thành")
     PAUSED = "paused", _("Tạm dừng")
+
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.badge-*)."""
+        return f"badge badge-{self.value}"
 
 
 class Recurrence(models.TextChoices):
@@ -48,9 +54,33 @@ class TaskState(models.TextChoices):
     COMPLETED_LATE = "late", _("Hoàn thành trễ hạn")
     CANCELLED = "cancelled", _("Đã hủy")
 
+    @property
+    def css(self) -> str:
+        """The badge's classes; their colours are in static/css/parplan.css (.state-*)."""
+        return f"state state-{self.value}"
+
+    @property
+    def short_label(self) -> str:
+        """The label in a narrow column heading (the dashboard's)."""
+        return str(_TASK_STATE_SHORT_LABELS.get(self, self.label))
+
+
+_TASK_STATE_SHORT_LABELS = {
+    TaskState.COMPLETED_ON_TIME: _("Xong đúng hạn"),
+    TaskState.COMPLETED_LATE: _("Xong trễ hạn"),
+    TaskState.IN_PROGRESS: _("Đang làm"),
+    TaskState.AWAITING_CONFIRMATION: _("Chờ xác nhận"),
+}
+
+
+# The derived-state rule (docs/tasks.md, "Derived states") lives here twice, once in
+# SQL for lists that filter, sort and count by it, once in Python for one task:
+# `state_expression` and `derive_state` are kept side by side and tested to agree
+# (tests/tasks/test_states.py). Everything else asks one of them.
+
 
 def state_expression(today: datetime.date) -> Case:
-    """The SQL for TaskState, so lists filter, sort and count by it in the database."""
+    """The SQL for `derive_state` on the task as recorded, so lists filter, sort and count by it."""
     confirmed = Q(confirmed_at__isnull=False)
     return Case(
         When(cancelled_at__isnull=False, then=Value(TaskState.CANCELLED)),
@@ -66,6 +96,27 @@ def state_expression(today: datetime.date) -> Case:
     )  # fmt: skip
 
 
+def derive_state(
+    *, day: datetime.date, cancelled: bool, claimed: bool, confirmed: bool, completed_on: datetime.date | None,
+    due_date: datetime.date | None, status: str, progress_percent: int,
+) -> TaskState:  # fmt: skip
+    """A task's state on `day` from what is known of it then: the first rule that holds wins."""
+    if cancelled:
+        return TaskState.CANCELLED
+    if confirmed:
+        on_time = due_date is None or (completed_on is not None and completed_on <= due_date)
+        return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
+    if claimed:
+        return TaskState.AWAITING_CONFIRMATION
+    if due_date is not None and due_date < day:
+        return TaskState.OVERDUE
+    if status == ProgressStatus.PAUSED:
+        return TaskState.PAUSED
+    if status == ProgressStatus.IN_PROGRESS or progress_percent > 0:
+        return TaskState.IN_PROGRESS
+    return TaskState.NOT_STARTED
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def for_list(self) -> TaskQuerySet:
         return (
@@ -79,8 +130,8 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.filter(cancelled_at__isnull=True, claimed_at__isnull=True, confirmed_at__isnull=True)
 
     def past_due(self, today: datetime.date) -> TaskQuerySet:
-        """Open and due before `today`: the definition of overdue."""
-        return self.open().filter(due_date__lt=today)
+        """Overdue on `today`, by the one state rule (`state_expression`)."""
+        return self.alias(state_on_day=state_expression(today)).filter(state_on_day=TaskState.OVERDUE)
 
     def with_state(self, today: datetime.date) -> TaskQuerySet:
         return self.annotate(state=state_expression(today))
@@ -177,21 +228,26 @@ class Task(models.Model):
         return self.title
 
     def state_on(self, today: datetime.date) -> TaskState:
-        """The same rule as `state_expression`, for one task in memory."""
-        if self.cancelled_at:
-            return TaskState.CANCELLED
-        if self.confirmed_at:
-            on_time = self.due_date is None or (self.completed_on is not None and self.completed_on <= self.due_date)
-            return TaskState.COMPLETED_ON_TIME if on_time else TaskState.COMPLETED_LATE
-        if self.claimed_at:
-            return TaskState.AWAITING_CONFIRMATION
-        if self.due_date is not None and self.due_date < today:
-            return TaskState.OVERDUE
-        if self.status == ProgressStatus.PAUSED:
-            return TaskState.PAUSED
-        if self.status == ProgressStatus.IN_PROGRESS or self.progress_percent > 0:
-            return TaskState.IN_PROGRESS
-        return TaskState.NOT_STARTED
+        """The state on `today` of the task as recorded now (what its page and the lists show)."""
+        return derive_state(
+            day=today, cancelled=self.cancelled_at is not None, claimed=self.claimed_at is not None,
+            confirmed=self.confirmed_at is not None, completed_on=self.completed_on, due_date=self.due_date,
+            status=self.status, progress_percent=self.progress_percent,
+        )  # fmt: skip
+
+    def state_as_of(self, day: datetime.date) -> TaskState:
+        """The state the task had at the end of `day` (a report's cut-off): later events do not count yet.
+
+        The claim's date is `completed_on`; a cancellation counts from its local calendar
+        day, since timestamps are stored in UTC and the cut-off is a day in Asia/Ho_Chi_Minh.
+        """
+        claimed = self.completed_on is not None and self.completed_on <= day
+        cancelled = self.cancelled_at is not None and timezone.localdate(self.cancelled_at) <= day
+        return derive_state(
+            day=day, cancelled=cancelled, claimed=claimed, confirmed=claimed and self.confirmed_at is not None,
+            completed_on=self.completed_on, due_date=self.due_date, status=self.status,
+            progress_percent=self.progress_percent,
+        )  # fmt: skip
 
     def is_overdue_on(self, today: datetime.date) -> bool:
         return self.state_on(today) == TaskState.OVERDUE

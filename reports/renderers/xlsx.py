@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import ReportData
+from tasks.models import TaskState
 
 _FONT = "Times New Roman"
 _THIN = Side(style="thin")
@@ -27,8 +28,8 @@ def render_xlsx(data: ReportData) -> bytes:
     )  # fmt: skip
     _sheet(
         book, "PL II - Nhiệm vụ", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ CHỦ TRÌ", data,
-        [("Đơn vị", 45), ("Được giao", 12), ("Hoàn thành đúng hạn", 14), ("Hoàn thành trễ hạn", 14),
-         ("Chưa hoàn thành", 14), ("Tỷ lệ hoàn thành", 14)],
+        [("Đơn vị", 45), ("Được giao", 12), (str(TaskState.COMPLETED_ON_TIME.label), 14),
+         (str(TaskState.COMPLETED_LATE.label), 14), ("Chưa hoàn thành", 14), ("Tỷ lệ hoàn thành", 14)],
         [[r.unit, r.assigned, r.on_time, r.late, r.not_done, _share(r.on_time + r.late, r.assigned)]
          for r in data.annex_units],
         percent_columns={6},

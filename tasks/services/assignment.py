@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from notifications.services import notify, people_of
 from parplan.events import plan_changed_on_commit
 from parplan.models import ReformArea, Role, Unit
 from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
+from targets.models import Frequency
+from targets.periods import periods_of
 from tasks.models import Recurrence, Task, TaskOccurrence, derive_title
 from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, label, locked, task_url
@@ -206,24 +207,17 @@ def task_cancel(*, task: Task, user: Any, reason: str) -> Task:
 
 # --- Recurrence -------------------------------------------------------------------
 
-_MONTHS_PER_PERIOD = {Recurrence.MONTHLY: 1, Recurrence.QUARTERLY: 3, Recurrence.YEARLY: 12}
+# A recurring task's periods are the reporting calendar's (targets/periods.py).
+_FREQUENCY = {Recurrence.MONTHLY: Frequency.MONTHLY, Recurrence.QUARTERLY: Frequency.QUARTERLY,
+              Recurrence.YEARLY: Frequency.YEAR}  # fmt: skip
 
 
 def occurrence_due_dates(year: int, recurrence: str, due_day: int) -> list[tuple[int, str, datetime.date]]:
     """(number, label, due date) of each period of the year: due on `due_day` of its last month."""
-    months = _MONTHS_PER_PERIOD[Recurrence(recurrence)]
-    result = []
-    for number in range(1, 12 // months + 1):
-        last_month = number * months
-        day = min(due_day, calendar.monthrange(year, last_month)[1])
-        if months == 1:
-            name = _("Tháng %(m)02d/%(y)d") % {"m": last_month, "y": year}
-        elif months == 3:
-            name = _("Quý %(q)s/%(y)d") % {"q": "I II III IV".split()[number - 1], "y": year}
-        else:
-            name = _("Năm %(y)d") % {"y": year}
-        result.append((number, name, datetime.date(year, last_month, day)))
-    return result
+    return [
+        (spec.number, spec.label, spec.due_on_day(due_day))
+        for spec in periods_of(_FREQUENCY[Recurrence(recurrence)], year)
+    ]
 
 
 def occurrences_sync(*, task: Task) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,20 +11,22 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from parplan.models import Plan, Unit
-from reports.selectors import report_data, task_state_as_of
+from reports.selectors import _result, report_data
 from reports.services import narrative_save
+from targets.models import Indicator, IndicatorSnapshot
 from targets.services import target_upsert
-from tasks.models import Task, TaskState
-from tasks.services import task_cancel, task_claim_completion, task_confirm_completion, task_create
+from tasks.models import Task
+from tasks.services import (
+    task_cancel,
+    task_claim_completion,
+    task_confirm_completion,
+    task_create,
+    task_report_progress,
+)
 
 pytestmark = pytest.mark.django_db
 
 CUTOFF = datetime.date(2024, 12, 14)
-
-
-def _task(**fields: Any) -> Task:
-    """A task in memory: task_state_as_of reads fields only."""
-    return Task(**{"due_date": datetime.date(2024, 6, 30), "progress_percent": 0, **fields})
 
 
 def _complete(task: Task, *, on: datetime.date) -> None:
@@ -45,45 +48,6 @@ def _grow(plan: Plan, *, tasks: int, targets: int, leads: list[Unit], user: Any)
 
 def _seed_task(plan: Plan, area: int, position: int) -> Task:
     return Task.objects.select_related("lead_unit").get(area__plan=plan, area__number=area, position=position)
-
-
-# --- task_state_as_of ----------------------------------------------------------------
-
-
-def test_a_task_confirmed_by_its_due_date_is_completed_on_time() -> None:
-    task = _task(completed_on=datetime.date(2024, 6, 1), confirmed_at=timezone.now())
-    assert task_state_as_of(task, CUTOFF) == TaskState.COMPLETED_ON_TIME
-
-
-def test_a_task_confirmed_after_its_due_date_is_completed_late() -> None:
-    task = _task(completed_on=datetime.date(2024, 7, 1), confirmed_at=timezone.now())
-    assert task_state_as_of(task, CUTOFF) == TaskState.COMPLETED_LATE
-
-
-def test_a_completion_after_the_cut_off_does_not_count_yet() -> None:
-    task = _task(completed_on=datetime.date(2024, 12, 20), confirmed_at=timezone.now())
-    assert task_state_as_of(task, CUTOFF) == TaskState.OVERDUE
-
-
-def test_a_claimed_completion_not_yet_confirmed_awaits_confirmation() -> None:
-    task = _task(completed_on=datetime.date(2024, 6, 1))
-    assert task_state_as_of(task, CUTOFF) == TaskState.AWAITING_CONFIRMATION
-
-
-def test_an_open_task_is_in_progress_not_started_or_overdue_by_its_dates_and_progress() -> None:
-    assert task_state_as_of(_task(due_date=datetime.date(2024, 12, 31)), CUTOFF) == TaskState.NOT_STARTED
-    started = _task(due_date=datetime.date(2024, 12, 31), progress_percent=40)
-    assert task_state_as_of(started, CUTOFF) == TaskState.IN_PROGRESS
-    assert task_state_as_of(_task(due_date=datetime.date(2024, 12, 13)), CUTOFF) == TaskState.OVERDUE
-    assert task_state_as_of(_task(due_date=CUTOFF), CUTOFF) == TaskState.NOT_STARTED
-
-
-def test_a_cancellation_counts_by_the_local_day_not_the_utc_day() -> None:
-    # 15/12/2024 01:00 in Hà Nội is still 14/12 in UTC: cancelled after the cut-off.
-    after_cutoff = datetime.datetime(2024, 12, 14, 18, 0, tzinfo=datetime.UTC)
-    assert task_state_as_of(_task(cancelled_at=after_cutoff), CUTOFF) == TaskState.OVERDUE
-    on_cutoff = datetime.datetime(2024, 12, 14, 16, 0, tzinfo=datetime.UTC)  # 23:00 local
-    assert task_state_as_of(_task(cancelled_at=on_cutoff), CUTOFF) == TaskState.CANCELLED
 
 
 # --- report_data -------------------------------------------------------------------
@@ -230,3 +194,40 @@ def test_gathering_takes_the_same_number_of_queries_however_many_tasks_and_targe
     with django_assert_num_queries(9):
         data = report_data(plan=plan, kind="year")
     assert sum(a.tasks_total for a in data.areas) == 37 + 60
+
+
+def test_a_paused_task_is_reported_as_paused_and_still_counts_as_not_done(seed_plan: Plan, secretariat: Any) -> None:
+    # The report used to keep its own copy of the state rule, which knew no pause: the
+    # task's page said "Tạm dừng" and the report "Đang thực hiện".
+    before = report_data(plan=seed_plan, kind="year")
+    area, line = next((area, line) for area in before.areas for line in area.not_done if line.state == "Chưa thực hiện")
+    task = _seed_task(seed_plan, *map(int, line.number.split(".")))
+    task_report_progress(task=task, user=secretariat, status="paused", percent=30, text="Tạm dừng chờ kinh phí.")
+    after = report_data(plan=seed_plan, kind="year")
+    section = next(a for a in after.areas if a.number == area.number)
+    assert next(t.state for t in section.not_done if t.number == line.number) == "Tạm dừng"
+    assert (section.tasks_total, section.tasks_not_done) == (area.tasks_total, area.tasks_not_done)
+    assert [(r.unit, r.not_done) for r in after.annex_units] == [(r.unit, r.not_done) for r in before.annex_units]
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "value", "written"),
+    [
+        ("ratio", "%", "87.2500", "87,3%"),  # rounded half up, as the pages and the Excel annex round it
+        ("ratio", "%", "100.0000", "100,0%"),
+        ("count", "văn bản", "12.0000", "12,0 văn bản"),
+        ("amount", "triệu đồng", "1234567.5500", "1234567,6 triệu đồng"),
+    ],
+)
+def test_a_reported_value_is_written_as_on_the_pages(kind: str, unit: str, value: str, written: str) -> None:
+    # The report rounded to even with its own copy of the format: 87,2% beside the dashboard's 87,3%.
+    indicator = Indicator(name="Chỉ số", kind=kind, comparator="gte", threshold=Decimal(95), unit_of_measure=unit)
+    snapshot = IndicatorSnapshot(value=Decimal(value), status="on_track")
+    assert _result(indicator, snapshot).value == written
+
+
+def test_a_dossier_rate_at_a_half_rounds_up_as_the_excel_annex_shows_it(seed_plan: Plan) -> None:
+    # Xã Bình Trung: 397 of 400 dossiers on time by 14/6, 99.25 %. The PDF annex rounded to
+    # even (99,2%) while the Excel annex, formatted "0.0%", shows 99.3%.
+    row = next(r for r in report_data(plan=seed_plan, kind="h1").annex_dossiers if r.unit == "Xã Bình Trung")
+    assert (row.resolved, row.on_time, row.rate) == ("400", "397", "99,3%")

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parplan.models import Plan
 from reports.renderers.xlsx import render_xlsx
-from reports.selectors import report_data, task_state_as_of
+from reports.selectors import report_data
 from targets.models import Indicator, Measurement, MeasurementStatus
 from tasks.models import Task, TaskState
 from tests.reports.conftest import RenderedReport
@@ -110,7 +110,7 @@ def test_the_tasks_sheet_counts_equal_the_task_records_as_of_the_cut_off(
     for task in Task.objects.filter(area__plan_id=year_report.plan_id, lead_unit__isnull=False).select_related(
         "lead_unit"
     ):
-        state = task_state_as_of(task, CUTOFF)
+        state = task.state_as_of(CUTOFF)
         if state == TaskState.CANCELLED:
             continue
         counts = expected[task.lead_unit.name]

@@ -9,7 +9,7 @@ import pytest
 
 from parplan.models import Plan
 from targets.models import Frequency, Period
-from targets.periods import elapsed_fraction, periods_for_year, year_window
+from targets.periods import elapsed_fraction, period_spec, periods_for_year, periods_of, year_window
 from targets.services import period_lock, plan_generate_periods
 from tests.targets.builders import second_plan
 
@@ -85,6 +85,66 @@ def test_every_period_is_due_on_the_twentieth_of_its_last_month():
     for spec in periods_for_year(2024):
         assert (spec.due_date.day, spec.due_date.month) == (20, spec.end.month)
         assert spec.due_date > spec.end
+
+
+# --- The calendar as one table: every window, across year boundaries ---------------------
+
+M, Q, H, Y = Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.HALF_YEAR, Frequency.YEAR
+
+# (frequency, number, plan year) → (start, end, due date, label)
+CALENDAR = [
+    (M, 1, 2024, D(2023, 12, 15), D(2024, 1, 14), D(2024, 1, 20), "Tháng 01/2024"),
+    (M, 1, 2025, D(2024, 12, 15), D(2025, 1, 14), D(2025, 1, 20), "Tháng 01/2025"),
+    (M, 2, 2024, D(2024, 1, 15), D(2024, 2, 14), D(2024, 2, 20), "Tháng 02/2024"),
+    (M, 3, 2025, D(2025, 2, 15), D(2025, 3, 14), D(2025, 3, 20), "Tháng 03/2025"),
+    (M, 12, 2024, D(2024, 11, 15), D(2024, 12, 14), D(2024, 12, 20), "Tháng 12/2024"),
+    (Q, 1, 2024, D(2023, 12, 15), D(2024, 3, 14), D(2024, 3, 20), "Quý I/2024"),
+    (Q, 2, 2024, D(2024, 3, 15), D(2024, 6, 14), D(2024, 6, 20), "Quý II/2024"),
+    (Q, 3, 2024, D(2024, 6, 15), D(2024, 9, 14), D(2024, 9, 20), "Quý III/2024"),
+    (Q, 4, 2024, D(2024, 9, 15), D(2024, 12, 14), D(2024, 12, 20), "Quý IV/2024"),
+    (Q, 1, 2030, D(2029, 12, 15), D(2030, 3, 14), D(2030, 3, 20), "Quý I/2030"),
+    (H, 1, 2024, D(2023, 12, 15), D(2024, 6, 14), D(2024, 6, 20), "6 tháng đầu năm 2024"),
+    (H, 2, 2024, D(2024, 6, 15), D(2024, 12, 14), D(2024, 12, 20), "6 tháng cuối năm 2024"),
+    (Y, 1, 2024, D(2023, 12, 15), D(2024, 12, 14), D(2024, 12, 20), "Năm 2024"),
+    (Y, 1, 2000, D(1999, 12, 15), D(2000, 12, 14), D(2000, 12, 20), "Năm 2000"),
+]
+
+
+@pytest.mark.parametrize(("frequency", "number", "year", "start", "end", "due", "label"), CALENDAR)
+def test_each_period_has_its_window_due_date_and_label(frequency, number, year, start, end, due, label):
+    spec = period_spec(frequency, number, year)
+    assert (spec.start, spec.end, spec.due_date, spec.label) == (start, end, due, label)
+    assert spec in periods_of(frequency, year) and spec in periods_for_year(year)
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025, 2100])
+def test_the_year_after_starts_the_day_after_this_year_ends(year):
+    assert year_window(year + 1)[0] == year_window(year)[1] + datetime.timedelta(days=1)
+    assert periods_of(M, year + 1)[0].start == periods_of(M, year)[-1].end + datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "number", "year", "day", "due"),
+    [
+        (M, 2, 2024, 31, D(2024, 2, 29)),  # leap year
+        (M, 2, 2025, 30, D(2025, 2, 28)),
+        (M, 2, 2100, 29, D(2100, 2, 28)),  # a century is not a leap year
+        (Q, 2, 2024, 31, D(2024, 6, 30)),
+        (Q, 4, 2024, 31, D(2024, 12, 31)),
+        (Y, 1, 2024, 20, D(2024, 12, 20)),
+        (M, 1, 2024, 1, D(2024, 1, 1)),
+    ],
+)
+def test_a_period_due_on_another_day_is_due_that_day_of_its_last_month_or_on_its_last_day(
+    frequency, number, year, day, due
+):
+    assert period_spec(frequency, number, year).due_on_day(day) == due
+
+
+@pytest.mark.parametrize(("frequency", "number"), [(M, 0), (M, 13), (Q, 5), (H, 3), (Y, 2), ("weekly", 1)])
+def test_a_period_the_calendar_does_not_have_is_refused(frequency, number):
+    with pytest.raises(ValueError):
+        period_spec(frequency, number, 2024)
 
 
 # --- Elapsed share of the year ------------------------------------------------------

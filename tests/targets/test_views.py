@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
@@ -420,6 +422,16 @@ def test_the_queue_lists_submitted_figures_only(client_for, secretariat, seed_pl
     assert set(Measurement.objects.filter(pk__in=queued).values_list("status", flat=True)) == {"submitted"}
 
 
+def test_the_queue_writes_a_figure_as_entered_and_its_share_with_one_place(
+    client_for, secretariat, seed_plan, on_time, dong_dang, november, commune_head
+):
+    # Entered as 12,5: the queue wrote "12,50" where the error messages and the rule write "12,5".
+    submitted(on_time, dong_dang, november, ratio("12.5", "16"), commune_head)
+    html = client_for(secretariat).get(reverse("figures-review", args=[seed_plan.pk])).content.decode()
+    assert "12,5 / 16 (78,1%)" in html
+    assert "12,50" not in html
+
+
 def test_the_secretariat_approves_several_figures_at_once(client_for, secretariat, seed_plan, two_submitted):
     response = _review(client_for(secretariat), seed_plan, "approve", two_submitted)
     assert response.status_code == 302
@@ -556,6 +568,17 @@ def test_the_list_shows_each_indicators_value_and_status(client_for, commune_hea
     html = client_for(commune_head).get(reverse("indicator-list", args=[seed_plan.pk])).content.decode()
     assert f"{snapshot.value:.1f}".replace(".", ",") + "%" in html
     assert f'status-{snapshot.status}">{snapshot.get_status_display()}' in html
+
+
+def test_the_list_writes_values_with_a_decimal_comma_in_english_too(client_for, commune_head, seed_plan, on_time):
+    # floatformat followed the interface language: 87.3 in English where the reports say 87,3.
+    evaluate_plan(plan=seed_plan, day=timezone.localdate(), indicator_ids=[on_time.pk])
+    snapshot = IndicatorSnapshot.objects.get(indicator=on_time, day=timezone.localdate(), unit=seed_plan.issuing_unit)
+    client = client_for(commune_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("indicator-list", args=[seed_plan.pk])).content.decode()
+    assert '<html lang="en">' in html
+    assert format_number(snapshot.value, 1) + "%" in html and "," in format_number(snapshot.value, 1)
 
 
 # --- Indicator page and definition ---------------------------------------------------------

@@ -66,6 +66,15 @@ def test_a_yearly_task_has_one_occurrence_in_the_last_month():
     assert occurrence_due_dates(2024, Recurrence.YEARLY, 15) == [(1, "Năm 2024", D(2024, 12, 15))]
 
 
+@pytest.mark.parametrize(
+    ("recurrence", "frequency"),
+    [(Recurrence.MONTHLY, "monthly"), (Recurrence.QUARTERLY, "quarterly"), (Recurrence.YEARLY, "year")],
+)
+def test_occurrences_due_on_the_20th_are_the_plans_reporting_periods(seed_plan: Plan, recurrence, frequency):
+    periods = seed_plan.periods.filter(frequency=frequency).order_by("number")
+    assert occurrence_due_dates(seed_plan.year, recurrence, 20) == [(p.number, p.label, p.due_date) for p in periods]
+
+
 def test_a_created_quarterly_task_has_its_four_occurrences_in_the_plans_year(quarterly: Task):
     assert [(o.number, o.label, o.due_date, o.done_on) for o in _occurrences(quarterly)] == [
         (1, "Quý I/2024", D(2024, 3, 20), None),

@@ -1,0 +1,96 @@
+"""Numbers as ParPlan writes them (parplan.formatting): one rule for pages, reports, charts and messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from parplan.formatting import format_number, format_percent
+
+# (value, decimals, written)
+TABLE = [
+    # zero, with and without places; a value rounding to zero has no minus sign
+    (Decimal("0"), 1, "0,0"),
+    (0, None, "0"),
+    (Decimal("0.00"), None, "0"),
+    (Decimal("-0.04"), 1, "0,0"),
+    (Decimal("-0.00"), None, "0"),
+    (Decimal("-0.004"), 2, "0,00"),
+    # negatives keep their sign and round away from zero at the half
+    (Decimal("-3.25"), 1, "-3,3"),
+    (Decimal("-0.05"), 1, "-0,1"),
+    (Decimal("-12.50"), None, "-12,5"),
+    (-7, 0, "-7"),
+    # decimals: a comma, rounded half up (not to even), to the places asked
+    (Decimal("87.25"), 1, "87,3"),
+    (Decimal("87.35"), 1, "87,4"),
+    (Decimal("87.2499"), 1, "87,2"),
+    (Decimal("0.05"), 1, "0,1"),
+    (Decimal("99.5"), 0, "100"),
+    (Decimal("12.5"), 0, "13"),
+    (Decimal("2.675"), 2, "2,68"),
+    (Decimal("7"), 2, "7,00"),
+    (87.25, 1, "87,3"),  # a float: by its written digits, not its binary value
+    (0.1 + 0.2, 2, "0,30"),
+    # as entered: the figure's own places, trailing zeros dropped
+    (Decimal("12.50"), None, "12,5"),
+    (Decimal("12.00"), None, "12"),
+    (Decimal("0.25"), None, "0,25"),
+    (Decimal("99.5"), None, "99,5"),
+    (Decimal("1E+2"), None, "100"),
+    (Decimal("100.00"), None, "100"),
+    # large: no thousands separator, no exponent
+    (Decimal("1234567.55"), 1, "1234567,6"),
+    (Decimal("250000.00"), None, "250000"),
+    (Decimal("9999999999999999.99"), 2, "9999999999999999,99"),
+    (Decimal("1E+15"), 0, "1000000000000000"),
+    (10**12, None, "1000000000000"),
+]
+
+
+@pytest.mark.parametrize(("value", "decimals", "written"), TABLE, ids=[f"{v!r}-{d}" for v, d, _w in TABLE])
+def test_a_number_is_written_with_a_decimal_comma_no_grouping_and_rounded_half_up(value, decimals, written):
+    assert format_number(value, decimals) == written
+
+
+def test_a_percent_has_one_place_and_no_space_before_the_sign():
+    assert (format_percent(Decimal("87.25")), format_percent(100), format_percent(Decimal("3.14159"), 2)) == (
+        "87,3%", "100,0%", "3,14%",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity"), float("inf"), "mười"])
+def test_what_is_not_a_number_is_refused(value):
+    with pytest.raises(InvalidOperation):
+        format_number(value, 1)
+
+
+def _render(source: str, **context) -> str:
+    return Template("{% load formatting %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "written"),
+    [
+        ("{{ v|number:1 }}", Decimal("87.25"), "87,3"),
+        ("{{ v|number:1 }}", Decimal("-0.04"), "0,0"),
+        ("{{ v|number }}", Decimal("12.50"), "12,5"),
+        ("{{ v|number }}", Decimal("12.00"), "12"),
+        ("{{ v|number:0 }}", 1234567, "1234567"),
+        ('{{ v|number:1|default:"—" }}', None, "—"),
+        ("{{ v|number }}", "", ""),
+        ("{{ v|number:1 }}", "không rõ", ""),
+    ],
+)
+def test_templates_write_numbers_through_the_same_rule(source, value, written):
+    assert _render(source, v=value) == written
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_form_is_the_same_in_every_language_of_the_interface(language):
+    # Django's floatformat followed the language: 87.3 in English beside 87,3 in the reports.
+    with translation.override(language):
+        assert _render("{{ v|number:1 }}", v=Decimal("87.25")) == format_number(Decimal("87.25"), 1) == "87,3"

@@ -1,0 +1,49 @@
+"""No status label or badge class is typed in a template: they come from the choices, through the apps' tags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from parplan.models import PlanStatus
+from targets.models import MET_LABELS, NOT_EVALUATED_LABEL, IndicatorStatus, MeasurementStatus
+from tasks.models import ProgressStatus, TaskState
+
+TEMPLATES = sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
+# "Trả lại" is also the verb on the return buttons, which is not the figure's status.
+VERBS = {"Trả lại"}
+CHOICES = [*TaskState, *IndicatorStatus, *MeasurementStatus, *ProgressStatus, *PlanStatus]
+LABELS = sorted(
+    (
+        {str(choice.label) for choice in CHOICES}
+        | {choice.short_label for choice in [*TaskState, *IndicatorStatus]}
+        | {str(label) for label in MET_LABELS.values()}
+        | {str(NOT_EVALUATED_LABEL)}
+    )
+    - VERBS
+)
+# A badge's classes written out, e.g. class="badge badge-{{ task.status }}" or "status status-no_data".
+TYPED_CLASS = re.compile(r"""class="[^"]*\b(?:badge|status|state)-""")
+
+
+def _typed(label: str) -> re.Pattern[str]:
+    # As a translated string, in a yesno list, or as the whole text of an element.
+    quoted = rf"""["'],?{re.escape(label)},?["',]|,{re.escape(label)}["']"""
+    return re.compile(rf"{quoted}|>\s*{re.escape(label)}\s*<")
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(settings.BASE_DIR)))
+def test_no_status_label_or_badge_class_is_typed_in_the_template(template: Path):
+    text = template.read_text(encoding="utf-8")
+    assert [label for label in LABELS if _typed(label).search(text)] == []
+    assert TYPED_CLASS.findall(text) == []
+
+
+def test_the_check_finds_labels_and_classes_typed_the_ways_templates_used_to():
+    for typed in ['{% translate "Có nguy cơ" %}', '{{ m.met|yesno:_("Đạt,Không đạt") }}', "<th>Quá hạn</th>"]:
+        assert any(_typed(label).search(typed) for label in LABELS), typed
+    for typed in ['<span class="badge badge-{{ task.status }}">', '<span class="status status-no_data">']:
+        assert TYPED_CLASS.search(typed), typed
