@@ -91,7 +91,7 @@ class TargetType(models.TextChoices):
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
-    def of_plan(self, plan: object) -> IndicatorQuerySet:
+    def of_plan(self, plan: Plan) -> IndicatorQuerySet:
         return self.filter(area__plan=plan)
 
     def for_list(self) -> IndicatorQuerySet:
@@ -190,6 +190,8 @@ class Period(models.Model):
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -253,6 +255,8 @@ class Measurement(models.Model):
     review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
 
     history = HistoricalRecords()
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
     objects = MeasurementQuerySet.as_manager()
 
     class Meta:
@@ -315,7 +319,8 @@ class IndicatorStatus(models.TextChoices):
 
 class SnapshotQuerySet(models.QuerySet["IndicatorSnapshot"]):
     def latest_day(self, plan: Plan) -> datetime.date | None:
-        return self.filter(indicator__area__plan=plan).aggregate(day=models.Max("day"))["day"]
+        day: datetime.date | None = self.filter(indicator__area__plan=plan).aggregate(day=models.Max("day"))["day"]
+        return day
 
 
 class IndicatorSnapshot(models.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.uploads import validate_uploads
+from evidence.uploads import upload_size, validate_uploads
 from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.models import Plan, ReformArea, Unit
 from parplan.services import save_if_changed, set_m2m_if_changed
@@ -171,7 +172,7 @@ def measurement_save(
     unit: Unit,
     period: Period,
     figure: FigureInput,
-    user: object,
+    user: User,
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
 ) -> Measurement:
@@ -185,7 +186,7 @@ def measurement_save(
         raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
     if measurement.status == MeasurementStatus.SUBMITTED and not submit:
         raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
-    values = {
+    values: dict[str, object] = {
         "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
         "met": figure.met, "note": figure.note,
     }  # fmt: skip
@@ -200,15 +201,17 @@ def measurement_save(
     return measurement
 
 
-def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, user: object) -> Evidence:
-    evidence = Evidence(measurement=measurement, original_name=upload.name[:255], size=upload.size, uploaded_by=user)
+def evidence_add(*, measurement: Measurement, upload: UploadedFile, name: str, user: User) -> Evidence:
+    evidence = Evidence(
+        measurement=measurement, original_name=(upload.name or name)[:255], size=upload_size(upload), uploaded_by=user
+    )
     evidence.file.save(name, upload, save=False)
     evidence.save()
     return evidence
 
 
 @transaction.atomic
-def measurement_approve(*, measurement: Measurement, user: object) -> Measurement:
+def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt."))
     if measurement.period.is_locked:
@@ -223,7 +226,7 @@ def measurement_approve(*, measurement: Measurement, user: object) -> Measuremen
 
 
 @transaction.atomic
-def measurement_return(*, measurement: Measurement, user: object, comment: str) -> Measurement:
+def measurement_return(*, measurement: Measurement, user: User, comment: str) -> Measurement:
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ trả lại được số liệu đang chờ duyệt."))
     if not comment.strip():
@@ -242,7 +245,7 @@ def measurement_return(*, measurement: Measurement, user: object, comment: str) 
 
 
 @transaction.atomic
-def measurement_reopen(*, measurement: Measurement, user: object, reason: str) -> Measurement:
+def measurement_reopen(*, measurement: Measurement, user: User, reason: str) -> Measurement:
     """Unlock an approved figure for correction; the reason stays in its history."""
     if measurement.status != MeasurementStatus.APPROVED:
         raise ValidationError(_("Chỉ mở lại được số liệu đã duyệt."))
