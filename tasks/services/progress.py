@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evidence.uploads import validate_uploads
+from evidence.uploads import upload_size, validate_uploads
 from notifications.services import notify, secretariat_people
 from parplan.models import Unit
 from tasks.models import ProgressReport, ProgressStatus, ReportEvidence, ReportRole, Task, TaskOccurrence
@@ -26,7 +26,7 @@ REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, P
 
 def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[str]) -> None:
     for upload, name in zip(files, names, strict=True):
-        evidence = ReportEvidence(report=report, original_name=(upload.name or name)[:255], size=upload.size)
+        evidence = ReportEvidence(report=report, original_name=(upload.name or name)[:255], size=upload_size(upload))
         evidence.file.save(name, upload, save=False)
         evidence.save()
 
@@ -35,7 +35,7 @@ def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[s
 def task_report_progress(
     *,
     task: Task,
-    user: Any,
+    user: User,
     status: str,
     percent: int,
     text: str,
@@ -74,7 +74,7 @@ def task_report_progress(
 
 @transaction.atomic
 def task_contribute(
-    *, task: Task, unit: Unit, user: Any, text: str, files: Sequence[UploadedFile] = ()
+    *, task: Task, unit: Unit, user: User, text: str, files: Sequence[UploadedFile] = ()
 ) -> ProgressReport:
     """A coordinating unit's own contribution; it does not move the task's progress."""
     ensure_open(task)
@@ -91,7 +91,7 @@ def task_contribute(
 
 
 @transaction.atomic
-def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: str = "") -> Task:
+def task_claim_completion(*, task: Task, user: User, today: datetime.date, text: str = "") -> Task:
     """The lead unit's head says the task is done; the completion date is today's."""
     current = locked(task)
     ensure_open(current)
@@ -117,7 +117,7 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
 
 
 @transaction.atomic
-def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> Task:
+def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> Task:
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is None:
@@ -129,7 +129,7 @@ def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> T
 
 
 @transaction.atomic
-def task_return_completion(*, task: Task, user: Any, comment: str, today: datetime.date) -> Task:
+def task_return_completion(*, task: Task, user: User, comment: str, today: datetime.date) -> Task:
     """Not done yet: back to in progress, with the secretariat's reason."""
     if not comment.strip():
         raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị bổ sung.")]})
@@ -148,7 +148,7 @@ def task_return_completion(*, task: Task, user: Any, comment: str, today: dateti
 
 
 @transaction.atomic
-def occurrence_mark_done(*, occurrence: TaskOccurrence, user: Any, today: datetime.date, done: bool = True) -> None:
+def occurrence_mark_done(*, occurrence: TaskOccurrence, user: User, today: datetime.date, done: bool = True) -> None:
     """Mark one period of a recurring task done (or not); the task's due date moves to the next."""
     task = locked(occurrence.task)
     ensure_open(task)
