@@ -31,6 +31,13 @@ def _attach(report: ProgressReport, files: Sequence[UploadedFile], names: list[s
         evidence.save()
 
 
+def _lead_unit(task: Task) -> Unit:
+    """The unit whose report this is; the secretariat, who may report for any task, needs one assigned first."""
+    if task.lead_unit is None:
+        raise ValidationError(_("Nhiệm vụ chưa có đơn vị chủ trì; cần phân công trước khi báo cáo tiến độ."))
+    return task.lead_unit
+
+
 @transaction.atomic
 def task_report_progress(
     *,
@@ -62,9 +69,10 @@ def task_report_progress(
         errors["text"] = [_("Cần ghi kết quả thực hiện.")]
     if errors:
         raise ValidationError(errors)
+    lead_unit = _lead_unit(current)
     names = validate_uploads(files)
     report = ProgressReport.objects.create(
-        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
+        task=current, unit=lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
         text=text.strip(),
     )  # fmt: skip
     _attach(report, files, names)
@@ -100,7 +108,7 @@ def task_claim_completion(*, task: Task, user: User, today: datetime.date, text:
     if current.occurrences.filter(done_on__isnull=True).exists():
         raise ValidationError(_("Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."))
     ProgressReport.objects.create(
-        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
+        task=current, unit=_lead_unit(current), role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
         percent=100, text=text.strip() or _("Báo hoàn thành nhiệm vụ."),
     )  # fmt: skip
     bump(
