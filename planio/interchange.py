@@ -361,10 +361,22 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
                 or task.get("priority", "normal") not in Priority.values
             ):
                 errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
+            if not _due_day_ok(task):
+                errors.append(
+                    _("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn từ 1 đến 31.") % {"where": where}
+                )
             start, due = _parse_date(task.get("start_date")), _parse_date(task.get("due_date"))
             if start and due and due < start:
                 errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
     return errors
+
+
+def _due_day_ok(task: dict[str, Any]) -> bool:
+    """A recurring task needs its day of the month (1–31); another may leave it out."""
+    day = task.get("recurrence_due_day")
+    if day is None:
+        return not task.get("recurrence")
+    return isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 31
 
 
 def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str]:
