@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ NOTE = "Đã rà soát 12 thủ tục, công khai tại bộ phận một cửa.
 
 
 def _report(task: Task, user, **values) -> ProgressReport:
-    arguments = {"status": ProgressStatus.IN_PROGRESS, "percent": 40, "text": NOTE} | values
+    arguments: dict[str, Any] = {"status": ProgressStatus.IN_PROGRESS, "percent": 40, "text": NOTE} | values
     return task_report_progress(task=task, user=user, **arguments)
 
 
