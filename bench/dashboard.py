@@ -48,12 +48,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    # Imported where used at run time: Django is set up only after the database is made.
+    import psycopg2.extensions
+    from django.db.backends.utils import CursorWrapper
+
+    from parplan.models import Plan, Unit
+    from targets.models import Indicator
 
 ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
@@ -92,7 +101,7 @@ SCALES = {"province": Scale("province", units=300), "national": Scale("national"
 # --- Database (before Django) ------------------------------------------------------------
 
 
-def _connect(dbname: str) -> object:
+def _connect(dbname: str) -> psycopg2.extensions.connection:
     import psycopg2
 
     connection = psycopg2.connect(f"{PG_URL}/{dbname}")
@@ -105,7 +114,7 @@ def _check_name(name: str) -> None:
         sys.exit(f"Refusing database {name!r}: this benchmark only uses databases named {DB_PREFIX}*.")
 
 
-def database_record(name: str) -> dict[str, object] | None:
+def database_record(name: str) -> dict[str, Any] | None:
     """The load record kept as the database's comment (None if the database or the record is missing)."""
     _check_name(name)
     connection = _connect("postgres")
@@ -118,9 +127,10 @@ def database_record(name: str) -> dict[str, object] | None:
     if row is None:
         return None
     try:
-        return json.loads(row[0] or "")
+        record: dict[str, Any] = json.loads(row[0] or "")
     except ValueError:
         return {}
+    return record
 
 
 def create_database(name: str, *, drop: bool) -> None:
@@ -170,7 +180,7 @@ class ChunkReader:
         return b""
 
 
-def copy_rows(cursor: object, table: str, columns: list[str], chunks: Iterable[str]) -> float:
+def copy_rows(cursor: CursorWrapper, table: str, columns: list[str], chunks: Iterable[str]) -> float:
     started = time.perf_counter()
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", ChunkReader(chunks), 1 << 18)
     return time.perf_counter() - started
@@ -186,7 +196,7 @@ BIG_TABLES = [
 ]
 
 
-def schema_signature(cursor: object) -> list[tuple[str, str, str, str]]:
+def schema_signature(cursor: CursorWrapper) -> list[tuple[str, str, str, str]]:
     """Every index and constraint of the public schema, as PostgreSQL prints them."""
     cursor.execute(
         """
@@ -201,13 +211,15 @@ def schema_signature(cursor: object) -> list[tuple[str, str, str, str]]:
     return [tuple(row) for row in cursor.fetchall()]
 
 
-def drop_secondary(cursor: object, tables: list[str]) -> list[str]:
+def drop_secondary(cursor: CursorWrapper, tables: list[str]) -> list[str]:
     """Drop the tables' foreign keys, unique constraints and non-key indexes; return the SQL to restore them.
 
     The primary keys and check constraints stay. Restored: indexes, then unique
     constraints, then foreign keys (each validated by one query, not row by row).
     """
-    indexes, uniques, foreign = [], [], []
+    indexes: list[str] = []
+    uniques: list[str] = []
+    foreign: list[str] = []
     for table in tables:
         cursor.execute(
             "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -268,7 +280,20 @@ def _nul(value: object) -> str:
     return r"\N" if value is None else str(value)
 
 
-def make_small_tables(scale: Scale, today: datetime.date) -> dict[str, object]:
+@dataclass
+class SmallTables:
+    """What the ORM made, for the COPY loads that follow."""
+
+    root: Unit
+    unit_ids: list[int]
+    plans: list[Plan]
+    latest: Plan
+    areas: dict[int, list[int]]  # area ids by plan id
+    indicators: list[tuple[Indicator, Plan]]
+    closed_months: dict[int, list[tuple[int, datetime.date]]]  # (period id, due date) by plan id
+
+
+def make_small_tables(scale: Scale, today: datetime.date) -> SmallTables:
     """Units, plans, areas, targets, indicators and periods through the ORM (as bench/indicators.py does)."""
     from bench.indicators import AREAS, _indicator_shape, _layout
     from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
@@ -293,7 +318,7 @@ def make_small_tables(scale: Scale, today: datetime.date) -> dict[str, object]:
     for depth in (1, 2):
         batch = []
         for position, (code, kind, parent) in enumerate(layout, start=1):
-            parent_unit = by_code.get(parent)
+            parent_unit = by_code.get(parent) if parent is not None else None
             if code in by_code or parent_unit is None or parent_unit.depth != depth - 1:
                 continue
             batch.append(
@@ -328,32 +353,32 @@ def make_small_tables(scale: Scale, today: datetime.date) -> dict[str, object]:
                 Target(area=area, position=position, text=f"Chỉ tiêu {area.number}.{position}")
                 for position in range(1, (count + 1) // 2 + 1)
             )
-            batch = []
+            indicator_batch = []
             for n in range(count):
                 shape = _indicator_shape(index)
-                batch.append(
+                indicator_batch.append(
                     Indicator(area=area, target=targets[n // 2], position=n % 2 + 1,
                               name=f"Chỉ số {area.number}.{n + 1} ({shape['aggregation']})",
                               frequency="monthly", scope="units", source="units", **shape)
                 )  # fmt: skip
                 index += 1
-            indicators += [(indicator, plan) for indicator in Indicator.objects.bulk_create(batch)]
+            indicators += [(indicator, plan) for indicator in Indicator.objects.bulk_create(indicator_batch)]
     # Figures exist for the months whose window has closed (the current month is still open).
-    closed = {plan.pk: [] for plan in plans}
+    closed: dict[int, list[tuple[int, datetime.date]]] = {plan.pk: [] for plan in plans}
     for period in Period.objects.filter(plan__in=plans, frequency="monthly", end__lt=today).order_by("number"):
         closed[period.plan_id].append((period.pk, period.due_date))
-    return {
-        "root": root,
-        "unit_ids": unit_ids,
-        "plans": plans,
-        "latest": plans[-1],
-        "areas": areas_by_plan,
-        "indicators": indicators,
-        "closed_months": closed,
-    }
+    return SmallTables(
+        root=root,
+        unit_ids=unit_ids,
+        plans=plans,
+        latest=plans[-1],
+        areas=areas_by_plan,
+        indicators=indicators,
+        closed_months=closed,
+    )
 
 
-def figure_chunks(rng: random.Random, base: dict[str, object], counts: dict[str, int]) -> Iterator[str]:
+def figure_chunks(rng: random.Random, base: SmallTables, counts: dict[str, int]) -> Iterator[str]:
     """Approved monthly figures, rows made by bench/indicators.py's `_figure_rows`.
 
     Loaded month by month, as units send them, so a month's figures lie together on
@@ -362,13 +387,13 @@ def figure_chunks(rng: random.Random, base: dict[str, object], counts: dict[str,
     """
     from bench.indicators import _figure_rows
 
-    unit_ids: list[int] = base["unit_ids"]
+    unit_ids = base.unit_ids
     laggards = set(unit_ids[::25])
     on_time = [u for u in unit_ids if u not in laggards]
-    latest = base["latest"].pk
-    for plan in base["plans"]:
-        indicators = [indicator for indicator, owner in base["indicators"] if owner.pk == plan.pk]
-        months = base["closed_months"][plan.pk]
+    latest = base.latest.pk
+    for plan in base.plans:
+        indicators = [indicator for indicator, owner in base.indicators if owner.pk == plan.pk]
+        months = base.closed_months[plan.pk]
         for number, month in enumerate(months, start=1):
             senders = on_time if plan.pk == latest and number == len(months) else unit_ids
             for indicator in indicators:
@@ -381,7 +406,7 @@ def figure_chunks(rng: random.Random, base: dict[str, object], counts: dict[str,
 class StatusRule:
     """`targets.evaluation.judge` for one indicator: (status, expected) of a value on a day, memoised."""
 
-    def __init__(self, indicator: object, fractions: list[float]) -> None:
+    def __init__(self, indicator: Indicator, fractions: list[float]) -> None:
         self.indicator, self.fractions = indicator, fractions
         self.threshold = None if indicator.threshold is None else Decimal(str(indicator.threshold))
         self.memo: dict[tuple[str, int], tuple[str, str]] = {}
@@ -401,7 +426,7 @@ class StatusRule:
 
 
 def snapshot_chunks(
-    rng: random.Random, base: dict[str, object], days: list[datetime.date], counts: dict[str, int]
+    rng: random.Random, base: SmallTables, days: list[datetime.date], counts: dict[str, int]
 ) -> Iterator[str]:
     """Nightly results of the latest plan: every indicator × (authority and every unit) × day.
 
@@ -413,11 +438,11 @@ def snapshot_chunks(
     """
     from targets.periods import elapsed_fraction
 
-    plan = base["latest"]
-    subjects = [base["root"].pk, *base["unit_ids"]]
+    plan = base.latest
+    subjects = [base.root.pk, *base.unit_ids]
     fractions = [elapsed_fraction(plan.year, day) for day in days]
     indicators = []
-    for indicator, owner in base["indicators"]:
+    for indicator, owner in base.indicators:
         if owner.pk != plan.pk:
             continue
         if indicator.aggregation in ("ratio_of_sums", "latest"):
@@ -425,7 +450,7 @@ def snapshot_chunks(
             if indicator.aggregation == "ratio_of_sums" and indicator.comparator != "lte":
                 low, high = 0.86, 1.0
             # Per subject: rate, denominator on the first day, its daily growth.
-            params = [(rng.uniform(low, high), rng.randint(200, 4000), rng.randint(0, 40)) for _ in subjects]
+            params: list[Any] = [(rng.uniform(low, high), rng.randint(200, 4000), rng.randint(0, 40)) for _ in subjects]
         elif indicator.aggregation == "sum":
             params = [rng.uniform(0.7, 1.3) * 300 for _ in subjects]
         else:  # milestone
@@ -474,15 +499,16 @@ class TaskRow:
 
 
 def task_rows(
-    rng: random.Random, scale: Scale, base: dict[str, object], today: datetime.date
+    rng: random.Random, scale: Scale, base: SmallTables, today: datetime.date
 ) -> tuple[list[str], list[TaskRow]]:
     """Tasks of every plan (`tasks_per_unit` per unit in all), states as a real year leaves them."""
-    unit_ids: list[int] = base["unit_ids"]
+    unit_ids = base.unit_ids
     per_plan = scale.units * scale.tasks_per_unit // scale.years
-    lines, tasks = [], []
+    lines: list[str] = []
+    tasks: list[TaskRow] = []
     pk = 0
-    for plan in base["plans"]:
-        areas = base["areas"][plan.pk]
+    for plan in base.plans:
+        areas = base.areas[plan.pk]
         for n in range(per_plan):
             pk += 1
             area, position = areas[n % len(areas)], n // len(areas) + 1
@@ -594,7 +620,7 @@ def report_chunks(rng: random.Random, scale: Scale, tasks: list[TaskRow], counts
         yield "".join(lines)
 
 
-def generate(scale: Scale) -> dict[str, object]:
+def generate(scale: Scale) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -623,13 +649,13 @@ def generate(scale: Scale) -> dict[str, object]:
         timings[f"COPY {label}"] = seconds
         print(f"  COPY {label}: {seconds:.1f} s", flush=True)
 
-    unit_ids = base["unit_ids"]
-    counts["scope"] = len(base["indicators"]) * len(unit_ids)
+    unit_ids = base.unit_ids
+    counts["scope"] = len(base.indicators) * len(unit_ids)
     load(
         "scope rows",
         "targets_indicator_scope_units",
         ["indicator_id", "unit_id"],
-        ("".join(f"{indicator.pk}\t{u}\n" for u in unit_ids) for indicator, _ in base["indicators"]),
+        ("".join(f"{indicator.pk}\t{u}\n" for u in unit_ids) for indicator, _ in base.indicators),
     )
     figure_columns = [
         "indicator_id", "unit_id", "period_id", "numerator", "denominator", "value", "met", "note",
@@ -692,7 +718,7 @@ def ensure_steering_user() -> None:
     membership_add(user=user, unit=Unit.objects.get(code="20", parent=None), role=Role.STEERING)
 
 
-def database_facts() -> dict[str, object]:
+def database_facts() -> dict[str, Any]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -723,7 +749,7 @@ def flush_cache() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()  # the bench's own Redis DB only
 
 
-def cold_build() -> dict[str, object]:
+def cold_build() -> dict[str, Any]:
     """One build of the dashboard with nothing cached, in this process; its time and queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -736,6 +762,8 @@ def cold_build() -> dict[str, object]:
     plan = Plan.objects.select_related("issuing_unit").filter(status=PlanStatus.ACTIVE).order_by("-year").first()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
+        if plan is None:
+            sys.exit("No active plan in the bench database.")
         board = build_dashboard(plan=plan, unit=None, today=timezone.localdate())
         seconds = time.perf_counter() - started
     slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
@@ -751,7 +779,8 @@ def cold_build() -> dict[str, object]:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def request(
@@ -841,7 +870,9 @@ def cpu_snapshot(master: int, database: str) -> dict[str, dict[int, float]]:
     return {"workers": cpu_seconds(worker_memory(master)), "postgres": cpu_seconds(backend_pids(database))}
 
 
-def cpu_per_request(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], requests: int) -> dict:
+def cpu_per_request(
+    before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], requests: int
+) -> dict[str, float]:
     """CPU milliseconds per request spent in the gunicorn workers and in PostgreSQL during one wrk run.
 
     Unlike requests/s this hardly depends on what else runs on the machine.
@@ -872,20 +903,23 @@ end
 """
 
 
-def run_wrk(url: str, session: str, args: argparse.Namespace, script: Path) -> dict[str, object]:
+def run_wrk(url: str, session: str, args: argparse.Namespace, script: Path) -> dict[str, Any]:
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "30s",
         "-s", str(script), "-H", f"Cookie: sessionid={session}", url,
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 120, check=True).stdout
-    data = json.loads(output.split("WRKJSON ", 1)[1].splitlines()[0])
-    data["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    data: dict[str, Any] = json.loads(output.split("WRKJSON ", 1)[1].splitlines()[0])
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rps is None:
+        raise RuntimeError(f"wrk printed no Requests/sec:\n{output}")
+    data["rps"] = float(rps.group(1))
     shown = command[:-1] + [url.split("/", 3)[-1]]
     data["command"] = shlex.join(shown).replace(session, "SESSION").replace(str(script), "REPORT.lua")
     return data
 
 
-def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
+def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
@@ -904,7 +938,7 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
     ]  # fmt: skip
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    result: dict[str, object] = {"gunicorn": " ".join(command[1:]).replace(str(port), "PORT")}
+    result: dict[str, Any] = {"gunicorn": " ".join(command[1:]).replace(str(port), "PORT")}
     kept_log = True
     try:
         deadline = time.monotonic() + 60
@@ -965,7 +999,7 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
     return result
 
 
-def measure_scale(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
+def measure_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     """Run in a child process per scale (Django is set up for one database per process)."""
     wanted = asdict(scale)
     record = database_record(scale.database)
@@ -991,6 +1025,7 @@ def measure_scale(scale: Scale, args: argparse.Namespace) -> dict[str, object]:
         with connection.cursor() as cursor:
             cursor.execute(f"COMMENT ON DATABASE {scale.database} IS %s", [json.dumps(record)])
     else:
+        assert record is not None  # not fresh: its record was read
         print(f"{scale.database}: data set present (loaded {record['loaded_at']}), generation skipped.", flush=True)
     ensure_steering_user()
     facts = database_facts()
@@ -1012,7 +1047,7 @@ def _mb(kb_by_pid: dict[str, dict[str, int]], key: str = "VmRSS") -> str:
     return " + ".join(f"{v[key] / 1024:.0f}" for v in kb_by_pid.values())
 
 
-def aims(results: dict[str, dict[str, object]]) -> list[tuple[str, bool | None, str]]:
+def aims(results: dict[str, dict[str, Any]]) -> list[tuple[str, bool | None, str]]:
     checks: list[tuple[str, bool | None, str]] = []
     national, province = results.get("national"), results.get("province")
     if national:
@@ -1036,30 +1071,33 @@ def aims(results: dict[str, dict[str, object]]) -> list[tuple[str, bool | None, 
     return checks
 
 
-def _latency(run: dict[str, object]) -> str:
+def _latency(run: dict[str, Any]) -> str:
     return " / ".join(_ms(run[p]) for p in ("p50", "p95", "p99")) if run["requests"] else "no reply"
 
 
-def _errors(run: dict[str, object]) -> str:
+def _errors(run: dict[str, Any]) -> str:
     return f"{run['non200']} / {run['connect'] + run['read'] + run['write'] + run['timeout']}"
 
 
-def _cpu(run: dict[str, object]) -> str:
+def _cpu(run: dict[str, Any]) -> str:
     return "{workers:.1f} + {postgres:.1f}".format(**run["cpu_ms"])
 
 
-def _cold(build: dict[str, object]) -> str:
+def _cold(build: dict[str, Any]) -> str:
     return f"{build['seconds'] * 1000:,.0f} ms, {build['queries']} queries"
 
 
-def table(results: dict[str, dict[str, object]]) -> list[str]:
+def table(results: dict[str, dict[str, Any]]) -> list[str]:
     names = list(results)
     rows: list[tuple[str, list[str]]] = []
 
-    def add(label: str, fn: object) -> None:
+    def add(label: str, fn: Callable[[dict[str, Any]], str]) -> None:
         rows.append((label, [fn(results[n]) for n in names]))
 
-    counts = lambda r: r["facts"]["counts"]  # noqa: E731
+    def counts(r: dict[str, Any]) -> dict[str, int]:
+        found: dict[str, int] = r["facts"]["counts"]
+        return found
+
     add("units (below the root authority)", lambda r: f"{counts(r)['units'] - 1:,}")
     add("figures (approved, 5 years monthly)", lambda r: f"{counts(r)['figures']:,}")
     add("tasks / progress reports", lambda r: f"{counts(r)['tasks']:,} / {counts(r)['reports']:,}")
@@ -1118,7 +1156,7 @@ def machine() -> dict[str, str]:
     return {"cpus": str(os.cpu_count()), "cpu": model or platform.processor(), "memory": memory}
 
 
-def report_block(results: dict[str, dict[str, object]], args: argparse.Namespace, load: tuple[float, float]) -> str:
+def report_block(results: dict[str, dict[str, Any]], args: argparse.Namespace, load: tuple[float, float]) -> str:
     info = machine()
     any_result = next(iter(results.values()))
     checks = aims(results)
@@ -1202,6 +1240,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--child", name, *sys.argv[1:]]
         print(f"== {name} ==", flush=True)
         child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None  # stdout=PIPE
         for line in child.stdout:
             if line.startswith("RESULT "):
                 results[name] = json.loads(line[len("RESULT ") :])

@@ -32,9 +32,15 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
+_T = TypeVar("_T")
 
 ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
@@ -60,7 +66,7 @@ AREAS = [
 # --- Database set-up (before Django) -------------------------------------------------
 
 
-def _database_settings() -> dict[str, object]:
+def _database_settings() -> dict[str, Any]:
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
@@ -133,7 +139,7 @@ class LineReader(io.RawIOBase):
         return data
 
 
-def _copy(cursor: object, table: str, columns: list[str], chunks: Iterator[str]) -> None:
+def _copy(cursor: CursorWrapper, table: str, columns: list[str], chunks: Iterator[str]) -> None:
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", LineReader(chunks), 1 << 16)
 
 
@@ -200,7 +206,11 @@ def _indicator_shape(index: int) -> dict[str, object]:
 
 
 def _figure_rows(
-    rng: random.Random, indicator_id: int, aggregation: str, unit_ids: list[int], periods: list[tuple]
+    rng: random.Random,
+    indicator_id: int,
+    aggregation: str,
+    unit_ids: list[int],
+    periods: list[tuple[int, datetime.date]],
 ) -> str:
     """One indicator's figures for every unit and month, as COPY text."""
     lines = []
@@ -208,7 +218,11 @@ def _figure_rows(
         quality = rng.uniform(0.85, 1.0)
         running_num = running_den = 0
         for period_id, due in periods:
-            numerator = denominator = value = met = r"\N"
+            # COPY text: \N for NULL, else the number as it prints.
+            numerator: int | str = r"\N"
+            denominator: int | str = r"\N"
+            value: int | str = r"\N"
+            met = r"\N"
             if aggregation == "ratio_of_sums":
                 den = 0 if rng.random() < 0.02 else rng.randint(5, 200)
                 num = min(den, int(den * rng.uniform(quality - 0.05, quality + 0.05) + 0.5))
@@ -257,7 +271,7 @@ def generate(*, units: int, indicators: int, years: int, seed: int = 2024) -> di
         for depth in (1, 2):
             batch = []
             for position, (code, kind, parent) in enumerate(layout, start=1):
-                parent_unit = by_code.get(parent)
+                parent_unit = by_code.get(parent) if parent is not None else None
                 if code in by_code or parent_unit is None or parent_unit.depth != depth - 1:
                     continue
                 batch.append(
@@ -287,16 +301,16 @@ def generate(*, units: int, indicators: int, years: int, seed: int = 2024) -> di
                     Target(area=area, position=position, text=f"Chỉ tiêu {area.number}.{position}")
                     for position in range(1, (count + 1) // 2 + 1)
                 )
-                batch = []
+                indicator_batch = []
                 for n in range(count):
                     shape = _indicator_shape(index)
-                    batch.append(
+                    indicator_batch.append(
                         Indicator(area=area, target=targets[n // 2], position=n % 2 + 1,
                                   name=f"Chỉ số {area.number}.{n + 1} ({shape['aggregation']})",
                                   frequency="monthly", scope="units", source="units", **shape)
                     )  # fmt: skip
                     index += 1
-                indicator_rows += [(indicator, plan) for indicator in Indicator.objects.bulk_create(batch)]
+                indicator_rows += [(indicator, plan) for indicator in Indicator.objects.bulk_create(indicator_batch)]
         small = time.perf_counter() - started
 
         copy_started = time.perf_counter()
@@ -307,7 +321,7 @@ def generate(*, units: int, indicators: int, years: int, seed: int = 2024) -> di
                 ["indicator_id", "unit_id"],
                 (f"{indicator.pk}\t{unit_id}\n" for indicator, _ in indicator_rows for unit_id in unit_ids),
             )
-            monthly = {plan.pk: [] for plan in plans}
+            monthly: dict[int, list[tuple[int, datetime.date]]] = {plan.pk: [] for plan in plans}
             for period in Period.objects.filter(plan__in=plans, frequency="monthly").order_by("number"):
                 monthly[period.plan_id].append((period.pk, period.due_date))
             columns = [
@@ -393,7 +407,7 @@ def evaluate(plan_id: int, day: datetime.date) -> int:
     return evaluate_plan(plan=plan, day=day).snapshots
 
 
-def timed(function: object, *args: object) -> tuple[float, object]:
+def timed(function: Callable[..., _T], *args: Any) -> tuple[float, _T]:
     started = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - started, result
@@ -435,7 +449,8 @@ def measure_memory(plan_id: int, day: datetime.date) -> dict[str, float]:
         text=True,
         env=os.environ.copy(),
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    memory: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return memory
 
 
 # --- Report ---------------------------------------------------------------------------
@@ -516,6 +531,8 @@ def main() -> None:
         table_size = cursor.fetchone()[0]
 
     plan = Plan.objects.select_related("issuing_unit").order_by("-year").first()
+    if plan is None:
+        sys.exit("No plan in the bench database.")
     day = datetime.date(plan.year, 12, 14)
     print(f"Timing plan {plan.year} (id {plan.pk}) on {day:%d/%m/%Y}, {args.runs} runs each after a warm-up …")
     evaluate(plan.pk, day)  # warm-up: every timed run then replaces the same snapshots

@@ -12,15 +12,20 @@ Served only by the bench URLconf (`bench.urls`), never by the product's.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template import engines
 from django.utils import timezone
 
+from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, Plan, PlanStatus, ReformArea, Unit
 from targets.models import Indicator, IndicatorSnapshot, Period
 from tasks.models import Task
+
+if TYPE_CHECKING:
+    from django.template.backends.base import _EngineTemplate
 
 ROWS = 200
 
@@ -49,12 +54,12 @@ TEMPLATE = """{% extends "base.html" %}{% load i18n %}
 
 
 @cache
-def _template() -> object:
+def _template() -> _EngineTemplate:
     """Compiled once per process, as Django's cached loader does for file templates."""
     return engines["django"].from_string(TEMPLATE)
 
 
-def reference(request: HttpRequest) -> HttpResponse:
+def reference(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     plan = Plan.objects.select_related("issuing_unit").filter(status=PlanStatus.ACTIVE).order_by("-year").first()  # 1
     if plan is None:

@@ -373,7 +373,8 @@ def in_fresh_process(mode: str, plan_id: int, html_path: Path) -> dict[str, Any]
         [sys.executable, __file__, "--child", mode, "--plan-id", str(plan_id), "--html", str(html_path)],
         capture_output=True, text=True, check=True, cwd=ROOT,
     )  # fmt: skip
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
 
 
 # --- Report -----------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Path(env_str("SQLITE_PATH", str(VAR_DIR / "parplan.sqlite3"))),
+            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "parplan.sqlite3")),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

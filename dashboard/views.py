@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dashboard.selectors import RANK_WEIGHTS, dashboard_for
+from dashboard.selectors import RANK_WEIGHTS, UnitRank, dashboard_for
 from parplan.access import visible_plans
+from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, Plan, PlanStatus, Unit
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plan at a glance; a unit's people see it filtered to their unit."""
     plans = visible_plans(request.user)
     wanted = request.GET.get("plan")
@@ -44,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def dashboard_units(user: object, plan: Plan, sees_all: bool, code: str = "") -> list[Unit]:
+def dashboard_units(user: User, plan: Plan, sees_all: bool, code: str = "") -> list[Unit]:
     """Units the dashboard can be filtered to: the issuer's own units (and the one asked for), or the person's.
 
     Only one level of the tree is listed: a province has thousands of units, and a
@@ -59,7 +61,7 @@ def dashboard_units(user: object, plan: Plan, sees_all: bool, code: str = "") ->
 RANKING_EDGE = 10
 
 
-def _ranking_shown(ranking: list) -> tuple[list, int]:
+def _ranking_shown(ranking: list[UnitRank]) -> tuple[list[tuple[int, UnitRank]], int]:
     """The top and bottom of a long ranking; the middle is on the full ranking page."""
     numbered = list(enumerate(ranking, start=1))
     if len(numbered) <= 2 * RANKING_EDGE:

@@ -51,9 +51,11 @@ def demo_figures_load(*, plan: Plan) -> int:
                 continue
             resolved, late = _dossiers(unit.code, month)
             period = periods[(Frequency.MONTHLY, month)]
-            enter((3, 3, 1), unit, period, FigureInput(numerator=resolved - late, denominator=resolved), approve)
+            on_time = FigureInput(numerator=Decimal(resolved - late), denominator=Decimal(resolved))
+            enter((3, 3, 1), unit, period, on_time, approve)
             apologised = late if unit.code != _SLOW_UNIT else late // 2
-            enter((3, 4, 1), unit, period, FigureInput(numerator=apologised, denominator=late), approve)
+            apologies = FigureInput(numerator=Decimal(apologised), denominator=Decimal(late))
+            enter((3, 4, 1), unit, period, apologies, approve)
     for unit in indicators[(7, 3, 2)].scope_units.all():
         rng = random.Random(f"online-{unit.code}")
         for month in _APPROVED_MONTHS:

@@ -2,22 +2,30 @@
 
 The owner is held by a generic relation because this app sits below the apps
 whose records own evidence and cannot name their models. Each owner declares
-`evidence = GenericRelation(Evidence, ...)`, which gives it `owner.evidence`
+`evidence = evidence_relation(...)`, which gives it `owner.evidence`
 reads and deletes its evidence rows with it.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# The arguments every owner's GenericRelation needs (the field names are not Django's defaults).
-OWNER_FIELDS = {"content_type_field": "owner_type", "object_id_field": "owner_id"}
+
+# Owners declare `evidence = evidence_relation(...)`: the field names are not Django's defaults.
+def evidence_relation(related_query_name: str) -> GenericRelation:
+    """The `evidence` field an owner model declares, so `owner.evidence.all()` lists its files."""
+    return GenericRelation(
+        "evidence.Evidence",
+        related_query_name=related_query_name,
+        content_type_field="owner_type",
+        object_id_field="owner_id",
+    )
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
 from evidence.models import Evidence
-from evidence.uploads import ALLOWED_EXTENSIONS, safe_filename
+from evidence.uploads import ALLOWED_EXTENSIONS, safe_filename, upload_size
 
 
 @transaction.atomic
@@ -44,7 +44,7 @@ def _check_name(name: str) -> None:
 
 def _store(owner_type: ContentType, owner_id: int, upload: UploadedFile, name: str, user: Any) -> Evidence:
     evidence = Evidence(
-        owner_type=owner_type, owner_id=owner_id, original_name=(upload.name or name)[:255], size=upload.size,
+        owner_type=owner_type, owner_id=owner_id, original_name=(upload.name or name)[:255], size=upload_size(upload),
         uploaded_by=user,
     )  # fmt: skip
     # The storage adds a suffix before the extension when the name is taken.

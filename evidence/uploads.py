@@ -31,6 +31,13 @@ def max_upload_bytes() -> int:
     return settings.PARPLAN_MAX_UPLOAD_MB * 1024 * 1024
 
 
+def upload_size(upload: UploadedFile) -> int:
+    """The file's size in bytes: Django knows it for every file it reads from a request."""
+    if upload.size is None:
+        raise ValueError(f"{upload.name!r} has no size")
+    return upload.size
+
+
 def safe_filename(name: str) -> str:
     """ASCII, no path, no spaces: "Báo cáo Quý I.pdf" → "bao-cao-quy-i.pdf"."""
     path = PurePath(name.replace("\\", "/")).name
@@ -52,10 +59,11 @@ def validate_upload(upload: UploadedFile) -> str:
             _("Tệp “%(name)s” không đúng định dạng cho phép (%(allowed)s).")
             % {"name": name, "allowed": ", ".join(ALLOWED_EXTENSIONS)}
         )
-    if upload.size > max_upload_bytes():
+    size = upload_size(upload)
+    if size > max_upload_bytes():
         raise ValidationError(
             _("Tệp “%(name)s” quá lớn (%(size).1f MB); tối đa %(limit)d MB.")
-            % {"name": name, "size": upload.size / 1024 / 1024, "limit": settings.PARPLAN_MAX_UPLOAD_MB}
+            % {"name": name, "size": size / 1024 / 1024, "limit": settings.PARPLAN_MAX_UPLOAD_MB}
         )
     upload.seek(0)
     head = upload.read(16)

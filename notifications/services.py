@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -24,7 +24,7 @@ from notifications.models import Notification
 from parplan.models import Role, Unit
 
 
-def people_of(units: Iterable[Unit], roles: Iterable[Role] = (Role.UNIT_HEAD, Role.UNIT_STAFF)) -> list[Any]:
+def people_of(units: Iterable[Unit], roles: Iterable[Role] = (Role.UNIT_HEAD, Role.UNIT_STAFF)) -> list[User]:
     """The active people holding `roles` in `units`."""
     users = get_user_model().objects.filter(
         is_active=True, memberships__unit__in=list(units), memberships__role__in=list(roles)
@@ -32,12 +32,12 @@ def people_of(units: Iterable[Unit], roles: Iterable[Role] = (Role.UNIT_HEAD, Ro
     return list(users.distinct())
 
 
-def secretariat_people() -> list[Any]:
+def secretariat_people() -> list[User]:
     return list(get_user_model().objects.filter(is_active=True, memberships__role=Role.SECRETARIAT).distinct())
 
 
 def notify(
-    *, users: Iterable[Any], kind: str, message: str, url: str = "", subject_key: str = "", day: datetime.date
+    *, users: Iterable[User], kind: str, message: str, url: str = "", subject_key: str = "", day: datetime.date
 ) -> int:
     """Create one notice per person; a reminder already made today is not made twice."""
     created = 0
@@ -55,7 +55,7 @@ def notify(
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(recipient=user).unread()
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
@@ -71,7 +71,7 @@ def digests_send(*, day: datetime.date, base_url: str = "") -> int:
         .select_related("recipient")
         .order_by("recipient_id", "created_at")
     )
-    by_person: dict[Any, list[Notification]] = defaultdict(list)
+    by_person: dict[User, list[Notification]] = defaultdict(list)
     for notice in pending:
         by_person[notice.recipient].append(notice)
     if not by_person:

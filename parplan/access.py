@@ -9,8 +9,7 @@ secretariat and administrators (role groups), per object for a unit's people
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from parplan.models import Membership, Plan, Unit
 
 
-def visible_plans(user: Any) -> QuerySet[Plan]:
+def visible_plans(user: User) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("issuing_unit")
     if user.has_perm("parplan.view_plan"):
         return plans
@@ -26,27 +25,33 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
     return plans.filter(Exists(member_below))
 
 
-def get_plan_for_user(user: Any, pk: int) -> Plan:
+def get_plan_for_user(user: User, pk: int) -> Plan:
     return get_object_or_404(visible_plans(user), pk=pk)
 
 
-def _readable_roots(user: Any) -> set[str] | None:
+_ROOTS_CACHE = "_parplan_readable_roots"
+
+
+def _readable_roots(user: User) -> set[str] | None:
     """Paths of the subtrees the user reads (None: everything), cached on the user like Django's permissions."""
     if user.has_perm("parplan.view_unit"):
         return None
-    if not hasattr(user, "_parplan_readable_roots"):
+    cached: set[str] | None = getattr(user, _ROOTS_CACHE, None)
+    if cached is None:
         roots = Unit.objects.filter(pk__in=visible_plans(user).values("issuing_unit")).values_list("path", flat=True)
         member_units = Unit.objects.filter(memberships__user=user).values_list("path", flat=True)
-        user._parplan_readable_roots = set(roots) | set(member_units)
-    return user._parplan_readable_roots
+        cached = set(roots) | set(member_units)
+        # An attribute the User model does not declare, hence set by name.
+        setattr(user, _ROOTS_CACHE, cached)
+    return cached
 
 
-def can_read_unit(user: Any, unit: Unit) -> bool:
+def can_read_unit(user: User, unit: Unit) -> bool:
     roots = _readable_roots(user)
     return roots is None or any(unit.path.startswith(root) for root in roots)
 
 
-def visible_units(user: Any) -> QuerySet[Unit]:
+def visible_units(user: User) -> QuerySet[Unit]:
     """Units inside the tree of any plan issuer the user may read."""
     roots = _readable_roots(user)
     if roots is None:
@@ -59,7 +64,7 @@ def visible_units(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(within)
 
 
-def get_unit_for_user(user: Any, code: str, perm: str = "view") -> Unit:
+def get_unit_for_user(user: User, code: str, perm: str = "view") -> Unit:
     unit = get_object_or_404(visible_units(user).select_related("kind", "parent"), code=code)
     if perm != "view":
         full = f"parplan.{perm}_unit"

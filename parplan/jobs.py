@@ -13,7 +13,7 @@ from celery import current_app
 from django.db import transaction
 
 
-def enqueue(name: str, *args: Any, countdown: float | None = None) -> None:
+def enqueue(name: str, *args: Any, countdown: float = 0) -> None:
     """Queue the job `name` now (honours eager mode in tests)."""
     if name not in current_app.tasks:
         # Celery discovers the apps' jobs lazily; a web process may not have imported them yet.

@@ -5,11 +5,16 @@ Writes go through `parplan.services`; reads through the QuerySet methods here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class UnitKind(models.Model):
@@ -205,7 +210,7 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> MembershipQuerySet:
+    def for_user(self, user: User) -> MembershipQuerySet:
         return self.filter(user=user).select_related("unit", "unit__kind")
 
     def in_units(self, units: models.QuerySet[Unit] | list[Unit]) -> MembershipQuerySet:

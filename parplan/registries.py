@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from parplan.models import Plan, Unit
 
 # --- Role rights ----------------------------------------------------------------
 
@@ -70,7 +75,7 @@ class UnitSection:
 
     order: int
     template: str
-    context: Callable[[Any, Any, QuerySet[Any]], dict[str, Any]]
+    context: Callable[[User, Unit, QuerySet[Plan]], dict[str, Any]]
 
 
 _UNIT_SECTIONS: list[UnitSection] = []

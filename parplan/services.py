@@ -11,15 +11,21 @@ grants rights to whoever is in the unit now and later.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.models import Membership, Role, Unit, UnitKind
 from parplan.registries import role_apps, unit_rights
+
+if TYPE_CHECKING:
+    # Django builds the class of each many-to-many manager at run time.
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
+
+_M = TypeVar("_M", bound=models.Model)
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
 
@@ -34,13 +40,21 @@ def save_if_changed(instance: models.Model, **values: Any) -> bool:
         return True
     if changed:
         # Only the changed columns: a stale copy of the row must not overwrite newer fields.
-        instance.save(update_fields=[instance._meta.get_field(name).attname for name in changed])
+        instance.save(update_fields=[_column(instance, name).attname for name in changed])
         return True
     return False
 
 
-def _current(instance: models.Model, name: str) -> Any:
+def _column(instance: models.Model, name: str) -> models.Field[Any, Any]:
     field = instance._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        # A reverse relation or generic key has no column to compare or save.
+        raise TypeError(f"{type(instance).__name__}.{name} is not a column")
+    return field
+
+
+def _current(instance: models.Model, name: str) -> Any:
+    field = _column(instance, name)
     # Compare foreign keys by id: reading an unset relation raises.
     return getattr(instance, field.attname) if field.is_relation else getattr(instance, name)
 
@@ -49,7 +63,7 @@ def _comparable(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
-def set_m2m_if_changed(manager: Any, objects: Iterable[models.Model]) -> bool:
+def set_m2m_if_changed(manager: ManyRelatedManager[_M, Any], objects: Iterable[_M]) -> bool:
     wanted = {obj.pk for obj in objects}
     if set(manager.values_list("pk", flat=True)) == wanted:
         return False
@@ -131,7 +145,7 @@ def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, po
 
 
 @transaction.atomic
-def membership_add(*, user: Any, unit: Unit, role: Role | str) -> Membership:
+def membership_add(*, user: User, unit: Unit, role: Role | str) -> Membership:
     # The admin and forms hand over `Membership.role` as stored: a plain string.
     role = Role(role)
     membership, _ = Membership.objects.get_or_create(user=user, unit=unit, role=role)
@@ -154,7 +168,7 @@ def membership_remove(*, membership: Membership) -> None:
     _sync_staff_flags(user, removed=role)
 
 
-def _sync_staff_flags(user: Any, added: Role | None = None, removed: Role | None = None) -> None:
+def _sync_staff_flags(user: User, added: Role | None = None, removed: Role | None = None) -> None:
     """The admin site is for the secretariat and administrators only.
 
     Superuser status follows the administrator role when that role changes; an

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
 from parplan.forms import UnitContactForm
+from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, PlanStatus, ReformArea, Role
 from parplan.registries import unit_sections
 from parplan.services import unit_update_contact
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The steering committee lands on the dashboard; others on the newest active plan."""
     if Membership.objects.filter(user=request.user, role=Role.STEERING).exists():
         return redirect("dashboard")
@@ -24,11 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("plan-detail", pk=plan.pk)
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "parplan/plan_list.html", {"plans": visible_plans(request.user).order_by("-year")})
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     areas = ReformArea.objects.filter(plan=plan).for_overview()
     return render(
@@ -38,13 +39,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def area_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def area_detail(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     area = get_object_or_404(ReformArea.objects.filter(plan=plan).for_overview(), number=number)
     return render(request, "parplan/area_detail.html", {"plan": plan, "area": area})
 
 
-def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code)
     # The parent may lie outside the reader's tree (a province above a district plan).
     parent_visible = unit.parent is not None and can_read_unit(request.user, unit.parent)
@@ -70,7 +71,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code, perm="change")
     form = UnitContactForm.for_unit(unit, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Field, Model, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,8 @@ class PlanImportError(Exception):
 
 
 def plan_export(plan: Plan) -> dict[str, Any]:
-    areas = plan.areas.prefetch_related(
+    # Through .all(): django-stubs cannot type Prefetch objects given to a related manager itself.
+    areas = plan.areas.all().prefetch_related(
         Prefetch("targets", queryset=Target.objects.prefetch_related("indicators__scope_units")),
         Prefetch(
             "tasks",
@@ -290,11 +292,12 @@ def _validate(data: Any) -> list[str]:
     return errors
 
 
-def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -> list[str]:
+def _too_long(where: str, item: dict[str, Any], model: type[Model], names: list[str]) -> list[str]:
     """Text longer than its column: PostgreSQL would refuse it mid-import."""
     errors = []
     for name in names:
-        limit = model._meta.get_field(name).max_length
+        field = model._meta.get_field(name)
+        limit = field.max_length if isinstance(field, Field) else None
         value = item.get(name)
         if isinstance(value, str) and limit is not None and len(value) > limit:
             errors.append(
@@ -303,7 +306,7 @@ def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -
     return errors
 
 
-def _is_own_ancestor(code: str, parents: dict[str, str | None]) -> bool:
+def _is_own_ancestor(code: str, parents: Mapping[str, str | None]) -> bool:
     seen: set[str] = set()
     parent = parents.get(code)
     while parent and parent not in seen:
@@ -358,10 +361,22 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
                 or task.get("priority", "normal") not in Priority.values
             ):
                 errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
+            if not _due_day_ok(task):
+                errors.append(
+                    _("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn từ 1 đến 31.") % {"where": where}
+                )
             start, due = _parse_date(task.get("start_date")), _parse_date(task.get("due_date"))
             if start and due and due < start:
                 errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
     return errors
+
+
+def _due_day_ok(task: dict[str, Any]) -> bool:
+    """A recurring task needs its day of the month (1–31); another may leave it out."""
+    day = task.get("recurrence_due_day")
+    if day is None:
+        return not task.get("recurrence")
+    return isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 31
 
 
 def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str]:
@@ -390,7 +405,7 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
     return errors
 
 
-def _parse_date(value: Any) -> datetime.date | None | bool:
+def _parse_date(value: Any) -> datetime.date | Literal[False] | None:
     """A date, None for no date, or False when the value is not a date."""
     if value in (None, ""):
         return None
@@ -407,7 +422,7 @@ def _parse_date(value: Any) -> datetime.date | None | bool:
 _DECIMAL_LIMIT = Decimal(10) ** 12
 
 
-def _parse_decimal(value: Any) -> Decimal | None | bool:
+def _parse_decimal(value: Any) -> Decimal | Literal[False] | None:
     if value in (None, ""):
         return None
     try:
@@ -418,6 +433,14 @@ def _parse_decimal(value: Any) -> Decimal | None | bool:
     # SQLite are stored and then break every later read of the plan.
     if not number.is_finite() or abs(number) >= _DECIMAL_LIMIT:
         return False
+    return number
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A number `_validate` has accepted."""
+    number = _parse_decimal(value)
+    if number is False:
+        raise ValueError(f"{value!r} is not a number")
     return number
 
 
@@ -445,7 +468,7 @@ def _apply(data: dict[str, Any]) -> Plan:
             )
 
     fields = data["plan"]
-    issuer = _unit(fields["issuing_unit"], units)
+    issuer = _known_unit(fields["issuing_unit"], units)
     plan = Plan.objects.filter(issuing_unit=issuer, year=fields["year"]).first() or Plan(
         issuing_unit=issuer, year=fields["year"]
     )
@@ -471,8 +494,10 @@ def _existing(code: str, units: dict[str, Unit]) -> bool:
 
 
 def _unit(code: str | None, units: dict[str, Unit]) -> Unit | None:
-    if code is None:
-        return None
+    return None if code is None else _known_unit(code, units)
+
+
+def _known_unit(code: str, units: dict[str, Unit]) -> Unit:
     return units.get(code) or Unit.objects.get(code=code)
 
 
@@ -518,7 +543,7 @@ def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]
             task_assign(
                 task=task,
                 lead_unit=_unit(fields.get("lead_unit"), units),
-                coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
+                coordinating_units=[_known_unit(code, units) for code in fields.get("coordinating_units", [])],
                 assumed=bool(fields.get("assignment_assumed", False)),
             )
             _apply_task_indicators(task, fields.get("indicators"), units)
@@ -539,8 +564,8 @@ def _define(indicator: Indicator, fields: dict[str, Any], units: dict[str, Unit]
     """Apply the definition keys present in the file (older files have none)."""
     definition = {name: fields[name] for name in _INDICATOR_DEFINITION_FIELDS if name in fields}
     if "baseline" in fields:
-        definition["baseline"] = _parse_decimal(fields["baseline"])
-    scope_units = [_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
+        definition["baseline"] = _decimal(fields["baseline"])
+    scope_units = [_known_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
     indicator_define(indicator=indicator, scope_units=scope_units, **definition)
 
 
@@ -549,7 +574,7 @@ def _indicator(fields: dict[str, Any]) -> ParsedIndicator:
         name=fields["name"],
         kind=fields["kind"],
         comparator=fields.get("comparator", ""),
-        threshold=_parse_decimal(fields.get("threshold")),
+        threshold=_decimal(fields.get("threshold")),
         unit_of_measure=fields.get("unit_of_measure", ""),
         applies_to_level=fields.get("applies_to_level", ""),
     )
@@ -562,4 +587,4 @@ def _apply_responsibilities(plan: Plan, items: list[dict[str, Any]], units: dict
             plan=plan, number=item["number"]
         )
         save_if_changed(responsibility, heading=item["heading"], text=item["text"])
-        set_m2m_if_changed(responsibility.units, [_unit(code, units) for code in item.get("units", [])])
+        set_m2m_if_changed(responsibility.units, [_known_unit(code, units) for code in item.get("units", [])])

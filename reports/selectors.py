@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea
@@ -135,27 +136,32 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
     # Grouped here rather than prefetched: prefetching links every task and target back to
     # its area, and those reference cycles (43,000 objects for a province) would outlive this
     # function until a garbage collection in the middle of the PDF render.
-    targets, indicators, tasks = defaultdict(list), defaultdict(list), defaultdict(list)
+    targets: defaultdict[int, list[Target]] = defaultdict(list)
+    indicators: defaultdict[int | None, list[Indicator]] = defaultdict(list)
+    tasks: defaultdict[int, list[Task]] = defaultdict(list)
     for target in Target.objects.filter(area__plan=plan).order_by("position"):
         targets[target.area_id].append(target)
     for indicator in Indicator.objects.filter(target__area__plan=plan).order_by("target_id", "position"):
         indicators[indicator.target_id].append(indicator)
     for task in Task.objects.filter(area__plan=plan).select_related("lead_unit").order_by("position"):
         tasks[task.area_id].append(task)
-    hidden = defaultdict(list)
+    hidden: defaultdict[int, list[Indicator]] = defaultdict(list)
     # Ordered by task as well: positions restart in every task, and the same data must give the same report.
     hidden_indicators = Indicator.objects.of_plan(plan).filter(stated_in__isnull=False)
     for indicator in hidden_indicators.order_by("stated_in__task__position", "position"):
         hidden[indicator.area_id].append(indicator)
-    sections, unit_rows, annex_targets, area_sentences = [], defaultdict(Counter), [], {}
+    sections: list[AreaSection] = []
+    unit_rows: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    annex_targets: list[list[str]] = []
+    area_sentences: dict[str, str] = {}
     for area in areas:
         area_targets = [(target, indicators[target.pk]) for target in targets[area.pk]]
         section, area_sentences[f"area_{area.number}"] = _area_section(
             area, area_targets, tasks[area.pk], snapshots, hidden[area.pk], cutoff, narrative
         )
         sections.append(section)
-        for target in section.targets:
-            for result in target.indicators:
+        for shown in section.targets:
+            for result in shown.indicators:
                 annex_targets.append([str(area.number), result.name, result.rule, result.value, result.status])
         for task in tasks[area.pk]:
             if task.lead_unit is None:
@@ -228,7 +234,7 @@ def _area_section(
                 text="Chỉ tiêu nêu trong nhiệm vụ", indicators=[_result(i, snapshots.get(i.pk)) for i in hidden]
             )
         )
-    states = Counter()
+    states: Counter[str] = Counter()
     not_done = []
     for task in tasks:
         state = task.state_as_of(cutoff)
@@ -295,14 +301,14 @@ def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
     )
     if indicator is None:
         return []
-    rows = {}
+    # Per unit path: its name, dossiers resolved, resolved on time.
+    rows: dict[str, tuple[str, Decimal, Decimal]] = {}
     figures = Measurement.objects.filter(
         indicator=indicator, status=MeasurementStatus.APPROVED, period__end__lte=cutoff
     ).values_list("unit__name", "unit__path", "numerator", "denominator")
     for name, path, numerator, denominator in figures:
-        entry = rows.setdefault(path, [name, 0, 0])
-        entry[1] += denominator or 0
-        entry[2] += numerator or 0
+        unit_name, resolved, on_time = rows.get(path, (name, Decimal(0), Decimal(0)))
+        rows[path] = (unit_name, resolved + (denominator or 0), on_time + (numerator or 0))
     result = []
     for _path, (name, resolved, on_time) in sorted(rows.items()):
         rate = format_percent(on_time * 100 / resolved) if resolved else "—"

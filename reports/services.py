@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -24,7 +25,7 @@ NARRATIVE_FIELDS = (
 
 
 @transaction.atomic
-def narrative_save(*, plan: Plan, kind: str, user: Any, **fields: Any) -> ReportNarrative:
+def narrative_save(*, plan: Plan, kind: str, user: User | None, **fields: Any) -> ReportNarrative:
     unknown = set(fields) - set(NARRATIVE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown narrative fields: {sorted(unknown)}")
@@ -34,7 +35,7 @@ def narrative_save(*, plan: Plan, kind: str, user: Any, **fields: Any) -> Report
 
 
 @transaction.atomic
-def report_request(*, plan: Plan, kind: str, user: Any) -> GeneratedReport:
+def report_request(*, plan: Plan, kind: str, user: User) -> GeneratedReport:
     """Number a new version and queue its generation (Celery, after commit)."""
     last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
     report = GeneratedReport.objects.create(

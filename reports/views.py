@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user, visible_plans
+from parplan.http import AuthenticatedHttpRequest
 from reports.forms import NarrativeForm
 from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
 from reports.selectors import report_data
 from reports.services import narrative_save, report_request
 
 
-def _can_write(user: object) -> bool:
+def _can_write(user: User) -> bool:
     return user.has_perm("reports.add_generatedreport")
 
 
@@ -26,7 +28,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def report_home(request: HttpRequest, pk: int) -> HttpResponse:
+def report_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     kinds = [(kind, label, report_window(kind, plan.year)) for kind, label in ReportKind.choices]
     reports = GeneratedReport.objects.filter(plan=plan).select_related("author")
@@ -36,7 +38,7 @@ def report_home(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
-def narrative_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def narrative_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     kind = _kind(kind)
     if not _can_write(request.user):
@@ -57,7 +59,7 @@ def narrative_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_POST
-def report_generate_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def report_generate_view(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     if not _can_write(request.user):
         raise PermissionDenied
@@ -65,17 +67,17 @@ def report_generate_view(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     return redirect("report-detail", pk=report.pk)
 
 
-def _report_for_user(request: HttpRequest, pk: int) -> GeneratedReport:
+def _report_for_user(request: AuthenticatedHttpRequest, pk: int) -> GeneratedReport:
     return get_object_or_404(
         GeneratedReport.objects.select_related("plan", "author").filter(plan__in=visible_plans(request.user)), pk=pk
     )
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_detail.html", {"report": _report_for_user(request, pk)})
 
 
-def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     report = _report_for_user(request, pk)
     return JsonResponse({"state": report.state, "progress": report.progress, "error": report.error})
 
@@ -84,7 +86,7 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 _CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     report = _report_for_user(request, pk)
     field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
     if not field:

@@ -35,10 +35,10 @@ class LineChart:
 
 
 def line_chart(history: list[IndicatorSnapshot], threshold: Decimal | None) -> LineChart | None:
-    measured = [s for s in history if s.value is not None]
+    measured = [(s.day, float(s.value)) for s in history if s.value is not None]
     if not measured:
         return None
-    values = [float(s.value) for s in measured] + ([float(threshold)] if threshold is not None else [])
+    values = [value for _day, value in measured] + ([float(threshold)] if threshold is not None else [])
     low, high = min(values), max(values)
     if high == low:
         low, high = low - 1, high + 1
@@ -50,8 +50,8 @@ def line_chart(history: list[IndicatorSnapshot], threshold: Decimal | None) -> L
 
     step = (WIDTH - 2 * PAD) / max(len(measured) - 1, 1)
     points = [
-        ChartPoint(round(PAD + i * step, 1), y(float(s.value)), f"{s.day:%d/%m/%Y}: {format_number(s.value, 1)}")
-        for i, s in enumerate(measured)
+        ChartPoint(round(PAD + i * step, 1), y(value), f"{day:%d/%m/%Y}: {format_number(value, 1)}")
+        for i, (day, value) in enumerate(measured)
     ]
     return LineChart(
         points=points,

@@ -24,10 +24,11 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Sum, Window
+from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from parplan.events import plan_changed_now
@@ -47,6 +48,8 @@ from targets.models import (
 from targets.periods import elapsed_fraction
 
 _HUNDRED = Decimal(100)
+# indicator id, unit id, numerator, denominator, value, expected, status: one snapshot.
+SnapshotRow = tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str]
 
 
 @dataclass
@@ -201,7 +204,9 @@ def _totals_by_indicator_and_unit(indicators: list[Indicator], day: datetime.dat
     return totals
 
 
-def _fill_latest_figures(indicators: list[Indicator], approved: object, totals: dict[tuple[int, int], Totals]) -> None:
+def _fill_latest_figures(
+    indicators: list[Indicator], approved: QuerySet[Measurement], totals: dict[tuple[int, int], Totals]
+) -> None:
     """Latest-value and milestone indicators need each unit's figure of its last period."""
     wanted = [i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)]
     if not wanted:
@@ -246,20 +251,21 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     summary = EvaluationSummary(day=day, indicators=len(indicators))
     chains: dict[str, list[str]] = {}
     # Plain rows, not model instances: a province has tens of thousands per day.
-    rows: list[tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str]] = []
+    rows: list[SnapshotRow] = []
     for indicator in indicators:
-        rule = {
-            "kind": indicator.kind,
-            "comparator": indicator.comparator,
-            "threshold": indicator.threshold,
-            "target_type": indicator.target_type,
-            "fraction": fraction,
-        }
+        rule = partial(
+            judge,
+            kind=indicator.kind,
+            comparator=indicator.comparator,
+            threshold=indicator.threshold,
+            target_type=indicator.target_type,
+            fraction=fraction,
+        )
         rolled_up = _rolled_up(indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains)
         indicator_id = indicator.pk
         for unit, unit_totals in rolled_up:
             value = value_of(indicator, unit_totals)
-            status, expected = judge(value=value, **rule)
+            status, expected = rule(value=value)
             if unit_totals.figures:
                 numerator, denominator = fraction_of(indicator, unit_totals)
                 rows.append((indicator_id, unit.id, numerator, denominator, value, expected, status))
@@ -289,7 +295,7 @@ def _scope_units(indicators: list[Indicator], subtree: list[Unit]) -> dict[int, 
     return {indicator_id: [unit for unit in subtree if unit.id in ids] for indicator_id, ids in in_scope.items()}
 
 
-def _insert_snapshots(alias: str, day: datetime.date, rows: list[tuple]) -> None:
+def _insert_snapshots(alias: str, day: datetime.date, rows: list[SnapshotRow]) -> None:
     """Write the day's snapshots: COPY on PostgreSQL (psycopg2), bulk_create elsewhere."""
     connection = connections[alias]
     with connection.cursor() as cursor:

@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
+from parplan.forms import form_field
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
 from targets.services import FigureInput
 
-_NUMBER = {"min_value": Decimal(0), "max_digits": 16, "decimal_places": 2, "required": False}
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 _NUMBER_ERRORS = {"min_value": _("Giá trị không được âm."), "invalid": _("Cần nhập một số.")}
+
+
+def _number(label: StrPromise) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        error_messages=_NUMBER_ERRORS,
+        min_value=Decimal(0),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+    )
 
 
 class FigureForm(forms.Form):
     """One indicator's figure on the unit's entry page (prefix = indicator id)."""
 
-    numerator = forms.DecimalField(label=_("Tử số"), error_messages=_NUMBER_ERRORS, **_NUMBER)
-    denominator = forms.DecimalField(label=_("Mẫu số"), error_messages=_NUMBER_ERRORS, **_NUMBER)
-    value = forms.DecimalField(label=_("Giá trị"), error_messages=_NUMBER_ERRORS, **_NUMBER)
+    numerator = _number(_("Tử số"))
+    denominator = _number(_("Mẫu số"))
+    value = _number(_("Giá trị"))
     met = forms.TypedChoiceField(
         label=_("Kết quả"),
         choices=[("", "—"), ("1", MET_LABELS[True]), ("0", MET_LABELS[False])],
@@ -30,10 +47,18 @@ class FigureForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)
+    # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: Any, indicator: Indicator, measurement: Measurement | None, **kwargs: Any) -> None:
-        initial = {}
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        indicator: Indicator,
+        measurement: Measurement | None,
+    ) -> None:
+        initial: dict[str, Any] = {}
         if measurement is not None:
             initial = {
                 "numerator": measurement.numerator,
@@ -42,7 +67,7 @@ class FigureForm(forms.Form):
                 "met": "" if measurement.met is None else ("1" if measurement.met else "0"),
                 "note": measurement.note,
             }
-        super().__init__(*args, prefix=str(indicator.pk), initial=initial, **kwargs)
+        super().__init__(data, files, prefix=str(indicator.pk), initial=initial)
         self.indicator, self.measurement = indicator, measurement
         keep = {"note", "files"} | _value_fields(indicator)
         for name in list(self.fields):
@@ -91,7 +116,8 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class IndicatorDefinitionForm(forms.ModelForm):
+# ModelForm is generic only in django-stubs: subscripting it fails at run time.
+class IndicatorDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     """Bound to an unsaved copy; `indicator_define` does the write."""
 
     class Meta:
@@ -103,10 +129,10 @@ class IndicatorDefinitionForm(forms.ModelForm):
         widgets = {"scope_units": forms.CheckboxSelectMultiple}
 
 
-def definition_form(indicator: Indicator, data: Any = None) -> IndicatorDefinitionForm:
+def definition_form(indicator: Indicator, data: Mapping[str, Any] | None = None) -> IndicatorDefinitionForm:
     # A fresh instance: ModelForm validation writes into it, the service compares with the stored one.
     form = IndicatorDefinitionForm(data, instance=Indicator.objects.get(pk=indicator.pk))
-    form.fields["scope_units"].queryset = indicator.area.plan.issuing_unit.children.select_related("kind").order_by(
-        "kind__name", "position"
-    )
+    form_field(
+        form, "scope_units", forms.ModelMultipleChoiceField
+    ).queryset = indicator.area.plan.issuing_unit.children.select_related("kind").order_by("kind__name", "position")
     return form

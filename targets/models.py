@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from evidence.models import OWNER_FIELDS, Evidence
+from evidence.models import evidence_relation
 from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
 from targets.sources import Source, source_choices
@@ -88,7 +87,7 @@ class TargetType(models.TextChoices):
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
-    def of_plan(self, plan: object) -> IndicatorQuerySet:
+    def of_plan(self, plan: Plan) -> IndicatorQuerySet:
         return self.filter(area__plan=plan)
 
     def for_list(self) -> IndicatorQuerySet:
@@ -187,6 +186,8 @@ class Period(models.Model):
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -257,9 +258,11 @@ class Measurement(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
-    evidence = GenericRelation(Evidence, related_query_name="measurement", **OWNER_FIELDS)
+    evidence = evidence_relation("measurement")
 
     history = HistoricalRecords()
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
     objects = MeasurementQuerySet.as_manager()
 
     class Meta:
@@ -320,7 +323,8 @@ NOT_EVALUATED_LABEL = _("Chưa đánh giá")
 
 class SnapshotQuerySet(models.QuerySet["IndicatorSnapshot"]):
     def latest_day(self, plan: Plan) -> datetime.date | None:
-        return self.filter(indicator__area__plan=plan).aggregate(day=models.Max("day"))["day"]
+        day: datetime.date | None = self.filter(indicator__area__plan=plan).aggregate(day=models.Max("day"))["day"]
+        return day
 
 
 class IndicatorSnapshot(models.Model):

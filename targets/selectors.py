@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from evidence.models import Evidence
@@ -98,7 +99,7 @@ def plan_indicators(plan: Plan) -> list[tuple[Indicator, IndicatorSnapshot | Non
     return [(indicator, snapshots.get(indicator.pk)) for indicator in indicators]
 
 
-def unit_page_indicators(user: Any, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
+def unit_page_indicators(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
     """The unit page's indicator section: the indicators aimed at the unit's administrative level."""
     indicators = (
         Indicator.objects.filter(target__area__plan__in=plans, applies_to_level=unit.kind.administrative_level)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -168,7 +169,7 @@ def measurement_save(
     unit: Unit,
     period: Period,
     figure: FigureInput,
-    user: object,
+    user: User,
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
 ) -> Measurement:
@@ -182,7 +183,7 @@ def measurement_save(
         raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
     if measurement.status == MeasurementStatus.SUBMITTED and not submit:
         raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
-    values = {
+    values: dict[str, object] = {
         "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
         "met": figure.met, "note": figure.note,
     }  # fmt: skip
@@ -197,7 +198,7 @@ def measurement_save(
 
 
 @transaction.atomic
-def measurement_approve(*, measurement: Measurement, user: object) -> Measurement:
+def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt."))
     if measurement.period.is_locked:
@@ -212,7 +213,7 @@ def measurement_approve(*, measurement: Measurement, user: object) -> Measuremen
 
 
 @transaction.atomic
-def measurement_return(*, measurement: Measurement, user: object, comment: str) -> Measurement:
+def measurement_return(*, measurement: Measurement, user: User, comment: str) -> Measurement:
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ trả lại được số liệu đang chờ duyệt."))
     if not comment.strip():
@@ -231,7 +232,7 @@ def measurement_return(*, measurement: Measurement, user: object, comment: str) 
 
 
 @transaction.atomic
-def measurement_reopen(*, measurement: Measurement, user: object, reason: str) -> Measurement:
+def measurement_reopen(*, measurement: Measurement, user: User, reason: str) -> Measurement:
     """Unlock an approved figure for correction; the reason stays in its history."""
     if measurement.status != MeasurementStatus.APPROVED:
         raise ValidationError(_("Chỉ mở lại được số liệu đã duyệt."))

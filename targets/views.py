@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from evidence.uploads import validate_uploads
 from parplan.access import get_plan_for_user
+from parplan.http import AuthenticatedHttpRequest
+from parplan.models import Plan, Unit
 from targets.access import (
     can_on_unit,
     can_review,
@@ -38,12 +40,12 @@ from targets.services import (
 )
 
 
-def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     return render(request, "targets/indicator_list.html", {"plan": plan, "rows": plan_indicators(plan)})
 
 
-def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
     page = indicator_page(indicator)
     return render(
@@ -60,7 +62,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
     if not request.user.has_perm("targets.change_indicator"):
         raise PermissionDenied
@@ -73,7 +75,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/indicator_edit.html", {"indicator": indicator, "form": form})
 
 
-def figures_home(request: HttpRequest, pk: int) -> HttpResponse:
+def figures_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pick the unit whose figures to enter (most people have one)."""
     plan = get_plan_for_user(request.user, pk)
     units = list(units_for_figures(request.user).filter(path__startswith=plan.issuing_unit.path))
@@ -82,7 +84,7 @@ def figures_home(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/figures_home.html", {"plan": plan, "units": units})
 
 
-def figures_entry_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     unit = get_unit_for_figures(request.user, code)
     periods = list(periods_with_figures_for(plan))
@@ -128,7 +130,7 @@ def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period:
 
 
 def _save_figures(
-    request: HttpRequest, unit: object, period: Period, forms: list[FigureForm], submit: bool
+    request: AuthenticatedHttpRequest, unit: Unit, period: Period, forms: list[FigureForm], submit: bool
 ) -> int | None:
     """Save every typed figure or none: one bad row keeps the whole page unsaved."""
     if not all(form.is_valid() for form in forms):
@@ -166,7 +168,7 @@ class _RollBack(Exception):
     pass
 
 
-def _check_before_saving(form: FigureForm, unit: object, period: Period) -> None:
+def _check_before_saving(form: FigureForm, unit: Unit, period: Period) -> None:
     """Attach to `form` every error its figure and its files would raise when saved."""
     try:
         figure_check(indicator=form.indicator, unit=unit, period=period, figure=form.figure())
@@ -186,7 +188,7 @@ def _attach(form: FigureForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     if not can_review(request.user):
         raise PermissionDenied
@@ -202,7 +204,7 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _review_action(request: HttpRequest, plan: object) -> HttpResponse:
+def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
     measurements = Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids).select_related("period")
@@ -227,7 +229,7 @@ def _review_action(request: HttpRequest, plan: object) -> HttpResponse:
 
 
 @require_POST
-def measurement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+def measurement_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measurement = get_measurement_for_review(request.user, pk)
     form = ReasonForm(request.POST)
     try:
@@ -241,7 +243,7 @@ def measurement_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def period_lock_view(request: HttpRequest, pk: int) -> HttpResponse:
+def period_lock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_review(request.user):
         raise PermissionDenied
     period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -12,12 +11,12 @@ from parplan.models import Membership, Unit
 from tasks.models import Task
 
 
-def can_change_task(user: Any, task: Task, perm: str) -> bool:
+def can_change_task(user: User, task: Task, perm: str) -> bool:
     full = f"tasks.{perm}"
     return user.has_perm(full) or user.has_perm(full, task)
 
 
-def contributing_units_for(user: Any, task: Task) -> list[Unit]:
+def contributing_units_for(user: User, task: Task) -> list[Unit]:
     """The coordinating units on whose behalf `user` may report a contribution to `task`."""
     if can_change_task(user, task, "change_task"):
         return list(task.coordinating_units.all())
@@ -27,7 +26,7 @@ def contributing_units_for(user: Any, task: Task) -> list[Unit]:
     return [unit for unit in task.coordinating_units.all() if unit.pk in mine]
 
 
-def get_task_for_user(user: Any, pk: int, perm: str = "view") -> Task:
+def get_task_for_user(user: User, pk: int, perm: str = "view") -> Task:
     """The task if `user` may read it (404 otherwise) and holds `perm` on it (403 otherwise).
 
     `perm` is "view", "report_progress" (lead unit), "contribute_task"

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tasks.models import Task, TaskState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from tasks.selectors import TaskListAnnotations
 
 HEADERS = [
     ("Số TT", 8), ("Lĩnh vực", 10), ("Nhiệm vụ", 60), ("Đơn vị chủ trì", 30), ("Số đơn vị phối hợp", 12),
@@ -20,10 +26,12 @@ HEADERS = [
 _FONT = "Times New Roman"
 
 
-def task_list_xlsx(tasks: Iterable[Task], *, title: str, generated: datetime.datetime) -> bytes:
-    """`tasks` carry `state` and `coordinating_count` annotations (tasks.selectors.task_list)."""
+def task_list_xlsx(
+    tasks: Iterable[WithAnnotations[Task, TaskListAnnotations]], *, title: str, generated: datetime.datetime
+) -> bytes:
+    """`tasks` as `tasks.selectors.task_list` annotates them."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "Nhiệm vụ"
     sheet.append([title])
     sheet.append([f"Xuất lúc {generated:%d/%m/%Y %H:%M}"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.db.models import F
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F, QuerySet
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
+from parplan.forms import form_field
 from parplan.models import Plan, ReformArea, Unit
 from tasks.models import Priority, ProgressStatus, Recurrence, Task, TaskState
 from tasks.services.progress import REPORTABLE_STATUSES
@@ -33,11 +37,17 @@ class TaskProgressForm(forms.Form):
         },
     )
     text = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)
+    # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
-    def for_task(cls, task: Task, data: Any = None, files: Any = None) -> TaskProgressForm:
+    def for_task(
+        cls,
+        task: Task,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> TaskProgressForm:
         status = task.status if task.status in REPORTABLE_STATUSES else ProgressStatus.IN_PROGRESS
         initial = {"status": status, "percent": min(task.progress_percent, 99), "version": task.version}
         return cls(data, files, initial=initial)
@@ -46,11 +56,12 @@ class TaskProgressForm(forms.Form):
 class ContributionForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), empty_label=None)
     text = forms.CharField(label=_("Nội dung đã phối hợp thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)
+    # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units
 
 
 class CommentForm(forms.Form):
@@ -93,7 +104,7 @@ class TaskEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     @classmethod
-    def for_task(cls, task: Task, data: Any = None) -> TaskEditForm:
+    def for_task(cls, task: Task, data: Mapping[str, Any] | None = None) -> TaskEditForm:
         from tasks.services.assignment import EDITABLE_FIELDS
 
         initial = {name: getattr(task, name) for name in EDITABLE_FIELDS} | {"version": task.version}
@@ -111,9 +122,9 @@ class TaskCreateForm(TaskEditForm):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.below(plan.issuing_unit).select_related("kind").order_by("path")
-        self.fields["area"].queryset = plan.areas.order_by("number")
-        self.fields["lead_unit"].queryset = units
-        self.fields["coordinating_units"].queryset = units
+        form_field(self, "area", forms.ModelChoiceField).queryset = plan.areas.order_by("number")
+        form_field(self, "lead_unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "coordinating_units", forms.ModelMultipleChoiceField).queryset = units
 
 
 class TaskAssignForm(forms.Form):
@@ -125,13 +136,13 @@ class TaskAssignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units
-        self.fields["coordinating_units"].queryset = units
+        form_field(self, "lead_unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "coordinating_units", forms.ModelMultipleChoiceField).queryset = units
 
     @classmethod
-    def for_task(cls, task: Task, data: Any = None) -> TaskAssignForm:
+    def for_task(cls, task: Task, data: Mapping[str, Any] | None = None) -> TaskAssignForm:
         units = Unit.objects.below(task.area.plan.issuing_unit).select_related("kind").order_by("path")
         return cls(
             data,
@@ -164,7 +175,8 @@ class TaskFilterForm(forms.Form):
                  ("unit", _("Theo đơn vị chủ trì")), ("progress", _("Tiến độ thấp trước"))],
     )  # fmt: skip
 
-    def __init__(self, *args: Any, plan: Plan, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Tất cả"))] + [(a.number, str(a)) for a in plan.areas.order_by("number")]
-        self.fields["unit"].queryset = units
+        areas = [(a.number, str(a)) for a in plan.areas.order_by("number")]
+        form_field(self, "area", forms.ChoiceField).choices = [("", _("Tất cả")), *areas]
+        form_field(self, "unit", forms.ModelChoiceField).queryset = units

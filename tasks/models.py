@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from evidence.models import OWNER_FIELDS, Evidence
+from evidence.models import evidence_relation
 from parplan.models import ReformArea, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import WithAnnotations
+
+    from targets.models import Indicator
 
 
 class ProgressStatus(models.TextChoices):
@@ -117,6 +122,10 @@ def derive_state(
     return TaskState.NOT_STARTED
 
 
+class StateAnnotation(TypedDict):
+    state: str
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def for_list(self) -> TaskQuerySet:
         return (
@@ -133,8 +142,11 @@ class TaskQuerySet(models.QuerySet["Task"]):
         """Overdue on `today`, by the one state rule (`state_expression`)."""
         return self.alias(state_on_day=state_expression(today)).filter(state_on_day=TaskState.OVERDUE)
 
-    def with_state(self, today: datetime.date) -> TaskQuerySet:
-        return self.annotate(state=state_expression(today))
+    def with_state(self, today: datetime.date) -> models.QuerySet[WithAnnotations[Task, StateAnnotation]]:
+        """Annotate `state` (a TaskState value) as of `today`."""
+        # The plugin does not match an annotating QuerySet method's own result to its
+        # declared annotations (typeddjango/django-stubs#1190); callers get them typed.
+        return self.annotate(state=state_expression(today))  # type: ignore[return-value]
 
     def involving_unit(self, unit: Unit) -> TaskQuerySet:
         return self.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
@@ -162,7 +174,7 @@ class Task(models.Model):
     )
     # Measurable targets hidden in the task's bullet ("kiểm tra trên 30% …"). The
     # link lives here, above targets/, so that indicators need not know tasks.
-    indicators = models.ManyToManyField(
+    indicators: models.ManyToManyField[Indicator, TaskIndicator] = models.ManyToManyField(
         "targets.Indicator", through="TaskIndicator", blank=True, related_name="stating_tasks",
         verbose_name=_("chỉ số nêu trong nhiệm vụ"),
     )  # fmt: skip
@@ -204,6 +216,10 @@ class Task(models.Model):
     overdue_since = models.DateField(_("quá hạn từ ngày"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[coordinating_units])
+    # Set before a save to say why and by whom in its history row (django-simple-history
+    # reads them; outside a request it knows no user).
+    _change_reason: str
+    _history_user: User | None
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -278,6 +294,14 @@ class TaskIndicator(models.Model):
         return f"{self.task} — {self.indicator}"
 
 
+def task_field(name: str) -> models.Field[Any, Any]:
+    """One of Task's own columns, for its verbose name and choices."""
+    field = Task._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Task.{name} is not a column")
+    return field
+
+
 class ReportRole(models.TextChoices):
     LEAD = "lead", _("Đơn vị chủ trì")
     COORDINATING = "coordinating", _("Đơn vị phối hợp")
@@ -294,7 +318,7 @@ class ProgressReport(models.Model):
     status = models.CharField(_("tình trạng"), max_length=12, choices=ProgressStatus.choices, blank=True)
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
     text = models.TextField(_("kết quả thực hiện"))
-    evidence = GenericRelation(Evidence, related_query_name="progress_report", **OWNER_FIELDS)
+    evidence = evidence_relation("progress_report")
 
     history = HistoricalRecords()
 

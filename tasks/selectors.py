@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
@@ -13,7 +14,10 @@ from evidence.models import Evidence
 from parplan.access import visible_plans
 from parplan.models import Membership, Plan, Unit
 from tasks.forms import SORTS
-from tasks.models import ExtensionRequest, ProgressReport, Task, TaskState
+from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence, TaskState, task_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Fields whose changes the task page lists, in this order.
 TRACKED_FIELDS = (
@@ -23,16 +27,23 @@ TRACKED_FIELDS = (
 )  # fmt: skip
 
 
-def user_units(user: Any) -> list[Unit]:
+def user_units(user: User) -> list[Unit]:
     return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
 
 
-def sees_all_tasks(user: Any) -> bool:
+def sees_all_tasks(user: User) -> bool:
     """The secretariat, the steering committee and administrators list every task."""
     return user.has_perm("tasks.view_task")
 
 
-def task_list(*, plan: Plan, user: Any, today: datetime.date, filters: dict[str, Any] | None = None) -> QuerySet[Task]:
+class TaskListAnnotations(TypedDict):
+    state: str
+    coordinating_count: int
+
+
+def task_list(
+    *, plan: Plan, user: User, today: datetime.date, filters: dict[str, Any] | None = None
+) -> QuerySet[WithAnnotations[Task, TaskListAnnotations]]:
     filters = filters or {}
     tasks = Task.objects.filter(area__plan=plan).with_state(today)
     if not sees_all_tasks(user):
@@ -115,7 +126,7 @@ class HistoryEntry:
 class TaskPage:
     reports: list[ProgressReport]
     extensions: list[ExtensionRequest]
-    occurrences: list[Any]
+    occurrences: list[TaskOccurrence]
     coordinating_units: list[Unit]
     history: list[HistoryEntry]
 
@@ -141,21 +152,22 @@ def task_history(task: Task, limit: int = 50) -> list[HistoryEntry]:
     unit_ids = {r.lead_unit_id for r in records if r.lead_unit_id}
     units = {u.pk: u.name for u in Unit.objects.filter(pk__in=unit_ids)}
     entries: list[HistoryEntry] = []
-    previous = None
+    # Historical records have no static type (django-simple-history is untyped).
+    previous: Any = None
     for record in records:
         changes = []
         for name in TRACKED_FIELDS:
             after = getattr(record, name)
-            before = getattr(previous, name) if previous is not None else None
+            before: Any = getattr(previous, name) if previous is not None else None
             if previous is not None and before == after:
                 continue
             if previous is None and after in (None, "", 0):
                 continue
-            label = str(Task._meta.get_field(name.removesuffix("_id")).verbose_name)
+            label = str(task_field(name.removesuffix("_id")).verbose_name)
             if name == "lead_unit_id":
                 before, after = units.get(before, before), units.get(after, after)
             if name in ("status", "priority", "recurrence"):
-                choices = dict(Task._meta.get_field(name).choices)
+                choices = dict(task_field(name).flatchoices)
                 before, after = choices.get(before, before), choices.get(after, after)
             changes.append(Change(label, _display(before), _display(after)))
         previous = record
@@ -183,14 +195,14 @@ def _display(value: Any) -> Any:
     return value
 
 
-def visible_plan_or_active(user: Any, plan_id: int | None) -> Plan | None:
+def visible_plan_or_active(user: User, plan_id: int | None) -> Plan | None:
     plans = visible_plans(user)
     if plan_id:
         return plans.filter(pk=plan_id).first()
     return plans.filter(status="active").order_by("-year").first() or plans.order_by("-year").first()
 
 
-def unit_page_tasks(user: Any, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
+def unit_page_tasks(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
     """The unit page's task section: tasks the unit leads or coordinates in the plans the person reads."""
     tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
     return {"tasks": tasks}

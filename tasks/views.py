@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user
+from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Unit
 from tasks.access import can_change_task, contributing_units_for, get_task_for_user
 from tasks.exports import task_list_xlsx
@@ -31,7 +33,7 @@ from tasks.forms import (
     TaskFilterForm,
     TaskProgressForm,
 )
-from tasks.models import ExtensionState, TaskOccurrence
+from tasks.models import ExtensionState, Task, TaskOccurrence
 from tasks.selectors import (
     sees_all_tasks,
     task_list,
@@ -59,7 +61,7 @@ from tasks.services import (
 PAGE_SIZE = 25
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
+def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
             form.add_error(name if name in form.fields else None, problems)
@@ -80,7 +82,7 @@ def _conflict_message(request: HttpRequest, conflict: TaskConflict) -> None:
 # --- Lists -------------------------------------------------------------------------
 
 
-def task_list_view(request: HttpRequest) -> HttpResponse:
+def task_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = visible_plan_or_active(request.user, _int(request.GET.get("plan")))
     if plan is None:
         raise Http404
@@ -116,7 +118,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def task_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+def task_statistics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     stats = unit_task_statistics(plan=plan, today=timezone.localdate())
     return render(request, "tasks/task_statistics.html", {"plan": plan, "stats": stats})
@@ -125,7 +127,7 @@ def task_statistics(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The task page -------------------------------------------------------------------
 
 
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk)
     today = timezone.localdate()
     user = request.user
@@ -151,7 +153,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
     form = TaskProgressForm.for_task(task, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +178,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
                                                     "multipart": True})  # fmt: skip
 
 
-def task_contribute_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_contribute_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="contribute_task")
     units = Unit.objects.filter(pk__in=[u.pk for u in contributing_units_for(request.user, task)])
     form = ContributionForm(request.POST or None, request.FILES or None, units=units)
@@ -196,7 +198,12 @@ def task_contribute_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action(
-    request: HttpRequest, pk: int, perm: str, form_class: type, run: Callable[..., Any], done: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    perm: str,
+    form_class: type[forms.Form],
+    run: Callable[[Task, dict[str, Any]], object],
+    done: str,
 ) -> HttpResponse:
     """A POST-only workflow step: check, validate, call the service, say what happened."""
     task = get_task_for_user(request.user, pk, perm=perm)
@@ -212,7 +219,7 @@ def _action(
 
 
 @require_POST
-def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, "claim_completion", ClaimForm,
         lambda task, data: task_claim_completion(task=task, user=request.user, today=timezone.localdate(),
@@ -226,7 +233,7 @@ class _NoFields(ClaimForm):
 
 
 @require_POST
-def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def task_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, "change_task", _NoFields,
         lambda task, _data: task_confirm_completion(task=task, user=request.user, today=timezone.localdate()),
@@ -235,7 +242,7 @@ def task_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_return(request: HttpRequest, pk: int) -> HttpResponse:
+def task_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, "change_task", CommentForm,
         lambda task, data: task_return_completion(task=task, user=request.user, comment=data["comment"],
@@ -245,7 +252,7 @@ def task_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, "change_task", CancelForm,
         lambda task, data: task_cancel(task=task, user=request.user, reason=data["reason"]),
@@ -254,8 +261,8 @@ def task_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def extension_decide_view(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
-    def decide(task: Any, data: dict[str, Any]) -> None:
+def extension_decide_view(request: AuthenticatedHttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    def decide(task: Task, data: dict[str, Any]) -> None:
         extension = get_object_or_404(task.extensions, pk=extension_pk)
         extension_decide(
             request=extension, user=request.user, approve=data["decision"] == "approve", note=data["note"],
@@ -266,7 +273,7 @@ def extension_decide_view(request: HttpRequest, pk: int, extension_pk: int) -> H
 
 
 @require_POST
-def occurrence_done(request: HttpRequest, pk: int, occurrence_pk: int) -> HttpResponse:
+def occurrence_done(request: AuthenticatedHttpRequest, pk: int, occurrence_pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
     occurrence = get_object_or_404(TaskOccurrence, pk=occurrence_pk, task=task)
     try:
@@ -279,7 +286,7 @@ def occurrence_done(request: HttpRequest, pk: int, occurrence_pk: int) -> HttpRe
     return redirect("task-detail", pk=task.pk)
 
 
-def extension_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
     form = ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +303,7 @@ def extension_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The secretariat's pages ------------------------------------------------------------
 
 
-def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     if not request.user.has_perm("tasks.add_task"):
         raise PermissionDenied
@@ -314,7 +321,7 @@ def task_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/task_form.html", {"plan": plan, "form": form, "title": _("Thêm nhiệm vụ")})
 
 
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def task_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="change_task")
     if task.is_closed:
         messages.error(request, _("Nhiệm vụ đã hủy hoặc đã xác nhận hoàn thành, không sửa được."))
@@ -341,7 +348,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                     "title": _("Sửa nhiệm vụ")})  # fmt: skip
 
 
-def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="change_task")
     form = TaskAssignForm.for_task(task, request.POST or None)
     if request.method == "POST" and form.is_valid():

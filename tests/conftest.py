@@ -10,10 +10,12 @@ The cast (from `manage.py demo`, like healthchecks' alice/bob/charlie):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
@@ -46,53 +48,53 @@ def seed_plan(db: Any) -> Plan:
     return Plan.objects.select_related("issuing_unit").get(issuing_unit__code="183", year=2024)
 
 
-def _user(username: str) -> Any:
+def _user(username: str) -> User:
     return get_user_model().objects.get(username=username)
 
 
 @pytest.fixture
-def secretariat(db: Any) -> Any:
+def secretariat(db: Any) -> User:
     return _user("noivu")
 
 
 @pytest.fixture
-def steering(db: Any) -> Any:
+def steering(db: Any) -> User:
     return _user("bcd")
 
 
 @pytest.fixture
-def administrator(db: Any) -> Any:
+def administrator(db: Any) -> User:
     return _user("admin")
 
 
 @pytest.fixture
-def commune_head(db: Any) -> Any:
+def commune_head(db: Any) -> User:
     return _user("dongdang.lanhdao")
 
 
 @pytest.fixture
-def commune_staff(db: Any) -> Any:
+def commune_staff(db: Any) -> User:
     return _user("dongdang.canbo")
 
 
 @pytest.fixture
-def other_commune_head(db: Any) -> Any:
+def other_commune_head(db: Any) -> User:
     return _user("baolam.lanhdao")
 
 
 @pytest.fixture
-def office_head(db: Any) -> Any:
+def office_head(db: Any) -> User:
     return _user("tuphap.lanhdao")
 
 
 @pytest.fixture
-def outsider(db: Any) -> Any:
+def outsider(db: Any) -> User:
     return get_user_model().objects.create_user("outsider", password="x")
 
 
 @pytest.fixture
-def client_for() -> Any:
-    def make(user: Any) -> Client:
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
         client = Client()
         client.force_login(user)
         return client

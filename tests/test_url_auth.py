@@ -101,7 +101,7 @@ def _value(endpoint: Endpoint, param: str, samples: dict[str, str]) -> str:
     if param == "pk":
         owner = PK_OWNER.get(endpoint.route.split("/", 1)[0])
         assert owner, f"{endpoint}: add its first segment to PK_OWNER so the test knows what `pk` is"
-        pk = owner.objects.order_by("pk").values_list("pk", flat=True).first()
+        pk = owner._default_manager.order_by("pk").values_list("pk", flat=True).first()
         assert pk is not None, f"{endpoint}: the demo data has no {owner.__name__} to use as `pk`"
         return str(pk)
     assert param in samples, f"{endpoint}: no sample value for <{param}>; add one to the `samples` fixture"

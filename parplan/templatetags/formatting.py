@@ -18,6 +18,6 @@ def number(value: Any, decimals: int | str | None = None) -> str:
     if value is None or value == "":
         return ""
     try:
-        return format_number(value, None if decimals in (None, "") else int(decimals))
+        return format_number(value, None if decimals is None or decimals == "" else int(decimals))
     except (InvalidOperation, TypeError, ValueError):
         return ""

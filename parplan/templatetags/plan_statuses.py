@@ -13,4 +13,4 @@ register = template.Library()
 def plan_status(status: str) -> dict[str, str]:
     """`{% plan_status plan.status %}`."""
     choice = PlanStatus(status)
-    return {"css": choice.css, "label": choice.label}
+    return {"css": choice.css, "label": str(choice.label)}

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import ReportData
@@ -20,7 +21,7 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 def render_xlsx(data: ReportData) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     _sheet(
         book, "PL I - Chỉ tiêu", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", data,
         [("Lĩnh vực", 9), ("Chỉ tiêu", 70), ("Mục tiêu", 14), ("Kết quả", 16), ("Đánh giá", 18)],
@@ -56,7 +57,7 @@ def _sheet(
     book: Workbook, name: str, title: str, data: ReportData, headers: Sequence[tuple[str, int]],
     rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None,
 ) -> Worksheet:  # fmt: skip
-    sheet = book.create_sheet(name[:31])
+    sheet: Worksheet = book.create_sheet(name[:31])
     sheet.append([title])
     sheet.append([f"{data.issuer} — {data.subject}"])
     sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})"])
@@ -66,21 +67,22 @@ def _sheet(
         sheet.append(list(row))
     for index, (_label, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.font = Font(name=_FONT, size=12, bold=cell.row in (1, header_row))
-            if cell.row >= header_row:
+    # Counted here: openpyxl may leave a (merged) cell without its row and column.
+    for row_number, row in enumerate(sheet.iter_rows(), start=1):
+        for column_number, cell in enumerate(row, start=1):
+            cell.font = Font(name=_FONT, size=12, bold=row_number in (1, header_row))
+            if row_number >= header_row:
                 cell.border = _BOX
                 cell.alignment = Alignment(
-                    wrap_text=True, vertical="top", horizontal="center" if cell.row == header_row else None
+                    wrap_text=True, vertical="top", horizontal="center" if row_number == header_row else None
                 )
-            if percent_columns and cell.column in percent_columns and cell.row > header_row:
+            if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if sum(w for _l, w in headers) > 90 else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return sheet

@@ -13,9 +13,9 @@ register = template.Library()
 def indicator_status(status: str | None) -> dict[str, str]:
     """The status badge: `{% indicator_status snapshot.status %}`; no status is an indicator not evaluated yet."""
     if not status:
-        return {"css": IndicatorStatus.NO_DATA.css, "label": NOT_EVALUATED_LABEL}
+        return {"css": IndicatorStatus.NO_DATA.css, "label": str(NOT_EVALUATED_LABEL)}
     choice = IndicatorStatus(status)
-    return {"css": choice.css, "label": choice.label}
+    return {"css": choice.css, "label": str(choice.label)}
 
 
 @register.simple_tag
@@ -29,4 +29,4 @@ def indicator_status_label(status: str, *, short: bool = False) -> str:
 def figure_status(status: str) -> dict[str, str]:
     """A figure's place in the review, as a badge: `{% figure_status figure.status %}`."""
     choice = MeasurementStatus(status)
-    return {"css": choice.css, "label": choice.label}
+    return {"css": choice.css, "label": str(choice.label)}

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from parplan.models import ReformArea, Role, Unit
 from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
 from targets.models import Frequency
 from targets.periods import periods_of
-from tasks.models import Recurrence, Task, TaskOccurrence, derive_title
+from tasks.models import Recurrence, Task, TaskOccurrence, derive_title, task_field
 from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, label, locked, task_url
 
@@ -62,7 +63,7 @@ def task_create(
     *,
     area: ReformArea,
     text: str,
-    user: Any,
+    user: User | None,
     title: str = "",
     lead_unit: Unit | None = None,
     coordinating_units: Iterable[Unit] = (),
@@ -94,7 +95,7 @@ def task_create(
 
 
 @transaction.atomic
-def task_update(*, task: Task, expected_version: int, user: Any, **values: Any) -> Task:
+def task_update(*, task: Task, expected_version: int, user: User, **values: Any) -> Task:
     """Edit a task's own fields; a stale `expected_version` raises TaskConflict, writing nothing."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -127,7 +128,7 @@ def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> T
         before = getattr(opened, name) if opened else None
         now = getattr(current, name)
         if opened is None or before != now:
-            field = Task._meta.get_field(name)
+            field = task_field(name)
             changes.append(
                 FieldChange(name, str(field.verbose_name), _shown(field, now), _shown(field, values.get(name, now)))
             )
@@ -137,7 +138,7 @@ def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> T
     return TaskConflict(changes, by, latest.history_date if latest else None, current.version)
 
 
-def _shown(field: Any, value: Any) -> Any:
+def _shown(field: models.Field[Any, Any], value: Any) -> Any:
     """A value as a person reads it: choice labels ("Bình thường", not "normal"), dates as dd/mm/yyyy."""
     if field.choices:
         return dict(field.flatchoices).get(value, value)
@@ -196,7 +197,7 @@ def task_assign(
 
 
 @transaction.atomic
-def task_cancel(*, task: Task, user: Any, reason: str) -> Task:
+def task_cancel(*, task: Task, user: User, reason: str) -> Task:
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần ghi lý do hủy nhiệm vụ.")]})
     current = locked(task)
@@ -225,6 +226,8 @@ def occurrences_sync(*, task: Task) -> None:
     if not task.recurrence:
         task.occurrences.filter(done_on__isnull=True).delete()
         return
+    # Every writer of a recurrence checks its due day (_check_recurrence, the plan importer).
+    assert task.recurrence_due_day is not None
     # Periods due before the task starts are not the task's: keeping them would make the
     # task due before its start (refused by the database) and overdue from day one.
     wanted = [

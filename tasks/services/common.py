@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def ensure_open(task: Task) -> None:
         raise ValidationError(_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."))
 
 
-def bump(task: Task, *, by: Any = None, **values: Any) -> Task:
+def bump(task: Task, *, by: User | None = None, **values: Any) -> Task:
     """Apply values and save with the next version (every write of a task goes through here).
 
     `by` is recorded as the history's user: outside a request (commands, jobs,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,7 @@ from tasks.services.common import bump, ensure_open, label, locked, notify_lead,
 
 @transaction.atomic
 def extension_request(
-    *, task: Task, user: Any, new_due_date: datetime.date, reason: str, today: datetime.date
+    *, task: Task, user: User, new_due_date: datetime.date, reason: str, today: datetime.date
 ) -> ExtensionRequest:
     # Locked so two requests sent at once cannot both pass the "one pending" check.
     task = locked(task)
@@ -50,7 +50,7 @@ def extension_request(
 
 @transaction.atomic
 def extension_decide(
-    *, request: ExtensionRequest, user: Any, approve: bool, note: str, today: datetime.date
+    *, request: ExtensionRequest, user: User, approve: bool, note: str, today: datetime.date
 ) -> ExtensionRequest:
     if request.state != ExtensionState.PENDING:
         raise ValidationError(_("Đề nghị này đã có quyết định."))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,11 +25,18 @@ from tasks.services.common import bump, ensure_open, label, locked, notify_lead,
 REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.PAUSED)
 
 
+def _lead_unit(task: Task) -> Unit:
+    """The unit whose report this is; the secretariat, who may report for any task, needs one assigned first."""
+    if task.lead_unit is None:
+        raise ValidationError(_("Nhiệm vụ chưa có đơn vị chủ trì; cần phân công trước khi báo cáo tiến độ."))
+    return task.lead_unit
+
+
 @transaction.atomic
 def task_report_progress(
     *,
     task: Task,
-    user: Any,
+    user: User,
     status: str,
     percent: int,
     text: str,
@@ -56,9 +63,10 @@ def task_report_progress(
         errors["text"] = [_("Cần ghi kết quả thực hiện.")]
     if errors:
         raise ValidationError(errors)
+    lead_unit = _lead_unit(current)
     names = validate_uploads(files)
     report = ProgressReport.objects.create(
-        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
+        task=current, unit=lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
         text=text.strip(),
     )  # fmt: skip
     evidence_attach(owner=report, uploads=files, names=names, user=user)
@@ -68,7 +76,7 @@ def task_report_progress(
 
 @transaction.atomic
 def task_contribute(
-    *, task: Task, unit: Unit, user: Any, text: str, files: Sequence[UploadedFile] = ()
+    *, task: Task, unit: Unit, user: User, text: str, files: Sequence[UploadedFile] = ()
 ) -> ProgressReport:
     """A coordinating unit's own contribution; it does not move the task's progress."""
     ensure_open(task)
@@ -85,7 +93,7 @@ def task_contribute(
 
 
 @transaction.atomic
-def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: str = "") -> Task:
+def task_claim_completion(*, task: Task, user: User, today: datetime.date, text: str = "") -> Task:
     """The lead unit's head says the task is done; the completion date is today's."""
     current = locked(task)
     ensure_open(current)
@@ -94,7 +102,7 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
     if current.occurrences.filter(done_on__isnull=True).exists():
         raise ValidationError(_("Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."))
     ProgressReport.objects.create(
-        task=current, unit=current.lead_unit, role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
+        task=current, unit=_lead_unit(current), role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
         percent=100, text=text.strip() or _("Báo hoàn thành nhiệm vụ."),
     )  # fmt: skip
     bump(
@@ -111,7 +119,7 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
 
 
 @transaction.atomic
-def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> Task:
+def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> Task:
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is None:
@@ -123,7 +131,7 @@ def task_confirm_completion(*, task: Task, user: Any, today: datetime.date) -> T
 
 
 @transaction.atomic
-def task_return_completion(*, task: Task, user: Any, comment: str, today: datetime.date) -> Task:
+def task_return_completion(*, task: Task, user: User, comment: str, today: datetime.date) -> Task:
     """Not done yet: back to in progress, with the secretariat's reason."""
     if not comment.strip():
         raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị bổ sung.")]})
@@ -142,7 +150,7 @@ def task_return_completion(*, task: Task, user: Any, comment: str, today: dateti
 
 
 @transaction.atomic
-def occurrence_mark_done(*, occurrence: TaskOccurrence, user: Any, today: datetime.date, done: bool = True) -> None:
+def occurrence_mark_done(*, occurrence: TaskOccurrence, user: User, today: datetime.date, done: bool = True) -> None:
     """Mark one period of a recurring task done (or not); the task's due date moves to the next."""
     task = locked(occurrence.task)
     ensure_open(task)

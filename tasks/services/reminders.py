@@ -45,6 +45,7 @@ def reminders_create(*, today: datetime.date) -> int:
         tomorrow: (TaskNotice.DUE_TOMORROW, _("Nhiệm vụ %(task)s đến hạn ngày mai (%(due)s).")),
     }
     for task in Task.objects.open().filter(due_date__in=soon.keys()).select_related("area", "lead_unit"):
+        assert task.due_date is not None  # filtered on it above
         kind, message = soon[task.due_date]
         created += _remind(task, kind, message, today)
     return created

@@ -13,7 +13,7 @@ register = template.Library()
 def task_state(state: str) -> dict[str, str]:
     """The derived state's badge: `{% task_state task.state %}`."""
     choice = TaskState(state)
-    return {"css": choice.css, "label": choice.label}
+    return {"css": choice.css, "label": str(choice.label)}
 
 
 @register.simple_tag
@@ -27,4 +27,4 @@ def task_state_label(state: str, *, short: bool = False) -> str:
 def progress_status(status: str) -> dict[str, str]:
     """The last report's status, as a badge: `{% progress_status task.status %}`."""
     choice = ProgressStatus(status)
-    return {"css": choice.css, "label": choice.label}
+    return {"css": choice.css, "label": str(choice.label)}

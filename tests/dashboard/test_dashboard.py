@@ -173,7 +173,8 @@ def _send(
     approve: bool = True, **numbers: Any,
 ) -> Measurement:  # fmt: skip
     clock.set(on)
-    figure = FigureInput(**{k: Decimal(v) for k, v in numbers.items()})
+    values: dict[str, Any] = {k: Decimal(v) for k, v in numbers.items()}
+    figure = FigureInput(**values)
     measurement = measurement_save(indicator=indicator, unit=unit, period=period, figure=figure, user=user, submit=True)
     if approve:
         measurement_approve(measurement=measurement, user=user)
@@ -455,7 +456,9 @@ def expected_off_track(plan: Plan, unit: Unit | None) -> list[int]:
 
 class Element:
     def __init__(self, tag: str, attrs: dict[str, str]) -> None:
-        self.tag, self.attrs, self.children, self.parts = tag, attrs, [], []
+        self.tag, self.attrs = tag, attrs
+        self.children: list[Element] = []
+        self.parts: list[str] = []
 
     @property
     def text(self) -> str:
@@ -914,14 +917,14 @@ def test_print_stylesheet_is_a4_and_hides_the_navigation():
 
 def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(client_for, secretariat, monkeypatch):
     from dashboard import views
-    from dashboard.selectors import UnitRank
+    from dashboard.selectors import UnitRank, dashboard_for
 
     ranks = [
         UnitRank(code=f"U{i:03d}", name=f"Đơn vị {i:03d}", tasks_assigned=1, tasks_on_time=1, figures_expected=0,
                  figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(100 - i))
         for i in range(1, 46)
     ]  # fmt: skip
-    real = views.dashboard_for
+    real = dashboard_for  # the function dashboard.views calls, patched there below
 
     def with_long_ranking(**kwargs):
         board = real(**kwargs)

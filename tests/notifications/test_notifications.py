@@ -65,7 +65,12 @@ def test_notify_makes_one_notice_per_person_even_when_named_twice(db, office_hea
 
 
 def test_a_notice_with_a_subject_is_made_once_per_person_kind_and_day(db, office_head):
-    arguments = {"users": [office_head], "kind": TaskNotice.DUE_TOMORROW, "message": "X", "subject_key": "task:1"}
+    arguments: dict[str, Any] = {
+        "users": [office_head],
+        "kind": TaskNotice.DUE_TOMORROW,
+        "message": "X",
+        "subject_key": "task:1",
+    }
     assert (notify(**arguments, day=TODAY), notify(**arguments, day=TODAY), notify(**arguments, day=TODAY + DAY)) == (
         1, 0, 1,
     )  # fmt: skip

@@ -41,7 +41,7 @@ def _new_user(username: str = "nguoimoi") -> Any:
 
 
 def _history_rows() -> int:
-    return sum(model.objects.count() for model in apps.get_models() if model.__name__.startswith("Historical"))
+    return sum(model._default_manager.count() for model in apps.get_models() if model.__name__.startswith("Historical"))
 
 
 # --- membership_add / membership_remove -------------------------------------------

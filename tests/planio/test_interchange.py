@@ -351,6 +351,27 @@ def test_import_accepts_only_iso_dates(seed_plan: Plan, bad):
     assert "plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)." in raised.value.errors
 
 
+@pytest.mark.parametrize("due_day", [None, 0, 32, "15"])
+def test_import_rejects_a_recurring_task_without_a_due_day_of_the_month(seed_plan: Plan, due_day):
+    document = _export(seed_plan)
+    document["areas"][0]["tasks"][0] |= {"recurrence": "monthly", "recurrence_due_day": due_day}
+    before = _row_counts()
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert raised.value.errors == [
+        "areas[0].tasks[0].recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn từ 1 đến 31."
+    ]
+    assert _row_counts() == before
+
+
+def test_import_takes_a_recurring_task_with_its_due_day(seed_plan: Plan):
+    document = _export(seed_plan)
+    document["areas"][0]["tasks"][0] |= {"recurrence": "quarterly", "recurrence_due_day": 20}
+    plan_import(document)
+    task = Task.objects.get(area__plan=seed_plan, area__number=document["areas"][0]["number"], position=1)
+    assert (task.recurrence, task.recurrence_due_day, task.occurrences.count()) == ("quarterly", 20, 4)
+
+
 def test_import_rejects_recipients_given_as_one_string(seed_plan: Plan):
     document = _export(seed_plan)
     document["plan"]["recipients"] = "- Sở Nội vụ;"

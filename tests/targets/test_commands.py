@@ -92,7 +92,8 @@ def judge_failing_on_call(monkeypatch):
     """Make the status rule raise on its `n`th call, part-way through the plan."""
 
     def install(n: int) -> None:
-        real, calls = targets.evaluation.judge, Counter()
+        real = targets.evaluation.judge
+        calls: Counter[str] = Counter()
 
         def failing(**kwargs):
             calls["judge"] += 1

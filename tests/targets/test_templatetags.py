@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.template import Context, Template
 
@@ -52,7 +53,9 @@ def test_a_column_heading_is_the_status_label_or_its_short_form(status: str, hea
 @pytest.mark.parametrize(("met", "label"), [(True, "Đạt"), (False, "Không đạt"), (None, "")])
 def test_a_milestone_figure_s_answer_has_the_entry_form_s_words(met, label):
     assert Measurement(met=met).met_label == label
-    offered = {value: str(text) for value, text in FigureForm.base_fields["met"].choices}
+    field = FigureForm.base_fields["met"]
+    assert isinstance(field, forms.ChoiceField)
+    offered = {value: str(text) for value, text in field.widget.choices}
     assert label == {True: offered["1"], False: offered["0"], None: ""}[met]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,13 +20,25 @@ from tasks.services import (
     task_return_completion,
     tasks_mark_overdue,
 )
-from tests.tasks.builders import DAY, DUE, TODAY, claimed, due_on, fresh, notices_about, pdf, png, row_counts
+from tests.tasks.builders import (
+    DAY,
+    DUE,
+    TODAY,
+    claimed,
+    due_on,
+    fresh,
+    new_task,
+    notices_about,
+    pdf,
+    png,
+    row_counts,
+)
 
 NOTE = "Đã rà soát 12 thủ tục, công khai tại bộ phận một cửa."
 
 
 def _report(task: Task, user, **values) -> ProgressReport:
-    arguments = {"status": ProgressStatus.IN_PROGRESS, "percent": 40, "text": NOTE} | values
+    arguments: dict[str, Any] = {"status": ProgressStatus.IN_PROGRESS, "percent": 40, "text": NOTE} | values
     return task_report_progress(task=task, user=user, **arguments)
 
 
@@ -159,6 +172,16 @@ def test_a_report_on_a_confirmed_task_is_refused(commune_led_task: Task, commune
     assert raised.value.messages == ["Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."]
 
 
+def test_a_report_on_a_task_without_a_lead_unit_is_refused_in_vietnamese(seed_plan, secretariat):
+    # The secretariat holds report_progress on every task, assigned or not.
+    unassigned = new_task(seed_plan, user=secretariat, lead=None)
+    before = row_counts()
+    with pytest.raises(ValidationError) as raised:
+        _report(unassigned, secretariat)
+    assert raised.value.messages == ["Nhiệm vụ chưa có đơn vị chủ trì; cần phân công trước khi báo cáo tiến độ."]
+    assert row_counts() == before
+
+
 # --- task_contribute ------------------------------------------------------------------
 
 
@@ -215,6 +238,14 @@ def test_a_claim_completes_the_task_on_the_day_given(commune_led_task: Task, com
     assert (task.completed_on, task.status, task.progress_percent, task.claimed_by) == (
         TODAY, ProgressStatus.COMPLETED, 100, commune_head,
     )  # fmt: skip
+
+
+def test_a_claim_on_a_task_without_a_lead_unit_is_refused_in_vietnamese(seed_plan, secretariat):
+    unassigned = new_task(seed_plan, user=secretariat, lead=None)
+    with pytest.raises(ValidationError) as raised:
+        task_claim_completion(task=unassigned, user=secretariat, today=TODAY)
+    assert raised.value.messages == ["Nhiệm vụ chưa có đơn vị chủ trì; cần phân công trước khi báo cáo tiến độ."]
+    assert fresh(unassigned).claimed_at is None
 
 
 def test_a_claimed_task_awaits_confirmation(commune_led_task: Task, commune_head):

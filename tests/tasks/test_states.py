@@ -20,7 +20,7 @@ from tests.tasks.builders import DAY, DUE, TODAY, claimed, confirmed, due_on, fr
 
 def _states(task: Task, today: Any) -> tuple[TaskState, str]:
     """(in memory, in the database) for the same day."""
-    return fresh(task).state_on(today), Task.objects.with_state(today).get(pk=task.pk).state
+    return fresh(task).state_on(today), Task.objects.with_state(today).values_list("state", flat=True).get(pk=task.pk)
 
 
 def _report(task: Task, user: Any, status: str, percent: int) -> None:
@@ -28,7 +28,7 @@ def _report(task: Task, user: Any, status: str, percent: int) -> None:
 
 
 # Each builder brings the commune-led task (due 31/10/2024) to one state as seen on TODAY (01/10/2024).
-BUILDERS: dict[TaskState, Callable[[Task, Any], None]] = {
+BUILDERS: dict[TaskState, Callable[[Task, Any], object]] = {
     TaskState.NOT_STARTED: lambda task, cast: None,
     TaskState.IN_PROGRESS: lambda task, cast: _report(task, cast.staff, ProgressStatus.IN_PROGRESS, 40),
     TaskState.PAUSED: lambda task, cast: _report(task, cast.staff, ProgressStatus.PAUSED, 30),

@@ -120,7 +120,7 @@ class Command(BaseCommand):
             save_if_changed(user, first_name=demo.full_name)
             membership_add(user=user, unit=Unit.objects.get(code=demo.unit_code), role=demo.role)
 
-    def _load_progress(self, plan: Any) -> None:
+    def _load_progress(self, plan: Plan) -> None:
         secretariat = get_user_model().objects.get(username="noivu")
         for area, position, due in DEMO_DUE_DATES:
             task = Task.objects.get(area__plan=plan, area__number=area, position=position)
@@ -132,7 +132,7 @@ class Command(BaseCommand):
                 continue  # loaded on an earlier run
             head = Membership.objects.filter(unit=task.lead_unit, role=Role.UNIT_HEAD).select_related("user").first()
             author = head.user if head else secretariat
-            if status == ProgressStatus.COMPLETED:
+            if status == ProgressStatus.COMPLETED and completed_on is not None:
                 task_report_progress(task=task, user=author, status=ProgressStatus.IN_PROGRESS, percent=80, text=note)
                 task_claim_completion(task=task, user=author, today=completed_on, text=note)
                 task_confirm_completion(task=task, user=secretariat, today=completed_on)
