@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parplan.models import ReformArea, Unit
+from targets.models import Measurement
 
 
 class ProgressStatus(models.TextChoices):
@@ -79,6 +81,23 @@ class TaskQuerySet(models.QuerySet["Task"]):
         """Open and due before `today`: the definition of overdue."""
         return self.open().filter(due_date__lt=today)
 
+    def with_work(self) -> TaskQuerySet:
+        """Tasks that deleting would lose work of: progress or completion, reports (and
+        their files), extension requests, periods marked done, figures of the
+        indicators their text states, a cancellation."""
+        task = OuterRef("pk")
+        return self.filter(
+            Q(progress_percent__gt=0)
+            | ~Q(status=ProgressStatus.NOT_STARTED)
+            | Q(claimed_at__isnull=False)
+            | Q(confirmed_at__isnull=False)
+            | Q(cancelled_at__isnull=False)
+            | Exists(ProgressReport.objects.filter(task=task))
+            | Exists(ExtensionRequest.objects.filter(task=task))
+            | Exists(TaskOccurrence.objects.filter(task=task, done_on__isnull=False))
+            | Exists(Measurement.objects.filter(indicator__stated_in__task=task))
+        )
+
     def with_state(self, today: datetime.date) -> TaskQuerySet:
         return self.annotate(state=state_expression(today))
 
@@ -90,9 +109,17 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.annotate(unit_role=Case(When(lead_unit=unit, then=Value("lead")), default=Value("coordinating")))
 
 
+def new_task_key() -> str:
+    """A short random key: unique within a plan in practice (48 bits for a few hundred tasks)."""
+    return uuid.uuid4().hex[:12]
+
+
 class Task(models.Model):
     area = models.ForeignKey(ReformArea, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("lĩnh vực"))
     position = models.PositiveSmallIntegerField(_("thứ tự"))
+    # Given at creation, never changed, carried by plan files: a re-import finds the
+    # task by it wherever the task moved, instead of by its place in a list.
+    key = models.SlugField(_("mã nhiệm vụ"), max_length=40, default=new_task_key, editable=False)
     title = models.CharField(_("tên nhiệm vụ"), max_length=255, blank=True)
     text = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(
