@@ -12,13 +12,23 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.models import Plan, PlanStatus, ReformArea, Responsibility, Unit, UnitKind
-from parplan.services import save_if_changed, set_m2m_if_changed, unit_kind_upsert, unit_upsert
+from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
+from parplan.services import (
+    area_delete,
+    area_upsert,
+    plan_upsert,
+    responsibility_delete,
+    responsibility_upsert,
+    unit_kind_upsert,
+    unit_upsert,
+)
+from planio.matching import TaskMatch, TaskSlot, match_tasks, stored_plan, work_lost
 from targets.models import (
     Aggregation,
     Comparator,
@@ -32,10 +42,24 @@ from targets.models import (
     TargetType,
 )
 from targets.parsing import ParsedIndicator
-from targets.services import indicator_apply_parsed, indicator_define, plan_generate_periods, target_upsert
-from tasks.models import Priority, Recurrence, Task, derive_title
-from tasks.services import task_assign, task_indicator_ensure, task_indicators_trim
-from tasks.services.assignment import occurrences_sync
+from targets.services import (
+    indicator_apply_parsed,
+    indicator_define,
+    plan_generate_periods,
+    target_upsert,
+    targets_trim,
+)
+from tasks.models import Priority, Recurrence, Task
+from tasks.services import (
+    TaskDefinition,
+    task_add,
+    task_assign,
+    task_define,
+    task_delete,
+    task_indicator_ensure,
+    task_indicators_trim,
+    tasks_place,
+)
 
 FORMAT = "parplan-plan"
 VERSION = 1
@@ -50,6 +74,7 @@ _PLAN_TEXT_FIELDS = (
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TASK_KEY = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 
 
 class PlanImportError(Exception):
@@ -161,6 +186,7 @@ def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot], today: 
         ],
         "tasks": [
             {
+                "key": task.key,
                 "text": task.text,
                 "lead_unit": task.lead_unit.code if task.lead_unit else None,
                 "coordinating_units": sorted(u.code for u in task.coordinating_units.all()),
@@ -193,18 +219,28 @@ def _export_area(area: ReformArea, latest: dict[int, IndicatorSnapshot], today: 
 # --- Import -------------------------------------------------------------------
 
 
-def plan_import(data: Any) -> Plan:
+def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> Plan:
     """Create or update the plan described by `data`; all or nothing.
 
     Objects are matched by natural keys (unit code; issuer and year; area
-    number; position in its list), so importing the same file twice changes
-    nothing, and an exported plan imports back to the same plan.
+    number; a task by its `key`, else by its text, else by its place: see
+    `planio.matching`; a target by its place), so importing the same file
+    twice changes nothing, and an exported plan imports back to the same plan
+    with every task's progress, reports, files and history. A task with work
+    done, or a target with figures, that the file no longer holds is deleted
+    only with `allow_delete`; otherwise nothing is written. `user` is named in
+    the history of every change.
     """
     errors = _validate(data)
     if errors:
         raise PlanImportError(errors)
     with transaction.atomic():
-        return _apply(data)
+        plan = stored_plan(data)
+        match = match_tasks(plan, data["areas"])
+        lost = [] if allow_delete else work_lost(plan, match, data["areas"])
+        if lost:
+            raise PlanImportError(lost)
+        return _apply(data, match, user=user, allow_delete=allow_delete, reason=_("Nhập kế hoạch từ tệp"))
 
 
 def _validate(data: Any) -> list[str]:
@@ -361,6 +397,38 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
             start, due = _parse_date(task.get("start_date")), _parse_date(task.get("due_date"))
             if start and due and due < start:
                 errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
+            errors += _validate_recurrence_day(task, where)
+    return errors + _validate_task_keys(areas)
+
+
+def _validate_recurrence_day(task: dict[str, Any], where: str) -> list[str]:
+    day = task.get("recurrence_due_day")
+    if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
+        return [_("%(where)s.recurrence_due_day: ngày đến hạn phải từ 1 đến 31.") % {"where": where}]
+    if task.get("recurrence") and day is None:
+        return [_("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ.") % {"where": where}]
+    return []
+
+
+def _validate_task_keys(areas: list[Any]) -> list[str]:
+    """A task's `key` is optional; given, it is a short slug, once in the file."""
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for a, area in enumerate(areas):
+        tasks = area.get("tasks", []) if isinstance(area, dict) else []
+        for k, task in enumerate(tasks):
+            key = task.get("key") if isinstance(task, dict) else None
+            if key in (None, ""):
+                continue
+            where = f"areas[{a}].tasks[{k}].key"
+            if not isinstance(key, str) or not _TASK_KEY.fullmatch(key):
+                errors.append(_("%(where)s: mã chỉ gồm chữ, số, “-” và “_”, tối đa 40 ký tự.") % {"where": where})
+            elif key in seen:
+                errors.append(
+                    _("%(where)s: mã “%(key)s” trùng với %(other)s.") % {"where": where, "key": key, "other": seen[key]}
+                )
+            else:
+                seen[key] = where
     return errors
 
 
@@ -421,7 +489,7 @@ def _parse_decimal(value: Any) -> Decimal | None | bool:
     return number
 
 
-def _apply(data: dict[str, Any]) -> Plan:
+def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: bool, reason: str) -> Plan:
     for kind in data.get("unit_kinds", []):
         unit_kind_upsert(
             code=kind["code"], name=kind["name"], administrative_level=kind.get("administrative_level", "")
@@ -436,7 +504,7 @@ def _apply(data: dict[str, Any]) -> Plan:
             parent = units.get(unit["parent"]) if unit.get("parent") else None
             units[unit["code"]] = unit_upsert(
                 code=unit["code"], name=unit["name"], kind=kinds[unit["kind"]], parent=parent,
-                position=data["units"].index(unit),
+                position=data["units"].index(unit), user=user, reason=reason,
             )  # fmt: skip
         pending = [u for u in pending if u["code"] not in units]
         if not ready:
@@ -445,21 +513,36 @@ def _apply(data: dict[str, Any]) -> Plan:
             )
 
     fields = data["plan"]
-    issuer = _unit(fields["issuing_unit"], units)
-    plan = Plan.objects.filter(issuing_unit=issuer, year=fields["year"]).first() or Plan(
-        issuing_unit=issuer, year=fields["year"]
-    )
-    save_if_changed(
-        plan,
+    plan = plan_upsert(
+        issuing_unit=_unit(fields["issuing_unit"], units),
+        year=fields["year"],
         **{name: fields.get(name) or "" for name in _PLAN_TEXT_FIELDS},
         issue_date=_parse_date(fields.get("issue_date")),
         status=fields.get("status", PlanStatus.DRAFT),
         recipients="\n".join(fields.get("recipients", [])),
+        user=user,
+        reason=reason,
     )
     # Figures are entered per period: without its year's calendar an imported plan takes none.
     plan_generate_periods(plan=plan)
-    _apply_areas(plan, data["areas"], units)
-    _apply_responsibilities(plan, data.get("responsibilities", []), units)
+    areas = {
+        item["number"]: area_upsert(
+            plan=plan,
+            number=item["number"],
+            name=item["name"],
+            targets_heading=item.get("targets_heading") or "Chỉ tiêu",
+            user=user,
+            reason=reason,
+        )  # fmt: skip
+        for item in data["areas"]
+    }
+    for item in data["areas"]:
+        _apply_targets(areas[item["number"]], item.get("targets", []), units)
+    _apply_tasks(match, areas, units, user=user, allow_delete=allow_delete, reason=reason)
+    # Last: an area the file dropped may have held tasks the file moved elsewhere.
+    for area in plan.areas.exclude(number__in=areas.keys()):
+        area_delete(area=area, user=user, reason=reason)
+    _apply_responsibilities(plan, data.get("responsibilities", []), units, user=user, reason=reason)
     return plan
 
 
@@ -476,52 +559,75 @@ def _unit(code: str | None, units: dict[str, Unit]) -> Unit | None:
     return units.get(code) or Unit.objects.get(code=code)
 
 
-def _apply_areas(plan: Plan, areas: list[dict[str, Any]], units: dict[str, Unit]) -> None:
-    plan.areas.exclude(number__in=[a["number"] for a in areas]).delete()
-    for item in areas:
-        area = ReformArea.objects.filter(plan=plan, number=item["number"]).first() or ReformArea(
-            plan=plan, number=item["number"]
+def _apply_targets(area: ReformArea, targets: list[dict[str, Any]], units: dict[str, Unit]) -> None:
+    targets_trim(area=area, keep=len(targets))
+    for position, target in enumerate(targets, start=1):
+        indicators = target.get("indicators")
+        saved = target_upsert(
+            area=area,
+            position=position,
+            text=target["text"],
+            indicators=None if indicators is None else [_indicator(i) for i in indicators],
         )
-        save_if_changed(area, name=item["name"], targets_heading=item.get("targets_heading") or "Chỉ tiêu")
-        targets = item.get("targets", [])
-        area.targets.filter(position__gt=len(targets)).delete()
-        for position, target in enumerate(targets, start=1):
-            indicators = target.get("indicators")
-            saved = target_upsert(
-                area=area,
-                position=position,
-                text=target["text"],
-                indicators=None if indicators is None else [_indicator(i) for i in indicators],
-            )
-            for indicator, fields in zip(saved.indicators.order_by("position"), indicators or [], strict=False):
-                # Without an "indicators" key the parser defined them; nothing more to apply.
-                _define(indicator, fields, units)
-        tasks = item.get("tasks", [])
-        area.tasks.filter(position__gt=len(tasks)).delete()
-        for position, fields in enumerate(tasks, start=1):
-            task = Task.objects.filter(area=area, position=position).first() or Task(area=area, position=position)
-            save_if_changed(
-                task,
-                text=fields["text"],
-                due_date=_parse_date(fields.get("due_date")),
-                expected_output=fields.get("expected_output", ""),
-                title=fields.get("title") or derive_title(fields["text"]),
-                start_date=_parse_date(fields.get("start_date")),
-                recurrence=fields.get("recurrence") or "",
-                recurrence_due_day=fields.get("recurrence_due_day"),
-                priority=fields.get("priority") or Priority.NORMAL,
-                assigned_by_number=fields.get("assigned_by_number", ""),
-                assigned_by_date=_parse_date(fields.get("assigned_by_date")),
-            )
-            if task.recurrence:
-                occurrences_sync(task=task)
-            task_assign(
-                task=task,
-                lead_unit=_unit(fields.get("lead_unit"), units),
-                coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
-                assumed=bool(fields.get("assignment_assumed", False)),
-            )
-            _apply_task_indicators(task, fields.get("indicators"), units)
+        for indicator, fields in zip(saved.indicators.order_by("position"), indicators or [], strict=False):
+            # Without an "indicators" key the parser defined them; nothing more to apply.
+            _define(indicator, fields, units)
+
+
+def _apply_tasks(
+    match: TaskMatch,
+    areas: dict[int, ReformArea],
+    units: dict[str, Unit],
+    *,
+    user: Any,
+    allow_delete: bool,
+    reason: str,
+) -> None:
+    """Delete the tasks the file dropped, move the kept ones to their new places, then write each."""
+    for task in match.removed:
+        task_delete(task=task, user=user, reason=reason, allow_work=allow_delete)
+    tasks_place(
+        places=[(slot.task, areas[slot.area_number], slot.position) for slot in match.slots if slot.task is not None],
+        user=user,
+        reason=reason,
+    )
+    for slot in match.slots:
+        try:
+            _apply_task(slot, areas[slot.area_number], units, user=user, reason=reason)
+        except ValidationError as error:
+            # A rule only the stored task can check (a confirmed task keeps its units).
+            raise PlanImportError([f"{slot.where}: {message}" for message in error.messages]) from None
+
+
+def _apply_task(slot: TaskSlot, area: ReformArea, units: dict[str, Unit], *, user: Any, reason: str) -> None:
+    fields = slot.fields
+    definition = TaskDefinition(
+        text=fields["text"],
+        title=fields.get("title") or "",
+        start_date=_parse_date(fields.get("start_date")),
+        due_date=_parse_date(fields.get("due_date")),
+        recurrence=fields.get("recurrence") or "",
+        recurrence_due_day=fields.get("recurrence_due_day"),
+        priority=fields.get("priority") or Priority.NORMAL,
+        expected_output=fields.get("expected_output", ""),
+        assigned_by_number=fields.get("assigned_by_number", ""),
+        assigned_by_date=_parse_date(fields.get("assigned_by_date")),
+    )
+    if slot.task is None:
+        task = task_add(
+            area=area, position=slot.position, definition=definition, key=fields.get("key") or "", user=user,
+            reason=reason,
+        )  # fmt: skip
+    else:
+        task = task_define(task=slot.task, definition=definition, user=user, reason=reason)
+    task_assign(
+        task=task,
+        lead_unit=_unit(fields.get("lead_unit"), units),
+        coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
+        assumed=bool(fields.get("assignment_assumed", False)),
+        user=user,
+    )
+    _apply_task_indicators(task, fields.get("indicators"), units)
 
 
 def _apply_task_indicators(task: Task, items: list[dict[str, Any]] | None, units: dict[str, Unit]) -> None:
@@ -555,11 +661,13 @@ def _indicator(fields: dict[str, Any]) -> ParsedIndicator:
     )
 
 
-def _apply_responsibilities(plan: Plan, items: list[dict[str, Any]], units: dict[str, Unit]) -> None:
-    plan.responsibilities.exclude(number__in=[item["number"] for item in items]).delete()
+def _apply_responsibilities(
+    plan: Plan, items: list[dict[str, Any]], units: dict[str, Unit], *, user: Any, reason: str
+) -> None:
+    for stale in plan.responsibilities.exclude(number__in=[item["number"] for item in items]):
+        responsibility_delete(responsibility=stale, user=user, reason=reason)
     for item in items:
-        responsibility = Responsibility.objects.filter(plan=plan, number=item["number"]).first() or Responsibility(
-            plan=plan, number=item["number"]
-        )
-        save_if_changed(responsibility, heading=item["heading"], text=item["text"])
-        set_m2m_if_changed(responsibility.units, [_unit(code, units) for code in item.get("units", [])])
+        responsibility_upsert(
+            plan=plan, number=item["number"], heading=item["heading"], text=item["text"],
+            units=[_unit(code, units) for code in item.get("units", [])], user=user, reason=reason,
+        )  # fmt: skip
