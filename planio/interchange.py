@@ -8,8 +8,7 @@ versions add keys, never change or remove them.
 from __future__ import annotations
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,18 +28,8 @@ from parplan.services import (
     unit_upsert,
 )
 from planio.matching import TaskMatch, TaskSlot, match_tasks, stored_plan, work_lost
-from targets.models import (
-    Aggregation,
-    Comparator,
-    Frequency,
-    Indicator,
-    IndicatorKind,
-    IndicatorSnapshot,
-    Scope,
-    Source,
-    Target,
-    TargetType,
-)
+from planio.validation import FORMAT, parse_date, parse_decimal, validate_plan
+from targets.models import Indicator, IndicatorSnapshot, Target
 from targets.parsing import ParsedIndicator
 from targets.services import (
     indicator_apply_parsed,
@@ -49,7 +38,7 @@ from targets.services import (
     target_upsert,
     targets_trim,
 )
-from tasks.models import Priority, Recurrence, Task
+from tasks.models import Priority, Task
 from tasks.services import (
     TaskDefinition,
     task_add,
@@ -61,7 +50,6 @@ from tasks.services import (
     tasks_place,
 )
 
-FORMAT = "parplan-plan"
 VERSION = 1
 
 _INDICATOR_DEFINITION_FIELDS = (
@@ -71,10 +59,6 @@ _PLAN_TEXT_FIELDS = (
     "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",
     "signer_name", "signer_title", "signing_authority", "closing",
 )  # fmt: skip
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TASK_KEY = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 
 
 class PlanImportError(Exception):
@@ -231,7 +215,7 @@ def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> P
     only with `allow_delete`; otherwise nothing is written. `user` is named in
     the history of every change.
     """
-    errors = _validate(data)
+    errors = validate_plan(data)
     if errors:
         raise PlanImportError(errors)
     with transaction.atomic():
@@ -241,252 +225,6 @@ def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> P
         if lost:
             raise PlanImportError(lost)
         return _apply(data, match, user=user, allow_delete=allow_delete, reason=_("Nhập kế hoạch từ tệp"))
-
-
-def _validate(data: Any) -> list[str]:
-    if not isinstance(data, dict):
-        return [_("Tệp không phải một đối tượng JSON.")]
-    errors: list[str] = []
-    if data.get("format") != FORMAT:
-        errors.append(_("Trường “format” phải là “%(format)s”.") % {"format": FORMAT})
-    for key in ("plan", "units", "areas"):
-        if key not in data:
-            errors.append(_("Thiếu trường “%(key)s”.") % {"key": key})
-    if errors:
-        return errors
-    for index, kind in enumerate(data.get("unit_kinds", [])):
-        if not isinstance(kind, dict) or not kind.get("code") or not kind.get("name"):
-            errors.append(_("unit_kinds[%(index)d]: loại đơn vị cần có “code” và “name”.") % {"index": index})
-    kinds = {k.get("code") for k in data.get("unit_kinds", []) if isinstance(k, dict)}
-    kinds |= set(UnitKind.objects.values_list("code", flat=True))
-    codes = set(Unit.objects.values_list("code", flat=True))
-    for index, unit in enumerate(data["units"]):
-        where = f"units[{index}]"
-        if not isinstance(unit, dict) or not unit.get("code") or not unit.get("name"):
-            errors.append(_("%(where)s: đơn vị cần có “code” và “name”.") % {"where": where})
-            continue
-        if unit.get("kind") not in kinds:
-            errors.append(
-                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.") % {"where": where, "kind": unit.get("kind")}
-            )
-        codes.add(unit["code"])
-    for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict) and unit.get("parent") and unit["parent"] not in codes:
-            errors.append(
-                _("units[%(index)d]: đơn vị cấp trên “%(code)s” không có trong tệp.")
-                % {"index": index, "code": unit["parent"]}
-            )
-    # The file may move units already stored, so loops are looked for in the
-    # tree as it would be after the import, not in the file alone.
-    parents = dict(Unit.objects.values_list("code", "parent__code"))
-    parents.update({u["code"]: u.get("parent") for u in data["units"] if isinstance(u, dict) and u.get("code")})
-    for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict) and unit.get("code") and _is_own_ancestor(unit["code"], parents):
-            errors.append(
-                _("units[%(index)d]: đơn vị “%(code)s” nằm dưới chính nó (cây đơn vị có vòng lặp).")
-                % {"index": index, "code": unit["code"]}
-            )
-    plan = data["plan"]
-    if not isinstance(plan, dict):
-        return [*errors, _("“plan” phải là một đối tượng.")]
-    if plan.get("issuing_unit") not in codes:
-        errors.append(_("plan.issuing_unit: không có đơn vị mã “%(code)s”.") % {"code": plan.get("issuing_unit")})
-    if not isinstance(plan.get("year"), int) or not 2000 <= plan["year"] <= 2100:
-        errors.append(_("plan.year: năm không hợp lệ."))
-    if not plan.get("title"):
-        errors.append(_("plan.title: thiếu trích yếu."))
-    if plan.get("status", PlanStatus.DRAFT) not in PlanStatus.values:
-        errors.append(_("plan.status: trạng thái không hợp lệ."))
-    if _parse_date(plan.get("issue_date")) is False:
-        errors.append(_("plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)."))
-    recipients = plan.get("recipients", [])
-    if not isinstance(recipients, list) or not all(isinstance(line, str) for line in recipients):
-        errors.append(_("plan.recipients: phải là một danh sách các dòng."))
-    errors += _too_long("plan", plan, Plan, ["number", "symbol", "title", "place", "signer_name", "signer_title",
-                                              "signing_authority"])  # fmt: skip
-    for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict):
-            errors += _too_long(f"units[{index}]", unit, Unit, ["code", "name"])
-    errors += _validate_areas(data["areas"], codes)
-    for index, item in enumerate(data.get("responsibilities", [])):
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("number"), int)
-            or item["number"] < 1
-            or not item.get("heading")
-            or not isinstance(item.get("text"), str)
-        ):
-            errors.append(
-                _("responsibilities[%(i)d]: mục cần có “number” (số nguyên dương), “heading” và “text”.") % {"i": index}
-            )
-            continue
-        for code in item.get("units", []):
-            if code not in codes:
-                errors.append(_("responsibilities[%(i)d]: không có đơn vị mã “%(code)s”.") % {"i": index, "code": code})
-    return errors
-
-
-def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -> list[str]:
-    """Text longer than its column: PostgreSQL would refuse it mid-import."""
-    errors = []
-    for name in names:
-        limit = model._meta.get_field(name).max_length
-        value = item.get(name)
-        if isinstance(value, str) and limit is not None and len(value) > limit:
-            errors.append(
-                _("%(where)s.%(name)s: dài quá %(limit)d ký tự.") % {"where": where, "name": name, "limit": limit}
-            )
-    return errors
-
-
-def _is_own_ancestor(code: str, parents: dict[str, str | None]) -> bool:
-    seen: set[str] = set()
-    parent = parents.get(code)
-    while parent and parent not in seen:
-        if parent == code:
-            return True
-        seen.add(parent)
-        parent = parents.get(parent)
-    return False
-
-
-def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
-    errors: list[str] = []
-    if not isinstance(areas, list):
-        return [_("“areas” phải là một danh sách.")]
-    numbers = [area.get("number") for area in areas if isinstance(area, dict)]
-    if len(numbers) != len(set(numbers)):
-        errors.append(_("areas: số thứ tự lĩnh vực bị trùng."))
-    for a, area in enumerate(areas):
-        if not isinstance(area, dict) or not isinstance(area.get("number"), int) or not area.get("name"):
-            errors.append(_("areas[%(a)d]: lĩnh vực cần có “number” (số) và “name”.") % {"a": a})
-            continue
-        if area["number"] < 1:
-            errors.append(_("areas[%(a)d].number: số thứ tự phải từ 1 trở lên.") % {"a": a})
-        errors += _too_long(f"areas[{a}]", area, ReformArea, ["name", "targets_heading"])
-        for t, target in enumerate(area.get("targets", [])):
-            where = f"areas[{a}].targets[{t}]"
-            if not isinstance(target, dict) or not str(target.get("text", "")).strip():
-                errors.append(_("%(where)s: thiếu nội dung chỉ tiêu.") % {"where": where})
-                continue
-            for i, indicator in enumerate(target.get("indicators") or []):
-                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
-        for k, task in enumerate(area.get("tasks", [])):
-            where = f"areas[{a}].tasks[{k}]"
-            if not isinstance(task, dict) or not str(task.get("text", "")).strip():
-                errors.append(_("%(where)s: thiếu nội dung nhiệm vụ.") % {"where": where})
-                continue
-            for code in [task.get("lead_unit"), *task.get("coordinating_units", [])]:
-                if code is not None and code not in codes:
-                    errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
-            for i, indicator in enumerate(task.get("indicators") or []):
-                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
-            if _parse_date(task.get("due_date")) is False:
-                errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
-            errors += _too_long(where, task, Task, ["expected_output", "title", "assigned_by_number"])
-            for name in ("start_date", "assigned_by_date"):
-                if _parse_date(task.get(name)) is False:
-                    errors.append(
-                        _("%(where)s.%(name)s: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where, "name": name}
-                    )
-            if (
-                task.get("recurrence", "") not in Recurrence.values
-                or task.get("priority", "normal") not in Priority.values
-            ):
-                errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
-            start, due = _parse_date(task.get("start_date")), _parse_date(task.get("due_date"))
-            if start and due and due < start:
-                errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
-            errors += _validate_recurrence_day(task, where)
-    return errors + _validate_task_keys(areas)
-
-
-def _validate_recurrence_day(task: dict[str, Any], where: str) -> list[str]:
-    day = task.get("recurrence_due_day")
-    if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
-        return [_("%(where)s.recurrence_due_day: ngày đến hạn phải từ 1 đến 31.") % {"where": where}]
-    if task.get("recurrence") and day is None:
-        return [_("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ.") % {"where": where}]
-    return []
-
-
-def _validate_task_keys(areas: list[Any]) -> list[str]:
-    """A task's `key` is optional; given, it is a short slug, once in the file."""
-    errors: list[str] = []
-    seen: dict[str, str] = {}
-    for a, area in enumerate(areas):
-        tasks = area.get("tasks", []) if isinstance(area, dict) else []
-        for k, task in enumerate(tasks):
-            key = task.get("key") if isinstance(task, dict) else None
-            if key in (None, ""):
-                continue
-            where = f"areas[{a}].tasks[{k}].key"
-            if not isinstance(key, str) or not _TASK_KEY.fullmatch(key):
-                errors.append(_("%(where)s: mã chỉ gồm chữ, số, “-” và “_”, tối đa 40 ký tự.") % {"where": where})
-            elif key in seen:
-                errors.append(
-                    _("%(where)s: mã “%(key)s” trùng với %(other)s.") % {"where": where, "key": key, "other": seen[key]}
-                )
-            else:
-                seen[key] = where
-    return errors
-
-
-def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str]:
-    if not isinstance(indicator, dict) or not indicator.get("name"):
-        return [_("%(where)s: chỉ số cần có “name”.") % {"where": where}]
-    errors = []
-    choices = {
-        "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
-        "scope": Scope.values, "aggregation": Aggregation.values, "source": Source.values,
-        "target_type": TargetType.values,
-    }  # fmt: skip
-    for name, allowed in choices.items():
-        if name in indicator and indicator[name] not in allowed:
-            errors.append(_("%(where)s.%(name)s: giá trị “%(value)s” không hợp lệ.") % {
-                "where": where, "name": name, "value": indicator[name]})  # fmt: skip
-    if "kind" not in indicator:
-        errors.append(_("%(where)s.kind: thiếu loại chỉ số.") % {"where": where})
-    errors += _too_long(where, indicator, Indicator, ["name", "unit_of_measure", "applies_to_level",
-                                                      "numerator_label", "denominator_label"])  # fmt: skip
-    for name in ("threshold", "baseline"):
-        if _parse_decimal(indicator.get(name)) is False:
-            errors.append(_("%(where)s.%(name)s: phải là một số.") % {"where": where, "name": name})
-    for code in indicator.get("scope_units", []):
-        if code not in codes:
-            errors.append(_("%(where)s.scope_units: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
-    return errors
-
-
-def _parse_date(value: Any) -> datetime.date | None | bool:
-    """A date, None for no date, or False when the value is not a date."""
-    if value in (None, ""):
-        return None
-    # fromisoformat also takes "20240115"; the format promises YYYY-MM-DD only.
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        return False
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-
-
-# Thresholds and baselines are DecimalField(max_digits=14, decimal_places=2).
-_DECIMAL_LIMIT = Decimal(10) ** 12
-
-
-def _parse_decimal(value: Any) -> Decimal | None | bool:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return False
-    # NaN, infinities and numbers too large for the column fail on save, or on
-    # SQLite are stored and then break every later read of the plan.
-    if not number.is_finite() or abs(number) >= _DECIMAL_LIMIT:
-        return False
-    return number
 
 
 def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: bool, reason: str) -> Plan:
@@ -517,7 +255,7 @@ def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: b
         issuing_unit=_unit(fields["issuing_unit"], units),
         year=fields["year"],
         **{name: fields.get(name) or "" for name in _PLAN_TEXT_FIELDS},
-        issue_date=_parse_date(fields.get("issue_date")),
+        issue_date=parse_date(fields.get("issue_date")),
         status=fields.get("status", PlanStatus.DRAFT),
         recipients="\n".join(fields.get("recipients", [])),
         user=user,
@@ -604,14 +342,14 @@ def _apply_task(slot: TaskSlot, area: ReformArea, units: dict[str, Unit], *, use
     definition = TaskDefinition(
         text=fields["text"],
         title=fields.get("title") or "",
-        start_date=_parse_date(fields.get("start_date")),
-        due_date=_parse_date(fields.get("due_date")),
+        start_date=parse_date(fields.get("start_date")),
+        due_date=parse_date(fields.get("due_date")),
         recurrence=fields.get("recurrence") or "",
         recurrence_due_day=fields.get("recurrence_due_day"),
         priority=fields.get("priority") or Priority.NORMAL,
         expected_output=fields.get("expected_output", ""),
         assigned_by_number=fields.get("assigned_by_number", ""),
-        assigned_by_date=_parse_date(fields.get("assigned_by_date")),
+        assigned_by_date=parse_date(fields.get("assigned_by_date")),
     )
     if slot.task is None:
         task = task_add(
@@ -645,7 +383,7 @@ def _define(indicator: Indicator, fields: dict[str, Any], units: dict[str, Unit]
     """Apply the definition keys present in the file (older files have none)."""
     definition = {name: fields[name] for name in _INDICATOR_DEFINITION_FIELDS if name in fields}
     if "baseline" in fields:
-        definition["baseline"] = _parse_decimal(fields["baseline"])
+        definition["baseline"] = parse_decimal(fields["baseline"])
     scope_units = [_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
     indicator_define(indicator=indicator, scope_units=scope_units, **definition)
 
@@ -655,7 +393,7 @@ def _indicator(fields: dict[str, Any]) -> ParsedIndicator:
         name=fields["name"],
         kind=fields["kind"],
         comparator=fields.get("comparator", ""),
-        threshold=_parse_decimal(fields.get("threshold")),
+        threshold=parse_decimal(fields.get("threshold")),
         unit_of_measure=fields.get("unit_of_measure", ""),
         applies_to_level=fields.get("applies_to_level", ""),
     )
