@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.admin import ReadOnlyAdmin
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
-from tasks.services import task_update
+from tasks.services import task_delete, task_update
 from tasks.services.assignment import EDITABLE_FIELDS, _check_recurrence
 
 WORKFLOW_FIELDS = (
@@ -87,6 +87,9 @@ class TaskAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing: the form holds no relation (assignment is read-only here)."""
+
+    def delete_model(self, request: HttpRequest, obj: Task) -> None:
+        task_delete(task=obj, user=request.user)  # with the indicators its text states
 
 
 @admin.register(ProgressReport)

@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from targets.models import Measurement
+from targets.models import Indicator, Measurement
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
-from tasks.services import task_report_progress
+from tasks.services import task_indicator_ensure, task_report_progress
 from tasks.services.assignment import EDITABLE_FIELDS
 from tests.tasks.builders import DUE, confirmed, fresh
 
@@ -100,10 +100,16 @@ def test_a_task_with_progress_cannot_be_deleted_in_the_admin(
     assert Task.objects.filter(pk=commune_led_task.pk).exists()
 
 
-def test_a_task_without_work_can_still_be_deleted_in_the_admin(admin_client: Client, commune_led_task: Task):
+def test_a_task_without_work_can_still_be_deleted_in_the_admin_with_its_indicators(
+    admin_client: Client, commune_led_task: Task, administrator
+):
+    indicator = task_indicator_ensure(task=commune_led_task, position=1)
     url = reverse("admin:tasks_task_delete", args=[commune_led_task.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Task.objects.filter(pk=commune_led_task.pk).exists()
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    deleted = Task.history.filter(id=commune_led_task.pk, history_type="-").get()
+    assert deleted.history_user == administrator
 
 
 WORKFLOW_MODELS = [ProgressReport, ExtensionRequest, TaskOccurrence, Measurement]
