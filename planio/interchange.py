@@ -271,7 +271,7 @@ def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: b
             targets_heading=item.get("targets_heading") or "Chỉ tiêu",
             user=user,
             reason=reason,
-        )  # fmt: skip
+        )
         for item in data["areas"]
     }
     for item in data["areas"]:
