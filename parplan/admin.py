@@ -1,22 +1,42 @@
 """Django admin for the secretariat and administrators.
 
-Writes that carry rights (memberships, unit paths) go through the services,
-so the admin cannot leave rights out of step with the data.
+Writes that carry rights or derived data (memberships, unit codes and paths)
+go through the services, so the admin cannot leave them out of step. Records
+of the workflow (progress reports, figures, extension requests…) are shown
+read-only with `ReadOnlyAdmin`: their own pages' services write them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Unit, UnitKind
-from parplan.services import membership_add, membership_remove, unit_update_contact, unit_upsert
+from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
 admin.site.site_header = "ParPlan — Quản trị"
 admin.site.site_title = "ParPlan"
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """To look at a workflow record and its history; the workflow's services write it."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
 
 @admin.register(UnitKind)
@@ -24,8 +44,20 @@ class UnitKindAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "administrative_level"]
 
 
+class UnitAdminForm(forms.ModelForm):
+    def clean_parent(self) -> Unit | None:
+        parent = self.cleaned_data.get("parent")
+        unit = self.instance
+        if parent is not None and unit.pk is not None and Unit.objects.subtree_of(unit).filter(pk=parent.pk).exists():
+            raise forms.ValidationError(
+                _("Đơn vị cấp trên không được là chính đơn vị này hoặc một đơn vị trực thuộc nó.")
+            )
+        return parent
+
+
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
+    form = UnitAdminForm
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
@@ -33,7 +65,12 @@ class UnitAdmin(SimpleHistoryAdmin):
     readonly_fields = ["path"]
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
-        saved = unit_upsert(code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent, position=obj.position)
+        # An edit finds the unit by id: a new code renames it (and its subtree's paths).
+        fields = {"code": obj.code, "name": obj.name, "kind": obj.kind, "parent": obj.parent, "position": obj.position}
+        if change:
+            saved = unit_update(unit=obj, user=request.user, **fields)
+        else:
+            saved = unit_upsert(user=request.user, **fields)
         unit_update_contact(unit=saved, email=obj.email, phone=obj.phone, address=obj.address)
         obj.pk, obj.path = saved.pk, saved.path
 
@@ -41,6 +78,8 @@ class UnitAdmin(SimpleHistoryAdmin):
 class ReformAreaInline(admin.TabularInline):
     model = ReformArea
     extra = 0
+    # Deleting an area deletes its tasks with their progress, reports and files.
+    can_delete = False
 
 
 @admin.register(Plan)

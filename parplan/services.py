@@ -1,4 +1,4 @@
-"""Writes of the core domain: units, memberships and the rights that follow them.
+"""Writes of the core domain: units, plans, areas, responsibilities, memberships and rights.
 
 Rights are never granted by hand. A person's role is a Django group (global
 rights: the secretariat changes everything, the steering committee reads
@@ -10,15 +10,18 @@ grants rights to whoever is in the unit now and later.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from parplan.models import Membership, Role, Unit, UnitKind
+from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.registries import role_apps, unit_rights
 
 if TYPE_CHECKING:
@@ -119,18 +122,72 @@ def unit_kind_upsert(*, code: str, name: str, administrative_level: str = "") ->
     return kind
 
 
+def _attribute(instance: models.Model, user: Any, reason: str) -> None:
+    """Who and why, for the history record the next save writes (outside a request
+    the history middleware knows nobody)."""
+    if user is not None:
+        instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+
+
 @transaction.atomic
-def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, position: int = 0) -> Unit:
-    """Create or update a unit, keeping its path and its own-unit rights."""
-    unit = Unit.objects.filter(code=code).first() or Unit(code=code)
-    moved = unit.parent_id != (parent.pk if parent else None)
-    path = f"{parent.path if parent else '/'}{code}/"
-    old_path = unit.path
-    save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=path)
-    if moved and old_path and old_path != path:
-        for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
-            child.path = path + child.path[len(old_path) :]
-            child.save(update_fields=["path"])
+def unit_upsert(
+    *, code: str, name: str, kind: UnitKind, parent: Unit | None, position: int = 0, user: Any = None, reason: str = ""
+) -> Unit:
+    """Create or update the unit with this code, keeping its path and its own-unit rights."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is not None:
+        return unit_update(
+            unit=unit, code=code, name=name, kind=kind, parent=parent, position=position, user=user, reason=reason
+        )
+    unit = Unit(code=code)
+    _attribute(unit, user, reason)
+    save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=_path(code, parent))
+    _grant_own_unit_rights(unit)
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    unit: Unit,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None,
+    position: int = 0,
+    user: Any = None,
+    reason: str = "",
+) -> Unit:
+    """Change the unit `unit` is (found by id, so its code may change too).
+
+    A new code renames it and a new parent moves it: either way the paths of
+    its whole subtree follow. Its rights are held by its id and stay.
+    """
+    current = Unit.objects.select_for_update().get(pk=unit.pk)
+    parent = Unit.objects.get(pk=parent.pk) if parent is not None else None  # its stored path, not a stale copy
+    if parent is not None and parent.path.startswith(current.path):
+        message = _("Đơn vị cấp trên không được là chính đơn vị này hoặc một đơn vị trực thuộc nó.")
+        raise ValidationError({"parent": [message]})
+    if Unit.objects.filter(code=code).exclude(pk=current.pk).exists():
+        raise ValidationError({"code": [_("Đã có đơn vị mã “%(code)s”.") % {"code": code}]})
+    old_path, path = current.path, _path(code, parent)
+    _attribute(current, user, reason)
+    save_if_changed(current, code=code, name=name, kind=kind, parent=parent, position=position, path=path)
+    if old_path != path:
+        for below in Unit.objects.filter(path__startswith=old_path).exclude(pk=current.pk):
+            _attribute(below, user, reason)
+            save_if_changed(below, path=path + below.path[len(old_path) :])
+    _grant_own_unit_rights(current)
+    return current
+
+
+def _path(code: str, parent: Unit | None) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def _grant_own_unit_rights(unit: Unit) -> None:
     heads, staff = unit_group(unit, Role.UNIT_HEAD), unit_group(unit, Role.UNIT_STAFF)
     assign_perm("parplan.change_unit", heads, unit)
     groups = {Role.UNIT_HEAD.value: heads, Role.UNIT_STAFF.value: staff}
@@ -139,6 +196,91 @@ def unit_upsert(*, code: str, name: str, kind: UnitKind, parent: Unit | None, po
         if holders:
             assign_perm(f"parplan.{right.codename}", holders, unit)
     return unit
+
+
+# --- Plans, areas, responsibilities -----------------------------------------
+
+
+@transaction.atomic
+def plan_upsert(
+    *,
+    issuing_unit: Unit,
+    year: int,
+    title: str,
+    number: str = "",
+    symbol: str = "KH-UBND",
+    place: str = "",
+    issue_date: datetime.date | None = None,
+    legal_bases: str = "",
+    purpose: str = "",
+    requirements: str = "",
+    status: str = PlanStatus.DRAFT,
+    signer_name: str = "",
+    signer_title: str = "",
+    signing_authority: str = "",
+    recipients: str = "",
+    closing: str = "",
+    user: Any = None,
+    reason: str = "",
+) -> Plan:
+    """Create or update the issuer's plan of that year; unchanged fields write no history."""
+    plan = Plan.objects.filter(issuing_unit=issuing_unit, year=year).first() or Plan(
+        issuing_unit=issuing_unit, year=year
+    )
+    _attribute(plan, user, reason)
+    save_if_changed(
+        plan, title=title, number=number, symbol=symbol, place=place, issue_date=issue_date, legal_bases=legal_bases,
+        purpose=purpose, requirements=requirements, status=status, signer_name=signer_name,
+        signer_title=signer_title, signing_authority=signing_authority, recipients=recipients, closing=closing,
+    )  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def area_upsert(
+    *, plan: Plan, number: int, name: str, targets_heading: str = "Chỉ tiêu", user: Any = None, reason: str = ""
+) -> ReformArea:
+    area = ReformArea.objects.filter(plan=plan, number=number).first() or ReformArea(plan=plan, number=number)
+    _attribute(area, user, reason)
+    save_if_changed(area, name=name, targets_heading=targets_heading)
+    return area
+
+
+@transaction.atomic
+def area_delete(*, area: ReformArea, user: Any = None, reason: str = "") -> None:
+    """Delete an area with everything in it (targets, tasks and what hangs on them).
+
+    This app cannot see what the apps above keep in an area: a caller that may
+    delete work checks first (the plan import refuses to without being told).
+    """
+    _attribute(area, user, reason)
+    area.delete()
+
+
+@transaction.atomic
+def responsibility_upsert(
+    *,
+    plan: Plan,
+    number: int,
+    heading: str,
+    text: str,
+    units: Iterable[Unit],
+    user: Any = None,
+    reason: str = "",
+) -> Responsibility:
+    responsibility = Responsibility.objects.filter(plan=plan, number=number).first() or Responsibility(
+        plan=plan, number=number
+    )
+    _attribute(responsibility, user, reason)
+    save_if_changed(responsibility, heading=heading, text=text)
+    set_m2m_if_changed(responsibility.units, units)
+    return responsibility
+
+
+@transaction.atomic
+def responsibility_delete(*, responsibility: Responsibility, user: Any = None, reason: str = "") -> None:
+    _attribute(responsibility, user, reason)
+    responsibility.delete()
 
 
 # --- Memberships ------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 
 from parplan.models import Plan, Unit
-from parplan.services import save_if_changed
 from targets.models import Indicator, Scope
 from targets.services import indicator_define
 from tasks.models import Task
@@ -48,7 +47,7 @@ def indicator_definitions_load(data: dict[str, Any]) -> int:
     for entry in data.get("task_indicators", []):
         task = Task.objects.get(area__plan=plan, area__number=entry["area"], position=entry["task"])
         indicator = task_indicator_ensure(task=task, position=entry["indicator"])
-        save_if_changed(indicator, name=entry["name"], kind=entry["kind"])
+        indicator_define(indicator=indicator, name=entry["name"], kind=entry["kind"])
         _apply(indicator, plan, entry)
         defined.add(indicator.pk)
     missing = Indicator.objects.of_plan(plan).exclude(pk__in=defined)

@@ -60,6 +60,15 @@ def target_set_indicators(*, target: Target, indicators: Sequence[ParsedIndicato
         stale.delete()
 
 
+@transaction.atomic
+def targets_trim(*, area: ReformArea, keep: int) -> int:
+    """Delete the area's targets after position `keep` (a re-import with fewer), with their indicators and figures."""
+    stale = area.targets.filter(position__gt=keep)
+    count = stale.count()
+    stale.delete()
+    return count
+
+
 def indicator_apply_parsed(*, indicator: Indicator, parsed: ParsedIndicator) -> Indicator:
     """Save what the statement says (name, kind, rule, level); the definition fields are left as they are."""
     save_if_changed(

@@ -1,22 +1,112 @@
+"""Tasks in the Django admin: their own fields are edited through `task_update`, the rest is read-only.
+
+Assignment carries object rights and is changed on the task's "Phân công" page;
+progress, completion, cancellation and extensions have their own pages and
+services (rights, notices, versions). Tasks are created on the plan's "new
+task" page or by a plan import.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.models import Task
+from parplan.admin import ReadOnlyAdmin
+from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
+from tasks.services import task_delete, task_update
+from tasks.services.assignment import EDITABLE_FIELDS, _check_recurrence
+
+WORKFLOW_FIELDS = (
+    "lead_unit", "coordinating_units", "assignment_assumed", "status", "progress_percent", "progress_note",
+    "completed_on", "claimed_at", "claimed_by", "confirmed_at", "confirmed_by", "review_comment", "cancelled_at",
+    "cancel_reason", "overdue_since",
+)  # fmt: skip
+
+
+class TaskAdminForm(forms.ModelForm):
+    # The version the form was opened on: a save over a newer one is refused, as on the task's own page.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Task
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        stored = Task.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if stored != cleaned.get("opened_version"):
+            raise ValidationError(
+                _("Nhiệm vụ vừa được người khác cập nhật; mở lại trang để xem thay đổi rồi sửa lại."),
+                code="stale",
+            )
+        _check_recurrence(cleaned.get("recurrence") or "", cleaned.get("recurrence_due_day"))
+        return cleaned
 
 
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
+    form = TaskAdminForm
     list_display = ["__str__", "area", "lead_unit", "status", "due_date"]
     list_filter = ["area__plan", "area__number", "status", "assignment_assumed"]
     search_fields = ["text"]
     list_select_related = ["area", "lead_unit"]
-    # Assignment carries object rights: it is changed on the task's "Phân công"
-    # page, whose service grants and revokes them.
-    # Workflow fields change only through the task pages' services (rights, notices, versions).
-    readonly_fields = [
-        "lead_unit", "coordinating_units", "assignment_assumed", "overdue_since", "completed_on", "status",
-        "progress_percent", "progress_note", "claimed_at", "claimed_by", "confirmed_at", "confirmed_by",
-        "cancelled_at", "cancel_reason", "review_comment",
-    ]  # fmt: skip
+    fields = ["area", "position", "key", "version", *EDITABLE_FIELDS, *WORKFLOW_FIELDS, "opened_version"]
+    readonly_fields = ["area", "position", "key", "version", *WORKFLOW_FIELDS]
+    actions = None  # no bulk delete
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        # A cancelled or confirmed task is closed: `task_update` refuses it.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_closed)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        # Deleting takes the task's reports and files with it: only a task with no work done.
+        if obj is not None and Task.objects.filter(pk=obj.pk).with_work().exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request: HttpRequest, obj: Task | None = None) -> bool:
+        return True  # an old record's version is stale: the form would refuse it anyway
+
+    def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
+        values = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+        saved = task_update(task=obj, expected_version=form.cleaned_data["opened_version"], user=request.user, **values)
+        obj.version = saved.version
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing: the form holds no relation (assignment is read-only here)."""
+
+    def delete_model(self, request: HttpRequest, obj: Task) -> None:
+        task_delete(task=obj, user=request.user)  # with the indicators its text states
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["task", "unit", "role", "percent", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["task", "unit"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["task", "new_due_date", "state", "requested_at"]
+    list_filter = ["state"]
+    list_select_related = ["task"]
+
+
+@admin.register(TaskOccurrence)
+class TaskOccurrenceAdmin(ReadOnlyAdmin):
+    list_display = ["task", "label", "due_date", "done_on"]
+    list_select_related = ["task"]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evidence.models import evidence_relation
 from parplan.models import ReformArea, Unit
+from targets.models import Measurement
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -142,6 +144,23 @@ class TaskQuerySet(models.QuerySet["Task"]):
         """Overdue on `today`, by the one state rule (`state_expression`)."""
         return self.alias(state_on_day=state_expression(today)).filter(state_on_day=TaskState.OVERDUE)
 
+    def with_work(self) -> TaskQuerySet:
+        """Tasks that deleting would lose work of: progress or completion, reports (and
+        their files), extension requests, periods marked done, figures of the
+        indicators their text states, a cancellation."""
+        task = OuterRef("pk")
+        return self.filter(
+            Q(progress_percent__gt=0)
+            | ~Q(status=ProgressStatus.NOT_STARTED)
+            | Q(claimed_at__isnull=False)
+            | Q(confirmed_at__isnull=False)
+            | Q(cancelled_at__isnull=False)
+            | Exists(ProgressReport.objects.filter(task=task))
+            | Exists(ExtensionRequest.objects.filter(task=task))
+            | Exists(TaskOccurrence.objects.filter(task=task, done_on__isnull=False))
+            | Exists(Measurement.objects.filter(indicator__stated_in__task=task))
+        )
+
     def with_state(self, today: datetime.date) -> models.QuerySet[WithAnnotations[Task, StateAnnotation]]:
         """Annotate `state` (a TaskState value) as of `today`."""
         # The plugin does not match an annotating QuerySet method's own result to its
@@ -156,9 +175,17 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.annotate(unit_role=Case(When(lead_unit=unit, then=Value("lead")), default=Value("coordinating")))
 
 
+def new_task_key() -> str:
+    """A short random key: unique within a plan in practice (48 bits for a few hundred tasks)."""
+    return uuid.uuid4().hex[:12]
+
+
 class Task(models.Model):
     area = models.ForeignKey(ReformArea, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("lĩnh vực"))
     position = models.PositiveSmallIntegerField(_("thứ tự"))
+    # Given at creation, never changed, carried by plan files: a re-import finds the
+    # task by it wherever the task moved, instead of by its place in a list.
+    key = models.SlugField(_("mã nhiệm vụ"), max_length=40, default=new_task_key, editable=False)
     title = models.CharField(_("tên nhiệm vụ"), max_length=255, blank=True)
     text = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(

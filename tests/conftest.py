@@ -21,6 +21,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from parplan.models import Plan
+from tests.tasks.version_guard import task_versions_watched
 
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -100,3 +101,10 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _task_versions_watched() -> Any:
+    """Every test fails on a task saved without a new version (tests/tasks/version_guard.py)."""
+    with task_versions_watched():
+        yield

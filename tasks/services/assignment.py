@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, people_of
-from parplan.events import plan_changed_on_commit
 from parplan.models import ReformArea, Role, Unit
-from parplan.services import object_rights_sync, save_if_changed, set_m2m_if_changed, unit_group, unit_groups
+from parplan.services import object_rights_sync, set_m2m_if_changed, unit_group, unit_groups
 from targets.models import Frequency
 from targets.periods import periods_of
 from tasks.models import Recurrence, Task, TaskOccurrence, derive_title, task_field
 from tasks.notices import TaskNotice
-from tasks.services.common import bump, ensure_open, label, locked, task_url
+from tasks.services.common import bump, ensure_open, insert, label, locked, task_url
 
 EDITABLE_FIELDS = (
     "title", "text", "start_date", "due_date", "recurrence", "recurrence_due_day", "priority",
@@ -85,12 +84,13 @@ def task_create(
         priority=priority, expected_output=expected_output, assigned_by_number=assigned_by_number,
         assigned_by_date=assigned_by_date,
     )  # fmt: skip
-    if user is not None:
-        # The history names the creator outside a request too (see `bump`).
-        task._history_user = user
-    task.save()
-    occurrences_sync(task=task)
-    task_assign(task=task, lead_unit=lead_unit, coordinating_units=coordinating_units, notify_day=timezone.localdate())
+    # The history names the creator outside a request too (see `bump`).
+    insert(task, by=user)
+    occurrences_sync(task=task, user=user)
+    task_assign(
+        task=task, lead_unit=lead_unit, coordinating_units=coordinating_units, notify_day=timezone.localdate(),
+        user=user,
+    )  # fmt: skip
     return task
 
 
@@ -113,14 +113,14 @@ def task_update(*, task: Task, expected_version: int, user: User, **values: Any)
     if changed:
         bump(current, by=user, **changed)
         if {"recurrence", "recurrence_due_day"} & changed.keys():
-            occurrences_sync(task=current)
+            occurrences_sync(task=current, user=user)
     return current
 
 
 def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> TaskConflict:
     """What others changed since the version this form was opened on."""
-    # The last record at or below that version: some writes (task_assign) raise the
-    # version with an UPDATE that leaves no record of the new version itself.
+    # The last record at or below that version: versions may skip numbers in the history
+    # (a write whose history record was made before its version moved, as in older rows).
     opened = current.history.filter(version__lte=expected_version).order_by("-history_date", "-history_id").first()
     latest = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     changes = []
@@ -155,28 +155,31 @@ def task_assign(
     coordinating_units: Iterable[Unit],
     assumed: bool = False,
     notify_day: datetime.date | None = None,
+    user: Any = None,
 ) -> Task:
     """Set who leads and who coordinates, and move the object rights with it.
 
     The lead unit's heads and staff may report progress and its heads claim
     completion; coordinating units' people add their own contribution. Rights
     go to the units' groups, so people joining a unit later get them too.
-    With `notify_day`, the newly assigned units' people are told.
+    With `notify_day`, the newly assigned units' people are told. `task` is
+    re-read under the row lock in place, so the caller's copy holds the new version.
     """
     coordinating = [unit for unit in coordinating_units if unit != lead_unit]
-    if task.pk is not None and task.is_closed:
+    task.refresh_from_db(from_queryset=Task.objects.select_for_update())
+    if task.is_closed:
         same_lead = task.lead_unit_id == (lead_unit.pk if lead_unit else None)
         same_coordinating = set(task.coordinating_units.values_list("pk", flat=True)) == {u.pk for u in coordinating}
         if not (same_lead and same_coordinating):
             ensure_open(task)  # raises: a cancelled or confirmed task keeps its units
-    previous = {task.lead_unit_id, *task.coordinating_units.values_list("pk", flat=True)} if task.pk else set()
-    lead_changed = save_if_changed(task, lead_unit=lead_unit, assignment_assumed=assumed)
+    previous = {task.lead_unit_id, *task.coordinating_units.values_list("pk", flat=True)}
+    lead_changed = task.lead_unit_id != (lead_unit.pk if lead_unit else None) or task.assignment_assumed != assumed
+    if user is not None:
+        task._history_user = user  # the coordinating units' history records name them too
     members_changed = set_m2m_if_changed(task.coordinating_units, coordinating)
     if lead_changed or members_changed:
-        Task.objects.filter(pk=task.pk).update(version=task.version + 1)
-        task.version += 1
-        plan_id = task.area.plan_id
-        plan_changed_on_commit(plan_id)
+        # After the units are set, so the new version's history record holds them.
+        bump(task, by=user, lead_unit=lead_unit, assignment_assumed=assumed)
     lead_groups = unit_groups([lead_unit]) if lead_unit else []
     object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups)
     object_rights_sync(
@@ -221,8 +224,11 @@ def occurrence_due_dates(year: int, recurrence: str, due_day: int) -> list[tuple
     ]
 
 
-def occurrences_sync(*, task: Task) -> None:
-    """Make the occurrences match the recurrence; ones already done are kept."""
+def occurrences_sync(*, task: Task, user: Any = None) -> None:
+    """Make the occurrences match the recurrence; ones already done are kept.
+
+    `task` is the caller's locked (or just created) row: a moved due date is bumped on it.
+    """
     if not task.recurrence:
         task.occurrences.filter(done_on__isnull=True).delete()
         return
@@ -251,5 +257,4 @@ def occurrences_sync(*, task: Task) -> None:
     due = next_due.first() or (wanted[-1][2] if wanted else task.due_date)
     if task.due_date != due:
         # A recurring task is due when its next open occurrence is.
-        task.due_date = due
-        task.save(update_fields=["due_date"])
+        bump(task, by=user, due_date=due)

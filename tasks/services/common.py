@@ -1,4 +1,8 @@
-"""Helpers shared by the task services: locking, versions, closed-task checks, notices."""
+"""Helpers shared by the task services: locking, versions, closed-task checks, notices.
+
+A task row has two writers: `insert` creates it and `bump` makes every later
+change with the next version. The services call them; nothing else saves a task.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +31,31 @@ def ensure_open(task: Task) -> None:
         raise ValidationError(_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."))
 
 
-def bump(task: Task, *, by: User | None = None, **values: Any) -> Task:
+def insert(task: Task, *, by: User | None = None, reason: str = "") -> Task:
+    """The first save of a new task, at version 1; every later write is a `bump`."""
+    if by is not None:
+        task._history_user = by
+    if reason:
+        task._change_reason = reason
+    task.save()
+    plan_changed_on_commit(task.area.plan_id)
+    return task
+
+
+def bump(task: Task, *, by: User | None = None, reason: str = "", **values: Any) -> Task:
     """Apply values and save with the next version (every write of a task goes through here).
 
     `by` is recorded as the history's user: outside a request (commands, jobs,
     the demo) the history middleware knows nobody, and the page would say "hệ thống".
+    `reason` becomes the history record's reason. The caller holds the row lock
+    (`locked`): the whole row is saved, so a stale copy would undo others' writes.
     """
     for name, value in values.items():
         setattr(task, name, value)
     if by is not None:
         task._history_user = by
+    if reason:
+        task._change_reason = reason
     task.version += 1
     task.save()
     plan_id = task.area.plan_id

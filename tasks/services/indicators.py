@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from parplan.services import save_if_changed
 from targets.models import Indicator
 from tasks.models import Task, TaskIndicator
 
@@ -23,3 +24,12 @@ def task_indicators_trim(*, task: Task, keep: int) -> int:
     """Delete the task's indicators after position `keep` (a re-import with fewer of them)."""
     deleted, _ = Indicator.objects.filter(stated_in__task=task, position__gt=keep).delete()
     return deleted
+
+
+@transaction.atomic
+def task_indicators_follow(*, task: Task) -> int:
+    """Give the task's indicators the task's area again (after the task moved to another area)."""
+    moved = 0
+    for indicator in Indicator.objects.filter(stated_in__task=task).exclude(area=task.area_id):
+        moved += save_if_changed(indicator, area=task.area)
+    return moved

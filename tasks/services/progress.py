@@ -160,4 +160,4 @@ def occurrence_mark_done(*, occurrence: TaskOccurrence, user: User, today: datet
     # conflict rather than put the old due date back. Bumped first, so the
     # history's last record of the old version still holds the old due date.
     bump(task, by=user)
-    occurrences_sync(task=task)
+    occurrences_sync(task=task, user=user)

@@ -10,28 +10,33 @@ from django.utils.translation import gettext as _
 from notifications.services import notify, people_of
 from tasks.models import Task
 from tasks.notices import TaskNotice
-from tasks.services.common import label, task_url
+from tasks.services.common import bump, label, locked, task_url
 
 
 @transaction.atomic
 def tasks_mark_overdue(*, today: datetime.date) -> tuple[int, int]:
     """Mark tasks that became overdue today and clear marks no longer true.
 
-    Returns (newly marked, cleared). Saved one by one so each change lands in
-    the task's history; the number of overdue tasks in a plan is small. The
-    newly overdue tasks' units are told.
+    Returns (newly marked, cleared). Saved one by one, each under its row lock
+    and with a new version, so each change lands in the task's history and a
+    form opened before the mark is a conflict; the number of overdue tasks in a
+    plan is small. The newly overdue tasks' units are told.
     """
     newly = 0
     for task in Task.objects.past_due(today).filter(overdue_since__isnull=True).select_related("area", "lead_unit"):
-        task.overdue_since = today
-        task.save(update_fields=["overdue_since"])
+        current = locked(task)
+        if current.overdue_since is not None or not current.is_overdue_on(today):
+            continue  # changed since the list was read
+        bump(current, overdue_since=today)
         _remind(task, TaskNotice.OVERDUE, _("Nhiệm vụ %(task)s đã quá hạn (hạn %(due)s)."), today)
         newly += 1
     cleared = 0
     stale = Task.objects.filter(overdue_since__isnull=False).exclude(pk__in=Task.objects.past_due(today))
     for task in stale:
-        task.overdue_since = None
-        task.save(update_fields=["overdue_since"])
+        current = locked(task)
+        if current.overdue_since is None or current.is_overdue_on(today):
+            continue
+        bump(current, overdue_since=None)
         cleared += 1
     return newly, cleared
 
