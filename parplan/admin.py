@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
@@ -66,11 +67,13 @@ class UnitAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         # An edit finds the unit by id: a new code renames it (and its subtree's paths).
-        fields = {"code": obj.code, "name": obj.name, "kind": obj.kind, "parent": obj.parent, "position": obj.position}
+        user = signed_in_user(request)
         if change:
-            saved = unit_update(unit=obj, user=request.user, **fields)
+            saved = unit_update(unit=obj, code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent,
+                                position=obj.position, user=user)  # fmt: skip
         else:
-            saved = unit_upsert(user=request.user, **fields)
+            saved = unit_upsert(code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent,
+                                position=obj.position, user=user)  # fmt: skip
         unit_update_contact(unit=saved, email=obj.email, phone=obj.phone, address=obj.address)
         obj.pk, obj.path = saved.pk, saved.path
 

@@ -13,3 +13,11 @@ from django.http import HttpRequest
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's person where only a signed-in one can be there (the admin site, a login-only view)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("this view serves signed-in people only")
+    return user

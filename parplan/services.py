@@ -125,10 +125,11 @@ def unit_kind_upsert(*, code: str, name: str, administrative_level: str = "") ->
 def _attribute(instance: models.Model, user: Any, reason: str) -> None:
     """Who and why, for the history record the next save writes (outside a request
     the history middleware knows nobody)."""
+    # django-simple-history reads these two attributes at the next save; Model declares neither.
     if user is not None:
-        instance._history_user = user
+        setattr(instance, "_history_user", user)  # noqa: B010
     if reason:
-        instance._change_reason = reason
+        setattr(instance, "_change_reason", reason)  # noqa: B010
 
 
 @transaction.atomic
@@ -195,7 +196,6 @@ def _grant_own_unit_rights(unit: Unit) -> None:
         holders = [groups[role] for role in right.roles]
         if holders:
             assign_perm(f"parplan.{right.codename}", holders, unit)
-    return unit
 
 
 # --- Plans, areas, responsibilities -----------------------------------------

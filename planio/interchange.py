@@ -28,7 +28,7 @@ from parplan.services import (
     unit_upsert,
 )
 from planio.matching import TaskMatch, TaskSlot, match_tasks, stored_plan, work_lost
-from planio.validation import FORMAT, parse_date, parse_decimal, validate_plan
+from planio.validation import FORMAT, valid_date, valid_decimal, validate_plan
 from targets.models import Indicator, IndicatorSnapshot, Target
 from targets.parsing import ParsedIndicator
 from targets.services import (
@@ -73,7 +73,8 @@ class PlanImportError(Exception):
 
 
 def plan_export(plan: Plan) -> dict[str, Any]:
-    areas = plan.areas.prefetch_related(
+    # Through .all(): django-stubs cannot type Prefetch objects given to a related manager itself.
+    areas = plan.areas.all().prefetch_related(
         Prefetch("targets", queryset=Target.objects.prefetch_related("indicators__scope_units")),
         Prefetch(
             "tasks",
@@ -252,10 +253,10 @@ def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: b
 
     fields = data["plan"]
     plan = plan_upsert(
-        issuing_unit=_unit(fields["issuing_unit"], units),
+        issuing_unit=_known_unit(fields["issuing_unit"], units),
         year=fields["year"],
         **{name: fields.get(name) or "" for name in _PLAN_TEXT_FIELDS},
-        issue_date=parse_date(fields.get("issue_date")),
+        issue_date=valid_date(fields.get("issue_date")),
         status=fields.get("status", PlanStatus.DRAFT),
         recipients="\n".join(fields.get("recipients", [])),
         user=user,
@@ -292,8 +293,11 @@ def _existing(code: str, units: dict[str, Unit]) -> bool:
 
 
 def _unit(code: str | None, units: dict[str, Unit]) -> Unit | None:
-    if code is None:
-        return None
+    return None if code is None else _known_unit(code, units)
+
+
+def _known_unit(code: str, units: dict[str, Unit]) -> Unit:
+    """A unit the file names where one is required (validated: it exists)."""
     return units.get(code) or Unit.objects.get(code=code)
 
 
@@ -342,14 +346,14 @@ def _apply_task(slot: TaskSlot, area: ReformArea, units: dict[str, Unit], *, use
     definition = TaskDefinition(
         text=fields["text"],
         title=fields.get("title") or "",
-        start_date=parse_date(fields.get("start_date")),
-        due_date=parse_date(fields.get("due_date")),
+        start_date=valid_date(fields.get("start_date")),
+        due_date=valid_date(fields.get("due_date")),
         recurrence=fields.get("recurrence") or "",
         recurrence_due_day=fields.get("recurrence_due_day"),
         priority=fields.get("priority") or Priority.NORMAL,
         expected_output=fields.get("expected_output", ""),
         assigned_by_number=fields.get("assigned_by_number", ""),
-        assigned_by_date=parse_date(fields.get("assigned_by_date")),
+        assigned_by_date=valid_date(fields.get("assigned_by_date")),
     )
     if slot.task is None:
         task = task_add(
@@ -361,7 +365,7 @@ def _apply_task(slot: TaskSlot, area: ReformArea, units: dict[str, Unit], *, use
     task_assign(
         task=task,
         lead_unit=_unit(fields.get("lead_unit"), units),
-        coordinating_units=[_unit(code, units) for code in fields.get("coordinating_units", [])],
+        coordinating_units=[_known_unit(code, units) for code in fields.get("coordinating_units", [])],
         assumed=bool(fields.get("assignment_assumed", False)),
         user=user,
     )
@@ -383,8 +387,8 @@ def _define(indicator: Indicator, fields: dict[str, Any], units: dict[str, Unit]
     """Apply the definition keys present in the file (older files have none)."""
     definition = {name: fields[name] for name in _INDICATOR_DEFINITION_FIELDS if name in fields}
     if "baseline" in fields:
-        definition["baseline"] = parse_decimal(fields["baseline"])
-    scope_units = [_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
+        definition["baseline"] = valid_decimal(fields["baseline"])
+    scope_units = [_known_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
     indicator_define(indicator=indicator, scope_units=scope_units, **definition)
 
 
@@ -393,7 +397,7 @@ def _indicator(fields: dict[str, Any]) -> ParsedIndicator:
         name=fields["name"],
         kind=fields["kind"],
         comparator=fields.get("comparator", ""),
-        threshold=parse_decimal(fields.get("threshold")),
+        threshold=valid_decimal(fields.get("threshold")),
         unit_of_measure=fields.get("unit_of_measure", ""),
         applies_to_level=fields.get("applies_to_level", ""),
     )
@@ -407,5 +411,5 @@ def _apply_responsibilities(
     for item in items:
         responsibility_upsert(
             plan=plan, number=item["number"], heading=item["heading"], text=item["text"],
-            units=[_unit(code, units) for code in item.get("units", [])], user=user, reason=reason,
+            units=[_known_unit(code, units) for code in item.get("units", [])], user=user, reason=reason,
         )  # fmt: skip

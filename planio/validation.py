@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
-from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Scope, Source, TargetType
+from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Scope, TargetType
+from targets.sources import source_codes
 from tasks.models import Priority, Recurrence, Task
 
 FORMAT = "parplan-plan"
@@ -55,7 +58,7 @@ def validate_plan(data: Any) -> list[str]:
             )
     # The file may move units already stored, so loops are looked for in the
     # tree as it would be after the import, not in the file alone.
-    parents = dict(Unit.objects.values_list("code", "parent__code"))
+    parents: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
     parents.update({u["code"]: u.get("parent") for u in data["units"] if isinstance(u, dict) and u.get("code")})
     for index, unit in enumerate(data["units"]):
         if isinstance(unit, dict) and unit.get("code") and _is_own_ancestor(unit["code"], parents):
@@ -103,11 +106,12 @@ def validate_plan(data: Any) -> list[str]:
     return errors
 
 
-def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -> list[str]:
+def _too_long(where: str, item: dict[str, Any], model: type[Model], names: list[str]) -> list[str]:
     """Text longer than its column: PostgreSQL would refuse it mid-import."""
     errors = []
     for name in names:
-        limit = model._meta.get_field(name).max_length
+        field = model._meta.get_field(name)
+        limit = field.max_length if isinstance(field, Field) else None
         value = item.get(name)
         if isinstance(value, str) and limit is not None and len(value) > limit:
             errors.append(
@@ -116,7 +120,7 @@ def _too_long(where: str, item: dict[str, Any], model: type, names: list[str]) -
     return errors
 
 
-def _is_own_ancestor(code: str, parents: dict[str, str | None]) -> bool:
+def _is_own_ancestor(code: str, parents: Mapping[str, str | None]) -> bool:
     seen: set[str] = set()
     parent = parents.get(code)
     while parent and parent not in seen:
@@ -215,7 +219,7 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
     errors = []
     choices = {
         "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
-        "scope": Scope.values, "aggregation": Aggregation.values, "source": Source.values,
+        "scope": Scope.values, "aggregation": Aggregation.values, "source": source_codes(),
         "target_type": TargetType.values,
     }  # fmt: skip
     for name, allowed in choices.items():
@@ -235,7 +239,7 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
     return errors
 
 
-def parse_date(value: Any) -> datetime.date | None | bool:
+def parse_date(value: Any) -> datetime.date | Literal[False] | None:
     """A date, None for no date, or False when the value is not a date."""
     if value in (None, ""):
         return None
@@ -252,7 +256,7 @@ def parse_date(value: Any) -> datetime.date | None | bool:
 _DECIMAL_LIMIT = Decimal(10) ** 12
 
 
-def parse_decimal(value: Any) -> Decimal | None | bool:
+def parse_decimal(value: Any) -> Decimal | Literal[False] | None:
     if value in (None, ""):
         return None
     try:
@@ -263,4 +267,20 @@ def parse_decimal(value: Any) -> Decimal | None | bool:
     # SQLite are stored and then break every later read of the plan.
     if not number.is_finite() or abs(number) >= _DECIMAL_LIMIT:
         return False
+    return number
+
+
+def valid_date(value: Any) -> datetime.date | None:
+    """A date `validate_plan` has accepted (the import reads only validated files)."""
+    day = parse_date(value)
+    if day is False:
+        raise ValueError(f"{value!r} is not a date")
+    return day
+
+
+def valid_decimal(value: Any) -> Decimal | None:
+    """A number `validate_plan` has accepted."""
+    number = parse_decimal(value)
+    if number is False:
+        raise ValueError(f"{value!r} is not a number")
     return number

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.admin import ReadOnlyAdmin
+from parplan.http import signed_in_user
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
 from tasks.services import task_delete, task_update
 from tasks.services.assignment import EDITABLE_FIELDS, _check_recurrence
@@ -42,7 +43,8 @@ class TaskAdminForm(forms.ModelForm):
         self.fields["opened_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         stored = Task.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
         if stored != cleaned.get("opened_version"):
             raise ValidationError(
@@ -69,20 +71,21 @@ class TaskAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
         # A cancelled or confirmed task is closed: `task_update` refuses it.
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_closed)
+        return bool(super().has_change_permission(request, obj)) and not (obj is not None and obj.is_closed)
 
     def has_delete_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
         # Deleting takes the task's reports and files with it: only a task with no work done.
         if obj is not None and Task.objects.filter(pk=obj.pk).with_work().exists():
             return False
-        return super().has_delete_permission(request, obj)
+        return bool(super().has_delete_permission(request, obj))
 
     def revert_disabled(self, request: HttpRequest, obj: Task | None = None) -> bool:
         return True  # an old record's version is stale: the form would refuse it anyway
 
     def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
-        saved = task_update(task=obj, expected_version=form.cleaned_data["opened_version"], user=request.user, **values)
+        opened = form.cleaned_data["opened_version"]
+        saved = task_update(task=obj, expected_version=opened, user=signed_in_user(request), **values)
         obj.version = saved.version
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

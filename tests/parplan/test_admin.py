@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 from guardian.shortcuts import get_groups_with_perms
@@ -79,7 +80,9 @@ def test_a_unit_added_in_the_admin_gets_its_path_and_own_unit_rights(admin_clien
     assert response.status_code == 302
     unit = Unit.objects.get(code="183-MOI")
     assert unit.path == "/20/183/183-MOI/"
-    assert {group.name for group in get_groups_with_perms(unit)} == {
+    groups = get_groups_with_perms(unit)
+    assert isinstance(groups, QuerySet)
+    assert {group.name for group in groups} == {
         f"unit-{unit.pk}-unit_head", f"unit-{unit.pk}-unit_staff",
     }  # fmt: skip
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -16,7 +18,7 @@ from parplan.services import (
 )
 
 
-def _latest(instance) -> object:
+def _latest(instance) -> Any:
     return instance.history.order_by("-history_date", "-history_id").first()
 
 

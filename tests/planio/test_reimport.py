@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from evidence.models import Evidence
 from parplan.models import Plan
 from planio.interchange import PlanImportError, plan_export, plan_import
 from targets.models import Measurement, Target
-from tasks.models import ProgressReport, ReportEvidence, Task
+from tasks.models import ProgressReport, Task
 from tasks.services import task_report_progress
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -66,7 +67,7 @@ def _work(plan: Plan) -> dict[str, tuple]:
                 task.cancelled_at,
             ),
             sorted(ProgressReport.objects.filter(task=task).values_list("pk", "percent", "text")),
-            sorted(ReportEvidence.objects.filter(report__task=task).values_list("pk", "file", "original_name")),
+            sorted(Evidence.objects.filter(progress_report__task=task).values_list("pk", "file", "original_name")),
             set(task.history.values_list("history_id", flat=True)),
         )  # fmt: skip
         for task in tasks
@@ -156,7 +157,7 @@ def test_reimporting_the_demo_plan_with_its_tasks_reordered_keeps_every_tasks_pr
     plan_import(document)
     _same_work_and_history_kept(before, _work(seed_plan))
     assert _keys_by_area(seed_plan) == {area["number"]: [t["key"] for t in area["tasks"]] for area in document["areas"]}
-    assert ReportEvidence.objects.get(report__task=task_with_a_file).file.read() == PDF
+    assert Evidence.objects.get(progress_report__task=task_with_a_file).file.read() == PDF
 
 
 def test_a_reordered_task_gets_one_version_and_one_history_record(seed_plan: Plan):
