@@ -11,7 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
+from parplan.access import (
+    can_read_unit,
+    get_plan_for_user,
+    get_unit_for_user,
+    has_plan_perm,
+    has_unit_perm,
+    visible_plans,
+)
 from parplan.dashboard import RANK_WEIGHTS, dashboard_for
 from parplan.forms import UnitContactForm
 from parplan.models import Membership, Notification, Plan, PlanStatus, ReformArea, Role, Unit
@@ -41,7 +48,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "parplan/plan_detail.html",
-        {"plan": plan, "areas": areas, "responsibilities": plan.responsibilities.prefetch_related("units")},
+        {
+            "plan": plan,
+            "areas": areas,
+            "responsibilities": plan.responsibilities.prefetch_related("units"),
+            "can_review": has_plan_perm(request.user, "parplan.review_figures", plan),
+        },
     )
 
 
@@ -73,8 +85,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": unit.children.select_related("kind").order_by("position", "name"),
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role"),
             "responsibilities": unit.responsibilities.filter(plan__in=plans).select_related("plan"),
-            "can_edit": request.user.has_perm("parplan.change_unit")
-            or request.user.has_perm("parplan.change_unit", unit),
+            "can_edit": has_unit_perm(request.user, "parplan.change_unit", unit),
         },
     )
 
@@ -107,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     if plan is None:
         return redirect("plan-list")
-    sees_all = request.user.has_perm("parplan.view_plan")
+    sees_all = has_plan_perm(request.user, "parplan.view_plan", plan)
     wanted_code = request.GET.get("unit", "")
     allowed_units = dashboard_units(request.user, plan, sees_all, wanted_code)
     code = wanted_code or ("" if sees_all else allowed_units[0].code if allowed_units else "")

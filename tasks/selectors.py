@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
-from parplan.access import visible_plans
+from parplan.access import has_plan_perm, visible_plans
 from parplan.models import Membership, Plan, Unit
 from tasks.forms import SORTS
 from tasks.models import ExtensionRequest, ProgressReport, ReportEvidence, Task, TaskState
@@ -26,15 +26,15 @@ def user_units(user: Any) -> list[Unit]:
     return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
 
 
-def sees_all_tasks(user: Any) -> bool:
-    """The secretariat, the steering committee and administrators list every task."""
-    return user.has_perm("tasks.view_task")
+def sees_all_tasks(user: Any, plan: Plan) -> bool:
+    """The plan's secretariat and steering committee, and administrators, list every task of the plan."""
+    return has_plan_perm(user, "tasks.view_task", plan)
 
 
 def task_list(*, plan: Plan, user: Any, today: datetime.date, filters: dict[str, Any] | None = None) -> QuerySet[Task]:
     filters = filters or {}
     tasks = Task.objects.filter(area__plan=plan).with_state(today)
-    if not sees_all_tasks(user):
+    if not sees_all_tasks(user, plan):
         # A unit's people list their own units' tasks ("việc của đơn vị tôi").
         mine = user_units(user)
         tasks = tasks.filter(Q(lead_unit__in=mine) | Q(coordinating_units__in=mine)).distinct()
