@@ -96,7 +96,9 @@ def scope_filter(user: Any, perm: str, lookup: str) -> Q | None:
     return None if scope is None else within(scope, lookup)
 
 
-def _in_scope(scope: frozenset[str] | None, path: str) -> bool:
+def has_perm_at(user: Any, perm: str, path: str) -> bool:
+    """Whether `user` holds `perm` by role over the unit at `path` (it lies in one of their subtrees)."""
+    scope = rights_scope(user, perm)
     return scope is None or any(path.startswith(root) for root in scope)
 
 
@@ -106,12 +108,12 @@ def has_plan_perm(user: Any, perm: str, plan: Plan) -> bool:
     Object rights are granted on tasks and units, never on plans: the callers
     that accept them check the object themselves (`can_change_task`, `has_unit_perm`).
     """
-    return _in_scope(rights_scope(user, perm), plan.issuing_unit.path)
+    return has_perm_at(user, perm, plan.issuing_unit.path)
 
 
 def has_unit_perm(user: Any, perm: str, unit: Unit) -> bool:
     """Whether `user` holds `perm` on `unit`: by role over its authority, or on the unit itself (its groups)."""
-    return _in_scope(rights_scope(user, perm), unit.path) or user.has_perm(perm, unit)
+    return has_perm_at(user, perm, unit.path) or user.has_perm(perm, unit)
 
 
 def visible_plans(user: Any) -> QuerySet[Plan]:

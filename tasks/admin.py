@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from parplan.admin import SCOPE_LOOKUPS, ScopedAdmin
 from tasks.models import Task
+
+SCOPE_LOOKUPS[Task] = "area__plan__issuing_unit__path"
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ScopedAdmin):
     list_display = ["__str__", "area", "lead_unit", "status", "due_date"]
-    list_filter = ["area__plan", "area__number", "status", "assignment_assumed"]
+    list_filter = [("area__plan", admin.RelatedOnlyFieldListFilter), "area__number", "status", "assignment_assumed"]
     search_fields = ["text"]
     list_select_related = ["area", "lead_unit"]
     # Assignment carries object rights: it is changed on the task's "Phân công"
