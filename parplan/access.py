@@ -34,6 +34,18 @@ def authority_path(unit: Unit) -> str:
     return unit.path
 
 
+def speaking_for(path: str) -> Q:
+    """Memberships whose authority (`authority_path`) is the unit at `path` or a unit above it, as a filter."""
+    codes = path.strip("/").split("/")
+    above = ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+    serving = Q(unit__kind__code__in=SERVING_KINDS)
+    return (
+        (~serving & Q(unit__path__in=above))
+        | (serving & Q(unit__parent__path__in=above))
+        | (serving & Q(unit__parent__isnull=True, unit__path__in=above))
+    )
+
+
 def _role_scopes(user: Any) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """(role → its authorities' paths, right → paths where a role gives it), cached on the user like Django's perms.
 

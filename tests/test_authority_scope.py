@@ -11,6 +11,7 @@ Văn Lãng's.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -21,8 +22,9 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from parplan.models import Membership, Plan, Role, Unit
+from parplan.models import Membership, Notification, Plan, Role, Unit
 from tasks.models import Task
+from tasks.services import extension_request, task_claim_completion
 from tests.conftest import Authority
 from tests.test_url_auth import ENDPOINTS, LOGIN_EXEMPT, PK_OWNER, Endpoint, sample_url
 
@@ -171,3 +173,17 @@ def test_a_district_secretariat_reads_no_unit_above_its_district(client_for: Any
 
 def _admin_units(client: Client) -> list[int]:
     return [unit.pk for unit in client.get(reverse("admin:parplan_unit_changelist")).context["cl"].result_list]
+
+
+def test_a_claim_or_an_extension_request_reaches_its_own_plans_secretariat_only(
+    seed_authority: Authority, other_authority: Authority, province_secretariat: Any
+) -> None:
+    seed, other = seed_authority, other_authority
+    task_claim_completion(task=seed.task, user=seed.unit_head, today=datetime.date(2024, 10, 1), text="Đã xong.")
+    extension_request(task=other.task, user=other.unit_head, today=datetime.date(2024, 10, 1),
+                      new_due_date=datetime.date(2024, 11, 30), reason="Chờ hướng dẫn của huyện.")  # fmt: skip
+    seed_url, other_url = (reverse("task-detail", args=[a.task.pk]) for a in (seed, other))
+    notices = Notification.objects.filter(url__in=[seed_url, other_url], kind__in=["claimed", "extension_requested"])
+    told = set(notices.values_list("recipient__username", "url"))
+    # The province's secretariat holds rights over both, but each district's own secretariat is the one told.
+    assert told == {("noivu", seed_url), ("vanlang.noivu", other_url)}

@@ -107,7 +107,7 @@ def task_claim_completion(*, task: Task, user: Any, today: datetime.date, text: 
         claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
     notify(
-        users=secretariat_people(), kind=NotificationKind.CLAIMED,
+        users=secretariat_people(current.area.plan), kind=NotificationKind.CLAIMED,
         message=_("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
             "unit": current.lead_unit, "task": label(current)},
         url=task_url(current), day=today,

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from parplan.access import authority_paths, has_plan_perm, rights_scope
+from parplan.access import authority_path, authority_paths, has_plan_perm, rights_scope, speaking_for
 from parplan.interchange import plan_import
 from parplan.models import Membership, Plan, Role, Unit, UnitKind
 from parplan.services import membership_add, unit_kind_upsert, unit_upsert
@@ -70,6 +70,18 @@ def test_a_departments_own_office_speaks_for_the_department_not_the_province(db)
 def test_an_office_without_a_parent_speaks_for_itself(db):
     unit_upsert(code="T-VP", name="Văn phòng thử", kind=UnitKind.objects.get(code="office"), parent=None)
     assert authority_paths(_member("tvp.noivu", "T-VP", Role.SECRETARIAT), Role.SECRETARIAT) == {"/T-VP/"}
+
+
+@pytest.mark.parametrize("code", ["20", "183", "06190", "183-NV", "182", "06112", "T-VP"])
+def test_the_rule_as_a_query_agrees_with_the_rule_in_python(other_authority: Authority, code: str):
+    unit_upsert(code="T-VP", name="Văn phòng thử", kind=UnitKind.objects.get(code="office"), parent=None)
+    for unit_code in ("20", "06190", "T-VP"):
+        _member(f"noivu.{unit_code}", unit_code, Role.SECRETARIAT)
+    path = Unit.objects.get(code=code).path
+    memberships = Membership.objects.select_related("unit__kind", "unit__parent")
+    expected = {m.pk for m in memberships if path.startswith(authority_path(m.unit))}
+    assert set(Membership.objects.filter(speaking_for(path)).values_list("pk", flat=True)) == expected
+    assert expected  # every unit here has someone speaking for it
 
 
 def test_each_role_gives_its_own_rights_where_its_memberships_reach(secretariat, steering):
