@@ -23,7 +23,7 @@ from parplan.models import Membership, Plan, Role, Unit
 # Roles whose rights are held over an authority's plans rather than over one unit.
 AUTHORITY_ROLES = (Role.SECRETARIAT, Role.STEERING)
 # Bodies that serve an authority and issue no plan of their own: a membership
-# held in one speaks for the unit it belongs to (Phòng Nội vụ → UBND huyện).
+# held in one speaks for the unit above it (Phòng Nội vụ → UBND huyện).
 SERVING_KINDS = frozenset({"office", "service_unit", "steering_committee"})
 
 
