@@ -170,12 +170,19 @@ def _member(username: str, unit: Unit, role: Role) -> Any:
     return user
 
 
+def _report(plan: Plan, author: Any) -> GeneratedReport:
+    """A year report as generated, to stand behind /reports/<pk>/… (the demo makes none)."""
+    cutoff = datetime.date(plan.year, 12, 14)
+    return GeneratedReport.objects.create(plan=plan, kind=ReportKind.YEAR, version=1, cutoff_date=cutoff, author=author)
+
+
 @pytest.fixture
 def other_authority(db: Any) -> Authority:
     """UBND huyện Văn Lãng's 2024 plan: two areas, two tasks, an indicator with a figure sent, a report."""
     plan = Plan.objects.select_related("issuing_unit").get(pk=plan_import(OTHER_PLAN).pk)
     town = Unit.objects.get(code="06112")
     head = _member("nasam.lanhdao", town, Role.UNIT_HEAD)
+    secretariat = _member("vanlang.noivu", Unit.objects.get(code="182-NV"), Role.SECRETARIAT)
     indicator = Indicator.objects.get(area__plan=plan)
     january = Period.objects.get(plan=plan, frequency=Frequency.MONTHLY, number=1)
     sent = FigureInput(numerator=Decimal(41), denominator=Decimal(50))
@@ -187,10 +194,8 @@ def other_authority(db: Any) -> Authority:
         indicator=indicator,
         period=january,
         figure=figure,
-        report=GeneratedReport.objects.create(
-            plan=plan, kind=ReportKind.YEAR, version=1, cutoff_date=datetime.date(2024, 12, 14)
-        ),
-        secretariat=_member("vanlang.noivu", Unit.objects.get(code="182-NV"), Role.SECRETARIAT),
+        report=_report(plan, secretariat),
+        secretariat=secretariat,
         steering=_member("vanlang.bcd", Unit.objects.get(code="182-BCD"), Role.STEERING),
         unit_head=head,
         markers=("Văn Lãng", "Na Sầm"),
@@ -209,9 +214,7 @@ def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_hea
         indicator=figure.indicator,
         period=figure.period,
         figure=figure,
-        report=GeneratedReport.objects.create(
-            plan=seed_plan, kind=ReportKind.YEAR, version=1, cutoff_date=datetime.date(2024, 12, 14)
-        ),
+        report=_report(seed_plan, secretariat),
         secretariat=secretariat,
         steering=steering,
         unit_head=commune_head,
