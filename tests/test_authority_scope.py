@@ -72,8 +72,9 @@ def _url(endpoint: Endpoint, authority: Authority) -> tuple[str, set[str]]:
             return str(ContentType.objects.get_for_model(Plan).pk)
         if param in ("object_id", "id", "_positional0"):
             return str((objects[model] if model else authority.plan).pk)
-        if param == "_positional1":  # a version in the object's history
-            return str(objects[model].history.order_by("-history_id").values_list("history_id", flat=True)[0])
+        if param == "_positional1":  # a version in the object's history, if it keeps one
+            history = getattr(objects[model], "history", None)
+            return str(history.order_by("-history_id")[0].history_id) if history else "1"
         return samples[param]
 
     return sample_url(endpoint, SAMPLES, value), filled
