@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dashboard.selectors import RANK_WEIGHTS, UnitRank, dashboard_for
-from parplan.access import visible_plans
+from parplan.access import has_plan_perm, visible_plans
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, Plan, PlanStatus, Unit
 
@@ -25,7 +25,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if plan is None:
         return redirect("plan-list")
-    sees_all = request.user.has_perm("parplan.view_plan")
+    sees_all = has_plan_perm(request.user, "parplan.view_plan", plan)
     wanted_code = request.GET.get("unit", "")
     allowed_units = dashboard_units(request.user, plan, sees_all, wanted_code)
     code = wanted_code or ("" if sees_all else allowed_units[0].code if allowed_units else "")

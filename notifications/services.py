@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.models import Notification
-from parplan.models import Role, Unit
+from parplan.access import authority_path, speaking_for
+from parplan.models import Membership, Plan, Role, Unit
 
 
 def people_of(units: Iterable[Unit], roles: Iterable[Role] = (Role.UNIT_HEAD, Role.UNIT_STAFF)) -> list[User]:
@@ -32,8 +33,13 @@ def people_of(units: Iterable[Unit], roles: Iterable[Role] = (Role.UNIT_HEAD, Ro
     return list(users.distinct())
 
 
-def secretariat_people() -> list[User]:
-    return list(get_user_model().objects.filter(is_active=True, memberships__role=Role.SECRETARIAT).distinct())
+def secretariat_people(plan: Plan) -> list[User]:
+    """The plan's secretariat: the active members whose authority is nearest its issuer (its own, else one above)."""
+    memberships = Membership.objects.filter(speaking_for(plan.issuing_unit.path), role=Role.SECRETARIAT)
+    by_authority: dict[str, list[User]] = defaultdict(list)
+    for membership in memberships.filter(user__is_active=True).select_related("user", "unit__kind", "unit__parent"):
+        by_authority[authority_path(membership.unit)].append(membership.user)
+    return by_authority[max(by_authority, key=len)] if by_authority else []
 
 
 def notify(

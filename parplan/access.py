@@ -2,31 +2,145 @@
 
 Rule of the house (docs/access.md): a plan is a published document, so every
 person with a membership in the issuing unit's tree reads the plan, its areas,
-targets, tasks and units. Changing anything needs a right: global for the
-secretariat and administrators (role groups), per object for a unit's people
-(django-guardian, granted by services). Everything else is denied.
+targets, tasks and units. Changing anything needs a right: by role for the
+secretariat and the steering committee, held over the plans of the authority
+their membership speaks for and of every unit below it; per object for a
+unit's people (django-guardian, granted by services); everything for
+administrators. Everything else is denied.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from parplan.models import Membership, Plan, Unit
+from parplan.models import Membership, Plan, Role, Unit
+
+# Roles whose rights are held over an authority's plans rather than over one unit.
+AUTHORITY_ROLES = (Role.SECRETARIAT, Role.STEERING)
+# Bodies that serve an authority and issue no plan of their own: a membership
+# held in one speaks for the unit above it (Phòng Nội vụ → UBND huyện).
+SERVING_KINDS = frozenset({"office", "service_unit", "steering_committee"})
+
+
+def authority_path(unit: Unit) -> str:
+    """The path of the authority a secretariat or steering-committee membership in `unit` speaks for."""
+    if unit.kind.code in SERVING_KINDS and unit.parent_id is not None:
+        return unit.parent.path
+    return unit.path
+
+
+def speaking_for(path: str) -> Q:
+    """Memberships whose authority (`authority_path`) is the unit at `path` or a unit above it, as a filter."""
+    codes = path.strip("/").split("/")
+    above = ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+    serving = Q(unit__kind__code__in=SERVING_KINDS)
+    return (
+        (~serving & Q(unit__path__in=above))
+        | (serving & Q(unit__parent__path__in=above))
+        | (serving & Q(unit__parent__isnull=True, unit__path__in=above))
+    )
+
+
+def _role_scopes(user: User) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(role → its authorities' paths, right → paths where a role gives it), cached on the user like Django's perms.
+
+    Two queries, the second only for a member of the secretariat or the steering
+    committee: the memberships, then the rights of the role groups the person is in.
+    """
+    if not hasattr(user, "_parplan_role_scopes"):
+        by_role: dict[str, set[str]] = {}
+        if user.is_active:
+            memberships = Membership.objects.filter(user=user, role__in=AUTHORITY_ROLES)
+            for membership in memberships.select_related("unit__kind", "unit__parent"):
+                by_role.setdefault(membership.role, set()).add(authority_path(membership.unit))
+        by_right: dict[str, set[str]] = {}
+        if by_role:
+            rights = Permission.objects.filter(group__name__in=by_role, group__user=user).values_list(
+                "group__name", "content_type__app_label", "codename"
+            )
+            for role, app_label, codename in rights:
+                by_right.setdefault(f"{app_label}.{codename}", set()).update(by_role[role])
+        user._parplan_role_scopes = (
+            {role: frozenset(paths) for role, paths in by_role.items()},
+            {right: frozenset(paths) for right, paths in by_right.items()},
+        )
+    return user._parplan_role_scopes
+
+
+def _everywhere(user: User) -> bool:
+    return user.is_active and user.is_superuser
+
+
+def authority_paths(user: User, role: Role | str) -> frozenset[str]:
+    """Paths of the authorities the person's memberships in `role` speak for."""
+    return _role_scopes(user)[0].get(Role(role).value, frozenset())
+
+
+def rights_scope(user: User, perm: str) -> frozenset[str] | None:
+    """Paths of the subtrees in which `user` holds `perm` ("app.codename") by role; None: everywhere.
+
+    A right given to a person outside their role groups (by hand, in the admin)
+    says what but not where, so it reaches no plan: only administrators hold rights everywhere.
+    """
+    if _everywhere(user):
+        return None
+    return _role_scopes(user)[1].get(perm, frozenset())
+
+
+def within(paths: frozenset[str], lookup: str) -> Q:
+    """Rows whose `lookup` (a unit path) lies in one of the subtrees `paths`; none when `paths` is empty."""
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in sorted(paths):
+        condition |= Q(**{f"{lookup}__startswith": path})
+    return condition
+
+
+def scope_filter(user: User, perm: str, lookup: str) -> Q | None:
+    """The filter for rows on which `user` holds `perm` by role; None when they hold it everywhere."""
+    scope = rights_scope(user, perm)
+    return None if scope is None else within(scope, lookup)
+
+
+def has_perm_at(user: User, perm: str, path: str) -> bool:
+    """Whether `user` holds `perm` by role over the unit at `path` (it lies in one of their subtrees)."""
+    scope = rights_scope(user, perm)
+    return scope is None or any(path.startswith(root) for root in scope)
+
+
+def has_plan_perm(user: User, perm: str, plan: Plan) -> bool:
+    """Whether `user` holds `perm` by role over `plan` (its issuer lies in one of their authorities).
+
+    Object rights are granted on tasks and units, never on plans: the callers
+    that accept them check the object themselves (`can_change_task`, `has_unit_perm`).
+    """
+    return has_perm_at(user, perm, plan.issuing_unit.path)
+
+
+def has_unit_perm(user: User, perm: str, unit: Unit) -> bool:
+    """Whether `user` holds `perm` on `unit`: by role over its authority, or on the unit itself (its groups)."""
+    return has_perm_at(user, perm, unit.path) or user.has_perm(perm, unit)
 
 
 def visible_plans(user: User) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("issuing_unit")
-    if user.has_perm("parplan.view_plan"):
+    scope = scope_filter(user, "parplan.view_plan", "issuing_unit__path")
+    if scope is None:
         return plans
     member_below = Membership.objects.filter(user=user, unit__path__startswith=OuterRef("issuing_unit__path"))
-    return plans.filter(Exists(member_below))
+    return plans.filter(Q(Exists(member_below)) | scope)
 
 
-def get_plan_for_user(user: User, pk: int) -> Plan:
-    return get_object_or_404(visible_plans(user), pk=pk)
+def get_plan_for_user(user: User, pk: int, perm: str | None = None) -> Plan:
+    """The plan if `user` reads it (404 otherwise) and, when `perm` is named, holds it over the plan (403 otherwise)."""
+    plan = get_object_or_404(visible_plans(user), pk=pk)
+    if perm is not None and not has_plan_perm(user, perm, plan):
+        raise PermissionDenied
+    return plan
 
 
 _ROOTS_CACHE = "_parplan_readable_roots"
@@ -34,13 +148,14 @@ _ROOTS_CACHE = "_parplan_readable_roots"
 
 def _readable_roots(user: User) -> set[str] | None:
     """Paths of the subtrees the user reads (None: everything), cached on the user like Django's permissions."""
-    if user.has_perm("parplan.view_unit"):
+    scope = rights_scope(user, "parplan.view_unit")
+    if scope is None:
         return None
     cached: set[str] | None = getattr(user, _ROOTS_CACHE, None)
     if cached is None:
         roots = Unit.objects.filter(pk__in=visible_plans(user).values("issuing_unit")).values_list("path", flat=True)
         member_units = Unit.objects.filter(memberships__user=user).values_list("path", flat=True)
-        cached = set(roots) | set(member_units)
+        cached = set(roots) | set(member_units) | scope
         # An attribute the User model does not declare, hence set by name.
         setattr(user, _ROOTS_CACHE, cached)
     return cached
@@ -56,18 +171,11 @@ def visible_units(user: User) -> QuerySet[Unit]:
     roots = _readable_roots(user)
     if roots is None:
         return Unit.objects.all()
-    if not roots:
-        return Unit.objects.none()
-    within = Q()
-    for path in roots:
-        within |= Q(path__startswith=path)
-    return Unit.objects.filter(within)
+    return Unit.objects.filter(within(frozenset(roots), "path"))
 
 
 def get_unit_for_user(user: User, code: str, perm: str = "view") -> Unit:
     unit = get_object_or_404(visible_units(user).select_related("kind", "parent"), code=code)
-    if perm != "view":
-        full = f"parplan.{perm}_unit"
-        if not (user.has_perm(full) or user.has_perm(full, unit)):
-            raise PermissionDenied
+    if perm != "view" and not has_unit_perm(user, f"parplan.{perm}_unit", unit):
+        raise PermissionDenied
     return unit

@@ -8,20 +8,89 @@ read-only with `ReadOnlyAdmin`: their own pages' services write them.
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.db import models
+from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from parplan.access import has_perm_at, rights_scope, scope_filter
 from parplan.http import signed_in_user
-from parplan.models import Membership, Plan, ReformArea, Responsibility, Unit, UnitKind
+from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
 admin.site.site_header = "ParPlan — Quản trị"
 admin.site.site_title = "ParPlan"
+
+# Where a model's rows lie in the unit tree: the lookup to their unit's path.
+# The apps above the core add their own models (targets, tasks).
+SCOPE_LOOKUPS: dict[type[models.Model], str] = {
+    Unit: "path",
+    Plan: "issuing_unit__path",
+    ReformArea: "plan__issuing_unit__path",
+    Responsibility: "plan__issuing_unit__path",
+    Membership: "unit__path",
+}
+
+
+def _perm(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{get_permission_codename(action, model._meta)}"
+
+
+def _path(obj: models.Model) -> str:
+    return reduce(getattr, SCOPE_LOOKUPS[type(obj)].split("__"), obj)
+
+
+class ScopedChoicesMixin:
+    """Related objects offered in a form lie where the person may change this model's rows (docs/access.md)."""
+
+    model: type[models.Model]
+
+    def get_field_queryset(self, db: str | None, db_field: Any, request: HttpRequest) -> models.QuerySet | None:
+        queryset = super().get_field_queryset(db, db_field, request)
+        related = db_field.remote_field.model
+        if related not in SCOPE_LOOKUPS:
+            return queryset
+        scope = scope_filter(request.user, _perm(self.model, "change"), SCOPE_LOOKUPS[related])
+        if scope is None:
+            return queryset
+        return (related._default_manager.using(db) if queryset is None else queryset).filter(scope)
+
+
+class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+    """A person who is not an administrator sees and changes here only the rows of their authorities.
+
+    The admin is where the secretariat changes things, so the rows it lists are
+    those where the person may change them; a row outside is "not found", and
+    its history is refused.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request)
+        scope = scope_filter(request.user, _perm(self.model, "change"), SCOPE_LOOKUPS[self.model])
+        return queryset if scope is None else queryset.filter(scope)
+
+    def _lies_within(self, request: HttpRequest, action: str, obj: models.Model | None) -> bool:
+        return obj is None or has_perm_at(request.user, _perm(self.model, action), _path(obj))
+
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_view_permission(request, obj) and self._lies_within(request, "change", obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._lies_within(request, "change", obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._lies_within(request, "delete", obj)
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    """An inline of a scoped admin: its rows follow the parent's; its choices are scoped."""
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -41,8 +110,22 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitKind)
-class UnitKindAdmin(SimpleHistoryAdmin):
+class UnitKindAdmin(admin.ModelAdmin):
+    """Kinds are shared by every authority, and say what a membership speaks for: only administrators change them.
+
+    A plain admin: kinds keep no history, and the history pages would fail on them.
+    """
+
     list_display = ["code", "name", "administrative_level"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: UnitKind | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: UnitKind | None = None) -> bool:
+        return request.user.is_superuser
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -57,13 +140,30 @@ class UnitAdminForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ScopedAdmin):
     form = UnitAdminForm
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
     list_select_related = ["kind", "parent"]
     readonly_fields = ["path"]
+
+    def _is_own_authority(self, request: HttpRequest, obj: Unit | None) -> bool:
+        scope = rights_scope(request.user, "parplan.change_unit")
+        return obj is not None and scope is not None and obj.path in scope
+
+    # An authority's own unit (its kind, its parent) decides what its memberships speak
+    # for: its secretariat changes the units below it, an administrator the unit itself.
+    def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._is_own_authority(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._is_own_authority(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> FormField | None:
+        if db_field.name == "parent" and not request.user.is_superuser:
+            kwargs["required"] = True  # a unit without a parent would lie outside every authority
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
         # An edit finds the unit by id: a new code renames it (and its subtree's paths).
@@ -78,7 +178,7 @@ class UnitAdmin(SimpleHistoryAdmin):
         obj.pk, obj.path = saved.pk, saved.path
 
 
-class ReformAreaInline(admin.TabularInline):
+class ReformAreaInline(ScopedInline):
     model = ReformArea
     extra = 0
     # Deleting an area deletes its tasks with their progress, reports and files.
@@ -86,24 +186,39 @@ class ReformAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ScopedAdmin):
     list_display = ["title", "year", "issuing_unit", "status"]
     list_filter = ["status", "year"]
     inlines = [ReformAreaInline]
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(SimpleHistoryAdmin):
+class ResponsibilityAdmin(ScopedAdmin):
     list_display = ["number", "heading", "plan"]
     filter_horizontal = ["units"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
+
+    # An administrator's membership makes a superuser: only administrators give, see or take it.
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.exclude(role=Role.ADMINISTRATOR)
+
+    def _lies_within(self, request: HttpRequest, action: str, obj: models.Model | None) -> bool:
+        if isinstance(obj, Membership) and obj.role == Role.ADMINISTRATOR and not request.user.is_superuser:
+            return False
+        return super()._lies_within(request, action, obj)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> FormField | None:
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value != Role.ADMINISTRATOR]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:

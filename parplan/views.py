@@ -7,7 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from parplan.access import can_read_unit, get_plan_for_user, get_unit_for_user, visible_plans
+from parplan.access import (
+    can_read_unit,
+    get_plan_for_user,
+    get_unit_for_user,
+    has_plan_perm,
+    has_unit_perm,
+    visible_plans,
+)
 from parplan.forms import UnitContactForm
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, PlanStatus, ReformArea, Role
@@ -35,7 +42,12 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "parplan/plan_detail.html",
-        {"plan": plan, "areas": areas, "responsibilities": plan.responsibilities.prefetch_related("units")},
+        {
+            "plan": plan,
+            "areas": areas,
+            "responsibilities": plan.responsibilities.prefetch_related("units"),
+            "can_review": has_plan_perm(request.user, "parplan.review_figures", plan),
+        },
     )
 
 
@@ -65,8 +77,7 @@ def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "children": unit.children.select_related("kind").order_by("position", "name"),
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role"),
             "responsibilities": unit.responsibilities.filter(plan__in=plans).select_related("plan"),
-            "can_edit": request.user.has_perm("parplan.change_unit")
-            or request.user.has_perm("parplan.change_unit", unit),
+            "can_edit": has_unit_perm(request.user, "parplan.change_unit", unit),
         },
     )
 

@@ -10,16 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parplan.access import get_plan_for_user, visible_plans
+from parplan.access import get_plan_for_user, has_plan_perm, visible_plans
 from parplan.http import AuthenticatedHttpRequest
+from parplan.models import Plan
 from reports.forms import NarrativeForm
 from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
 from reports.selectors import report_data
 from reports.services import narrative_save, report_request
 
 
-def _can_write(user: User) -> bool:
-    return user.has_perm("reports.add_generatedreport")
+def _can_write(user: User, plan: Plan) -> bool:
+    return has_plan_perm(user, "reports.add_generatedreport", plan)
 
 
 def _kind(kind: str) -> str:
@@ -34,14 +35,14 @@ def report_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reports = GeneratedReport.objects.filter(plan=plan).select_related("author")
     return render(
         request, "reports/report_home.html",
-        {"plan": plan, "kinds": kinds, "reports": reports, "can_write": _can_write(request.user)},
+        {"plan": plan, "kinds": kinds, "reports": reports, "can_write": _can_write(request.user, plan)},
     )  # fmt: skip
 
 
 def narrative_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     kind = _kind(kind)
-    if not _can_write(request.user):
+    if not _can_write(request.user, plan):
         raise PermissionDenied
     narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first() or ReportNarrative(plan=plan, kind=kind)
     data = report_data(plan=plan, kind=kind, narrative=narrative)
@@ -61,7 +62,7 @@ def narrative_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
 @require_POST
 def report_generate_view(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    if not _can_write(request.user):
+    if not _can_write(request.user, plan):
         raise PermissionDenied
     report = report_request(plan=plan, kind=_kind(kind), user=request.user)
     return redirect("report-detail", pk=report.pk)

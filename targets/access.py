@@ -3,44 +3,57 @@
 Reading follows the plan (any member of the issuer's tree). Entering a unit's
 figures needs `parplan.enter_figures` on that unit (its heads and staff);
 sending them for review needs `parplan.submit_figures` (its heads); approving,
-returning and reopening need the global `parplan.review_figures` (secretariat).
+returning and reopening figures and locking periods need `parplan.review_figures`
+over the plan (its secretariat); defining an indicator needs
+`targets.change_indicator` over the plan.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from parplan.access import visible_plans
-from parplan.models import Unit
-from targets.models import Indicator, Measurement
+from parplan.access import has_plan_perm, has_unit_perm, scope_filter, visible_plans
+from parplan.models import Plan, Unit
+from targets.models import Indicator, Measurement, Period
 
 
 def can_on_unit(user: User, perm: str, unit: Unit) -> bool:
-    full = f"parplan.{perm}"
-    return user.has_perm(full) or user.has_perm(full, unit)
+    return has_unit_perm(user, f"parplan.{perm}", unit)
 
 
-def can_review(user: User) -> bool:
-    return user.has_perm("parplan.review_figures")
+def can_review(user: User, plan: Plan) -> bool:
+    return has_plan_perm(user, "parplan.review_figures", plan)
+
+
+def can_define(user: User, indicator: Indicator) -> bool:
+    return has_plan_perm(user, "targets.change_indicator", indicator.area.plan)
 
 
 def units_for_figures(user: User) -> QuerySet[Unit]:
     """Units whose figures the user may enter, for the unit picker."""
     from guardian.shortcuts import get_objects_for_user
 
-    return get_objects_for_user(user, "parplan.enter_figures", klass=Unit, accept_global_perms=True).order_by("path")
+    scope = scope_filter(user, "parplan.enter_figures", "path")
+    if scope is None:
+        return Unit.objects.order_by("path")
+    granted = get_objects_for_user(user, "parplan.enter_figures", klass=Unit, accept_global_perms=False)
+    return Unit.objects.filter(Q(pk__in=granted.values("pk")) | scope).order_by("path")
 
 
-def get_indicator_for_user(user: User, pk: int) -> Indicator:
-    return get_object_or_404(
+def get_indicator_for_user(user: User, pk: int, perm: str = "view") -> Indicator:
+    """The indicator if `user` reads its plan (404 otherwise); `perm` "change" also needs `can_define` (403)."""
+    indicator = get_object_or_404(
         Indicator.objects.select_related("area__plan__issuing_unit", "target").filter(
             area__plan__in=visible_plans(user)
         ),
         pk=pk,
     )
+    if perm != "view" and not can_define(user, indicator):
+        raise PermissionDenied
+    return indicator
 
 
 def get_unit_for_figures(user: User, code: str, perm: str = "enter_figures") -> Unit:
@@ -51,6 +64,21 @@ def get_unit_for_figures(user: User, code: str, perm: str = "enter_figures") -> 
 
 
 def get_measurement_for_review(user: User, pk: int) -> Measurement:
-    if not can_review(user):
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("indicator__area__plan__issuing_unit", "unit", "period").filter(
+            indicator__area__plan__in=visible_plans(user)
+        ),
+        pk=pk,
+    )
+    if not can_review(user, measurement.indicator.area.plan):
         raise PermissionDenied
-    return get_object_or_404(Measurement.objects.select_related("indicator__area__plan", "unit", "period"), pk=pk)
+    return measurement
+
+
+def get_period_for_review(user: User, pk: int) -> Period:
+    period = get_object_or_404(
+        Period.objects.select_related("plan__issuing_unit").filter(plan__in=visible_plans(user)), pk=pk
+    )
+    if not can_review(user, period.plan):
+        raise PermissionDenied
+    return period

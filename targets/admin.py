@@ -1,21 +1,22 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from parplan.admin import ReadOnlyAdmin
+from parplan.admin import SCOPE_LOOKUPS, ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from targets.models import Indicator, Measurement, Target
 
+SCOPE_LOOKUPS.update({Target: "area__plan__issuing_unit__path", Indicator: "area__plan__issuing_unit__path"})
 
-class IndicatorInline(admin.TabularInline):
+
+class IndicatorInline(ScopedInline):
     model = Indicator
     extra = 0
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ScopedAdmin):
     list_display = ["__str__", "area"]
-    list_filter = ["area__plan", "area__number"]
+    list_filter = [("area__plan", admin.RelatedOnlyFieldListFilter), "area__number"]
     inlines = [IndicatorInline]
     readonly_fields = ["parse_warnings"]
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,10 +17,12 @@ from parplan.access import get_plan_for_user
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan, Unit
 from targets.access import (
+    can_define,
     can_on_unit,
     can_review,
     get_indicator_for_user,
     get_measurement_for_review,
+    get_period_for_review,
     get_unit_for_figures,
     units_for_figures,
 )
@@ -42,7 +44,8 @@ from targets.services import (
 
 def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return render(request, "targets/indicator_list.html", {"plan": plan, "rows": plan_indicators(plan)})
+    context = {"plan": plan, "rows": plan_indicators(plan), "can_review": can_review(request.user, plan)}
+    return render(request, "targets/indicator_list.html", context)
 
 
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -56,16 +59,14 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "plan": indicator.area.plan,
             "page": page,
             "chart": line_chart(page.history, indicator.threshold),
-            "can_edit": request.user.has_perm("targets.change_indicator"),
-            "can_review": can_review(request.user),
+            "can_edit": can_define(request.user, indicator),
+            "can_review": can_review(request.user, indicator.area.plan),
         },
     )
 
 
 def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    indicator = get_indicator_for_user(request.user, pk)
-    if not request.user.has_perm("targets.change_indicator"):
-        raise PermissionDenied
+    indicator = get_indicator_for_user(request.user, pk, perm="change")
     form = definition_form(indicator, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -190,7 +191,7 @@ def _attach(form: FigureForm, error: ValidationError) -> None:
 
 def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    if not can_review(request.user):
+    if not can_review(request.user, plan):
         raise PermissionDenied
     if request.method == "POST":
         return _review_action(request, plan)
@@ -244,10 +245,7 @@ def measurement_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 
 @require_POST
 def period_lock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not can_review(request.user):
-        raise PermissionDenied
-    period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)
-    get_plan_for_user(request.user, period.plan_id)
+    period = get_period_for_review(request.user, pk)
     try:
         if request.POST.get("action") == "reopen":
             form = ReasonForm(request.POST)

@@ -6,14 +6,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from parplan.access import visible_plans
-from parplan.models import Membership, Unit
+from parplan.access import has_plan_perm, visible_plans
+from parplan.models import Membership, Plan, Unit
 from tasks.models import Task
 
 
 def can_change_task(user: User, task: Task, perm: str) -> bool:
+    """By role over the task's plan (secretariat), or on the task itself (its units' groups)."""
     full = f"tasks.{perm}"
-    return user.has_perm(full) or user.has_perm(full, task)
+    return has_plan_perm(user, full, task.area.plan) or user.has_perm(full, task)
+
+
+def can_add_task(user: User, plan: Plan) -> bool:
+    return has_plan_perm(user, "tasks.add_task", plan)
 
 
 def contributing_units_for(user: User, task: Task) -> list[Unit]:

@@ -15,9 +15,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from parplan.admin import ReadOnlyAdmin
+from parplan.admin import SCOPE_LOOKUPS, ReadOnlyAdmin, ScopedAdmin
 from parplan.http import signed_in_user
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
 from tasks.services import task_delete, task_update
@@ -55,11 +54,14 @@ class TaskAdminForm(forms.ModelForm):
         return cleaned
 
 
+SCOPE_LOOKUPS[Task] = "area__plan__issuing_unit__path"
+
+
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ScopedAdmin):
     form = TaskAdminForm
     list_display = ["__str__", "area", "lead_unit", "status", "due_date"]
-    list_filter = ["area__plan", "area__number", "status", "assignment_assumed"]
+    list_filter = [("area__plan", admin.RelatedOnlyFieldListFilter), "area__number", "status", "assignment_assumed"]
     search_fields = ["text"]
     list_select_related = ["area", "lead_unit"]
     fields = ["area", "position", "key", "version", *EDITABLE_FIELDS, *WORKFLOW_FIELDS, "opened_version"]

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
 from evidence.models import Evidence
-from parplan.access import visible_plans
+from parplan.access import has_plan_perm, visible_plans
 from parplan.models import Membership, Plan, Unit
 from tasks.forms import SORTS
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence, TaskState, task_field
@@ -31,9 +31,9 @@ def user_units(user: User) -> list[Unit]:
     return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
 
 
-def sees_all_tasks(user: User) -> bool:
-    """The secretariat, the steering committee and administrators list every task."""
-    return user.has_perm("tasks.view_task")
+def sees_all_tasks(user: User, plan: Plan) -> bool:
+    """The plan's secretariat and steering committee, and administrators, list every task of the plan."""
+    return has_plan_perm(user, "tasks.view_task", plan)
 
 
 class TaskListAnnotations(TypedDict):
@@ -46,7 +46,7 @@ def task_list(
 ) -> QuerySet[WithAnnotations[Task, TaskListAnnotations]]:
     filters = filters or {}
     tasks = Task.objects.filter(area__plan=plan).with_state(today)
-    if not sees_all_tasks(user):
+    if not sees_all_tasks(user, plan):
         # A unit's people list their own units' tasks ("việc của đơn vị tôi").
         mine = user_units(user)
         tasks = tasks.filter(Q(lead_unit__in=mine) | Q(coordinating_units__in=mine)).distinct()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from parplan.access import get_plan_for_user
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Unit
-from tasks.access import can_change_task, contributing_units_for, get_task_for_user
+from tasks.access import can_add_task, can_change_task, contributing_units_for, get_task_for_user
 from tasks.exports import task_list_xlsx
 from tasks.forms import (
     CancelForm,
@@ -86,7 +86,7 @@ def task_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = visible_plan_or_active(request.user, _int(request.GET.get("plan")))
     if plan is None:
         raise Http404
-    all_units = sees_all_tasks(request.user)
+    all_units = sees_all_tasks(request.user, plan)
     units = (
         Unit.objects.below(plan.issuing_unit)
         if all_units
@@ -110,7 +110,7 @@ def task_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "tasks/task_list.html",
         {"plan": plan, "form": form, "page": page, "query": query.urlencode(), "all_units": all_units,
-         "can_create": request.user.has_perm("tasks.add_task")},
+         "can_create": can_add_task(request.user, plan)},
     )  # fmt: skip
 
 
@@ -304,9 +304,7 @@ def extension_request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 
 def task_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
-    if not request.user.has_perm("tasks.add_task"):
-        raise PermissionDenied
+    plan = get_plan_for_user(request.user, pk, perm="tasks.add_task")
     form = TaskCreateForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

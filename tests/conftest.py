@@ -5,12 +5,20 @@ The cast (from `manage.py demo`, like healthchecks' alice/bob/charlie):
 - dongdang.lanhdao: head of Thị trấn Đồng Đăng - dongdang.canbo: its staff
 - baolam.lanhdao: head of another commune       - tuphap.lanhdao: head of an office
 - admin: administrator                          - outsider: no membership at all
+
+A second authority beside the seed's, built per test by `other_authority` (not
+by the demo): UBND huyện Văn Lãng, another district of the same province, with
+its own plan and its own people (vanlang.noivu, vanlang.bcd, nasam.lanhdao).
+`province_secretariat` (langson.noivu) is the secretariat of the province above both.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +28,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from config.celery import app as celery_app
-from parplan.models import Plan
+from parplan.models import Plan, Role, Unit
+from parplan.services import membership_add
+from planio.interchange import plan_import
+from reports.models import GeneratedReport, ReportKind
+from targets.models import Frequency, Indicator, Measurement, Period
+from targets.services import FigureInput, measurement_save
+from tasks.models import Task
 from tests.tasks.version_guard import task_versions_watched
 
 # Playwright's sync API runs an event loop in the test thread.
@@ -108,3 +122,117 @@ def _task_versions_watched() -> Any:
     """Every test fails on a task saved without a new version (tests/tasks/version_guard.py)."""
     with task_versions_watched():
         yield
+
+
+# --- A second authority ---------------------------------------------------------------------
+
+# Test data in the seed's shapes (codes and names made up where the seed has none).
+OTHER_PLAN = {
+    "format": "parplan-plan",
+    "version": 1,
+    "units": [
+        {"code": "182", "name": "UBND huyện Văn Lãng", "kind": "district", "parent": "20"},
+        {"code": "182-NV", "name": "Phòng Nội vụ huyện Văn Lãng", "kind": "office", "parent": "182"},
+        {"code": "182-BCD", "name": "Ban Chỉ đạo CCHC huyện Văn Lãng", "kind": "steering_committee", "parent": "182"},
+        {"code": "06112", "name": "Thị trấn Na Sầm", "kind": "town", "parent": "182"},
+    ],
+    "plan": {"issuing_unit": "182", "year": 2024, "title": "Cải cách hành chính huyện Văn Lãng năm 2024",
+             "place": "Văn Lãng", "issue_date": "2024-01-20", "status": "active"},
+    "areas": [
+        {"number": 1, "name": "Chỉ đạo, điều hành CCHC huyện Văn Lãng", "tasks": [
+            {"text": "Kiểm tra công tác CCHC tại Thị trấn Na Sầm, huyện Văn Lãng.", "lead_unit": "06112",
+             "coordinating_units": ["182-NV"], "due_date": "2024-10-31"}]},
+        {"number": 2, "name": "Hiện đại hóa hành chính huyện Văn Lãng", "targets": [
+            {"text": "Trên 80% hồ sơ của Thị trấn Na Sầm được nộp trực tuyến.", "indicators": [{
+                "name": "Tỷ lệ hồ sơ trực tuyến của Na Sầm", "kind": "ratio", "comparator": "gt", "threshold": "80",
+                "unit_of_measure": "%", "aggregation": "ratio_of_sums", "target_type": "level",
+                "frequency": "monthly", "scope": "units", "source": "units", "scope_units": ["06112"]}]}],
+         "tasks": [{"text": "Số hóa hồ sơ giải quyết thủ tục tại huyện Văn Lãng.", "lead_unit": "182-NV",
+                    "due_date": "2024-12-31"}]},
+    ],
+    "responsibilities": [
+        {"number": 1, "heading": "Phòng Nội vụ huyện Văn Lãng", "text": "Theo dõi, đôn đốc thực hiện Kế hoạch.",
+         "units": ["182-NV"]},
+    ],
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Authority:
+    """An issuing authority's plan, one object of each kind a URL names, and its people."""
+
+    plan: Plan
+    unit: Unit  # a town of the authority, led by `unit_head`
+    task: Task
+    indicator: Indicator
+    period: Period
+    figure: Measurement
+    report: GeneratedReport
+    secretariat: Any
+    steering: Any
+    unit_head: Any
+    markers: tuple[str, ...]  # words only this authority's data puts on a page
+
+
+def _member(username: str, unit: Unit, role: Role) -> Any:
+    user = get_user_model().objects.create_user(username, password="x")
+    membership_add(user=user, unit=unit, role=role)
+    return user
+
+
+def _report(plan: Plan, author: Any) -> GeneratedReport:
+    """A year report as generated, to stand behind /reports/<pk>/… (the demo makes none)."""
+    cutoff = datetime.date(plan.year, 12, 14)
+    return GeneratedReport.objects.create(plan=plan, kind=ReportKind.YEAR, version=1, cutoff_date=cutoff, author=author)
+
+
+@pytest.fixture
+def other_authority(db: Any) -> Authority:
+    """UBND huyện Văn Lãng's 2024 plan: two areas, two tasks, an indicator with a figure sent, a report."""
+    plan = Plan.objects.select_related("issuing_unit").get(pk=plan_import(OTHER_PLAN).pk)
+    town = Unit.objects.get(code="06112")
+    head = _member("nasam.lanhdao", town, Role.UNIT_HEAD)
+    secretariat = _member("vanlang.noivu", Unit.objects.get(code="182-NV"), Role.SECRETARIAT)
+    indicator = Indicator.objects.get(area__plan=plan)
+    january = Period.objects.get(plan=plan, frequency=Frequency.MONTHLY, number=1)
+    sent = FigureInput(numerator=Decimal(41), denominator=Decimal(50))
+    figure = measurement_save(indicator=indicator, unit=town, period=january, figure=sent, user=head, submit=True)
+    return Authority(
+        plan=plan,
+        unit=town,
+        task=Task.objects.get(area__plan=plan, lead_unit=town),
+        indicator=indicator,
+        period=january,
+        figure=figure,
+        report=_report(plan, secretariat),
+        secretariat=secretariat,
+        steering=_member("vanlang.bcd", Unit.objects.get(code="182-BCD"), Role.STEERING),
+        unit_head=head,
+        markers=("Văn Lãng", "Na Sầm"),
+    )
+
+
+@pytest.fixture
+def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_head: Any) -> Authority:
+    """The seed's authority seen the same way: UBND huyện Cao Lộc and the demo cast."""
+    town = Unit.objects.get(code="06184")
+    figure = Measurement.objects.filter(indicator__area__plan=seed_plan, unit=town).select_related("period").first()
+    return Authority(
+        plan=seed_plan,
+        unit=town,
+        task=Task.objects.get(area__plan=seed_plan, area__number=1, position=2),  # open: in progress
+        indicator=figure.indicator,
+        period=figure.period,
+        figure=figure,
+        report=_report(seed_plan, secretariat),
+        secretariat=secretariat,
+        steering=steering,
+        unit_head=commune_head,
+        markers=("Cao Lộc", "Đồng Đăng", "Bảo Lâm", *seed_plan.areas.values_list("name", flat=True)),
+    )
+
+
+@pytest.fixture
+def province_secretariat(db: Any) -> Any:
+    """The secretariat of UBND tỉnh Lạng Sơn, the province above both districts."""
+    return _member("langson.noivu", Unit.objects.get(code="20"), Role.SECRETARIAT)

@@ -10,7 +10,7 @@ without being listed here with a reason, fails this test.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -93,8 +93,13 @@ def samples(seed_plan: Plan) -> dict[str, str]:
         "app_label": "parplan",
         "url": "no-such-admin-page/",
         # simple_history's admin uses positional groups: object id, history id.
-        "_positional": "1",
+        "_positional0": "1",
+        "_positional1": "1",
     }
+
+
+# How a parameter of an endpoint gets its value: (endpoint, parameter name, samples) → text.
+Value = Callable[["Endpoint", str, dict[str, str]], str]
 
 
 def _value(endpoint: Endpoint, param: str, samples: dict[str, str]) -> str:
@@ -108,10 +113,10 @@ def _value(endpoint: Endpoint, param: str, samples: dict[str, str]) -> str:
     return samples[param]
 
 
-def _fill_regex(regex: str, endpoint: Endpoint, samples: dict[str, str]) -> str:
-    """Replace each top-level group of a simple regex pattern by a sample value."""
+def _fill_regex(regex: str, endpoint: Endpoint, samples: dict[str, str], value: Value) -> str:
+    """Replace each top-level group of a simple regex pattern by a sample value (unnamed: `_positional<n>`)."""
     body = regex.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
-    out, depth, start, i = [], 0, 0, 0
+    out, depth, start, i, positional = [], 0, 0, 0, 0
     while i < len(body):
         char = body[i]
         if char == "\\":
@@ -127,20 +132,25 @@ def _fill_regex(regex: str, endpoint: Endpoint, samples: dict[str, str]) -> str:
             if depth == 0:
                 group = body[start : i + 1]
                 named = re.match(r"\(\?P<(\w+)>", group)
-                out.append(_value(endpoint, named.group(1), samples) if named else samples["_positional"])
+                if named:
+                    out.append(value(endpoint, named.group(1), samples))
+                else:
+                    out.append(value(endpoint, f"_positional{positional}", samples))
+                    positional += 1
                 start = i + 1
         i += 1
     out.append(body[start:])
     return "".join(out)
 
 
-def sample_url(endpoint: Endpoint, samples: dict[str, str]) -> str:
+def sample_url(endpoint: Endpoint, samples: dict[str, str], value: Value = _value) -> str:
+    """A URL reaching `endpoint`, each parameter given by `value` (by default: the demo's first objects)."""
     parts = []
     for pattern in endpoint.chain:
         if isinstance(pattern, RoutePattern):
-            parts.append(_ROUTE_PARAM.sub(lambda m: _value(endpoint, m.group(1), samples), str(pattern)))
+            parts.append(_ROUTE_PARAM.sub(lambda m: value(endpoint, m.group(1), samples), str(pattern)))
         elif isinstance(pattern, RegexPattern):
-            parts.append(_fill_regex(str(pattern), endpoint, samples))
+            parts.append(_fill_regex(str(pattern), endpoint, samples, value))
         else:  # pragma: no cover
             raise AssertionError(f"{endpoint}: unknown pattern type {type(pattern)!r}")
     url = "/" + "".join(parts)

@@ -40,7 +40,7 @@ def extension_request(
         task=task, requested_by=user, current_due_date=task.due_date, new_due_date=new_due_date, reason=reason.strip()
     )
     notify(
-        users=secretariat_people(), kind=TaskNotice.EXTENSION_REQUESTED,
+        users=secretariat_people(task.area.plan), kind=TaskNotice.EXTENSION_REQUESTED,
         message=_("%(unit)s đề nghị gia hạn nhiệm vụ %(task)s đến %(due)s.") % {
             "unit": task.lead_unit, "task": label(task), "due": f"{new_due_date:%d/%m/%Y}"},
         url=task_url(task), day=today,

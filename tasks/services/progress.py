@@ -110,7 +110,7 @@ def task_claim_completion(*, task: Task, user: User, today: datetime.date, text:
         claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
     notify(
-        users=secretariat_people(), kind=TaskNotice.CLAIMED,
+        users=secretariat_people(current.area.plan), kind=TaskNotice.CLAIMED,
         message=_("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
             "unit": current.lead_unit, "task": label(current)},
         url=task_url(current), day=today,

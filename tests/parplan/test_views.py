@@ -190,38 +190,39 @@ def _assert_same_queries_after_growth(client, url, plan, expected, django_assert
 
 
 def test_plan_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
-    # 1 session, 2 user, 3-4 global permissions (user, groups) for `view_plan`,
-    # 5 the plan (with issuer, EXISTS membership in the issuer's tree),
-    # 6 header memberships, 7 header count of unread notices, 8 areas, 9 targets,
-    # 10 indicators, 11 tasks, 12 lead units, 13 coordinating units,
-    # 14 responsibilities, 15 their units.
+    # 1 session, 2 user, 3 the person's secretariat and committee memberships (none, so
+    # no role rights to read), 4 the plan (with issuer, EXISTS membership in the issuer's tree),
+    # 5 header memberships, 6 header count of unread notices, 7 areas, 8 targets,
+    # 9 indicators, 10 tasks, 11 lead units, 12 coordinating units,
+    # 13 responsibilities, 14 their units.
     url = reverse("plan-detail", args=[seed_plan.pk])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 15, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 14, django_assert_num_queries)
 
 
 def test_area_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
-    # 1 session, 2 user, 3-4 global permissions, 5 the plan, 6 the area,
-    # 7 targets, 8 indicators, 9 tasks, 10 lead units, 11 coordinating units,
-    # 12 header memberships, 13 header count of unread notices.
+    # 1 session, 2 user, 3 secretariat and committee memberships (none), 4 the plan, 5 the area,
+    # 6 targets, 7 indicators, 8 tasks, 9 lead units, 10 coordinating units,
+    # 11 header memberships, 12 header count of unread notices.
     url = reverse("area-detail", args=[seed_plan.pk, 3])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 13, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 12, django_assert_num_queries)
 
 
 def test_unit_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
-    # 1 session, 2 user, 3-4 global permissions for `view_unit`,
-    # 5 paths of readable plans' issuers, 6 paths of the user's own units,
-    # 7 the unit (with kind, parent), 8-9 object permissions (user, groups) for
-    # the edit button, 10 header memberships, 11 header count of unread notices,
-    # 12 tasks involving the unit (with area, lead unit), 13 their coordinating
-    # units, 14 indicators for the unit's level (with target, area, plan),
-    # 15 responsibilities (with plan), 16 child units, 17 members (with user).
+    # 1 session, 2 user, 3 secretariat and committee memberships (none: no role rights),
+    # 4 paths of readable plans' issuers, 5 paths of the user's own units,
+    # 6 the unit (with kind, parent), 7-8 object permissions (user, groups) for
+    # the edit button, 9 header memberships, 10 header count of unread notices,
+    # 11 tasks involving the unit (with area, lead unit), 12 their coordinating
+    # units, 13 indicators for the unit's level (with target, area, plan),
+    # 14 responsibilities (with plan), 15 child units, 16 members (with user).
     url = reverse("unit-detail", args=[COMMUNE])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 17, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 16, django_assert_num_queries)
 
 
-def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for, commune_head, secretariat):
+def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for, commune_head, administrator):
     district = reverse("unit-detail", args=["183"])
     province = reverse("unit-detail", args=["20"])
     assert province not in client_for(commune_head).get(district).content.decode()
     assert client_for(commune_head).get(province).status_code == 404
-    assert province in client_for(secretariat).get(district).content.decode()
+    # The district's secretariat reads its own tree only (tests/test_authority_scope.py); an administrator reads all.
+    assert province in client_for(administrator).get(district).content.decode()

@@ -669,25 +669,25 @@ def more_data(seed_plan, secretariat, media_root):
 
 
 def test_entry_page_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
-    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan (EXISTS membership in the
-    # issuer's tree), 6 unit (with kind), 7-8 object permission `enter_figures` (user, groups),
-    # 9 the plan's periods, 10 the period's plan, 11 the unit's indicators for the period (with area,
-    # target, task), 12 their figures for the unit and period, 13 the figures' evidence,
-    # 14-15 object permission `submit_figures` (user, groups), 16 header memberships,
-    # 17 header unread notifications.
+    # 1 session, 2 user, 3 secretariat and committee memberships (none: no role rights), 4 plan
+    # (EXISTS membership in the issuer's tree), 5 unit (with kind), 6-7 object permission
+    # `enter_figures` (user, groups), 8 the plan's periods, 9 the period's plan, 10 the unit's
+    # indicators for the period (with area, target, task), 11 their figures for the unit and period,
+    # 12 the figures' evidence, 13-14 object permission `submit_figures` (user, groups),
+    # 15 header memberships, 16 header unread notifications.
     client = client_for(commune_head)
     url = _entry_url(seed_plan, seed_period(seed_plan, Frequency.MONTHLY, 10))
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         small = client.get(url)
     more_data()
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         large = client.get(url)
     assert len(large.context["forms"]) == len(small.context["forms"]) + 8
 
 
 def test_review_queue_query_budget(client_for, secretariat, seed_plan, django_assert_num_queries, more_data):
-    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan, 6 count of the queue,
+    # 1 session, 2 user, 3-4 rights by role (memberships, role groups' rights), 5 plan, 6 count of the queue,
     # 7 header memberships, 8 header unread notifications, 9 one page of figures (with indicator,
     # area, unit, period, sender), 10 their evidence, 11 the plan's periods (lock buttons).
     client = client_for(secretariat)
@@ -702,7 +702,7 @@ def test_review_queue_query_budget(client_for, secretariat, seed_plan, django_as
 
 
 def test_indicator_page_query_budget(client_for, steering, seed_plan, django_assert_num_queries, more_data):
-    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 indicator (with area, plan, issuer,
+    # 1 session, 2 user, 3-4 rights by role (memberships, role groups' rights), 5 indicator (with area, plan, issuer,
     # target, task), 6 authority snapshots by day, 7 units' snapshots of the latest day (with unit),
     # 8 the last 50 figures (with unit and period), 9 header memberships, 10 header unread notifications.
     client = client_for(steering)
@@ -718,15 +718,16 @@ def test_indicator_page_query_budget(client_for, steering, seed_plan, django_ass
 
 
 def test_plan_indicator_list_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
-    # 1 session, 2 user, 3-4 global permissions (user, groups), 5 plan (EXISTS membership in the
-    # issuer's tree), 6 indicators (with area, target, task), 7 each one's newest authority snapshot
-    # (one query, a subquery per row), 8 header memberships, 9 header unread notifications.
+    # 1 session, 2 user, 3 secretariat and committee memberships (none: no role rights), 4 plan
+    # (EXISTS membership in the issuer's tree), 5 indicators (with area, target, task), 6 each one's
+    # newest authority snapshot (one query, a subquery per row), 7 header memberships, 8 header unread
+    # notifications.
     client = client_for(commune_head)
     url = reverse("indicator-list", args=[seed_plan.pk])
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         small = client.get(url)
     more_data()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         large = client.get(url)
     assert len(large.context["rows"]) == len(small.context["rows"]) + 8

@@ -943,14 +943,15 @@ def _sizes(plan: Plan, task: Task) -> tuple[int, ...]:
 # Both sizes hold one of everything (a prefetch of nothing is skipped, and would make the small
 # page look cheaper); the large one adds 40 tasks and ten times the reports, extensions and edits.
 #
-# The task list for a unit's person, 13 queries:
-#  1 session, 2 user, 3-4 global permissions (user, groups) for `view_plan`/`view_task`,
-#  5 the plan (newest active visible), 6 the person's units (for the filter's choices),
-#  7 the plan's areas (filter choices), 8 the person's units again (task_list's "my units"),
-#  9 COUNT for the paginator, 10 header memberships, 11 header unread count,
-#  12 the unit choices rendered, 13 the page of tasks (area, lead unit, coordinating count, state).
-# The secretariat's list skips the person's units (6, 8): 11.
-@pytest.mark.parametrize(("who", "queries"), [("commune_head", 13), ("secretariat", 11)])
+# The task list for a unit's person, 12 queries:
+#  1 session, 2 user, 3 the person's secretariat and committee memberships (none: no role rights
+#  to read), 4 the plan (newest active visible), 5 the person's units (for the filter's choices),
+#  6 the plan's areas (filter choices), 7 the person's units again (task_list's "my units"),
+#  8 COUNT for the paginator, 9 header memberships, 10 header unread count,
+#  11 the unit choices rendered, 12 the page of tasks (area, lead unit, coordinating count, state).
+# The secretariat's list reads its role groups' rights (one more) and skips the person's units
+# (5, 7): 11.
+@pytest.mark.parametrize(("who", "queries"), [("commune_head", 12), ("secretariat", 11)])
 def test_task_list_query_budget(cast, client_for, seed_plan, commune_task, django_assert_num_queries, who, queries):
     client = client_for(cast[who])
     url = reverse("task-list")
@@ -967,20 +968,21 @@ def test_task_list_query_budget(cast, client_for, seed_plan, commune_task, djang
     assert large.context["page"].paginator.count == small.context["page"].paginator.count + 40
 
 
-# The task page for the lead unit's head, 25 queries:
-#  1 session, 2 user, 3-4 global permissions (user, groups), 5 the task (area, plan, issuer,
-#  lead unit; EXISTS membership in the issuer's tree); which actions the person may take, each
-#  object right checked by guardian with 2 queries (user, groups): 6-7 `change_task`,
-#  8-9 `contribute_task` (not held: the person's units are not read); the page's data:
-#  10 reports (unit, author), 11 their evidence, 12 extensions (requested_by, decided_by),
-#  13 occurrences, 14 coordinating units (kind), 15 history records (history_user), 16 the lead
-#  units the history names; 17-18 `report_progress`, 19-20 `claim_completion`, 21-22
-#  `change_task` again (buttons), 23 the pending-extension check, 24 header memberships,
-#  25 header unread count.
-# The secretariat holds every right globally (no guardian queries, no units of their own), 16:
-#  1-4 as above, 5 the task, 6 coordinating units (all may be contributed for), 7-13 the
-#  page's data as 11-17 above, 14 the pending-extension check, 15-16 the header.
-@pytest.mark.parametrize(("who", "queries"), [("commune_head", 25), ("secretariat", 16)])
+# The task page for the lead unit's head, 24 queries:
+#  1 session, 2 user, 3 the person's secretariat and committee memberships (none: no role
+#  rights), 4 the task (area, plan, issuer, lead unit; EXISTS membership in the issuer's tree);
+#  which actions the person may take, each object right checked by guardian with 2 queries
+#  (user, groups): 5-6 `change_task`, 7-8 `contribute_task` (not held: the person's units are
+#  not read); the page's data: 9 reports (unit, author), 10 their evidence, 11 extensions
+#  (requested_by, decided_by), 12 occurrences, 13 coordinating units (kind), 14 history records
+#  (history_user), 15 the lead units the history names; 16-17 `report_progress`, 18-19
+#  `claim_completion`, 20-21 `change_task` again (buttons), 22 the pending-extension check,
+#  23 header memberships, 24 header unread count.
+# The secretariat holds every right over the plan by role (no guardian queries, no units of
+# their own), 16: 1-2 as above, 3-4 its memberships and its role groups' rights, 5 the task,
+# 6 coordinating units (all may be contributed for), 7-13 the page's data as 9-15 above,
+# 14 the pending-extension check, 15-16 the header.
+@pytest.mark.parametrize(("who", "queries"), [("commune_head", 24), ("secretariat", 16)])
 def test_task_page_query_budget(cast, client_for, seed_plan, commune_task, django_assert_num_queries, who, queries):
     client = client_for(cast[who])
     url = reverse("task-detail", args=[commune_task.pk])
