@@ -27,7 +27,7 @@ SERVING_KINDS = frozenset({"office", "service_unit", "steering_committee"})
 
 def authority_path(unit: Unit) -> str:
     """The path of the authority a secretariat or steering-committee membership in `unit` speaks for."""
-    if unit.kind.code in SERVING_KINDS and unit.parent_id is not None:
+    if unit.kind.code in SERVING_KINDS and unit.parent is not None:
         return unit.parent.path
     return unit.path
 
@@ -44,13 +44,18 @@ def speaking_for(path: str) -> Q:
     )
 
 
-def _role_scopes(user: User) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+_Scopes = tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]
+_SCOPES_CACHE = "_parplan_role_scopes"
+
+
+def _role_scopes(user: User) -> _Scopes:
     """(role → its authorities' paths, right → paths where a role gives it), cached on the user like Django's perms.
 
     Two queries, the second only for a member of the secretariat or the steering
     committee: the memberships, then the rights of the role groups the person is in.
     """
-    if not hasattr(user, "_parplan_role_scopes"):
+    scopes: _Scopes | None = getattr(user, _SCOPES_CACHE, None)
+    if scopes is None:
         by_role: dict[str, set[str]] = {}
         if user.is_active:
             memberships = Membership.objects.filter(user=user, role__in=AUTHORITY_ROLES)
@@ -63,11 +68,13 @@ def _role_scopes(user: User) -> tuple[dict[str, frozenset[str]], dict[str, froze
             )
             for role, app_label, codename in rights:
                 by_right.setdefault(f"{app_label}.{codename}", set()).update(by_role[role])
-        user._parplan_role_scopes = (
+        scopes = (
             {role: frozenset(paths) for role, paths in by_role.items()},
             {right: frozenset(paths) for right, paths in by_right.items()},
         )
-    return user._parplan_role_scopes
+        # An attribute the User model does not declare, hence set by name.
+        setattr(user, _SCOPES_CACHE, scopes)
+    return scopes
 
 
 def _everywhere(user: User) -> bool:

@@ -44,7 +44,9 @@ def _perm(model: type[models.Model], action: str) -> str:
 
 
 def _path(obj: models.Model) -> str:
-    return reduce(getattr, SCOPE_LOOKUPS[type(obj)].split("__"), obj)
+    path = reduce(getattr, SCOPE_LOOKUPS[type(obj)].split("__"), obj)
+    assert isinstance(path, str)
+    return path
 
 
 class ScopedChoicesMixin:
@@ -53,11 +55,11 @@ class ScopedChoicesMixin:
     model: type[models.Model]
 
     def get_field_queryset(self, db: str | None, db_field: Any, request: HttpRequest) -> models.QuerySet | None:
-        queryset = super().get_field_queryset(db, db_field, request)
+        queryset = super().get_field_queryset(db, db_field, request)  # type: ignore[misc]  # a mixin of ModelAdmin
         related = db_field.remote_field.model
         if related not in SCOPE_LOOKUPS:
             return queryset
-        scope = scope_filter(request.user, _perm(self.model, "change"), SCOPE_LOOKUPS[related])
+        scope = scope_filter(signed_in_user(request), _perm(self.model, "change"), SCOPE_LOOKUPS[related])
         if scope is None:
             return queryset
         return (related._default_manager.using(db) if queryset is None else queryset).filter(scope)
@@ -73,11 +75,11 @@ class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
-        scope = scope_filter(request.user, _perm(self.model, "change"), SCOPE_LOOKUPS[self.model])
+        scope = scope_filter(signed_in_user(request), _perm(self.model, "change"), SCOPE_LOOKUPS[self.model])
         return queryset if scope is None else queryset.filter(scope)
 
     def _lies_within(self, request: HttpRequest, action: str, obj: models.Model | None) -> bool:
-        return obj is None or has_perm_at(request.user, _perm(self.model, action), _path(obj))
+        return obj is None or has_perm_at(signed_in_user(request), _perm(self.model, action), _path(obj))
 
     def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_view_permission(request, obj) and self._lies_within(request, "change", obj)
@@ -148,16 +150,16 @@ class UnitAdmin(ScopedAdmin):
     list_select_related = ["kind", "parent"]
     readonly_fields = ["path"]
 
-    def _is_own_authority(self, request: HttpRequest, obj: Unit | None) -> bool:
-        scope = rights_scope(request.user, "parplan.change_unit")
-        return obj is not None and scope is not None and obj.path in scope
+    def _is_own_authority(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        scope = rights_scope(signed_in_user(request), "parplan.change_unit")
+        return isinstance(obj, Unit) and scope is not None and obj.path in scope
 
     # An authority's own unit (its kind, its parent) decides what its memberships speak
     # for: its secretariat changes the units below it, an administrator the unit itself.
-    def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_change_permission(request, obj) and not self._is_own_authority(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not self._is_own_authority(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> FormField | None:

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -71,11 +72,11 @@ class TaskAdmin(ScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # A cancelled or confirmed task is closed: `task_update` refuses it.
-        return bool(super().has_change_permission(request, obj)) and not (obj is not None and obj.is_closed)
+        return bool(super().has_change_permission(request, obj)) and not (isinstance(obj, Task) and obj.is_closed)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # Deleting takes the task's reports and files with it: only a task with no work done.
         if obj is not None and Task.objects.filter(pk=obj.pk).with_work().exists():
             return False
