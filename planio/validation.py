@@ -184,10 +184,14 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
 
 def _validate_recurrence_day(task: dict[str, Any], where: str) -> list[str]:
     day = task.get("recurrence_due_day")
-    if day is not None and (not isinstance(day, int) or not 1 <= day <= 31):
+    valid = isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 31
+    if task.get("recurrence") and not valid:
+        return [
+            _("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ, từ 1 đến 31.")
+            % {"where": where}
+        ]
+    if day is not None and not valid:
         return [_("%(where)s.recurrence_due_day: ngày đến hạn phải từ 1 đến 31.") % {"where": where}]
-    if task.get("recurrence") and day is None:
-        return [_("%(where)s.recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ.") % {"where": where}]
     return []
 
 

@@ -359,7 +359,7 @@ def test_import_rejects_a_recurring_task_without_a_due_day_of_the_month(seed_pla
     with pytest.raises(PlanImportError) as raised:
         plan_import(document)
     assert raised.value.errors == [
-        "areas[0].tasks[0].recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn từ 1 đến 31."
+        "areas[0].tasks[0].recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ, từ 1 đến 31."
     ]
     assert _row_counts() == before
 

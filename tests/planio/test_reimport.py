@@ -335,7 +335,9 @@ def test_a_recurring_task_without_its_due_day_is_refused(seed_plan: Plan):
     document["areas"][0]["tasks"][1] |= {"recurrence": "quarterly", "recurrence_due_day": None}
     with pytest.raises(PlanImportError) as raised:
         plan_import(document)
-    assert raised.value.errors == ["areas[0].tasks[1].recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ."]
+    assert raised.value.errors == [
+        "areas[0].tasks[1].recurrence_due_day: nhiệm vụ lặp lại cần ngày đến hạn trong kỳ, từ 1 đến 31."
+    ]
 
 
 # --- The command ------------------------------------------------------------------------------------
