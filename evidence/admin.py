@@ -18,6 +18,14 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     fields = ["owner_type", "owner_id", "file", "original_name", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
 
+    # Files are reached through what they prove, whose pages check the person's rights;
+    # the list here spans every authority, so only administrators see it.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        return bool(request.user.is_superuser)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -95,8 +95,8 @@ class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
     """An inline of a scoped admin: its rows follow the parent's; its choices are scoped."""
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """To look at a workflow record and its history; the workflow's services write it."""
+class ReadOnlyAdmin(ScopedAdmin):
+    """To look at a workflow record and its history (of the person's authorities); the workflow's services write it."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,6 +6,7 @@ from parplan.admin import SCOPE_LOOKUPS, ReadOnlyAdmin, ScopedAdmin, ScopedInlin
 from targets.models import Indicator, Measurement, Target
 
 SCOPE_LOOKUPS.update({Target: "area__plan__issuing_unit__path", Indicator: "area__plan__issuing_unit__path"})
+SCOPE_LOOKUPS[Measurement] = "indicator__area__plan__issuing_unit__path"
 
 
 class IndicatorInline(ScopedInline):

@@ -56,6 +56,9 @@ class TaskAdminForm(forms.ModelForm):
 
 
 SCOPE_LOOKUPS[Task] = "area__plan__issuing_unit__path"
+SCOPE_LOOKUPS.update(
+    dict.fromkeys([ProgressReport, ExtensionRequest, TaskOccurrence], "task__area__plan__issuing_unit__path")
+)
 
 
 @admin.register(Task)

@@ -24,10 +24,14 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
 from config.celery import app as celery_app
+from evidence.models import Evidence
+from evidence.services import evidence_attach
+from evidence.uploads import validate_uploads
 from parplan.models import Plan, Role, Unit
 from parplan.services import membership_add
 from planio.interchange import plan_import
@@ -167,6 +171,7 @@ class Authority:
     indicator: Indicator
     period: Period
     figure: Measurement
+    evidence: Evidence  # a file attached to `figure`
     report: GeneratedReport
     secretariat: Any
     steering: Any
@@ -178,6 +183,11 @@ def _member(username: str, unit: Unit, role: Role) -> Any:
     user = get_user_model().objects.create_user(username, password="x")
     membership_add(user=user, unit=unit, role=role)
     return user
+
+
+def _evidence(figure: Measurement, user: Any) -> Evidence:
+    upload = SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    return evidence_attach(owner=figure, uploads=[upload], names=validate_uploads([upload]), user=user)[0]
 
 
 def _report(plan: Plan, author: Any) -> GeneratedReport:
@@ -204,6 +214,7 @@ def other_authority(db: Any) -> Authority:
         indicator=indicator,
         period=january,
         figure=figure,
+        evidence=_evidence(figure, head),
         report=_report(plan, secretariat),
         secretariat=secretariat,
         steering=_member("vanlang.bcd", Unit.objects.get(code="182-BCD"), Role.STEERING),
@@ -224,6 +235,7 @@ def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_hea
         indicator=figure.indicator,
         period=figure.period,
         figure=figure,
+        evidence=_evidence(figure, commune_head),
         report=_report(seed_plan, secretariat),
         secretariat=secretariat,
         steering=steering,

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications.models import Notification
+from parplan.admin import SCOPE_LOOKUPS
 from parplan.models import Membership, Plan, Role, Unit
 from tasks.models import Task
 from tasks.services import extension_request, task_claim_completion
@@ -40,11 +41,19 @@ SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "oc
 def _objects(authority: Authority) -> dict[type[Model], Model]:
     """The authority's object behind each model a URL may name."""
     objects: list[Model] = [
-        authority.plan, authority.task, authority.indicator, authority.figure, authority.period, authority.report,
+        authority.plan, authority.task, authority.indicator, authority.figure, authority.evidence, authority.period,
+        authority.report,
         authority.unit, authority.indicator.target, authority.plan.responsibilities.first(), authority.secretariat,
         Membership.objects.get(user=authority.unit_head), authority.unit.kind, Group.objects.get(name=Role.SECRETARIAT),
     ]  # fmt: skip
     return {type(obj): obj for obj in objects}
+
+
+def _any_row_of(model: type[Model], authority: Authority) -> int:
+    """A row of `model` in the authority's tree (workflow records seen in the admin), or 0 when it has none."""
+    lookup = SCOPE_LOOKUPS[model]
+    row = model._default_manager.filter(**{f"{lookup}__startswith": authority.plan.issuing_unit.path}).first()
+    return row.pk if row is not None else 0
 
 
 def _admin_model(endpoint: Endpoint) -> type[Model] | None:
@@ -72,8 +81,12 @@ def _url(endpoint: Endpoint, authority: Authority) -> tuple[str, set[str]]:
         if param == "content_type_id":  # the admin's "view on site" link
             return str(ContentType.objects.get_for_model(Plan).pk)
         if param in ("object_id", "id", "_positional0"):
+            if model is not None and model not in objects:
+                return str(_any_row_of(model, authority))
             return str((objects[model] if model else authority.plan).pk)
         if param == "_positional1":  # a version in the object's history, if it keeps one
+            if model not in objects:
+                return "1"
             history = getattr(objects[model], "history", None)
             return str(history.order_by("-history_id")[0].history_id) if history else "1"
         return samples[param]
