@@ -1,27 +1,44 @@
-# ParPlan: make run | make test | make lint | make check
-# Each target first runs scripts/bootstrap.sh (Debian packages, .venv), which is
-# quick when everything is already installed.
+# ParPlan: make run | make test | make test-fast | make lint | make check | make lock
+# Each target first runs scripts/bootstrap.sh (Debian packages, .venv from the lock
+# files in requirements/), which is quick when everything is already installed.
 
-.PHONY: help bootstrap run test lint check
+# (test-fast needs poppler-utils for the PDF tests, not chromium.)
+.PHONY: help bootstrap bootstrap-run bootstrap-dev run test test-fast lint check lock
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run    install everything, then web + Celery worker + beat on http://127.0.0.1:8000/ with demo data"
-	@echo "make test   install everything, then the whole pytest suite (PYTEST_ARGS=... passes options)"
-	@echo "make lint   ruff check + ruff format --check"
-	@echo "make check  manage.py check + makemigrations --check --dry-run"
+	@echo "make run        install what running needs, then web + Celery worker + beat on http://127.0.0.1:8000/ with demo data"
+	@echo "make test       install the rest (dev lock, chromium, poppler-utils), then the whole pytest suite on every core"
+	@echo "                (PYTEST_ARGS=... passes options: PYTEST_ARGS='tests/targets -n 0', PYTEST_WORKERS=1 for no xdist)"
+	@echo "make test-fast  the same without the browser tests (-m 'not browser')"
+	@echo "make lint       ruff check, ruff format --check, djLint, lint-imports, mypy"
+	@echo "make check      manage.py check + makemigrations --check --dry-run + the lock files against pyproject.toml"
+	@echo "make lock       rewrite requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade for newer versions)"
 
 bootstrap:
-	@bash scripts/bootstrap.sh
+	@bash scripts/bootstrap.sh test
 
-run: bootstrap
+bootstrap-run:
+	@bash scripts/bootstrap.sh run
+
+bootstrap-dev:
+	@bash scripts/bootstrap.sh dev
+
+run: bootstrap-run
 	@bash scripts/run-dev.sh
 
 test: bootstrap
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
-lint: bootstrap
+test-fast:
+	@bash scripts/bootstrap.sh dev poppler-utils
+	@bash scripts/test.sh -m "not browser" $(PYTEST_ARGS)
+
+lint: bootstrap-dev
 	@bash scripts/lint.sh
 
-check: bootstrap
+check: bootstrap-run
 	@bash scripts/check.sh
+
+lock: bootstrap-dev
+	@bash scripts/lock.sh $(LOCK_ARGS)

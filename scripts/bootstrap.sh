@@ -1,46 +1,94 @@
 #!/usr/bin/env bash
-# Install everything ParPlan needs on a Debian machine, and the Python environment.
+# Install what ParPlan needs on a Debian machine, and the Python environment.
 #
-#   scripts/bootstrap.sh [more Debian packages...]
+#   scripts/bootstrap.sh [run|dev|test] [more Debian packages...]
+#
+#   run   what running needs: WeasyPrint's Pango and the reports' fonts, and
+#         .venv from requirements/base.txt (make run, make check)
+#   dev   the same with .venv from requirements/dev.txt: pytest, ruff, djLint,
+#         import-linter, mypy (make lint, make lock)
+#   test  dev + chromium (browser tests) and poppler-utils (PDF tests) (make test;
+#         the default)
 #
 # Idempotent and quick when nothing changed: Debian packages are checked with dpkg
 # (apt-get runs only for missing ones, through sudo when not root), and .venv is
-# (re)installed only when pyproject.toml or the Python version changed (stamp file).
+# (re)installed only when the lock file or the Python version changed (stamp file).
+# A .venv installed from the dev lock also serves `run` (it holds the same pins).
 # PYTHON picks the interpreter that creates .venv (default: python3, needs >= 3.11).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+mode=test
+if [[ ${1:-} == run || ${1:-} == dev || ${1:-} == test ]]; then
+    mode=$1
+    shift
+fi
+
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 STAMP=$VENV/.parplan-installed
 
-# fonts-liberation2: PDF reports; poppler-utils: pdftotext/pdftoppm in tests;
-# chromium: browser tests (Playwright drives /usr/bin/chromium); pango: WeasyPrint.
-packages=(fonts-liberation2 poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 "$@")
-if ! command -v "$PYTHON" >/dev/null 2>&1; then
+# fonts-liberation2: PDF reports; libpango*: WeasyPrint.
+packages=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
+# chromium: browser tests (Playwright drives /usr/bin/chromium, 500 MB with its
+# libraries); poppler-utils: pdftotext/pdftoppm in the PDF tests.
+[[ $mode == test ]] && packages+=(chromium poppler-utils)
+packages+=("$@")
+# One interpreter start (a pyenv shim takes a quarter of a second): its version,
+# and whether it can make a venv.
+python_info() {
+    "$PYTHON" -c 'import importlib.util as u, sys
+print(sys.version.split()[0], int(sys.version_info >= (3, 11)), int(bool(u.find_spec("ensurepip") and u.find_spec("venv"))))' 2>/dev/null
+}
+read -r python_version python_ok python_venv < <(python_info || true) || true
+if [[ -z ${python_version:-} ]]; then
     packages+=(python3 python3-venv)
-elif ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+elif ((!python_venv)); then
     packages+=(python3-venv)  # Debian's python3 keeps ensurepip in this package
 fi
 apt_install_missing "${packages[@]}"
+[[ -n ${python_version:-} ]] || read -r python_version python_ok python_venv < <(python_info || true) || true
+[[ -n ${python_version:-} ]] || die "no $PYTHON"
+((python_ok)) || die "$PYTHON is Python $python_version; ParPlan needs Python >= 3.11 (set PYTHON=python3.11 or newer)"
 
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-    || die "$PYTHON is $("$PYTHON" -V 2>&1); ParPlan needs Python >= 3.11 (set PYTHON=python3.11 or newer)"
+lock=requirements/dev.txt
+[[ $mode == run ]] && lock=requirements/base.txt
+[[ -f $lock ]] || die "$lock is missing (make lock writes it)"
 
-want="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-if [[ -x $VENV/bin/python && -f $STAMP && "$(cat "$STAMP")" == "$want" ]] && $VENV/bin/python -c '' 2>/dev/null; then
-    exit 0  # up to date
+stamp_for() { echo "$1 $(sha256sum "$1" | cut -d' ' -f1) python $python_version"; }
+want=$(stamp_for "$lock")
+have=$(cat "$STAMP" 2>/dev/null || true)
+venv_version=$($VENV/bin/python -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || true)
+
+up_to_date=0
+if [[ $venv_version == "$python_version" ]]; then
+    if [[ $have == "$want" ]]; then
+        up_to_date=1
+    elif [[ $mode == run && $have == "$(stamp_for requirements/dev.txt)" ]]; then
+        up_to_date=1  # the dev lock pins the same runtime versions, and more
+    fi
 fi
 
-if ! $VENV/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    log "Creating $VENV with $("$PYTHON" -V)"
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
+if ((!up_to_date)); then
+    if [[ $venv_version != "$python_version" ]]; then
+        log "Creating $VENV with $("$PYTHON" -V)"
+        rm -rf "$VENV"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    log "Installing Python dependencies ($lock)"
+    rm -f "$STAMP"
+    # Every file's hash is in the lock: pip refuses anything else. The project
+    # itself is no package (pyproject.toml: packages = []), so there is nothing
+    # more to install. (The filter drops pip's warnings about find-links/index
+    # folders that some machines configure but do not have.)
+    if ! $VENV/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock" 2>&1 \
+        | { grep -v 'is ignored: it is neither a file nor a directory' || true; }; then
+        die "pip could not install $lock"
+    fi
+    echo "$want" >"$STAMP"
 fi
-log "Installing Python dependencies (pyproject.toml, with the dev extra)"
-# (The filter drops pip's warnings about find-links/index folders that some
-# machines configure but do not have; everything else pip says is shown.)
-$VENV/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 \
-    | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-echo "$want" >"$STAMP"
+
+# The lock files and pyproject.toml's ranges must agree (CI fails otherwise).
+$VENV/bin/python scripts/check-lock.py \
+    || log "warning: install from the lock files as they are; refresh them with: make lock"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Django's system checks, and no model change without its migration.
+# Django's system checks, no model change without its migration, and lock files
+# that still match pyproject.toml's ranges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python manage.py check
 .venv/bin/python manage.py makemigrations --check --dry-run
+.venv/bin/python scripts/check-lock.py && echo "requirements/*.txt match pyproject.toml."

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -45,6 +46,22 @@ from tests.tasks.version_guard import task_versions_watched
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+class WorkerRedisCache(RedisCache):
+    """Redis cache whose clear() drops this test process's keys only.
+
+    pytest-xdist workers share REDIS_URL's database (each has its own SQL test
+    database, but the same primary keys): each gets its own KEY_PREFIX, and clear()
+    must not FLUSHDB under another worker's feet, nor Celery's queue and results.
+    """
+
+    def clear(self) -> bool:
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return True
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
@@ -52,6 +69,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # Jobs run inline in tests; the Redis test starts a real worker instead.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # pytest-xdist workers (scripts/test.sh) share REDIS_URL: each sends its Celery
+    # jobs to a queue of its own (a Redis test's real worker takes only its own
+    # process's jobs) and keeps its cache keys apart.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1… under xdist
+    celery_app.conf.task_default_queue = f"parplan-test-{worker}"
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        settings.CACHES = {
+            "default": {**cache, "BACKEND": f"{__name__}.WorkerRedisCache", "KEY_PREFIX": f"parplan-test-{worker}"}
+        }
 
 
 @pytest.fixture(scope="session")
