@@ -19,8 +19,8 @@ try:
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 except ImportError:  # a bare interpreter: pip carries its own copy
-    from pip._vendor.packaging.requirements import Requirement
-    from pip._vendor.packaging.utils import canonicalize_name
+    from pip._vendor.packaging.requirements import Requirement  # type: ignore[assignment]  # the same class, vendored
+    from pip._vendor.packaging.utils import canonicalize_name  # type: ignore[assignment]  # the same function, vendored
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "requirements" / "base.txt"

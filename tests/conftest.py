@@ -54,12 +54,11 @@ class WorkerRedisCache(RedisCache):
     must not FLUSHDB under another worker's feet, nor Celery's queue and results.
     """
 
-    def clear(self) -> bool:
-        client = self._cache.get_client(None, write=True)
+    def clear(self) -> None:
+        client = self._cache.get_client(None, write=True)  # type: ignore[attr-defined]  # RedisCache's client, not in the stubs
         keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
-        return True
 
 
 def pytest_configure(config: pytest.Config) -> None:
