@@ -14,10 +14,10 @@ RUN apt-get update \
         fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
     && rm -rf /var/lib/apt/lists/*
 
-# Dependencies first (cached while pyproject.toml is unchanged). The project
-# itself is no package (packages = []): installing "." installs its dependencies.
-COPY pyproject.toml README.md /tmp/parplan/
-RUN pip install /tmp/parplan && rm -rf /tmp/parplan
+# Dependencies first (cached while the lock is unchanged): the runtime lock, with
+# its hashes, as `make run` installs it (requirements/base.txt, written by make lock).
+COPY requirements/base.txt /tmp/requirements.txt
+RUN pip install --require-hashes -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
 RUN useradd --system --create-home --home-dir /home/parplan --uid 1000 parplan
 WORKDIR /app

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
+from parplan.badges import badge
 from parplan.models import PlanStatus
 
 register = template.Library()
 
 
-@register.inclusion_tag("_badge.html")
-def plan_status(status: str) -> dict[str, str]:
+@register.simple_tag
+def plan_status(status: str) -> SafeString:
     """`{% plan_status plan.status %}`."""
     choice = PlanStatus(status)
-    return {"css": choice.css, "label": str(choice.label)}
+    return badge(choice.css, str(choice.label))

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
+from parplan.badges import badge
 from targets.models import NOT_EVALUATED_LABEL, IndicatorStatus, MeasurementStatus
 
 register = template.Library()
 
 
-@register.inclusion_tag("_badge.html")
-def indicator_status(status: str | None) -> dict[str, str]:
+@register.simple_tag
+def indicator_status(status: str | None) -> SafeString:
     """The status badge: `{% indicator_status snapshot.status %}`; no status is an indicator not evaluated yet."""
     if not status:
-        return {"css": IndicatorStatus.NO_DATA.css, "label": str(NOT_EVALUATED_LABEL)}
+        return badge(IndicatorStatus.NO_DATA.css, str(NOT_EVALUATED_LABEL))
     choice = IndicatorStatus(status)
-    return {"css": choice.css, "label": str(choice.label)}
+    return badge(choice.css, str(choice.label))
 
 
 @register.simple_tag
@@ -25,8 +27,8 @@ def indicator_status_label(status: str, *, short: bool = False) -> str:
     return choice.short_label if short else str(choice.label)
 
 
-@register.inclusion_tag("_badge.html")
-def figure_status(status: str) -> dict[str, str]:
+@register.simple_tag
+def figure_status(status: str) -> SafeString:
     """A figure's place in the review, as a badge: `{% figure_status figure.status %}`."""
     choice = MeasurementStatus(status)
-    return {"css": choice.css, "label": str(choice.label)}
+    return badge(choice.css, str(choice.label))

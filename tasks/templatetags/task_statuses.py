@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
+from parplan.badges import badge
 from tasks.models import ProgressStatus, TaskState
 
 register = template.Library()
 
 
-@register.inclusion_tag("_badge.html")
-def task_state(state: str) -> dict[str, str]:
+@register.simple_tag
+def task_state(state: str) -> SafeString:
     """The derived state's badge: `{% task_state task.state %}`."""
     choice = TaskState(state)
-    return {"css": choice.css, "label": str(choice.label)}
+    return badge(choice.css, str(choice.label))
 
 
 @register.simple_tag
@@ -23,8 +25,8 @@ def task_state_label(state: str, *, short: bool = False) -> str:
     return choice.short_label if short else str(choice.label)
 
 
-@register.inclusion_tag("_badge.html")
-def progress_status(status: str) -> dict[str, str]:
+@register.simple_tag
+def progress_status(status: str) -> SafeString:
     """The last report's status, as a badge: `{% progress_status task.status %}`."""
     choice = ProgressStatus(status)
-    return {"css": choice.css, "label": str(choice.label)}
+    return badge(choice.css, str(choice.label))
