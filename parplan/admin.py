@@ -193,6 +193,10 @@ class PlanAdmin(ScopedAdmin):
     list_filter = ["status", "year"]
     inlines = [ReformAreaInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        # Deleting a plan takes its tasks, progress, figures, files and reports with it: administrators only.
+        return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(ScopedAdmin):

@@ -98,7 +98,7 @@ class TaskAdmin(ScopedAdmin):
         """Nothing: the form holds no relation (assignment is read-only here)."""
 
     def delete_model(self, request: HttpRequest, obj: Task) -> None:
-        task_delete(task=obj, user=request.user)  # with the indicators its text states
+        task_delete(task=obj, user=signed_in_user(request))  # with the indicators its text states
 
 
 @admin.register(ProgressReport)

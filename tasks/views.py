@@ -359,6 +359,7 @@ def task_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             coordinating_units=form.cleaned_data["coordinating_units"],
             assumed=False,
             notify_day=timezone.localdate(),
+            user=request.user,
         )
         messages.success(request, _("Đã phân công nhiệm vụ."))
         return redirect("task-detail", pk=task.pk)

@@ -202,3 +202,14 @@ def test_a_claim_or_an_extension_request_reaches_its_own_plans_secretariat_only(
     told = set(notices.values_list("recipient__username", "url"))
     # The province's secretariat holds rights over both, but each district's own secretariat is the one told.
     assert told == {("noivu", seed_url), ("vanlang.noivu", other_url)}
+
+
+def test_another_authoritys_unit_is_not_found_on_the_figure_pages(
+    client_for: Any, seed_authority: Authority, other_authority: Authority
+) -> None:
+    # 404, not 403: a forbidden answer would confirm that the unit code exists.
+    client = client_for(other_authority.unit_head)
+    url = reverse("figures-entry", args=[other_authority.plan.pk, seed_authority.unit.code])
+    assert client.get(url).status_code == 404
+    own = reverse("figures-entry", args=[other_authority.plan.pk, other_authority.unit.code])
+    assert client.get(own).status_code == 200

@@ -93,3 +93,10 @@ def test_the_plan_admin_offers_no_deletion_of_an_area(admin_client: Client, seed
     assert response.status_code == 200
     assert "areas-0-DELETE" not in response.content.decode()
     assert "areas-0-name" in response.content.decode()
+
+
+def test_the_secretariat_cannot_delete_a_plan_in_the_admin(client_for, secretariat, seed_plan):
+    # A plan's deletion takes every task, figure, file and report with it.
+    response = client_for(secretariat).post(reverse("admin:parplan_plan_delete", args=[seed_plan.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Plan.objects.filter(pk=seed_plan.pk).exists()
