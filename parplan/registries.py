@@ -89,3 +89,37 @@ def register_unit_section(section: UnitSection) -> None:
 
 def unit_sections() -> tuple[UnitSection, ...]:
     return tuple(_UNIT_SECTIONS)
+
+
+# --- Sections of a reform area on the plan's pages -----------------------------------
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """A part of an area on the plan and area pages (its targets, its tasks…).
+
+    The template reads `area` and `plan`; `prefetch` names what it reads of the
+    area (e.g. "tasks__lead_unit"), so the page loads it in a fixed number of queries.
+    """
+
+    order: int
+    template: str
+    prefetch: tuple[str, ...] = ()
+
+
+_AREA_SECTIONS: list[AreaSection] = []
+
+
+def register_area_section(section: AreaSection) -> None:
+    if section not in _AREA_SECTIONS:
+        _AREA_SECTIONS.append(section)
+        _AREA_SECTIONS.sort(key=lambda s: s.order)
+
+
+def area_sections() -> tuple[AreaSection, ...]:
+    return tuple(_AREA_SECTIONS)
+
+
+def area_prefetch() -> list[str]:
+    """What the registered area sections read, for `ReformArea.objects.for_overview(*area_prefetch())`."""
+    return [lookup for section in _AREA_SECTIONS for lookup in section.prefetch]

@@ -18,7 +18,7 @@ from parplan.access import (
 from parplan.forms import UnitContactForm
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, PlanStatus, ReformArea, Role
-from parplan.registries import unit_sections
+from parplan.registries import area_prefetch, area_sections, unit_sections
 from parplan.services import unit_update_contact
 
 
@@ -38,13 +38,14 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    areas = ReformArea.objects.filter(plan=plan).for_overview()
+    areas = ReformArea.objects.filter(plan=plan).for_overview(*area_prefetch())
     return render(
         request,
         "parplan/plan_detail.html",
         {
             "plan": plan,
             "areas": areas,
+            "area_sections": area_sections(),
             "responsibilities": plan.responsibilities.prefetch_related("units"),
             "can_review": has_plan_perm(request.user, "parplan.review_figures", plan),
         },
@@ -53,8 +54,8 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def area_detail(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    area = get_object_or_404(ReformArea.objects.filter(plan=plan).for_overview(), number=number)
-    return render(request, "parplan/area_detail.html", {"plan": plan, "area": area})
+    area = get_object_or_404(ReformArea.objects.filter(plan=plan).for_overview(*area_prefetch()), number=number)
+    return render(request, "parplan/area_detail.html", {"plan": plan, "area": area, "area_sections": area_sections()})
 
 
 def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:

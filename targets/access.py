@@ -13,9 +13,10 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from parplan.access import has_plan_perm, has_unit_perm, scope_filter, visible_plans, visible_units
+from parplan.access import can_read_unit, has_plan_perm, has_unit_perm, scope_filter, visible_plans
 from parplan.models import Plan, Unit
 from targets.models import Indicator, Measurement, Period
 
@@ -57,9 +58,11 @@ def get_indicator_for_user(user: User, pk: int, perm: str = "view") -> Indicator
 
 
 def get_unit_for_figures(user: User, code: str, perm: str = "enter_figures") -> Unit:
-    # A unit outside the person's trees is "not found", not "forbidden": its code is not confirmed.
-    unit = get_object_or_404(visible_units(user).select_related("kind"), code=code)
+    unit = get_object_or_404(Unit.objects.select_related("kind"), code=code)
     if not can_on_unit(user, perm, unit):
+        # A unit outside the person's trees is "not found", not "forbidden": its code is not confirmed.
+        if not can_read_unit(user, unit):
+            raise Http404
         raise PermissionDenied
     return unit
 

@@ -12,8 +12,10 @@ class TargetsConfig(AppConfig):
 
         from parplan.models import Role
         from parplan.registries import (
+            AreaSection,
             UnitRight,
             UnitSection,
+            register_area_section,
             register_role_app,
             register_unit_right,
             register_unit_section,
@@ -21,6 +23,7 @@ class TargetsConfig(AppConfig):
         from targets.selectors import unit_page_indicators
 
         register_role_app(self.label)
+        register_area_section(AreaSection(10, "targets/_area_targets.html", ("targets__indicators",)))
         # Staff prepare the unit's figures; only its heads send them; the secretariat reviews (globally).
         register_unit_right(
             UnitRight("enter_figures", _("Nhập số liệu chỉ số của đơn vị"), (Role.UNIT_HEAD, Role.UNIT_STAFF))

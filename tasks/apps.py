@@ -10,11 +10,20 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from parplan.registries import UnitSection, register_role_app, register_unit_section
+        from parplan.registries import (
+            AreaSection,
+            UnitSection,
+            register_area_section,
+            register_role_app,
+            register_unit_section,
+        )
         from targets.sources import register_source
         from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
         from tasks.selectors import unit_page_tasks
 
         register_role_app(self.label)
+        register_area_section(
+            AreaSection(20, "tasks/_area_tasks.html", ("tasks__lead_unit", "tasks__coordinating_units"))
+        )
         register_source("tasks", _("Tính từ nhiệm vụ"))
         register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))

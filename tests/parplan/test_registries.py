@@ -83,3 +83,10 @@ def test_the_plan_changed_event_drops_the_dashboard_cache(seed_plan):
     cache.set(key, 5, timeout=None)
     plan_changed_now(seed_plan.pk)
     assert cache.get(key) == 6
+
+
+def test_an_areas_parts_on_the_plan_pages_are_the_sections_the_apps_register():
+    from parplan.registries import area_prefetch, area_sections
+
+    assert [section.template for section in area_sections()] == ["targets/_area_targets.html", "tasks/_area_tasks.html"]
+    assert area_prefetch() == ["targets__indicators", "tasks__lead_unit", "tasks__coordinating_units"]
