@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from parplan.spreadsheets import append_row
 from tasks.models import Task, TaskState
 
 if TYPE_CHECKING:
@@ -33,14 +34,14 @@ def task_list_xlsx(
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "Nhiệm vụ"
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.append([f"Xuất lúc {generated:%d/%m/%Y %H:%M}"])
     sheet.append([name for name, _width in HEADERS])
     for index, (_name, width) in enumerate(HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     states = dict(TaskState.choices)
     for task in tasks:
-        sheet.append([
+        append_row(sheet, [
             f"{task.area.number}.{task.position}", task.area.number, task.title,
             task.lead_unit.name if task.lead_unit else "", task.coordinating_count, task.start_date, task.due_date,
             str(states[task.state]), task.progress_percent, task.completed_on,

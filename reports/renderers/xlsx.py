@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parplan.spreadsheets import append_row
 from reports.selectors import ReportData
 from tasks.models import TaskState
 
@@ -58,13 +59,13 @@ def _sheet(
     rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None,
 ) -> Worksheet:  # fmt: skip
     sheet: Worksheet = book.create_sheet(name[:31])
-    sheet.append([title])
-    sheet.append([f"{data.issuer} — {data.subject}"])
+    append_row(sheet, [title])
+    append_row(sheet, [f"{data.issuer} — {data.subject}"])
     sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})"])
     sheet.append([label for label, _width in headers])
     header_row = 4
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for index, (_label, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     # Counted here: openpyxl may leave a (merged) cell without its row and column.

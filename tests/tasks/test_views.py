@@ -999,3 +999,16 @@ def test_task_page_query_budget(cast, client_for, seed_plan, commune_task, djang
     assert len(large.context["page"].reports) > len(small.context["page"].reports) > 0
     assert len(large.context["page"].history) > len(small.context["page"].history) > 0
     assert len(large.content) > len(small.content)
+
+
+def test_a_task_title_that_looks_like_a_formula_is_exported_as_text(client_for, secretariat, seed_plan):
+    from tasks.services import task_update
+
+    task = Task.objects.get(area__plan=seed_plan, area__number=3, position=1)
+    title = '=HYPERLINK("http://example.invalid","Mở")'
+    task_update(task=task, expected_version=task.version, user=secretariat, title=title)
+    response = client_for(secretariat).get(reverse("task-list"), {"area": 3, "format": "xlsx"})
+    cells = [cell for row in _workbook(response)["Nhiệm vụ"].iter_rows(min_row=4) for cell in row]
+    exported = next(cell for cell in cells if cell.value == title)
+    assert exported.data_type == "s"
+    assert not [cell for cell in cells if cell.data_type == "f"]
