@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "simple_history",
+    "django_sendfile",
     "parplan",
     "notifications",
     "evidence",
@@ -225,6 +226,15 @@ STORAGES = {
         )
     },
 }
+
+# Stored files have no public URL: views check the owner's right, then parplan.files
+# hands the bytes to django-sendfile2 (docs/files.md). In production nginx sends them
+# from its `internal` location SENDFILE_URL, which aliases MEDIA_ROOT (deploy/nginx.conf).
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_BACKEND = env_str(
+    "SENDFILE_BACKEND", "django_sendfile.backends.nginx" if PRODUCTION else "django_sendfile.backends.simple"
+)
+SENDFILE_URL = env_str("SENDFILE_URL", "/protected-files")
 
 # Evidence files (tài liệu kiểm chứng): accepted types are fixed in evidence/uploads.py.
 PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)

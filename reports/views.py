@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user, has_plan_perm, visible_plans
+from parplan.files import send_stored_file
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan
 from reports.forms import NarrativeForm
@@ -83,15 +84,9 @@ def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"state": report.state, "progress": report.progress, "error": report.error})
 
 
-# Named here: the slim image has no /etc/mime.types, and Python's own table lacks .xlsx.
-_CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report_for_user(request, pk)
     field = {"pdf": report.pdf, "xlsx": report.xlsx}.get(fmt)
     if not field:
         raise Http404
-    return FileResponse(
-        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=_CONTENT_TYPES[fmt]
-    )
+    return send_stored_file(request, field, field.name.rsplit("/", 1)[-1])

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,6 +87,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     # Transactional tests (browser, Redis) flush the database and load it again.
     with django_db_blocker.unblock():
         call_command("demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """A private MEDIA_ROOT for the test's files; downloads (django-sendfile2) read from the same folder."""
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def nginx_sendfile(settings: Any) -> Iterator[str]:
+    """Production's way of sending files (django-sendfile2's nginx backend); yields the internal URL prefix."""
+    from django_sendfile.utils import _get_sendfile
+
+    settings.SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+    settings.SENDFILE_URL = "/protected-files"
+    # django-sendfile2 imports its backend once per process and keeps it.
+    _get_sendfile.cache_clear()
+    yield settings.SENDFILE_URL
+    _get_sendfile.cache_clear()
 
 
 @pytest.fixture
@@ -223,7 +244,7 @@ def _report(plan: Plan, author: Any) -> GeneratedReport:
 
 
 @pytest.fixture
-def other_authority(db: Any) -> Authority:
+def other_authority(db: Any, media_root: Path) -> Authority:
     """UBND huyện Văn Lãng's 2024 plan: two areas, two tasks, an indicator with a figure sent, a report."""
     plan = Plan.objects.select_related("issuing_unit").get(pk=plan_import(OTHER_PLAN).pk)
     town = Unit.objects.get(code="06112")
@@ -250,7 +271,7 @@ def other_authority(db: Any) -> Authority:
 
 
 @pytest.fixture
-def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_head: Any) -> Authority:
+def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_head: Any, media_root: Path) -> Authority:
     """The seed's authority seen the same way: UBND huyện Cao Lộc and the demo cast."""
     town = Unit.objects.get(code="06184")
     figure = Measurement.objects.filter(indicator__area__plan=seed_plan, unit=town).select_related("period").first()

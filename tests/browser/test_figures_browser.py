@@ -30,7 +30,7 @@ pytestmark = [
 @pytest.fixture
 def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     """The seed with its demo figures (a transactional test starts empty); evidence goes to tmp_path."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     call_command("demo", stdout=open(os.devnull, "w"))
     # The demo's own approvals left debounce keys that would swallow this test's re-evaluation.
     cache.clear()

@@ -1,8 +1,7 @@
-"""Fixtures for evidence tests: one owner of each kind (a figure, a task's progress report), a private MEDIA_ROOT."""
+"""Fixtures for evidence tests: one owner of each kind (a figure, a task's progress report)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +13,6 @@ from tasks.services import task_report_progress
 from tests.targets.builders import ratio, submitted
 from tests.targets.conftest import seed_indicator, seed_period
 from tests.tasks.builders import new_task
-
-
-@pytest.fixture
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

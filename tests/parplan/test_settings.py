@@ -33,6 +33,10 @@ print(json.dumps({
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "debug": settings.DEBUG,
     "production": settings.PRODUCTION,
+    "media_root": str(settings.MEDIA_ROOT),
+    "sendfile_root": settings.SENDFILE_ROOT,
+    "sendfile_backend": settings.SENDFILE_BACKEND,
+    "sendfile_url": settings.SENDFILE_URL,
 }))
 """
 
@@ -222,3 +226,17 @@ def test_database_url_switches_to_postgresql_with_persistent_connections(tmp_pat
     assert seen["db_engine"] == "django.db.backends.postgresql"
     assert (seen["db_name"], seen["db_host"]) == ("parplan", "db.invalid")
     assert seen["db_conn_max_age"] == 600
+
+
+def test_production_hands_file_bytes_to_nginx_from_the_media_folder(tmp_path: Path):
+    seen = _settings_seen(_production_env(tmp_path, MEDIA_ROOT="/srv/parplan/media"))
+    assert seen["sendfile_backend"] == "django_sendfile.backends.nginx"
+    assert seen["sendfile_root"] == seen["media_root"] == "/srv/parplan/media"
+    # The internal location of deploy/nginx.conf.
+    assert seen["sendfile_url"] == "/protected-files"
+
+
+def test_development_sends_file_bytes_itself(tmp_path: Path):
+    seen = _settings_seen(_env(tmp_path))
+    assert seen["sendfile_backend"] == "django_sendfile.backends.simple"
+    assert seen["sendfile_root"] == seen["media_root"]

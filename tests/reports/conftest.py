@@ -1,4 +1,4 @@
-"""Fixtures for report tests: the demo plan's year report rendered once, a private MEDIA_ROOT, a small odd plan.
+"""Fixtures for report tests: the demo plan's year report rendered once, a small odd plan.
 
 Rendering the year report takes WeasyPrint a second or two, so the PDF and the
 workbook are made once per session and read by many tests. Gathering evaluates
@@ -87,12 +87,6 @@ def year_report(
     (folder / "year.pdf").write_bytes(pdf)
     (folder / "year.xlsx").write_bytes(xlsx)
     return RenderedReport(plan.pk, data, folder / "year.pdf", pages, folder / "year.xlsx")
-
-
-@pytest.fixture
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

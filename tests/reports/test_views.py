@@ -167,7 +167,25 @@ def test_a_plan_reader_downloads_both_files(
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'attachment; filename="bao-cao-year-2024-v1.{fmt}"'
-    assert response.getvalue().startswith(magic)  # a FileResponse: its streamed content, joined
+    assert response.content.startswith(magic)
+
+
+def test_in_production_nginx_sends_the_report_file_and_django_only_decides(
+    generated: GeneratedReport, commune_head: Any, client_for: Callable[[Any], Client], nginx_sendfile: str
+) -> None:
+    response = client_for(commune_head).get(reverse("report-download", args=[generated.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"{nginx_sendfile}/{generated.pdf.name}"
+    assert response.content == b""
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-year-2024-v1.pdf"'
+
+
+def test_a_report_file_is_never_kept_by_a_shared_cache(
+    generated: GeneratedReport, commune_head: Any, client_for: Callable[[Any], Client]
+) -> None:
+    response = client_for(commune_head).get(reverse("report-download", args=[generated.pk, "xlsx"]))
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
 
 
 def test_the_excel_file_keeps_its_type_where_the_system_has_no_mime_table(

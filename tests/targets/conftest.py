@@ -1,9 +1,8 @@
-"""Fixtures for indicator tests: the seed's indicators and periods, a clean cache, a private MEDIA_ROOT."""
+"""Fixtures for indicator tests: the seed's indicators and periods, a clean cache."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +19,6 @@ def clean_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def seed_indicator(plan: Plan, area: int, target: int, position: int = 1) -> Indicator:

@@ -1,4 +1,4 @@
-"""Fixtures for task tests: a few units of the seed, a private MEDIA_ROOT and a task made for the test.
+"""Fixtures for task tests: a few units of the seed and a task made for the test.
 
 The seed plan's tasks are led by district offices; the task here is led by
 Thị trấn Đồng Đăng (commune_head, commune_staff) and coordinated by Xã Bảo Lâm
@@ -7,7 +7,6 @@ Thị trấn Đồng Đăng (commune_head, commune_staff) and coordinated by Xã
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,12 +14,6 @@ import pytest
 from parplan.models import Plan, Unit
 from tasks.models import Task
 from tests.tasks.builders import new_task
-
-
-@pytest.fixture
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

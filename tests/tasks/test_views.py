@@ -105,9 +105,8 @@ def _errors(response: Any) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def _private_media(media_root: Path) -> Path:
+    return media_root
 
 
 @pytest.fixture
