@@ -26,6 +26,8 @@ urlpatterns = [
     path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
     path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
     path("notifications/", notification_views.notification_list, name="notifications"),
+    # Evidence files open only here, after the owner's rights are checked; nothing under MEDIA_URL is routed.
+    path("evidence/", include("evidence.urls")),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,15 +1,19 @@
-"""The one write of evidence files, for every kind of owner."""
+"""The writes of evidence files, for every kind of owner: attaching and removing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from evidence.models import Evidence
+from evidence.owners import owner_rules
 from evidence.uploads import ALLOWED_EXTENSIONS, safe_filename, upload_size
 
 
@@ -51,3 +55,28 @@ def _store(owner_type: ContentType, owner_id: int, upload: UploadedFile, name: s
     evidence.file.save(name, upload, save=False)
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user: User) -> None:
+    """Take a file attached by mistake off its owner, while the owner still lets it (its app's `frozen` rule).
+
+    The caller has checked the person's right (`get_evidence_for_user(..., "remove")`).
+    The row goes; its history keeps who removed it and when, and the stored bytes
+    stay where the history points (docs/files.md): the portal no longer serves them.
+    """
+    rules = owner_rules(evidence.owner_type.model_class())
+    if rules is None:
+        raise ValueError(f"No rules registered for the owner of evidence {evidence.pk}.")
+    # Under the owner's row lock: an approval or a claim either came first (refused
+    # here) or waits until the file is gone.
+    owner = rules.load(evidence.owner_id, True)
+    reason = _("Không còn hồ sơ mà tài liệu này kiểm chứng.") if owner is None else rules.frozen(owner)
+    if reason:
+        raise ValidationError(reason)
+    current = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+    if current is None:
+        return  # removed by someone else meanwhile: once is enough
+    # django-simple-history reads this attribute at the delete; Model declares none.
+    setattr(current, "_history_user", user)  # noqa: B010
+    current.delete()

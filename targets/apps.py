@@ -10,6 +10,7 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from evidence.owners import register_owner
         from parplan.models import Role
         from parplan.registries import (
             AreaSection,
@@ -20,6 +21,8 @@ class TargetsConfig(AppConfig):
             register_unit_right,
             register_unit_section,
         )
+        from targets.access import FIGURE_EVIDENCE
+        from targets.models import Measurement
         from targets.selectors import unit_page_indicators
 
         register_role_app(self.label)
@@ -33,3 +36,4 @@ class TargetsConfig(AppConfig):
         register_unit_section(
             UnitSection(order=20, template="targets/_unit_indicators.html", context=unit_page_indicators)
         )
+        register_owner(Measurement, FIGURE_EVIDENCE)

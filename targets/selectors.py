@@ -43,8 +43,11 @@ def indicators_for_unit(plan: Plan, unit: Unit, frequency: str) -> QuerySet[Indi
 def figures_entry(unit: Unit, period: Period) -> list[EntryRow]:
     """Every indicator the unit reports for the period, with its figure if one exists."""
     indicators = list(indicators_for_unit(period.plan, unit, period.frequency))
-    figures = Measurement.objects.filter(unit=unit, period=period, indicator__in=indicators).prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+    # The period is joined for the evidence rule (targets.access.figure_evidence_frozen).
+    figures = (
+        Measurement.objects.filter(unit=unit, period=period, indicator__in=indicators)
+        .select_related("period")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))
     )
     by_indicator = {figure.indicator_id: figure for figure in figures}
     return [EntryRow(indicator, by_indicator.get(indicator.pk)) for indicator in indicators]

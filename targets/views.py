@@ -19,11 +19,13 @@ from parplan.models import Plan, Unit
 from targets.access import (
     can_define,
     can_on_unit,
+    can_open_plan_figure_evidence,
     can_review,
     get_indicator_for_user,
     get_measurement_for_review,
     get_period_for_review,
     get_unit_for_figures,
+    removable_figures,
     units_for_figures,
 )
 from targets.charts import line_chart
@@ -108,11 +110,13 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
             messages.success(request, done % {"n": saved})
             return redirect(f"{request.path}?period={period.pk}")
         messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."))
+    figures = [row.measurement for row in rows if row.measurement is not None]
     return render(
         request,
         "targets/figures_entry.html",
-        {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit},
-    )
+        {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit,
+         "removable_figures": removable_figures(figures)},
+    )  # fmt: skip
 
 
 def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period:
@@ -198,11 +202,11 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queue = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
     periods = Period.objects.filter(plan=plan).order_by("end", "frequency")
-    return render(
-        request,
-        "targets/review_queue.html",
-        {"plan": plan, "page": page, "periods": periods, "return_form": ReturnForm(), "reason_form": ReasonForm()},
-    )
+    context = {
+        "plan": plan, "page": page, "periods": periods, "return_form": ReturnForm(), "reason_form": ReasonForm(),
+        "can_open_evidence": can_open_plan_figure_evidence(request.user, plan),
+    }  # fmt: skip
+    return render(request, "targets/review_queue.html", context)
 
 
 def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:

@@ -10,6 +10,7 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from evidence.owners import register_owner
         from parplan.registries import (
             AreaSection,
             UnitSection,
@@ -19,6 +20,8 @@ class TasksConfig(AppConfig):
         )
         from targets.sources import register_source
         from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
+        from tasks.access import REPORT_EVIDENCE
+        from tasks.models import ProgressReport
         from tasks.selectors import unit_page_tasks
 
         register_role_app(self.label)
@@ -27,3 +30,4 @@ class TasksConfig(AppConfig):
         )
         register_source("tasks", _("Tính từ nhiệm vụ"))
         register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))
+        register_owner(ProgressReport, REPORT_EVIDENCE)

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from parplan.access import get_plan_for_user
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Unit
-from tasks.access import can_add_task, can_change_task, contributing_units_for, get_task_for_user
+from tasks.access import (
+    can_add_task,
+    can_change_task,
+    contributing_units_for,
+    get_task_for_user,
+    report_evidence_rights,
+)
 from tasks.exports import task_list_xlsx
 from tasks.forms import (
     CancelForm,
@@ -132,15 +138,20 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     contributing = contributing_units_for(user, task)
+    page = task_page(task)
+    reporting = can_change_task(user, task, "report_progress")
     return render(
         request,
         "tasks/task_detail.html",
         {
             "task": task,
             "plan": task.area.plan,
-            "page": task_page(task),
+            "page": page,
             "state": task.state_on(today),
-            "can_report": can_change_task(user, task, "report_progress") and not task.is_closed,
+            "evidence": report_evidence_rights(
+                user, task, page.reports, reporting=reporting, contributing=contributing
+            ),
+            "can_report": reporting and not task.is_closed,
             "can_claim": can_change_task(user, task, "claim_completion") and not task.is_closed and not task.claimed_at,
             "can_contribute": bool(contributing) and not task.is_closed,
             "can_manage": can_change_task(user, task, "change_task"),

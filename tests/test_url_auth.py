@@ -17,11 +17,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from evidence.models import Evidence
+from evidence.services import evidence_attach
+from evidence.uploads import validate_uploads
 from parplan.models import Plan, ReformArea, Unit
 from reports.models import GeneratedReport, ReportKind
 from targets.models import Indicator, Measurement, Period
@@ -41,6 +45,7 @@ PK_OWNER: dict[str, type[Model]] = {
     "figures": Measurement,
     "periods": Period,
     "reports": GeneratedReport,
+    "evidence": Evidence,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
@@ -73,11 +78,14 @@ ENDPOINTS = list(_walk(get_resolver().url_patterns))
 
 
 @pytest.fixture
-def samples(seed_plan: Plan) -> dict[str, str]:
+def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
     """Real values from the demo data for every path parameter the URLconf uses."""
     area = ReformArea.objects.filter(plan=seed_plan).order_by("number").first()
-    # A generated report to stand behind /reports/<pk>/… (the demo makes none).
+    # A generated report to stand behind /reports/<pk>/…, a file behind /evidence/<pk>/… (the demo makes neither).
     GeneratedReport.objects.create(plan=seed_plan, kind=ReportKind.YEAR, version=1, cutoff_date=seed_plan.issue_date)
+    figure = Measurement.objects.filter(indicator__area__plan=seed_plan).order_by("pk").first()
+    upload = SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    evidence_attach(owner=figure, uploads=[upload], names=validate_uploads([upload]), user=None)
     return {
         "kind": ReportKind.YEAR.value,
         "fmt": "pdf",

@@ -8,7 +8,7 @@ import pytest
 
 from parplan.models import Plan, Unit
 from targets.models import Frequency, Measurement
-from tasks.models import ProgressReport, ProgressStatus
+from tasks.models import ProgressReport, ProgressStatus, Task
 from tasks.services import task_report_progress
 from tests.targets.builders import ratio, submitted
 from tests.targets.conftest import seed_indicator, seed_period
@@ -34,3 +34,14 @@ def report(seed_plan: Plan, secretariat: Any, commune_staff: Any, dong_dang: Uni
     return task_report_progress(
         task=task, user=commune_staff, status=ProgressStatus.IN_PROGRESS, percent=40, text="Đã rà soát 12 thủ tục."
     )
+
+
+@pytest.fixture
+def bao_lam(db: Any) -> Unit:
+    return Unit.objects.get(code="06190")
+
+
+@pytest.fixture
+def coordinated_task(seed_plan: Plan, secretariat: Any, dong_dang: Unit, bao_lam: Unit) -> Task:
+    """Led by Thị trấn Đồng Đăng, coordinated by Xã Bảo Lâm (other_commune_head)."""
+    return new_task(seed_plan, user=secretariat, lead=dong_dang, coordinating=[bao_lam])

@@ -442,7 +442,7 @@ def test_progress_report_with_evidence_shows_on_the_task_page_with_its_history(
     assert 'class="state state-in_progress">Đang thực hiện<' in page
     assert "Đã rà soát 12 thủ tục." in page
     evidence = ProgressReport.objects.get(task=commune_task, percent=50).evidence.get()
-    assert f'<a href="{evidence.file.url}">Báo cáo Quý III.pdf</a>' in page
+    assert f'<a href="{reverse("evidence-download", args=[evidence.pk])}">Báo cáo Quý III.pdf</a>' in page
     assert (media_root / evidence.file.name).read_bytes().startswith(b"%PDF-")
     newest = response.context["page"].history[0]
     assert newest.who == "Lăng Thị Thu"
