@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import Evidence
@@ -15,8 +19,13 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_filter = ["owner_type"]
     search_fields = ["original_name", "file"]
     list_select_related = ["owner_type", "uploaded_by"]
-    fields = ["owner_type", "owner_id", "file", "original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = ["owner_type", "owner_id", "stored_file", "original_name", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
+
+    # A FileField shown read-only links to its MEDIA_URL, which serves nothing: link the download view.
+    @admin.display(description=_("tệp"))
+    def stored_file(self, obj: Evidence) -> SafeString:
+        return format_html('<a href="{}">{}</a>', reverse("evidence-download", args=[obj.pk]), obj.file.name)
 
     # Files are reached through what they prove, whose pages check the person's rights;
     # the list here spans every authority, so only administrators see it.

@@ -16,7 +16,10 @@ def test_the_admin_lists_evidence_and_shows_each_file(client_for, administrator,
     assert "Báo cáo Quý III.pdf" in listing.content.decode()
     page = client.get(reverse("admin:evidence_evidence_change", args=[evidence.pk]))
     assert page.status_code == 200
-    assert evidence.file.name in page.content.decode()
+    link = f'<a href="{reverse("evidence-download", args=[evidence.pk])}">{evidence.file.name}</a>'
+    assert link in page.content.decode()
+    assert "/media/" not in page.content.decode()
+    assert client.get(reverse("evidence-download", args=[evidence.pk])).status_code == 200
 
 
 def test_the_admin_neither_adds_changes_nor_deletes_evidence(
