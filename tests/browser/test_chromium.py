@@ -81,7 +81,7 @@ def test_commune_head_reports_and_claims_the_secretariat_confirms(browser, live_
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Đang thực hiện")
     expect(facts).to_contain_text("50%")
-    expect(page.get_by_role("link", name="bao-cao-tien-do.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="bao-cao-tien-do.pdf", exact=True)).to_be_visible()
 
     # Done: the head claims completion.
     page.locator("details.action-box > summary", has_text="Báo hoàn thành").click()
