@@ -3,7 +3,9 @@
 The owner is held by a generic relation because this app sits below the apps
 whose records own evidence and cannot name their models. Each owner declares
 `evidence = evidence_relation(...)`, which gives it `owner.evidence`
-reads and deletes its evidence rows with it.
+reads and deletes its evidence rows with it. The files have no public URL:
+`file.url` leads nowhere; they open through `evidence-download`, whose rights the
+owner's app registers (evidence.owners, docs/files.md).
 """
 
 from __future__ import annotations
