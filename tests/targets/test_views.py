@@ -570,15 +570,18 @@ def test_the_list_shows_each_indicators_value_and_status(client_for, commune_hea
     assert f'status-{snapshot.status}">{snapshot.get_status_display()}' in html
 
 
-def test_the_list_writes_values_with_a_decimal_comma_in_english_too(client_for, commune_head, seed_plan, on_time):
-    # floatformat followed the interface language: 87.3 in English where the reports say 87,3.
+def test_the_list_writes_values_with_the_english_decimal_point_in_english(client_for, commune_head, seed_plan, on_time):
+    # People read their own language's marks; the reports stay Vietnamese (tests/reports).
     evaluate_plan(plan=seed_plan, day=timezone.localdate(), indicator_ids=[on_time.pk])
     snapshot = IndicatorSnapshot.objects.get(indicator=on_time, day=timezone.localdate(), unit=seed_plan.issuing_unit)
     client = client_for(commune_head)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("indicator-list", args=[seed_plan.pk])).content.decode()
     assert '<html lang="en">' in html
-    assert format_number(snapshot.value, 1) + "%" in html and "," in format_number(snapshot.value, 1)
+    written = f"{snapshot.value:.1f}"
+    assert "." in written and written + "%" in html
+    assert written.replace(".", ",") + "%" not in html
+    assert "&gt; 99 %" in html
 
 
 # --- Indicator page and definition ---------------------------------------------------------
