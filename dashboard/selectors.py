@@ -16,7 +16,9 @@ from typing import Any, TypedDict
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.utils import translation
 
+from parplan.formatting import machine_number
 from parplan.models import Plan, Unit
 from targets.models import (
     Indicator,
@@ -99,7 +101,9 @@ class Dashboard:
 def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> str:
     # The day is part of the key: at midnight tasks turn overdue without any write.
     generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
-    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit.pk if unit else 'all'}"
+    # And the language: the rules ("≥ 99,5 %") are written with its decimal mark.
+    language = translation.get_language()
+    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{language}-{role}-{unit.pk if unit else 'all'}"
 
 
 def dashboard_invalidate(plan_id: int) -> None:
@@ -204,7 +208,10 @@ def sparkline(values: list[float], width: int = 100, height: int = 24) -> str:
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     step = width / (len(values) - 1)
-    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
+    return " ".join(
+        f"{machine_number(i * step)},{machine_number(height - 2 - (v - low) / span * (height - 4))}"
+        for i, v in enumerate(values)
+    )
 
 
 def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[IndicatorRow]) -> list[UnitRank]:

@@ -8,8 +8,9 @@ read-only with `ReadOnlyAdmin`: their own pages' services write them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import reduce
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
+from parplan.forms import NumberField, NumberTextInput, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
@@ -49,10 +51,21 @@ def _path(obj: models.Model) -> str:
     return path
 
 
+# Numbers in the admin are read as on the portal's pages (parplan.numbers), in text boxes:
+# the admin's `<input type=number>` is localized by each browser in its own way.
+_WHOLE_NUMBER = {"form_class": WholeNumberField, "widget": NumberTextInput(attrs={"class": "vIntegerField"})}
+NUMBER_OVERRIDES: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.DecimalField: {"form_class": NumberField},
+    models.IntegerField: _WHOLE_NUMBER,
+    models.BigIntegerField: _WHOLE_NUMBER,
+}
+
+
 class ScopedChoicesMixin:
     """Related objects offered in a form lie where the person may change this model's rows (docs/access.md)."""
 
     model: type[models.Model]
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = NUMBER_OVERRIDES
 
     def get_field_queryset(self, db: str | None, db_field: Any, request: HttpRequest) -> models.QuerySet | None:
         queryset = super().get_field_queryset(db, db_field, request)  # type: ignore[misc]  # a mixin of ModelAdmin

@@ -1,25 +1,42 @@
 """Numbers as ParPlan writes them, on every page, report, chart and message.
 
-Vietnamese documents write a decimal comma (87,5 %), and no thousands
-separator: the pages and reports never grouped digits, and a dot between
-thousands would read as a decimal point to anyone used to the English form.
-The same form in every language of the interface, as for dates, because the
-figures are those of Vietnamese documents. Rounding is half up, as by hand and
-as Excel rounds the reports' annexes (87,25 → 87,3); a value that rounds to
-zero has no minus sign.
+People read the decimal mark of the interface's language: 87,5 in Vietnamese,
+87.5 in English (the format modules' DECIMAL_SEPARATOR). Official documents are
+Vietnamese whatever the reader's language: the reports gather their data under
+`translation.override("vi")`. Digits are never grouped, so every number written
+can be typed back into a field as it stands and cannot be read two ways
+(parplan.numbers refuses "1.500" in a decimal field). Rounding is half up, as by
+hand and as Excel rounds the reports' annexes (87,25 → 87,3); a value that
+rounds to zero has no minus sign.
 
-Only output: reading typed numbers is the forms' business.
+Machines (SVG coordinates, JSON, data attributes, CSV) get `machine_number`:
+a point, in every language.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.formats import get_format
+
 Number = Decimal | float | int
 
 
 def format_number(value: Number, decimals: int | None = None) -> str:
     """`value` with `decimals` places (rounded half up), or as entered (trailing zeros dropped) when None."""
+    return _plain(value, decimals).replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def format_percent(value: Number, decimals: int = 1) -> str:
+    return f"{format_number(value, decimals)}%"
+
+
+def machine_number(value: Number, decimals: int = 1) -> str:
+    """`value` for a machine: a decimal point, at most `decimals` places, never localized ("160" or "87.5")."""
+    return f"{Decimal(_plain(value, decimals)).normalize():f}"
+
+
+def _plain(value: Number, decimals: int | None) -> str:
     number = _decimal(value)
     if decimals is None:
         text = f"{number.normalize():f}"
@@ -27,11 +44,7 @@ def format_number(value: Number, decimals: int | None = None) -> str:
         text = f"{number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     if text.startswith("-") and not text.strip("-0."):
         text = text[1:]
-    return text.replace(".", ",")
-
-
-def format_percent(value: Number, decimals: int = 1) -> str:
-    return f"{format_number(value, decimals)}%"
+    return text
 
 
 def _decimal(value: Number) -> Decimal:

@@ -19,8 +19,8 @@ from tasks.models import Task
 from tasks.services import task_indicator_ensure
 
 _DEFINITION_FIELDS = (
-    "kind", "comparator", "unit_of_measure", "applies_to_level", "frequency", "scope", "aggregation", "source",
-    "target_type", "numerator_label", "denominator_label", "name",
+    "kind", "measure", "parts_counted", "comparator", "unit_of_measure", "applies_to_level", "frequency", "scope",
+    "aggregation", "source", "target_type", "numerator_label", "denominator_label", "name",
 )  # fmt: skip
 
 

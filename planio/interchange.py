@@ -52,8 +52,11 @@ from tasks.services import (
 
 VERSION = 1
 
+# A file without "measure" or "parts_counted" (written before they existed) leaves them as they are:
+# a share of counted things by default.
 _INDICATOR_DEFINITION_FIELDS = (
-    "frequency", "scope", "aggregation", "source", "target_type", "numerator_label", "denominator_label",
+    "measure", "parts_counted", "frequency", "scope", "aggregation", "source", "target_type", "numerator_label",
+    "denominator_label",
 )  # fmt: skip
 _PLAN_TEXT_FIELDS = (
     "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",

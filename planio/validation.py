@@ -12,7 +12,9 @@ from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
-from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Scope, TargetType
+from parplan.numbers import number_problems
+from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Measure, Scope, TargetType
+from targets.number_rules import definition_rule
 from targets.sources import source_codes
 from tasks.models import Priority, Recurrence, Task
 
@@ -224,7 +226,7 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
     choices = {
         "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
         "scope": Scope.values, "aggregation": Aggregation.values, "source": source_codes(),
-        "target_type": TargetType.values,
+        "target_type": TargetType.values, "measure": Measure.values,
     }  # fmt: skip
     for name, allowed in choices.items():
         if name in indicator and indicator[name] not in allowed:
@@ -234,9 +236,19 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
         errors.append(_("%(where)s.kind: thiếu loại chỉ số.") % {"where": where})
     errors += _too_long(where, indicator, Indicator, ["name", "unit_of_measure", "applies_to_level",
                                                       "numerator_label", "denominator_label"])  # fmt: skip
+    if not isinstance(indicator.get("parts_counted", True), bool):
+        errors.append(_("%(where)s.parts_counted: phải là true hoặc false.") % {"where": where})
+    rule = definition_rule(
+        kind=str(indicator.get("kind", "")),
+        measure=str(indicator.get("measure", Measure.SHARE)),
+        unit_of_measure=str(indicator.get("unit_of_measure", "")),
+    )
     for name in ("threshold", "baseline"):
-        if parse_decimal(indicator.get(name)) is False:
+        number = parse_decimal(indicator.get(name))
+        if number is False:
             errors.append(_("%(where)s.%(name)s: phải là một số.") % {"where": where, "name": name})
+        for problem in [] if number is None or number is False else number_problems(number, rule):
+            errors.append(f"{where}.{name}: {problem}")
     for code in indicator.get("scope_units", []):
         if code not in codes:
             errors.append(_("%(where)s.scope_units: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})

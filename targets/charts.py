@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from parplan.formatting import format_number
+from parplan.formatting import format_number, machine_number
 from targets.models import IndicatorSnapshot
 
 WIDTH, HEIGHT, PAD = 640, 200, 28
@@ -55,7 +55,8 @@ def line_chart(history: list[IndicatorSnapshot], threshold: Decimal | None) -> L
     ]
     return LineChart(
         points=points,
-        polyline=" ".join(f"{p.x},{p.y}" for p in points),
+        # SVG reads a point as "x,y": the coordinates themselves are never localized.
+        polyline=" ".join(f"{machine_number(p.x)},{machine_number(p.y)}" for p in points),
         threshold_y=y(float(threshold)) if threshold is not None else None,
         y_max=high,
         y_min=low,

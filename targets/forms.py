@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -12,25 +11,19 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import form_field
+from parplan.forms import NumberField, form_field
+from parplan.numbers import number_problems
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
+from targets.number_rules import definition_rule, figure_rule
 from targets.services import FigureInput
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
 
-_NUMBER_ERRORS = {"min_value": _("Giá trị không được âm."), "invalid": _("Cần nhập một số.")}
 
-
-def _number(label: StrPromise) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        error_messages=_NUMBER_ERRORS,
-        min_value=Decimal(0),
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-    )
+def _number(label: StrPromise) -> NumberField:
+    # The rule (whole or not, bounds) is the indicator's: FigureForm replaces the field once it knows which.
+    return NumberField(label=label, min_value=0, required=False)
 
 
 class FigureForm(forms.Form):
@@ -73,6 +66,10 @@ class FigureForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        rule = figure_rule(indicator)
+        for name in ("numerator", "denominator", "value"):
+            if name in self.fields:
+                self.fields[name] = NumberField(label=self.fields[name].label, rule=rule, required=False)
         if indicator.numerator_label and "numerator" in self.fields:
             self.fields["numerator"].label = indicator.numerator_label
             self.fields["denominator"].label = indicator.denominator_label
@@ -123,10 +120,26 @@ class IndicatorDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Indicator
         fields = [
-            "name", "kind", "comparator", "threshold", "unit_of_measure", "baseline", "frequency", "scope",
-            "scope_units", "aggregation", "source", "target_type", "numerator_label", "denominator_label",
+            "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure", "baseline",
+            "frequency", "scope", "scope_units", "aggregation", "source", "target_type", "numerator_label",
+            "denominator_label",
         ]  # fmt: skip
+        field_classes = {"threshold": NumberField, "baseline": NumberField}
         widgets = {"scope_units": forms.CheckboxSelectMultiple}
+
+    def clean(self) -> dict[str, Any]:
+        """A threshold and a baseline follow the kind and measure chosen in the same form (a rank from 1…)."""
+        data = super().clean() or self.cleaned_data
+        rule = definition_rule(
+            kind=data.get("kind") or "",
+            measure=data.get("measure") or "",
+            unit_of_measure=data.get("unit_of_measure") or "",
+        )
+        for name in ("threshold", "baseline"):
+            value = data.get(name)
+            for problem in [] if value is None else number_problems(value, rule):
+                self.add_error(name, problem)
+        return data
 
 
 def definition_form(indicator: Indicator, data: Mapping[str, Any] | None = None) -> IndicatorDefinitionForm:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +59,13 @@ class IndicatorKind(models.TextChoices):
     AMOUNT = "amount", _("Giá trị")
     MILESTONE = "milestone", _("Mốc hoàn thành (đạt / không đạt)")
     RANK = "rank", _("Thứ hạng")
+
+
+class Measure(models.TextChoices):
+    """Whether a value is a share of a whole (capped at 100 %) or an achievement against a plan (may pass 100 %)."""
+
+    SHARE = "share", _("Tỷ lệ trên tổng số (tử số không vượt mẫu số, tối đa 100%)")
+    ACHIEVEMENT = "achievement", _("Mức thực hiện so với kế hoạch (có thể vượt 100%)")
 
 
 class Frequency(models.TextChoices):
@@ -115,6 +121,15 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField(_("thứ tự"))
     name = models.CharField(_("tên chỉ số"), max_length=500)
     kind = models.CharField(_("loại"), max_length=12, choices=IndicatorKind.choices)
+    # Dossiers on time out of dossiers resolved are a share; revenue against the province's
+    # estimate is an achievement, and "hoàn thành hoặc vượt" needs it above 100 %.
+    measure = models.CharField(_("cách đo"), max_length=12, choices=Measure.choices, default=Measure.SHARE)
+    # Dossiers, documents, people are counted; money and days are amounts with decimals.
+    parts_counted = models.BooleanField(
+        _("tử số, mẫu số là số đếm"),
+        default=True,
+        help_text=_("Hồ sơ, văn bản, người… chỉ nhận số nguyên; bỏ chọn khi là số tiền, số ngày…"),
+    )
     comparator = models.CharField(_("so sánh"), max_length=3, choices=Comparator.choices, blank=True)
     threshold = models.DecimalField(_("ngưỡng"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
@@ -272,11 +287,9 @@ class Measurement(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "unit", "period"], name="one_figure_per_indicator_unit_period"
             ),
-            models.CheckConstraint(
-                condition=Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(numerator__lte=F("denominator")),
-                name="numerator_not_above_denominator",
-            ),
         ]
+        # No "numerator ≤ denominator" constraint: it holds for shares only (Indicator.measure),
+        # which a row of this table cannot see; `figure_check` keeps it.
         indexes = [models.Index(fields=["indicator", "status", "unit"])]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from evidence.uploads import validate_uploads
 from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
+from parplan.numbers import number_problems
 from parplan.services import save_if_changed, set_m2m_if_changed
 from targets.models import (
     Indicator,
@@ -30,6 +31,7 @@ from targets.models import (
     Scope,
     Target,
 )
+from targets.number_rules import figure_rule, share_exceeded
 from targets.parsing import ParsedIndicator, parse_target
 from targets.periods import periods_for_year
 
@@ -90,8 +92,9 @@ def indicator_apply_parsed(*, indicator: Indicator, parsed: ParsedIndicator) -> 
 def indicator_define(*, indicator: Indicator, scope_units: Sequence[Unit] | None = None, **fields: object) -> Indicator:
     """Change an indicator's definition (secretariat); unknown field names are an error."""
     allowed = {
-        "name", "kind", "comparator", "threshold", "unit_of_measure", "applies_to_level", "baseline",
-        "frequency", "scope", "aggregation", "source", "target_type", "numerator_label", "denominator_label",
+        "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure",
+        "applies_to_level", "baseline", "frequency", "scope", "aggregation", "source", "target_type",
+        "numerator_label", "denominator_label",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:
@@ -128,7 +131,7 @@ class FigureInput:
 
 
 def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: FigureInput) -> None:
-    """Every rule a figure must meet before anything is written; errors in Vietnamese."""
+    """Every rule a figure must meet before anything is written (targets.number_rules); errors in the UI language."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -143,17 +146,18 @@ def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: Fi
         add("__all__", _("“%(unit)s” không thuộc phạm vi báo cáo của chỉ số này.") % {"unit": unit})
     if period.is_locked:
         add("__all__", _("Kỳ “%(period)s” đã khóa; cần Phòng Nội vụ mở lại.") % {"period": period})
+    rule = figure_rule(indicator)
     for field in ("numerator", "denominator", "value"):
         number = getattr(figure, field)
-        if number is not None and number < 0:
-            add(field, _("Giá trị không được âm."))
+        for problem in [] if number is None else number_problems(number, rule):
+            add(field, problem)
     if indicator.kind == IndicatorKind.RATIO:
         if figure.numerator is None:
             add("numerator", _("Cần nhập tử số."))
         if figure.denominator is None:
             add("denominator", _("Cần nhập mẫu số."))
         if figure.numerator is not None and figure.denominator is not None:
-            if figure.numerator > figure.denominator:
+            if share_exceeded(indicator, figure.numerator, figure.denominator):
                 add("numerator", _("Tử số (%(n)s) không được lớn hơn mẫu số (%(d)s).") % {
                     "n": format_number(figure.numerator), "d": format_number(figure.denominator)})  # fmt: skip
     elif indicator.kind == IndicatorKind.MILESTONE:

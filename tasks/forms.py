@@ -12,7 +12,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import form_field
+from parplan.forms import WholeNumberField, form_field
 from parplan.models import Plan, ReformArea, Unit
 from tasks.models import Priority, ProgressStatus, Recurrence, Task, TaskState
 from tasks.services.progress import REPORTABLE_STATUSES
@@ -26,14 +26,16 @@ class TaskProgressForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Tình trạng"), choices=[(s.value, s.label) for s in ProgressStatus if s in REPORTABLE_STATUSES]
     )
-    percent = forms.IntegerField(
+    # Whole percent: "50,5" is refused, never read as 505 (a thousands mark) nor rounded.
+    percent = WholeNumberField(
         label=_("Tiến độ (%)"),
         min_value=0,
         max_value=99,
         # These messages are %-formatted with the limit, so a literal % is written %%.
         error_messages={
-            "min_value": _("Tiến độ không được nhỏ hơn %(limit_value)s%%."),
+            "negative": _("Tiến độ không được nhỏ hơn %(limit_value)s%%."),
             "max_value": _("Tiến độ tối đa %(limit_value)s%%; đã xong thì dùng nút “Báo hoàn thành”."),
+            "whole": _("Tiến độ ghi bằng số nguyên phần trăm, ví dụ 50 (đã nhập “%(value)s”)."),
         },
     )
     text = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -96,7 +98,7 @@ class TaskEditForm(forms.Form):
     start_date = forms.DateField(label=_("Ngày bắt đầu"), required=False, widget=_DATE)
     due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=_DATE)
     recurrence = forms.ChoiceField(label=_("Lặp lại"), choices=Recurrence.choices, required=False)
-    recurrence_due_day = forms.IntegerField(label=_("Hạn vào ngày (trong tháng cuối kỳ)"), required=False)
+    recurrence_due_day = WholeNumberField(label=_("Hạn vào ngày (trong tháng cuối kỳ)"), required=False)
     priority = forms.ChoiceField(label=_("Mức ưu tiên"), choices=Priority.choices, initial=Priority.NORMAL)
     expected_output = forms.CharField(label=_("Sản phẩm"), max_length=255, required=False)
     assigned_by_number = forms.CharField(label=_("Số văn bản giao"), max_length=60, required=False)

@@ -29,6 +29,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from config.celery import app as celery_app
 from evidence.models import Evidence
@@ -166,6 +167,17 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the default language: a request with the English cookie leaves English active.
+
+    Numbers are written with the active language's decimal mark, so a leftover would change later tests.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

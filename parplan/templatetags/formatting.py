@@ -1,4 +1,8 @@
-"""`{{ value|number:1 }}`: numbers in templates through parplan.formatting, never `floatformat`."""
+"""Numbers in templates through parplan.formatting, never `floatformat` nor Django's localization.
+
+`{{ value|number:1 }}` for people (the interface's decimal mark); `{{ value|machine }}` for SVG
+coordinates and attributes a program reads (a point in every language).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from parplan.formatting import format_number
+from parplan.formatting import format_number, machine_number
 
 register = template.Library()
 
@@ -21,3 +25,9 @@ def number(value: Any, decimals: int | str | None = None) -> str:
         return format_number(value, None if decimals is None or decimals == "" else int(decimals))
     except (InvalidOperation, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def machine(value: Any) -> str:
+    """A coordinate or an attribute's number: "160" or "87.5" whatever the language (Django would write 160,0)."""
+    return machine_number(value)

@@ -944,3 +944,16 @@ def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(cli
     assert "25 đơn vị ở giữa" in page
     full = client.get("/dashboard/", {"view": "ranking", "page": 2}).content.decode()
     assert "Đơn vị 051" not in full and "Đơn vị 045" in full and ">45<" in full
+
+
+def test_a_dashboard_cached_in_english_is_not_served_in_vietnamese(client_for, steering, seed_plan):
+    # The rules are written with the language's decimal mark: one cached board per language.
+    on_time = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3)
+    indicator_define(indicator=on_time, threshold=Decimal("99.5"))
+    client = client_for(steering)
+    pages = {}
+    for language in ("en", "vi"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages[language] = client.get(reverse("dashboard") + f"?plan={seed_plan.pk}").content.decode()
+    assert '<td class="rule">&gt; 99.5 %</td>' in pages["en"]
+    assert '<td class="rule">&gt; 99,5 %</td>' in pages["vi"] and "99.5" not in pages["vi"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from guardian.shortcuts import get_groups_with_perms
 
 from parplan.models import Plan, Unit
+from targets.models import Target
 
 
 @pytest.fixture
@@ -100,3 +102,22 @@ def test_the_secretariat_cannot_delete_a_plan_in_the_admin(client_for, secretari
     response = client_for(secretariat).post(reverse("admin:parplan_plan_delete", args=[seed_plan.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Plan.objects.filter(pk=seed_plan.pk).exists()
+
+
+def test_numbers_in_the_admin_are_text_boxes_read_as_on_the_pages(admin_client: Client):
+    # The admin's <input type=number> is localized by each browser; "1,5" became 15 on the figure pages.
+    unit = Unit.objects.get(code="06184")
+    page = admin_client.get(reverse("admin:parplan_unit_change", args=[unit.pk])).content.decode()
+    assert 'type="number"' not in page
+    assert re.search(r'<input type="text" name="position" value="\d+" class="vIntegerField" inputmode="numeric"', page)
+    response = _edit(admin_client, unit, position="2,5")
+    assert response.status_code == 200
+    assert "Chỉ nhận số nguyên, không có phần thập phân (đã nhập “2,5”)." in response.content.decode()
+    assert _edit(admin_client, unit, position="1.002").status_code == 302
+    assert Unit.objects.get(pk=unit.pk).position == 1002
+
+
+def test_a_threshold_in_the_admin_takes_a_decimal_comma(admin_client: Client, seed_plan: Plan):
+    target = Target.objects.get(area__plan=seed_plan, area__number=3, position=3)
+    page = admin_client.get(reverse("admin:targets_target_change", args=[target.pk])).content.decode()
+    assert re.search(r'<input type="text" name="indicators-0-threshold" value="99" inputmode="decimal"', page)

@@ -1,4 +1,4 @@
-"""Numbers as ParPlan writes them (parplan.formatting): one rule for pages, reports, charts and messages."""
+"""Numbers as ParPlan writes them (parplan.formatting): one rule for pages, reports and messages, one for machines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from parplan.formatting import format_number, format_percent
+from parplan.formatting import format_number, format_percent, machine_number
 
 # (value, decimals, written)
 TABLE = [
@@ -89,8 +89,36 @@ def test_templates_write_numbers_through_the_same_rule(source, value, written):
     assert _render(source, v=value) == written
 
 
+def test_numbers_take_the_decimal_mark_of_the_interfaces_language():
+    # Django's format modules: a comma in Vietnamese, a point in English; never a thousands mark.
+    with translation.override("en"):
+        english = (
+            format_number(Decimal("87.25"), 1),
+            format_percent(Decimal("1234567.55")),
+            _render("{{ v|number }}", v=Decimal("12.50")),
+        )
+    with translation.override("vi"):
+        vietnamese = (
+            format_number(Decimal("87.25"), 1),
+            format_percent(Decimal("1234567.55")),
+            _render("{{ v|number }}", v=Decimal("12.50")),
+        )
+    assert english == ("87.3", "1234567.6%", "12.5")
+    assert vietnamese == ("87,3", "1234567,6%", "12,5")
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_form_is_the_same_in_every_language_of_the_interface(language):
-    # Django's floatformat followed the language: 87.3 in English beside 87,3 in the reports.
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (160.0, "160"),
+        (Decimal("87.25"), "87.3"),
+        (-0.04, "0"),
+        (640, "640"),
+        (Decimal("1E+3"), "1000"),
+        (12.05, "12.1"),
+    ],
+)
+def test_numbers_for_machines_have_a_point_in_every_language(language, value, written):
     with translation.override(language):
-        assert _render("{{ v|number:1 }}", v=Decimal("87.25")) == format_number(Decimal("87.25"), 1) == "87,3"
+        assert machine_number(value) == written == _render("{{ v|machine }}", v=value)

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from parplan.models import Plan, Unit
 from planio.interchange import PlanImportError, plan_export, plan_import
-from targets.models import IndicatorSnapshot, Target
+from targets.models import Indicator, IndicatorSnapshot, Target
 from tasks.models import Task
 
 
@@ -378,3 +378,61 @@ def test_import_rejects_recipients_given_as_one_string(seed_plan: Plan):
     with pytest.raises(PlanImportError) as raised:
         plan_import(document)
     assert "plan.recipients: phải là một danh sách các dòng." in raised.value.errors
+
+
+# --- Share or achievement, counted or not (issue 10) ---------------------------------------------
+
+
+def _indicator(document: dict[str, Any], area: int, target: int) -> dict[str, Any]:
+    indicator: dict[str, Any] = document["areas"][area - 1]["targets"][target - 1]["indicators"][0]
+    return indicator
+
+
+def test_exported_indicators_say_whether_they_are_shares_or_achievements(seed_plan: Plan):
+    document = _export(seed_plan)
+    revenue, on_time, training = _indicator(document, 6, 3), _indicator(document, 3, 3), _indicator(document, 5, 3)
+    assert (revenue["measure"], revenue["parts_counted"]) == ("achievement", False)
+    assert (on_time["measure"], on_time["parts_counted"]) == ("share", True)
+    assert (training["measure"], training["parts_counted"]) == ("achievement", True)
+
+
+def test_a_file_written_before_measures_existed_still_imports(seed_plan: Plan):
+    document = _export(seed_plan)
+    for area in document["areas"]:
+        for item in [*area["targets"], *area["tasks"]]:
+            for indicator in item.get("indicators") or []:
+                del indicator["measure"], indicator["parts_counted"]
+    # Over the stored plan: what the file does not say stays as it is.
+    plan_import(copy.deepcopy(document))
+    revenue = Indicator.objects.get(area__plan=seed_plan, area__number=6, target__position=3)
+    assert (revenue.measure, revenue.parts_counted) == ("achievement", False)
+    # As a new plan: a share of counted things, the default.
+    document["plan"] |= {"year": 2025, "status": "draft", "title": "Cải cách hành chính năm 2025"}
+    copied = plan_import(document)
+    revenue = Indicator.objects.get(area__plan=copied, area__number=6, target__position=3)
+    assert (revenue.measure, revenue.parts_counted) == ("share", True)
+
+
+def test_import_rejects_a_measure_and_thresholds_that_do_not_fit_the_indicator(seed_plan: Plan):
+    document = _export(seed_plan)
+    _indicator(document, 1, 1)["threshold"] = "2.5"  # the PAR index rank
+    _indicator(document, 3, 3)["threshold"] = "101"  # a share of dossiers
+    _indicator(document, 6, 3)["measure"] = "more"
+    _indicator(document, 6, 1)["parts_counted"] = "no"
+    before = _row_counts()
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert raised.value.errors == [
+        "areas[0].targets[0].indicators[0].threshold: Chỉ nhận số nguyên, không có phần thập phân (đã nhập “2,5”).",
+        "areas[2].targets[2].indicators[0].threshold: Giá trị không được lớn hơn 100.",
+        "areas[5].targets[0].indicators[0].parts_counted: phải là true hoặc false.",
+        "areas[5].targets[2].indicators[0].measure: giá trị “more” không hợp lệ.",
+    ]
+    assert _row_counts() == before
+
+
+def test_an_achievements_threshold_may_pass_100(seed_plan: Plan):
+    document = _export(seed_plan)
+    _indicator(document, 6, 3)["threshold"] = "110"
+    plan_import(document)
+    assert Indicator.objects.get(area__plan=seed_plan, area__number=6, target__position=3).threshold == 110

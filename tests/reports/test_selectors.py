@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parplan.models import Plan, Unit
 from reports.selectors import _result, report_data
-from reports.services import narrative_save
+from reports.services import narrative_save, report_gather
 from targets.models import Indicator, IndicatorSnapshot
 from targets.services import target_upsert
 from tasks.models import Task
@@ -231,3 +231,15 @@ def test_a_dossier_rate_at_a_half_rounds_up_as_the_excel_annex_shows_it(seed_pla
     # even (99,2%) while the Excel annex, formatted "0.0%", shows 99.3%.
     row = next(r for r in report_data(plan=seed_plan, kind="h1").annex_dossiers if r.unit == "Xã Bình Trung")
     assert (row.resolved, row.on_time, row.rate) == ("400", "397", "99,3%")
+
+
+def test_the_report_is_written_in_vietnamese_whatever_the_readers_language(seed_plan: Plan) -> None:
+    # An official document: 87,5% with a decimal comma even when the secretariat reads the portal in English.
+    with translation.override("vi"):
+        vietnamese = report_gather(plan=seed_plan, kind="q3")
+    with translation.override("en"):
+        english = report_gather(plan=seed_plan, kind="q3")
+    assert english == vietnamese
+    values = [row[3] for row in english.annex_targets if row[3].endswith("%")]
+    assert values and all("." not in value for value in values)
+    assert any("," in value for value in values)

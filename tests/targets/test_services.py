@@ -231,6 +231,8 @@ def test_numerator_above_denominator_is_rejected(on_time, dong_dang, november, c
 def test_a_decimal_numerator_above_its_denominator_is_shown_with_a_decimal_comma(
     on_time, dong_dang, november, commune_head, media_root
 ):
+    # Counted things take whole numbers: this share is of an amount (days, money), as 3.2.1's days are.
+    indicator_define(indicator=on_time, parts_counted=False)
     message = _rejected(on_time, dong_dang, november, ratio("10.5", "10"), commune_head, media_root)
     assert message == "Tử số (10,5) không được lớn hơn mẫu số (10)."
 

@@ -16,7 +16,7 @@ from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
-from targets.services import measurement_approve, period_lock
+from targets.services import indicator_define, measurement_approve, period_lock
 from tests.targets.builders import (
     add_submitted_figures,
     add_unit_indicators,
@@ -426,6 +426,8 @@ def test_the_queue_writes_a_figure_as_entered_and_its_share_with_one_place(
     client_for, secretariat, seed_plan, on_time, dong_dang, november, commune_head
 ):
     # Entered as 12,5: the queue wrote "12,50" where the error messages and the rule write "12,5".
+    # (A share of an amount: counted dossiers would take whole numbers only.)
+    indicator_define(indicator=on_time, parts_counted=False)
     submitted(on_time, dong_dang, november, ratio("12.5", "16"), commune_head)
     html = client_for(secretariat).get(reverse("figures-review", args=[seed_plan.pk])).content.decode()
     assert "12,5 / 16 (78,1%)" in html
@@ -570,15 +572,18 @@ def test_the_list_shows_each_indicators_value_and_status(client_for, commune_hea
     assert f'status-{snapshot.status}">{snapshot.get_status_display()}' in html
 
 
-def test_the_list_writes_values_with_a_decimal_comma_in_english_too(client_for, commune_head, seed_plan, on_time):
-    # floatformat followed the interface language: 87.3 in English where the reports say 87,3.
+def test_the_list_writes_values_with_the_english_decimal_point_in_english(client_for, commune_head, seed_plan, on_time):
+    # People read their own language's marks; the reports stay Vietnamese (tests/reports).
     evaluate_plan(plan=seed_plan, day=timezone.localdate(), indicator_ids=[on_time.pk])
     snapshot = IndicatorSnapshot.objects.get(indicator=on_time, day=timezone.localdate(), unit=seed_plan.issuing_unit)
     client = client_for(commune_head)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("indicator-list", args=[seed_plan.pk])).content.decode()
     assert '<html lang="en">' in html
-    assert format_number(snapshot.value, 1) + "%" in html and "," in format_number(snapshot.value, 1)
+    written = f"{snapshot.value:.1f}"
+    assert "." in written and written + "%" in html
+    assert written.replace(".", ",") + "%" not in html
+    assert "&gt; 99 %" in html
 
 
 # --- Indicator page and definition ---------------------------------------------------------
@@ -615,21 +620,24 @@ def _definition(indicator: Indicator, **changes: Any) -> dict[str, Any]:
     data = {
         name: getattr(indicator, name)
         for name in (
-            "name", "kind", "comparator", "unit_of_measure", "frequency", "scope", "aggregation", "source",
+            "name", "kind", "measure", "comparator", "unit_of_measure", "frequency", "scope", "aggregation", "source",
             "target_type", "numerator_label", "denominator_label",
         )
     }  # fmt: skip
+    # As the page shows them: a threshold in the interface's marks, a ticked box sent as "on".
     data |= {
-        "threshold": indicator.threshold,
+        "threshold": format_number(indicator.threshold),
         "baseline": "",
         "scope_units": [u.pk for u in indicator.scope_units.all()],
     }
+    if indicator.parts_counted:
+        data["parts_counted"] = "on"
     return data | changes
 
 
 def test_the_secretariat_edits_a_definition_and_the_change_is_in_its_history(client_for, secretariat, on_time):
     response = client_for(secretariat).post(
-        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, threshold="98.5")
+        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, threshold="98,5")
     )
     assert response.status_code == 302
     on_time.refresh_from_db()

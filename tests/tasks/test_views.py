@@ -557,6 +557,34 @@ def test_progress_outside_0_to_99_is_refused(client_for, commune_head, commune_t
     assert _snapshot(commune_task) == before
 
 
+@pytest.mark.parametrize("typed", ["50,5", "50.5"])
+def test_progress_with_a_decimal_part_is_refused_not_read_as_505(client_for, commune_head, commune_task, typed):
+    # "50,5" was saved as 505: progress is a whole percent, and a fraction is refused rather than re-read.
+    before = _snapshot(commune_task)
+    response = client_for(commune_head).post(
+        reverse("task-progress", args=[commune_task.pk]),
+        {"status": "in_progress", "percent": typed, "text": "Đã làm một nửa.", "version": commune_task.version},
+    )
+    assert response.status_code == 200
+    assert _errors(response) == [f"Tiến độ ghi bằng số nguyên phần trăm, ví dụ 50 (đã nhập “{typed}”)."]
+    assert f'value="{typed}"' in _html(response)
+    assert _snapshot(commune_task) == before
+
+
+def test_the_progress_box_is_a_text_box_with_a_keypad_of_digits(client_for, commune_head, commune_task):
+    # A browser's <input type=number> localizes what is typed in its own way.
+    html = _html(client_for(commune_head).get(reverse("task-progress", args=[commune_task.pk])))
+    assert re.search(r'<input type="text" name="percent" value="\d+" inputmode="numeric"', html)
+    assert 'type="number"' not in html
+
+
+def test_a_recurrence_due_day_with_a_decimal_part_is_refused(client_for, secretariat, commune_task):
+    data = _edit_data(commune_task, recurrence="quarterly", recurrence_due_day="20,5")
+    response = client_for(secretariat).post(reverse("task-edit", args=[commune_task.pk]), data)
+    assert response.status_code == 200
+    assert "Chỉ nhận số nguyên, không có phần thập phân (đã nhập “20,5”)." in _errors(response)
+
+
 BAD_FILES = {
     "too-big": (lambda: _pdf("bao-cao.pdf", padding=1024 * 1024 + 1), "quá lớn (1.0 MB); tối đa 1 MB."),
     "exe": (
