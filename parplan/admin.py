@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
+from parplan.forms import PortalModelForm
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
@@ -130,7 +131,7 @@ class UnitKindAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class UnitAdminForm(forms.ModelForm):
+class UnitAdminForm(PortalModelForm):
     def clean_parent(self) -> Unit | None:
         parent = self.cleaned_data.get("parent")
         unit = self.instance
