@@ -12,7 +12,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import form_field
+from parplan.forms import PortalForm, PortalModelForm, form_field
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
 from targets.services import FigureInput
 
@@ -33,7 +33,7 @@ def _number(label: StrPromise) -> forms.DecimalField:
     )
 
 
-class FigureForm(forms.Form):
+class FigureForm(PortalForm):
     """One indicator's figure on the unit's entry page (prefix = indicator id)."""
 
     numerator = _number(_("Tử số"))
@@ -108,16 +108,15 @@ def _value_fields(indicator: Indicator) -> set[str]:
     return {"value"}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     comment = forms.CharField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-# ModelForm is generic only in django-stubs: subscripting it fails at run time.
-class IndicatorDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
+class IndicatorDefinitionForm(PortalModelForm):
     """Bound to an unsaved copy; `indicator_define` does the write."""
 
     class Meta:
