@@ -9,11 +9,12 @@ from django.urls import include, path
 from dashboard import views as dashboard_views
 from notifications import views as notification_views
 from parplan import views
+from parplan.forms import LoginForm
 from tasks import views as task_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
-from parplan.forms import NumberField, NumberTextInput, WholeNumberField
+from parplan.forms import NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
@@ -143,7 +143,7 @@ class UnitKindAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class UnitAdminForm(forms.ModelForm):
+class UnitAdminForm(PortalModelForm):
     def clean_parent(self) -> Unit | None:
         parent = self.cleaned_data.get("parent")
         unit = self.instance

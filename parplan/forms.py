@@ -1,3 +1,11 @@
+"""The portal's form bases and the core's own forms.
+
+Every form of the portal derives from `PortalForm` or `PortalModelForm`: their text
+fields refuse control characters with a Vietnamese message (Django's own check
+for NUL says "Null characters are not allowed." in English, and lets the other
+control characters through).
+"""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -5,15 +13,61 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from parplan.formatting import format_number
 from parplan.models import Unit
 from parplan.numbers import MESSAGES, NumberRule, number_problems, read_number
+from parplan.validators import ControlCharactersValidator, PlanDateValidator
 
 
-class UnitContactForm(forms.Form):
+def guard_text_fields(form: forms.BaseForm) -> None:
+    """Give every text field of `form` the control-character check in place of Django's NUL check.
+
+    Idempotent, and run before each validation, so fields a form adds in its
+    `__init__` (a narrative's area comments) are guarded too.
+    """
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        multiline = isinstance(field.widget, forms.Textarea)
+        replaced = (ProhibitNullCharactersValidator, ControlCharactersValidator)
+        kept = [validator for validator in field.validators if not isinstance(validator, replaced)]
+        field.validators = [*kept, ControlCharactersValidator(multiline=multiline)]
+
+
+class TextGuard(forms.BaseForm):
+    """The control-character check on every text field (see `guard_text_fields`)."""
+
+    def full_clean(self) -> None:
+        guard_text_fields(self)
+        super().full_clean()
+
+
+class PortalForm(TextGuard, forms.Form):
+    pass
+
+
+# ModelForm is generic only in django-stubs: subscripting it fails at run time.
+class PortalModelForm(TextGuard, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+class LoginForm(TextGuard, AuthenticationForm):
+    pass
+
+
+def bound_dates(form: forms.BaseForm, year: int, *names: str) -> None:
+    """Keep the named date fields within the range of the plan of `year` (parplan.validators)."""
+    for name in names:
+        field = form.fields[name]
+        field.validators = [*field.validators, PlanDateValidator(year)]
+
+
+class UnitContactForm(PortalForm):
     """Plain form (not a ModelForm) so the service, not the form, writes the unit."""
 
     email = forms.EmailField(label=_("Thư điện tử"), required=False)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +32,18 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=models.Model)
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+
+
+@dataclass(frozen=True)
+class Saved(Generic[_M]):
+    """What an edit service returns: the record, and whether the edit changed anything.
+
+    A form saved as it was opened changes nothing; the page then says so
+    ("Không có thay đổi nào để lưu.") rather than "Đã lưu".
+    """
+
+    record: _M
+    changed: bool
 
 
 def save_if_changed(instance: models.Model, **values: Any) -> bool:
@@ -353,6 +366,5 @@ def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group])
 
 
 @transaction.atomic
-def unit_update_contact(*, unit: Unit, email: str, phone: str, address: str) -> Unit:
-    save_if_changed(unit, email=email, phone=phone, address=address)
-    return unit
+def unit_update_contact(*, unit: Unit, email: str, phone: str, address: str) -> Saved[Unit]:
+    return Saved(unit, save_if_changed(unit, email=email, phone=phone, address=address))

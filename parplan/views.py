@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from parplan.access import (
     has_unit_perm,
     visible_plans,
 )
+from parplan.feedback import say_saved
 from parplan.forms import UnitContactForm
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, PlanStatus, ReformArea, Role
@@ -87,7 +87,7 @@ def unit_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code, perm="change")
     form = UnitContactForm.for_unit(unit, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        unit_update_contact(unit=unit, **form.cleaned_data)
-        messages.success(request, _("Đã lưu thông tin đơn vị."))
+        saved = unit_update_contact(unit=unit, **form.cleaned_data)
+        say_saved(request, changed=saved.changed, done=_("Đã lưu thông tin đơn vị."))
         return redirect("unit-detail", code=unit.code)
     return render(request, "parplan/unit_edit.html", {"unit": unit, "form": form})

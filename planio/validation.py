@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
 from parplan.numbers import number_problems
+from parplan.validators import plan_date_errors
 from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Measure, Scope, TargetType
 from targets.number_rules import definition_rule
 from targets.sources import source_codes
@@ -89,7 +90,8 @@ def validate_plan(data: Any) -> list[str]:
     for index, unit in enumerate(data["units"]):
         if isinstance(unit, dict):
             errors += _too_long(f"units[{index}]", unit, Unit, ["code", "name"])
-    errors += _validate_areas(data["areas"], codes)
+    year = plan["year"] if isinstance(plan.get("year"), int) else None
+    errors += _validate_areas(data["areas"], codes, year)
     for index, item in enumerate(data.get("responsibilities", [])):
         if (
             not isinstance(item, dict)
@@ -133,7 +135,7 @@ def _is_own_ancestor(code: str, parents: Mapping[str, str | None]) -> bool:
     return False
 
 
-def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
+def _validate_areas(areas: Any, codes: set[str], year: int | None) -> list[str]:
     errors: list[str] = []
     if not isinstance(areas, list):
         return [_("“areas” phải là một danh sách.")]
@@ -181,7 +183,21 @@ def _validate_areas(areas: Any, codes: set[str]) -> list[str]:
             if start and due and due < start:
                 errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
             errors += _validate_recurrence_day(task, where)
+            errors += _validate_task_dates(task, where, year)
     return errors + _validate_task_keys(areas)
+
+
+def _validate_task_dates(task: dict[str, Any], where: str, year: int | None) -> list[str]:
+    """The dates the task services accept: within the plan's years (parplan.validators)."""
+    if year is None:
+        return []
+    dates = {name: parse_date(task.get(name)) for name in ("start_date", "due_date", "assigned_by_date")}
+    outside = plan_date_errors(year, **{name: day for name, day in dates.items() if day})
+    return [
+        _("%(where)s.%(name)s: %(problem)s") % {"where": where, "name": name, "problem": problem}
+        for name, problems in outside.items()
+        for problem in problems
+    ]
 
 
 def _validate_recurrence_day(task: dict[str, Any], where: str) -> list[str]:

@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parplan.forms import PortalForm, bound_dates
 from reports.models import ReportNarrative
 
 _TEXT = forms.Textarea(attrs={"rows": 5})
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(PortalForm):
     """The secretariat's text; empty sections are filled with generated sentences it can edit."""
 
     number = forms.CharField(label=_("Số báo cáo"), max_length=20, required=False)
@@ -30,10 +31,16 @@ class NarrativeForm(forms.Form):
     recipients = forms.CharField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False, widget=_TEXT)
 
     def __init__(
-        self, *args: Any, areas: list[tuple[int, str]], generated: dict[str, str] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        year: int,
+        areas: list[tuple[int, str]],
+        generated: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.generated = generated or {}
+        bound_dates(self, year, "report_date")
         for number, name in areas:
             self.fields[f"area_{number}"] = forms.CharField(
                 label=_("II.%(n)d. Nhận xét: %(name)s") % {"n": number, "name": name}, required=False, widget=_TEXT
@@ -50,7 +57,13 @@ class NarrativeForm(forms.Form):
             initial[name] = initial[name] or generated.get(name, "")
         for number, _name, comment in areas:
             initial[f"area_{number}"] = comment
-        return cls(data, initial=initial, areas=[(n, name) for n, name, _c in areas], generated=generated)
+        return cls(
+            data,
+            initial=initial,
+            year=narrative.plan.year,
+            areas=[(n, name) for n, name, _c in areas],
+            generated=generated,
+        )
 
     def narrative_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

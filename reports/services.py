@@ -14,7 +14,7 @@ from django.db.models import Max
 
 from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan
-from parplan.services import save_if_changed
+from parplan.services import Saved, save_if_changed
 from reports.models import GeneratedReport, GenerationState, ReportNarrative, report_window
 from reports.selectors import ReportData, report_data
 
@@ -25,13 +25,17 @@ NARRATIVE_FIELDS = (
 
 
 @transaction.atomic
-def narrative_save(*, plan: Plan, kind: str, user: User | None, **fields: Any) -> ReportNarrative:
+def narrative_save(*, plan: Plan, kind: str, user: User | None, **fields: Any) -> Saved[ReportNarrative]:
+    """The secretariat's text for a report; saving it as it stands writes nothing (not even the author)."""
     unknown = set(fields) - set(NARRATIVE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown narrative fields: {sorted(unknown)}")
     narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first() or ReportNarrative(plan=plan, kind=kind)
+    # Compared without the author: someone else saving the same text changes nothing.
+    if not narrative._state.adding and all(getattr(narrative, name) == value for name, value in fields.items()):
+        return Saved(narrative, False)
     save_if_changed(narrative, updated_by=user, **fields)
-    return narrative
+    return Saved(narrative, True)
 
 
 @transaction.atomic

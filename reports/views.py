@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user, has_plan_perm, visible_plans
+from parplan.feedback import say_saved
 from parplan.files import send_stored_file
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan
@@ -50,9 +50,11 @@ def narrative_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
     areas = [(a.number, a.name, (narrative.area_comments or {}).get(str(a.number)) or a.comment) for a in data.areas]
     form = NarrativeForm.for_narrative(narrative, data.generated_sentences, areas, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        narrative_save(plan=plan, kind=kind, user=request.user, **form.narrative_fields())
-        messages.success(request, _("Đã lưu nội dung báo cáo."))
-        if request.POST.get("action") == "generate":
+        saved = narrative_save(plan=plan, kind=kind, user=request.user, **form.narrative_fields())
+        generate = request.POST.get("action") == "generate"
+        if saved.changed or not generate:
+            say_saved(request, changed=saved.changed, done=_("Đã lưu nội dung báo cáo."))
+        if generate:
             report = report_request(plan=plan, kind=kind, user=request.user)
             return redirect("report-detail", pk=report.pk)
         return redirect("report-narrative", pk=plan.pk, kind=kind)

@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import NumberField, form_field
+from parplan.forms import NumberField, PortalForm, PortalModelForm, form_field
 from parplan.numbers import number_problems
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
 from targets.number_rules import definition_rule, figure_rule
@@ -26,7 +26,7 @@ def _number(label: StrPromise) -> NumberField:
     return NumberField(label=label, min_value=0, required=False)
 
 
-class FigureForm(forms.Form):
+class FigureForm(PortalForm):
     """One indicator's figure on the unit's entry page (prefix = indicator id)."""
 
     numerator = _number(_("Tử số"))
@@ -105,16 +105,15 @@ def _value_fields(indicator: Indicator) -> set[str]:
     return {"value"}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     comment = forms.CharField(label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-# ModelForm is generic only in django-stubs: subscripting it fails at run time.
-class IndicatorDefinitionForm(forms.ModelForm):  # type: ignore[type-arg]
+class IndicatorDefinitionForm(PortalModelForm):
     """Bound to an unsaved copy; `indicator_define` does the write."""
 
     class Meta:

@@ -21,7 +21,7 @@ from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.formatting import format_number
 from parplan.models import Plan, ReformArea, Unit
 from parplan.numbers import number_problems
-from parplan.services import save_if_changed, set_m2m_if_changed
+from parplan.services import Saved, save_if_changed, set_m2m_if_changed
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -89,7 +89,9 @@ def indicator_apply_parsed(*, indicator: Indicator, parsed: ParsedIndicator) -> 
 
 
 @transaction.atomic
-def indicator_define(*, indicator: Indicator, scope_units: Sequence[Unit] | None = None, **fields: object) -> Indicator:
+def indicator_define(
+    *, indicator: Indicator, scope_units: Sequence[Unit] | None = None, **fields: object
+) -> Saved[Indicator]:
     """Change an indicator's definition (secretariat); unknown field names are an error."""
     allowed = {
         "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure",
@@ -99,10 +101,10 @@ def indicator_define(*, indicator: Indicator, scope_units: Sequence[Unit] | None
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown indicator fields: {sorted(unknown)}")
-    save_if_changed(indicator, **fields)
+    changed = save_if_changed(indicator, **fields)
     if scope_units is not None:
-        set_m2m_if_changed(indicator.scope_units, scope_units)
-    return indicator
+        changed = set_m2m_if_changed(indicator.scope_units, scope_units) or changed
+    return Saved(indicator, changed)
 
 
 @transaction.atomic

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from evidence.uploads import validate_uploads
 from parplan.access import get_plan_for_user
+from parplan.feedback import say_saved
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan, Unit
 from targets.access import (
@@ -72,8 +76,8 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = definition_form(indicator, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        indicator_define(indicator=indicator, scope_units=list(data.pop("scope_units")), **data)
-        messages.success(request, _("Đã lưu định nghĩa chỉ số."))
+        saved = indicator_define(indicator=indicator, scope_units=list(data.pop("scope_units")), **data)
+        say_saved(request, changed=saved.changed, done=_("Đã lưu định nghĩa chỉ số."))
         return redirect("indicator-detail", pk=indicator.pk)
     return render(request, "targets/indicator_edit.html", {"indicator": indicator, "form": form})
 
@@ -212,7 +216,11 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
-    measurements = Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids).select_related("period")
+    measurements = list(Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids).select_related("period"))
+    if action in ("approve", "return") and not measurements:
+        # Said before anything else (a missing reason, say): nothing would change anyway.
+        messages.warning(request, _("Chưa chọn số liệu nào; hãy đánh dấu các số liệu cần duyệt hoặc trả lại."))
+        return redirect("figures-review", pk=plan.pk)
     try:
         with transaction.atomic():
             if action == "approve":
@@ -220,11 +228,9 @@ def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpRespons
                     measurement_approve(measurement=measurement, user=request.user)
                 messages.success(request, _("Đã duyệt %(n)d số liệu.") % {"n": len(measurements)})
             elif action == "return":
-                form = ReturnForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Cần ghi rõ lý do trả lại để đơn vị sửa."))
+                data = _cleaned(ReturnForm(request.POST), missing=_("Cần ghi rõ lý do trả lại để đơn vị sửa."))
                 for measurement in measurements:
-                    measurement_return(measurement=measurement, user=request.user, comment=form.cleaned_data["comment"])
+                    measurement_return(measurement=measurement, user=request.user, comment=data["comment"])
                 messages.success(request, _("Đã trả lại %(n)d số liệu.") % {"n": len(measurements)})
             else:
                 raise ValidationError(_("Chưa chọn thao tác."))
@@ -233,14 +239,20 @@ def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpRespons
     return redirect("figures-review", pk=plan.pk)
 
 
+def _cleaned(form: BaseForm, *, missing: str) -> dict[str, Any]:
+    """The form's data; otherwise its errors, `missing` saying what an empty field should hold."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = [problem for errors in form.errors.as_data().values() for problem in errors]
+    raise ValidationError([missing if problem.code == "required" else problem for problem in problems])
+
+
 @require_POST
 def measurement_reopen_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measurement = get_measurement_for_review(request.user, pk)
-    form = ReasonForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(_("Cần ghi lý do mở lại số liệu đã duyệt."))
-        measurement_reopen(measurement=measurement, user=request.user, reason=form.cleaned_data["reason"])
+        data = _cleaned(ReasonForm(request.POST), missing=_("Cần ghi lý do mở lại số liệu đã duyệt."))
+        measurement_reopen(measurement=measurement, user=request.user, reason=data["reason"])
         messages.success(request, _("Đã mở lại số liệu để đơn vị sửa."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -252,8 +264,8 @@ def period_lock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     period = get_period_for_review(request.user, pk)
     try:
         if request.POST.get("action") == "reopen":
-            form = ReasonForm(request.POST)
-            period_reopen(period=period, reason=form.data.get("reason", ""))
+            data = _cleaned(ReasonForm(request.POST), missing=_("Cần ghi lý do mở lại kỳ báo cáo."))
+            period_reopen(period=period, reason=data["reason"])
             messages.success(request, _("Đã mở khóa kỳ %(period)s.") % {"period": period})
         else:
             period_lock(period=period)

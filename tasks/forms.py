@@ -12,15 +12,30 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import WholeNumberField, form_field
+from parplan.forms import PortalForm, WholeNumberField, bound_dates, form_field
 from parplan.models import Plan, ReformArea, Unit
 from tasks.models import Priority, ProgressStatus, Recurrence, Task, TaskState
-from tasks.services.progress import REPORTABLE_STATUSES
+from tasks.services.progress import REPORTABLE_STATUSES, evidence_required
 
 _DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+# The task's own dates, kept within its plan's years (parplan.validators.plan_date_range).
+_TASK_DATES = ("start_date", "due_date", "assigned_by_date")
 
 
-class TaskProgressForm(forms.Form):
+def _version_field(*, required: bool) -> forms.IntegerField:
+    """The task's version when the form was opened; a save over a newer one is a conflict."""
+    return forms.IntegerField(
+        label=_("Phiên bản"),
+        widget=forms.HiddenInput,
+        required=required,
+        error_messages={
+            "required": _("Trang thiếu phiên bản của nhiệm vụ; hãy mở lại trang nhiệm vụ rồi nhập lại."),
+            "invalid": _("Phiên bản của nhiệm vụ không hợp lệ; hãy mở lại trang nhiệm vụ rồi nhập lại."),
+        },
+    )
+
+
+class TaskProgressForm(PortalForm):
     """The lead unit's report. Completion is claimed with its own button, not chosen here."""
 
     status = forms.ChoiceField(
@@ -41,7 +56,7 @@ class TaskProgressForm(forms.Form):
     text = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
     # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
     files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field(required=True)
 
     @classmethod
     def for_task(
@@ -55,7 +70,7 @@ class TaskProgressForm(forms.Form):
         return cls(data, files, initial=initial)
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), empty_label=None)
     text = forms.CharField(label=_("Nội dung đã phối hợp thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
     # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
@@ -66,51 +81,88 @@ class ContributionForm(forms.Form):
         form_field(self, "unit", forms.ModelChoiceField).queryset = units
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalForm):
     comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ClaimForm(forms.Form):
-    text = forms.CharField(label=_("Kết quả, sản phẩm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+class ClaimForm(PortalForm):
+    """What was achieved, and the files that show it (required when the task names its output)."""
+
+    text = forms.CharField(
+        label=_("Kết quả, sản phẩm"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi kết quả, sản phẩm của nhiệm vụ khi báo hoàn thành.")},
+    )
+    # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
+    files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
+
+    @classmethod
+    def for_task(
+        cls,
+        task: Task,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> ClaimForm:
+        form = cls(data, files)
+        if evidence_required(task):
+            form.fields["files"].help_text = _(
+                "Nhiệm vụ có sản phẩm “%(output)s”: đính kèm tệp sản phẩm, nếu chưa gửi kèm báo cáo tiến độ."
+            ) % {"output": task.expected_output.strip()}
+        return form
 
 
-class CancelForm(forms.Form):
+class CancelForm(PortalForm):
     reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(PortalForm):
     new_due_date = forms.DateField(label=_("Hạn mới đề nghị"), widget=_DATE)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_dates(self, year, "new_due_date")
 
-class ExtensionDecisionForm(forms.Form):
+
+class ExtensionDecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("Quyết định"), choices=[("approve", _("Đồng ý gia hạn")), ("refuse", _("Không đồng ý"))]
     )
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TaskEditForm(forms.Form):
+class TaskEditForm(PortalForm):
     """The secretariat's form for a task's own fields (assignment has its own page)."""
 
-    title = forms.CharField(label=_("Tên nhiệm vụ"), max_length=255, required=False)
+    title = forms.CharField(
+        label=_("Tên nhiệm vụ"), max_length=255, required=False, help_text=_("Để trống thì lấy câu đầu của nội dung.")
+    )
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 5}))
     start_date = forms.DateField(label=_("Ngày bắt đầu"), required=False, widget=_DATE)
     due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=_DATE)
     recurrence = forms.ChoiceField(label=_("Lặp lại"), choices=Recurrence.choices, required=False)
     recurrence_due_day = WholeNumberField(label=_("Hạn vào ngày (trong tháng cuối kỳ)"), required=False)
     priority = forms.ChoiceField(label=_("Mức ưu tiên"), choices=Priority.choices, initial=Priority.NORMAL)
-    expected_output = forms.CharField(label=_("Sản phẩm"), max_length=255, required=False)
+    expected_output = forms.CharField(
+        label=_("Sản phẩm"),
+        max_length=255,
+        required=False,
+        help_text=_("Khi ghi sản phẩm, đơn vị báo hoàn thành phải kèm tệp sản phẩm làm tài liệu kiểm chứng."),
+    )
     assigned_by_number = forms.CharField(label=_("Số văn bản giao"), max_length=60, required=False)
     assigned_by_date = forms.DateField(label=_("Ngày văn bản giao"), required=False, widget=_DATE)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version_field(required=False)
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_dates(self, year, *_TASK_DATES)
 
     @classmethod
     def for_task(cls, task: Task, data: Mapping[str, Any] | None = None) -> TaskEditForm:
         from tasks.services.assignment import EDITABLE_FIELDS
 
         initial = {name: getattr(task, name) for name in EDITABLE_FIELDS} | {"version": task.version}
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, year=task.area.plan.year)
 
 
 class TaskCreateForm(TaskEditForm):
@@ -119,17 +171,19 @@ class TaskCreateForm(TaskEditForm):
     coordinating_units = forms.ModelMultipleChoiceField(
         label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # A new task has no version to check.
+    version = None  # type: ignore[assignment]
     field_order = ["area", "title", "text", "lead_unit", "coordinating_units"]
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, year=plan.year, **kwargs)
         units = Unit.objects.below(plan.issuing_unit).select_related("kind").order_by("path")
         form_field(self, "area", forms.ModelChoiceField).queryset = plan.areas.order_by("number")
         form_field(self, "lead_unit", forms.ModelChoiceField).queryset = units
         form_field(self, "coordinating_units", forms.ModelMultipleChoiceField).queryset = units
 
 
-class TaskAssignForm(forms.Form):
+class TaskAssignForm(PortalForm):
     lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
     coordinating_units = forms.ModelMultipleChoiceField(
         label=_("Đơn vị phối hợp"),
@@ -164,7 +218,7 @@ SORTS = {
 }
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(PortalForm):
     area = forms.TypedChoiceField(label=_("Lĩnh vực"), coerce=int, required=False, empty_value=None)
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
     state = forms.ChoiceField(label=_("Tình trạng"), choices=[("", _("Tất cả")), *TaskState.choices], required=False)

@@ -9,13 +9,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parplan.access import get_plan_for_user
+from parplan.feedback import say_saved
+from parplan.forms import PortalForm
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Unit
 from tasks.access import (
@@ -78,11 +80,14 @@ def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
 def _conflict_message(request: HttpRequest, conflict: TaskConflict) -> None:
     who = conflict.by or _("người khác")
     when = timezone.localtime(conflict.at).strftime("%d/%m/%Y %H:%M") if conflict.at else ""
-    messages.error(
-        request,
-        _("Nhiệm vụ vừa được %(who)s cập nhật lúc %(when)s. Thay đổi của bạn CHƯA được lưu; "
-          "hãy xem phần khác biệt bên dưới rồi lưu lại nếu vẫn muốn.") % {"who": who, "when": when},
-    )  # fmt: skip
+    if conflict.changes:
+        text = _("Nhiệm vụ vừa được %(who)s cập nhật lúc %(when)s. Thay đổi của bạn CHƯA được lưu; "
+                 "hãy xem phần khác biệt bên dưới rồi lưu lại nếu vẫn muốn.")  # fmt: skip
+    else:
+        # A write that moved no field shown here (a period marked done, a unit added to coordinate).
+        text = _("Nhiệm vụ vừa được %(who)s cập nhật lúc %(when)s, không đổi mục nào trên trang này. "
+                 "Thay đổi của bạn CHƯA được lưu; bấm Lưu lần nữa nếu vẫn muốn.")  # fmt: skip
+    messages.error(request, text % {"who": who, "when": when})
 
 
 # --- Lists -------------------------------------------------------------------------
@@ -159,7 +164,7 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "return_form": CommentForm(),
             "decision_form": ExtensionDecisionForm(),
             "cancel_form": CancelForm(),
-            "claim_form": ClaimForm(),
+            "claim_form": ClaimForm.for_task(task),
         },
     )
 
@@ -167,6 +172,7 @@ def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
     form = TaskProgressForm.for_task(task, request.POST or None, request.FILES or None)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -174,19 +180,24 @@ def task_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 task=task, user=request.user, status=data["status"], percent=data["percent"], text=data["text"],
                 files=data["files"], expected_version=data["version"],
             )  # fmt: skip
-        except TaskConflict as conflict:
-            _conflict_message(request, conflict)
-            # Keep what was typed; the new version lets a deliberate second save through.
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(conflict.current_version)
-            form = TaskProgressForm(resubmit)
+        except TaskConflict as error:
+            conflict = error
+            _conflict_message(request, error)
+            form = TaskProgressForm(_resubmitted(request, error))
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
             return redirect("task-detail", pk=task.pk)
-    return render(request, "tasks/task_form.html", {"task": task, "form": form, "title": _("Cập nhật tiến độ"),
-                                                    "multipart": True})  # fmt: skip
+    return render(request, "tasks/task_form.html", {"task": task, "form": form, "conflict": conflict,
+                                                    "title": _("Cập nhật tiến độ"), "multipart": True})  # fmt: skip
+
+
+def _resubmitted(request: HttpRequest, conflict: TaskConflict) -> QueryDict:
+    """What was typed, on the version the conflict reports: a second save is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(conflict.current_version)
+    return data
 
 
 def task_contribute_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -218,7 +229,7 @@ def _action(
 ) -> HttpResponse:
     """A POST-only workflow step: check, validate, call the service, say what happened."""
     task = get_task_for_user(request.user, pk, perm=perm)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
@@ -234,12 +245,12 @@ def task_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, "claim_completion", ClaimForm,
         lambda task, data: task_claim_completion(task=task, user=request.user, today=timezone.localdate(),
-                                                 text=data["text"]),
+                                                 text=data["text"], files=data["files"]),
         _("Đã báo hoàn thành; chờ Phòng Nội vụ xác nhận."),
     )  # fmt: skip
 
 
-class _NoFields(ClaimForm):
+class _NoFields(PortalForm):
     pass
 
 
@@ -299,7 +310,7 @@ def occurrence_done(request: AuthenticatedHttpRequest, pk: int, occurrence_pk: i
 
 def extension_request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_user(request.user, pk, perm="report_progress")
-    form = ExtensionRequestForm(request.POST or None)
+    form = ExtensionRequestForm(request.POST or None, year=task.area.plan.year)
     if request.method == "POST" and form.is_valid():
         try:
             extension_request(task=task, user=request.user, today=timezone.localdate(), **form.cleaned_data)
@@ -341,17 +352,15 @@ def task_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         version = data.pop("version") or task.version
         try:
-            task_update(task=task, expected_version=version, user=request.user, **data)
+            saved = task_update(task=task, expected_version=version, user=request.user, **data)
         except TaskConflict as error:
             conflict = error
             _conflict_message(request, error)
-            resubmit = request.POST.copy()
-            resubmit["version"] = str(error.current_version)
-            form = TaskEditForm(resubmit)
+            form = TaskEditForm.for_task(task, _resubmitted(request, error))
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Đã lưu nhiệm vụ."))
+            say_saved(request, changed=saved.changed, done=_("Đã lưu nhiệm vụ."))
             return redirect("task-detail", pk=task.pk)
     return render(request, "tasks/task_form.html", {"task": task, "form": form, "conflict": conflict,
                                                     "title": _("Sửa nhiệm vụ")})  # fmt: skip
@@ -364,7 +373,7 @@ def task_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if task.is_closed:
             messages.error(request, _("Nhiệm vụ đã hủy hoặc đã xác nhận hoàn thành, không phân công lại được."))
             return redirect("task-detail", pk=task.pk)
-        task_assign(
+        saved = task_assign(
             task=task,
             lead_unit=form.cleaned_data["lead_unit"],
             coordinating_units=form.cleaned_data["coordinating_units"],
@@ -372,6 +381,6 @@ def task_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             notify_day=timezone.localdate(),
             user=request.user,
         )
-        messages.success(request, _("Đã phân công nhiệm vụ."))
+        say_saved(request, changed=saved.changed, done=_("Đã phân công nhiệm vụ."))
         return redirect("task-detail", pk=task.pk)
     return render(request, "tasks/task_assign.html", {"task": task, "form": form})

@@ -29,7 +29,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from config.celery import app as celery_app
 from evidence.models import Evidence
@@ -42,6 +42,7 @@ from reports.models import GeneratedReport, ReportKind
 from targets.models import Frequency, Indicator, Measurement, Period
 from targets.services import FigureInput, measurement_save
 from tasks.models import Task
+from tests.tasks.builders import TODAY
 from tests.tasks.version_guard import task_versions_watched
 
 # Playwright's sync API runs an event loop in the test thread.
@@ -307,3 +308,21 @@ def seed_authority(seed_plan: Plan, secretariat: Any, steering: Any, commune_hea
 def province_secretariat(db: Any) -> Any:
     """The secretariat of UBND tỉnh Lạng Sơn, the province above both districts."""
     return _member("langson.noivu", Unit.objects.get(code="20"), Role.SECRETARIAT)
+
+
+@pytest.fixture
+def clock_on_today(monkeypatch: pytest.MonkeyPatch) -> datetime.date:
+    """Today (`timezone.localdate()`) is TODAY, a day of the seed plan's year; the time of day runs on.
+
+    Pages and jobs take today from it; a task of the 2024 plan is due within
+    2023–2025 (parplan.validators), so "due in 30 days" is counted from a day of
+    that year, not from the day the tests run. Only the day is pinned: history
+    records keep real times, after the demo data's.
+    """
+    real_localdate = timezone.localdate
+
+    def localdate(value: datetime.datetime | None = None, timezone: Any = None) -> datetime.date:
+        return TODAY if value is None else real_localdate(value, timezone)
+
+    monkeypatch.setattr(timezone, "localdate", localdate)
+    return TODAY

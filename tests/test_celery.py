@@ -68,7 +68,7 @@ def test_mark_overdue_runs_on_a_real_worker_through_redis(redis_worker):
     lead = Unit.objects.get(code="06184")
     late, also_late, done = add_tasks(plan=plan, count=3, lead_units=[lead], coordinating_units=[])
     head, secretariat = (get_user_model().objects.get(username=name) for name in ("dongdang.lanhdao", "noivu"))
-    task_claim_completion(task=done, user=head, today=datetime.date(2024, 12, 20))
+    task_claim_completion(task=done, user=head, today=datetime.date(2024, 12, 20), text="Đã hoàn thành.")
     task_confirm_completion(task=done, user=secretariat, today=datetime.date(2024, 12, 20))
     day = datetime.date(2025, 1, 15)  # the three were due on 2024-12-31
     expected = Task.objects.past_due(day).filter(overdue_since__isnull=True).count()

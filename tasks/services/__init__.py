@@ -1,12 +1,7 @@
 """Writes of tasks. One module per part of the workflow; the names are re-exported here."""
 
-from tasks.services.assignment import (
-    TaskConflict,
-    task_assign,
-    task_cancel,
-    task_create,
-    task_update,
-)
+from tasks.services.assignment import task_assign, task_cancel, task_create, task_update
+from tasks.services.conflicts import TaskConflict
 from tasks.services.definition import TaskDefinition, task_add, task_define, task_delete, tasks_place
 from tasks.services.extensions import extension_decide, extension_request
 from tasks.services.indicators import task_indicator_ensure, task_indicators_follow, task_indicators_trim

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, people_of
 from parplan.models import ReformArea, Role, Unit
-from parplan.services import object_rights_sync, set_m2m_if_changed, unit_group, unit_groups
+from parplan.services import Saved, object_rights_sync, set_m2m_if_changed, unit_group, unit_groups
+from parplan.validators import plan_date_errors
 from targets.models import Frequency
 from targets.periods import periods_of
-from tasks.models import Recurrence, Task, TaskOccurrence, derive_title, task_field
+from tasks.models import Recurrence, Task, TaskOccurrence, derive_title
 from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, insert, label, locked, task_url
+from tasks.services.conflicts import task_conflict
 
 EDITABLE_FIELDS = (
     "title", "text", "start_date", "due_date", "recurrence", "recurrence_due_day", "priority",
@@ -29,25 +30,18 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    theirs: Any
-    yours: Any
-
-
-class TaskConflict(Exception):
-    """Someone saved the task after this form was opened; nothing was written."""
-
-    def __init__(self, changes: list[FieldChange], by: str, at: datetime.datetime | None, version: int) -> None:
-        super().__init__("task changed meanwhile")
-        self.changes, self.by, self.at, self.current_version = changes, by, at, version
-
-
-def _check_dates(start_date: datetime.date | None, due_date: datetime.date | None) -> None:
+def _check_dates(
+    year: int,
+    start_date: datetime.date | None,
+    due_date: datetime.date | None,
+    assigned_by_date: datetime.date | None = None,
+) -> None:
+    """A task's dates lie within its plan's years (parplan.validators), and it is not due before it starts."""
+    errors = plan_date_errors(year, start_date=start_date, due_date=due_date, assigned_by_date=assigned_by_date)
     if start_date and due_date and due_date < start_date:
-        raise ValidationError({"due_date": [_("Hạn hoàn thành không được trước ngày bắt đầu.")]})
+        errors.setdefault("due_date", []).append(_("Hạn hoàn thành không được trước ngày bắt đầu."))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_recurrence(recurrence: str, due_day: int | None) -> None:
@@ -75,13 +69,15 @@ def task_create(
     assigned_by_number: str = "",
     assigned_by_date: datetime.date | None = None,
 ) -> Task:
-    _check_dates(start_date, due_date)
+    if not text.strip():
+        raise ValidationError({"text": [_("Cần ghi nội dung nhiệm vụ.")]})
+    _check_dates(area.plan.year, start_date, due_date, assigned_by_date)
     _check_recurrence(recurrence, recurrence_due_day)
     position = (area.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
     task = Task(
         area=area, position=position, text=text.strip(), title=(title or derive_title(text)).strip(),
         start_date=start_date, due_date=due_date, recurrence=recurrence, recurrence_due_day=recurrence_due_day,
-        priority=priority, expected_output=expected_output, assigned_by_number=assigned_by_number,
+        priority=priority, expected_output=expected_output.strip(), assigned_by_number=assigned_by_number.strip(),
         assigned_by_date=assigned_by_date,
     )  # fmt: skip
     # The history names the creator outside a request too (see `bump`).
@@ -95,17 +91,25 @@ def task_create(
 
 
 @transaction.atomic
-def task_update(*, task: Task, expected_version: int, user: User, **values: Any) -> Task:
-    """Edit a task's own fields; a stale `expected_version` raises TaskConflict, writing nothing."""
+def task_update(*, task: Task, expected_version: int, user: User, **values: Any) -> Saved[Task]:
+    """Edit a task's own fields; a stale `expected_version` raises TaskConflict, writing nothing.
+
+    Text is trimmed; a blank title is the text's first clause (`derive_title`).
+    Values equal to the stored ones write nothing and keep the version.
+    """
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {sorted(unknown)}")
     current = locked(task)
     ensure_open(current)
     if current.version != expected_version:
-        raise _conflict(current, expected_version, values)
+        raise task_conflict(current, expected_version, values)
     merged = {name: values.get(name, getattr(current, name)) for name in EDITABLE_FIELDS}
-    _check_dates(merged["start_date"], merged["due_date"])
+    for name in ("title", "text", "expected_output", "assigned_by_number"):
+        merged[name] = (merged[name] or "").strip()
+    if not merged["text"]:
+        raise ValidationError({"text": [_("Cần ghi nội dung nhiệm vụ.")]})
+    _check_dates(current.area.plan.year, merged["start_date"], merged["due_date"], merged["assigned_by_date"])
     _check_recurrence(merged["recurrence"], merged["recurrence_due_day"])
     if not merged["title"]:
         merged["title"] = derive_title(merged["text"])
@@ -114,37 +118,7 @@ def task_update(*, task: Task, expected_version: int, user: User, **values: Any)
         bump(current, by=user, **changed)
         if {"recurrence", "recurrence_due_day"} & changed.keys():
             occurrences_sync(task=current, user=user)
-    return current
-
-
-def _conflict(current: Task, expected_version: int, values: dict[str, Any]) -> TaskConflict:
-    """What others changed since the version this form was opened on."""
-    # The last record at or below that version: versions may skip numbers in the history
-    # (a write whose history record was made before its version moved, as in older rows).
-    opened = current.history.filter(version__lte=expected_version).order_by("-history_date", "-history_id").first()
-    latest = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-    changes = []
-    for name in EDITABLE_FIELDS:
-        before = getattr(opened, name) if opened else None
-        now = getattr(current, name)
-        if opened is None or before != now:
-            field = task_field(name)
-            changes.append(
-                FieldChange(name, str(field.verbose_name), _shown(field, now), _shown(field, values.get(name, now)))
-            )
-    by = ""
-    if latest and latest.history_user:
-        by = latest.history_user.get_full_name() or latest.history_user.username
-    return TaskConflict(changes, by, latest.history_date if latest else None, current.version)
-
-
-def _shown(field: models.Field[Any, Any], value: Any) -> Any:
-    """A value as a person reads it: choice labels ("Bình thường", not "normal"), dates as dd/mm/yyyy."""
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    return value
+    return Saved(current, bool(changed))
 
 
 @transaction.atomic
@@ -156,7 +130,7 @@ def task_assign(
     assumed: bool = False,
     notify_day: datetime.date | None = None,
     user: Any = None,
-) -> Task:
+) -> Saved[Task]:
     """Set who leads and who coordinates, and move the object rights with it.
 
     The lead unit's heads and staff may report progress and its heads claim
@@ -196,7 +170,7 @@ def task_assign(
                 url=task_url(task),
                 day=notify_day,
             )
-    return task
+    return Saved(task, lead_changed or members_changed)
 
 
 @transaction.atomic

@@ -51,9 +51,9 @@ class TaskDefinition:
         return values
 
 
-def _checked(definition: TaskDefinition) -> dict[str, Any]:
+def _checked(definition: TaskDefinition, year: int) -> dict[str, Any]:
     values = definition.values()
-    _check_dates(values["start_date"], values["due_date"])
+    _check_dates(year, values["start_date"], values["due_date"], values["assigned_by_date"])
     _check_recurrence(values["recurrence"], values["recurrence_due_day"])
     return values
 
@@ -69,7 +69,7 @@ def task_add(
     reason: str = "",
 ) -> Task:
     """A new task at `position` of `area`, with the document's `key` (a new one when it has none)."""
-    task = Task(area=area, position=position, key=key or new_task_key(), **_checked(definition))
+    task = Task(area=area, position=position, key=key or new_task_key(), **_checked(definition, area.plan.year))
     insert(task, by=user, reason=reason)
     occurrences_sync(task=task, user=user)
     return task
@@ -78,8 +78,8 @@ def task_add(
 @transaction.atomic
 def task_define(*, task: Task, definition: TaskDefinition, user: Any = None, reason: str = "") -> Task:
     """Bring a task's own fields to the document's: one version and one history record, or none."""
-    values = _checked(definition)
     current = locked(task)
+    values = _checked(definition, current.area.plan.year)
     changed = {name: value for name, value in values.items() if getattr(current, name) != value}
     if changed:
         bump(current, by=user, reason=reason, **changed)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, secretariat_people
+from parplan.validators import plan_date_errors
 from tasks.models import ExtensionRequest, ExtensionState, Task
 from tasks.notices import TaskNotice
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
@@ -24,11 +25,15 @@ def extension_request(
     task = locked(task)
     ensure_open(task)
     errors: dict[str, list[str]] = {}
-    if new_due_date <= today:
+    # A date outside the plan's years (01/01/1900) gets that one message, not three.
+    outside = plan_date_errors(task.area.plan.year, new_due_date=new_due_date)
+    if outside:
+        errors |= outside
+    elif new_due_date <= today:
         errors["new_due_date"] = [_("Hạn mới phải sau ngày hôm nay.")]
     elif task.due_date and new_due_date <= task.due_date:
         errors["new_due_date"] = [_("Hạn mới phải sau hạn hiện tại (%(due)s).") % {"due": f"{task.due_date:%d/%m/%Y}"}]
-    if task.start_date and new_due_date < task.start_date:
+    if not outside and task.start_date and new_due_date < task.start_date:
         errors.setdefault("new_due_date", []).append(_("Hạn mới không được trước ngày bắt đầu."))
     if not reason.strip():
         errors["reason"] = [_("Cần ghi lý do đề nghị gia hạn.")]

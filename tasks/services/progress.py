@@ -20,6 +20,7 @@ from tasks.models import ProgressReport, ProgressStatus, ReportRole, Task, TaskO
 from tasks.notices import TaskNotice
 from tasks.services.assignment import occurrences_sync
 from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
+from tasks.services.conflicts import task_conflict
 
 # The lead unit reports these; completion is claimed with its own action.
 REPORTABLE_STATUSES = (ProgressStatus.NOT_STARTED, ProgressStatus.IN_PROGRESS, ProgressStatus.PAUSED)
@@ -43,20 +44,27 @@ def task_report_progress(
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
 ) -> ProgressReport:
-    """The lead unit's report: percent done, status, what was done, evidence."""
-    from tasks.services.assignment import _conflict
+    """The lead unit's report: percent done, status, what was done, evidence.
 
+    Status and percent agree: a task not started is at 0%. One in progress may
+    still be at 0% (started, nothing measurable done yet); 100% is a claim.
+    """
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is not None:
         raise ValidationError(_("Nhiệm vụ đang chờ xác nhận hoàn thành; chờ Phòng Nội vụ xác nhận hoặc trả lại."))
     if expected_version is not None and current.version != expected_version:
-        raise _conflict(current, expected_version, {})
+        typed = {"status": status, "progress_percent": percent, "progress_note": text.strip()}
+        raise task_conflict(current, expected_version, typed)
     errors: dict[str, list[str]] = {}
     if not 0 <= percent <= 100:
         errors["percent"] = [_("Tiến độ phải từ 0 đến 100%.")]
     elif percent == 100:
         errors["percent"] = [_("Đạt 100% thì dùng nút “Báo hoàn thành” để Phòng Nội vụ xác nhận.")]
+    elif status == ProgressStatus.NOT_STARTED and percent > 0:
+        errors["percent"] = [
+            _("Nhiệm vụ “Chưa thực hiện” thì tiến độ là 0%; đã làm được một phần thì chọn “Đang thực hiện”.")
+        ]
     if status not in REPORTABLE_STATUSES:
         errors["status"] = [_("Tình trạng không hợp lệ.")]
     if not text.strip():
@@ -92,19 +100,48 @@ def task_contribute(
     return report
 
 
+def evidence_required(task: Task) -> bool:
+    """A task that names its output (sản phẩm: a plan, a report, a decision) is claimed with that output's file."""
+    return bool(task.expected_output.strip())
+
+
+def _has_lead_evidence(task: Task) -> bool:
+    return ProgressReport.objects.filter(task=task, role=ReportRole.LEAD, evidence__isnull=False).exists()
+
+
 @transaction.atomic
-def task_claim_completion(*, task: Task, user: User, today: datetime.date, text: str = "") -> Task:
-    """The lead unit's head says the task is done; the completion date is today's."""
+def task_claim_completion(
+    *, task: Task, user: User, today: datetime.date, text: str, files: Sequence[UploadedFile] = ()
+) -> Task:
+    """The lead unit's head says the task is done; the completion date is today's.
+
+    A claim states the result (`text`), and when the task names its output, the
+    claim carries its file, or the lead unit's reports already do. The claim
+    itself sets 100%: a task never reported before may be claimed, with its result.
+    """
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is not None:
         raise ValidationError(_("Nhiệm vụ đã được báo hoàn thành, đang chờ xác nhận."))
     if current.occurrences.filter(done_on__isnull=True).exists():
         raise ValidationError(_("Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."))
-    ProgressReport.objects.create(
-        task=current, unit=_lead_unit(current), role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
-        percent=100, text=text.strip() or _("Báo hoàn thành nhiệm vụ."),
+    errors: dict[str, list[str]] = {}
+    if not text.strip():
+        errors["text"] = [_("Cần ghi kết quả, sản phẩm của nhiệm vụ khi báo hoàn thành.")]
+    if evidence_required(current) and not files and not _has_lead_evidence(current):
+        errors["files"] = [
+            _("Nhiệm vụ có sản phẩm “%(output)s”: cần đính kèm tài liệu kiểm chứng khi báo hoàn thành.")
+            % {"output": current.expected_output.strip()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    lead_unit = _lead_unit(current)
+    names = validate_uploads(files)
+    report = ProgressReport.objects.create(
+        task=current, unit=lead_unit, role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
+        percent=100, text=text.strip(),
     )  # fmt: skip
+    evidence_attach(owner=report, uploads=files, names=names, user=user)
     bump(
         current, by=user, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today,
         claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,

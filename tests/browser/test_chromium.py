@@ -35,8 +35,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path) -> Task:
-    """The seed (a transactional test starts empty), with task 4.2 led by Thị trấn Đồng Đăng, due in 30 days."""
+def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path, clock_on_today: datetime.date) -> Task:
+    """The seed (a transactional test starts empty), with task 4.2 led by Thị trấn Đồng Đăng, due in 30 days.
+
+    Today is a day of the 2024 plan (`clock_on_today`): its tasks are due within its years.
+    """
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     call_command("demo", stdout=open(os.devnull, "w"))
     task = Task.objects.get(area__plan__issuing_unit__code="183", area__number=4, position=2)

@@ -230,7 +230,7 @@ def _build_small_plan(clock: Clock, secretariat: Any) -> SmallPlan:
         )  # fmt: skip
 
     def complete(t: Task, claimed: datetime.date, confirmed: datetime.date | None) -> None:
-        t = task_claim_completion(task=t, user=secretariat, today=claimed)
+        t = task_claim_completion(task=t, user=secretariat, today=claimed, text="Đã hoàn thành.")
         if confirmed:
             task_confirm_completion(task=t, user=secretariat, today=confirmed)
 
@@ -309,7 +309,7 @@ def _grow(small: SmallPlan, clock: Clock, secretariat: Any) -> None:
             task_report_progress(task=task, user=secretariat, status=ProgressStatus.IN_PROGRESS, percent=10 + i,
                                  text="Đang làm.")  # fmt: skip
         elif i % 3 == 1:
-            task = task_claim_completion(task=task, user=secretariat, today=_on(4 + i % 5, 20))
+            task = task_claim_completion(task=task, user=secretariat, today=_on(4 + i % 5, 20), text="Đã hoàn thành.")
             task_confirm_completion(task=task, user=secretariat, today=_on(4 + i % 5, 21))
     day = _on(5, 1)
     while day <= TODAY:

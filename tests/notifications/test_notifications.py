@@ -38,7 +38,9 @@ def busy_day(office_task: Task, secretariat: Any, office_head: Any) -> Task:
     """Five events on TODAY: three for the office's head, two for the secretariat."""
     due_on(office_task, TODAY + 7 * DAY, user=secretariat)
     reminders_create(today=TODAY)  # office_head: due in 7 days
-    task_claim_completion(task=office_task, user=office_head, today=TODAY)  # secretariat: claimed
+    task_claim_completion(
+        task=office_task, user=office_head, today=TODAY, text="Đã hoàn thành."
+    )  # secretariat: claimed
     task_return_completion(task=office_task, user=secretariat, comment="Thiếu biên bản.", today=TODAY)  # head
     request = extension_request(
         task=fresh(office_task), user=office_head, new_due_date=TODAY + 30 * DAY, reason="Chờ số liệu.", today=TODAY

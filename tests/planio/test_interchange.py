@@ -351,6 +351,20 @@ def test_import_accepts_only_iso_dates(seed_plan: Plan, bad):
     assert "plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)." in raised.value.errors
 
 
+@pytest.mark.parametrize("day", ["1900-01-01", "9999-12-31"])
+def test_import_rejects_a_task_date_outside_the_plans_years(seed_plan: Plan, day: str):
+    document = _export(seed_plan)
+    document["areas"][0]["tasks"][0] |= {"start_date": None, "due_date": day}
+    before = _row_counts()
+    with pytest.raises(PlanImportError) as raised:
+        plan_import(document)
+    assert raised.value.errors == [
+        "areas[0].tasks[0].due_date: Ngày phải trong khoảng 01/01/2023 – 31/12/2025 "
+        "(năm kế hoạch 2024, thêm một năm trước và sau)."
+    ]
+    assert _row_counts() == before
+
+
 @pytest.mark.parametrize("due_day", [None, 0, 32, "15"])
 def test_import_rejects_a_recurring_task_without_a_due_day_of_the_month(seed_plan: Plan, due_day):
     document = _export(seed_plan)

@@ -32,7 +32,7 @@ CUTOFF = datetime.date(2024, 12, 14)
 def _complete(task: Task, *, on: datetime.date) -> None:
     head = get_user_model().objects.filter(memberships__unit=task.lead_unit, memberships__role="unit_head").first()
     secretariat = get_user_model().objects.get(username="noivu")
-    task_claim_completion(task=task, user=head or secretariat, today=on)
+    task_claim_completion(task=task, user=head or secretariat, today=on, text="Đã hoàn thành.")
     task_confirm_completion(task=task, user=secretariat, today=on)
 
 
@@ -104,7 +104,7 @@ def test_the_secretariat_text_replaces_the_generated_sentences(seed_plan: Plan, 
     narrative = narrative_save(
         plan=seed_plan, kind="year", user=secretariat, direction="Ban hành 5 văn bản chỉ đạo.",
         area_comments={"3": "Nhận xét lĩnh vực 3."}, proposals="Đề nghị UBND tỉnh hỗ trợ kinh phí.",
-    )  # fmt: skip
+    ).record  # fmt: skip
     data = report_data(plan=seed_plan, kind="year", narrative=narrative)
     assert data.direction == "Ban hành 5 văn bản chỉ đạo."
     assert data.areas[2].comment == "Nhận xét lĩnh vực 3."
@@ -120,7 +120,8 @@ def test_the_header_names_parent_and_issuer_in_capitals_and_dates_the_report_on_
 
 
 def test_a_report_date_below_the_10th_and_in_january_takes_leading_zeros(seed_plan: Plan, secretariat: Any) -> None:
-    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, report_date=datetime.date(2025, 1, 5))
+    day = datetime.date(2025, 1, 5)
+    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, report_date=day).record
     data = report_data(plan=seed_plan, kind="year", narrative=narrative)
     assert data.place_and_date == "Cao Lộc, ngày 05 tháng 01 năm 2025"
 
@@ -129,7 +130,7 @@ def test_a_report_date_below_the_10th_and_in_january_takes_leading_zeros(seed_pl
 def test_a_report_number_below_10_takes_a_leading_zero(
     seed_plan: Plan, secretariat: Any, number: str, reference: str
 ) -> None:
-    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, number=number)
+    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, number=number).record
     assert report_data(plan=seed_plan, kind="year", narrative=narrative).reference == reference
 
 
@@ -144,7 +145,7 @@ def test_the_plan_signer_is_not_named_under_another_title(seed_plan: Plan, secre
     assert (data.signer_capacity, data.signer_title, data.signer_name) == ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "")
     narrative = narrative_save(
         plan=seed_plan, kind="year", user=secretariat, signer_capacity="", signer_title="CHỦ TỊCH"
-    )
+    ).record
     assert report_data(plan=seed_plan, kind="year", narrative=narrative).signer_name == "Nguyễn Duy Anh"
 
 
@@ -152,7 +153,7 @@ def test_the_recipients_are_the_plan_s_unless_the_narrative_names_others(seed_pl
     assert report_data(plan=seed_plan, kind="year").recipients[-1] == "- Lưu: VT."
     narrative = narrative_save(
         plan=seed_plan, kind="year", user=secretariat, recipients="- Sở Nội vụ;\n\n- Lưu: VT, NV."
-    )
+    ).record
     data = report_data(plan=seed_plan, kind="year", narrative=narrative)
     assert data.recipients == ["- Sở Nội vụ;", "- Lưu: VT, NV."]
 

@@ -44,7 +44,7 @@ def test_the_narrative_is_saved_once_per_plan_and_kind_with_its_author(seed_plan
 
 def test_the_narrative_keeps_a_history_of_drafts(seed_plan: Plan, secretariat: Any) -> None:
     narrative_save(plan=seed_plan, kind="year", user=secretariat, proposals="Lần 1.")
-    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, proposals="Lần 2.")
+    narrative = narrative_save(plan=seed_plan, kind="year", user=secretariat, proposals="Lần 2.").record
     assert [h.proposals for h in narrative.history.order_by("history_id")] == ["Lần 1.", "Lần 2."]
 
 
@@ -100,7 +100,7 @@ def test_regenerating_with_the_same_data_gives_the_same_content_and_keeps_both_v
 def test_changed_data_gives_a_different_content_hash(seed_plan: Plan, secretariat: Any) -> None:
     before = content_hash(report_gather(plan=seed_plan, kind="year"))
     task = Task.objects.get(area__plan=seed_plan, area__number=2, position=1)
-    task_claim_completion(task=task, user=secretariat, today=datetime.date(2024, 8, 1))
+    task_claim_completion(task=task, user=secretariat, today=datetime.date(2024, 8, 1), text="Đã hoàn thành.")
     task_confirm_completion(task=task, user=secretariat, today=datetime.date(2024, 8, 1))
     assert content_hash(report_gather(plan=seed_plan, kind="year")) != before
 

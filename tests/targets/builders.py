@@ -82,7 +82,7 @@ def new_indicator(
         target_type=target_type,
         numerator_label="hồ sơ đạt" if kind == IndicatorKind.RATIO else "",
         denominator_label="hồ sơ" if kind == IndicatorKind.RATIO else "",
-    )
+    ).record
 
 
 def submitted(

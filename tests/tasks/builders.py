@@ -70,7 +70,7 @@ def fresh(task: Task) -> Task:
 def due_on(task: Task, day: datetime.date | None, *, user: Any) -> Task:
     """The secretariat moves the due date (on the version it just read)."""
     current = fresh(task)
-    return task_update(task=current, expected_version=current.version, user=user, due_date=day)
+    return task_update(task=current, expected_version=current.version, user=user, due_date=day).record
 
 
 def claimed(task: Task, *, head: Any, on: datetime.date) -> Task:

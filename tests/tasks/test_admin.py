@@ -53,7 +53,10 @@ def test_an_admin_edit_on_a_stale_version_is_refused_and_writes_nothing(
     task_report_progress(task=opened, user=commune_staff, status="in_progress", percent=20, text="Đã làm.")
     response = admin_client.post(_change_url(opened), _form(opened, title="Tên của bản cũ"))
     assert response.status_code == 200
-    assert "vừa được người khác cập nhật" in response.content.decode()
+    page = response.content.decode()
+    # Who changed it, and each change, as on the task's own page.
+    assert "Nhiệm vụ vừa được Lăng Thị Thu cập nhật lúc" in page
+    assert "Tình trạng: Chưa thực hiện → Đang thực hiện; Tiến độ (%): 0% → 20%; Ghi chú tiến độ: — → Đã làm." in page
     assert fresh(commune_led_task).title == opened.title
 
 

@@ -233,7 +233,7 @@ def test_a_contribution_without_text_is_refused(commune_led_task: Task, other_co
 
 
 def test_a_claim_completes_the_task_on_the_day_given(commune_led_task: Task, commune_head):
-    task_claim_completion(task=commune_led_task, user=commune_head, today=TODAY)
+    task_claim_completion(task=commune_led_task, user=commune_head, today=TODAY, text="Đã hoàn thành.")
     task = fresh(commune_led_task)
     assert (task.completed_on, task.status, task.progress_percent, task.claimed_by) == (
         TODAY, ProgressStatus.COMPLETED, 100, commune_head,
@@ -243,7 +243,7 @@ def test_a_claim_completes_the_task_on_the_day_given(commune_led_task: Task, com
 def test_a_claim_on_a_task_without_a_lead_unit_is_refused_in_vietnamese(seed_plan, secretariat):
     unassigned = new_task(seed_plan, user=secretariat, lead=None)
     with pytest.raises(ValidationError) as raised:
-        task_claim_completion(task=unassigned, user=secretariat, today=TODAY)
+        task_claim_completion(task=unassigned, user=secretariat, today=TODAY, text="Đã hoàn thành.")
     assert raised.value.messages == ["Nhiệm vụ chưa có đơn vị chủ trì; cần phân công trước khi báo cáo tiến độ."]
     assert fresh(unassigned).claimed_at is None
 
@@ -254,9 +254,9 @@ def test_a_claimed_task_awaits_confirmation(commune_led_task: Task, commune_head
 
 
 def test_a_claim_is_kept_as_a_100_percent_report(commune_led_task: Task, commune_head):
-    task_claim_completion(task=commune_led_task, user=commune_head, today=TODAY, text="")
+    task_claim_completion(task=commune_led_task, user=commune_head, today=TODAY, text="  Đã niêm yết 25 thủ tục.  ")
     report = commune_led_task.reports.get()
-    assert (report.percent, report.status, report.text) == (100, ProgressStatus.COMPLETED, "Báo hoàn thành nhiệm vụ.")
+    assert (report.percent, report.status, report.text) == (100, ProgressStatus.COMPLETED, "Đã niêm yết 25 thủ tục.")
 
 
 def test_a_claim_tells_the_secretariat(commune_led_task: Task, commune_head):

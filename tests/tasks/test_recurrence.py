@@ -121,7 +121,7 @@ def test_claiming_completion_with_an_open_occurrence_is_refused(quarterly: Task,
         _mark(quarterly, number, commune_staff)
     before = row_counts()
     with pytest.raises(ValidationError) as raised:
-        task_claim_completion(task=quarterly, user=commune_head, today=TODAY)
+        task_claim_completion(task=quarterly, user=commune_head, today=TODAY, text="Đã hoàn thành.")
     assert raised.value.messages == ["Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."]
     assert row_counts() == before
 
@@ -129,7 +129,7 @@ def test_claiming_completion_with_an_open_occurrence_is_refused(quarterly: Task,
 def test_claiming_completion_once_every_occurrence_is_done_is_accepted(quarterly: Task, commune_staff, commune_head):
     for number in (1, 2, 3, 4):
         _mark(quarterly, number, commune_staff)
-    task_claim_completion(task=quarterly, user=commune_head, today=D(2024, 12, 18))
+    task_claim_completion(task=quarterly, user=commune_head, today=D(2024, 12, 18), text="Đã hoàn thành.")
     assert fresh(quarterly).completed_on == D(2024, 12, 18)
 
 

@@ -50,7 +50,7 @@ def test_mark_overdue_job_on_the_due_day_marks_nothing(late_task: Task):
     assert mark_overdue_tasks.delay("2024-09-30").get() == {"marked": 0, "cleared": 0}
 
 
-def test_mark_overdue_job_without_a_day_uses_todays_local_date(late_task: Task, secretariat):
+def test_mark_overdue_job_without_a_day_uses_todays_local_date(late_task: Task, secretariat, clock_on_today):
     due_on(late_task, timezone.localdate() - DAY, user=secretariat)
     assert mark_overdue_tasks.delay().get() == {"marked": 1, "cleared": 0}
     late_task.refresh_from_db()
@@ -84,7 +84,7 @@ def test_digest_job_links_to_the_configured_site(due_next_week: Task, settings):
     assert len(mail.outbox) == 2
 
 
-def test_digest_job_without_a_day_uses_todays_local_date(commune_led_task: Task, secretariat):
+def test_digest_job_without_a_day_uses_todays_local_date(commune_led_task: Task, secretariat, clock_on_today):
     Task.objects.exclude(pk=commune_led_task.pk).update(due_date=None)
     due_on(commune_led_task, timezone.localdate() + DAY, user=secretariat)
     nothing_pending()

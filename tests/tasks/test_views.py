@@ -109,6 +109,11 @@ def _private_media(media_root: Path) -> Path:
     return media_root
 
 
+@pytest.fixture(autouse=True)
+def _in_the_plan_year(clock_on_today: datetime.date) -> None:
+    """Today is a day of the seed plan's year: its tasks' dates stay within the plan's years."""
+
+
 @pytest.fixture
 def commune_task(seed_plan: Plan, secretariat: Any) -> Task:
     task = Task.objects.get(area__plan=seed_plan, area__number=4, position=2)
@@ -670,8 +675,14 @@ def test_a_stale_edit_is_a_conflict_that_saves_nothing(client_for, secretariat, 
     [message] = _messages(response)
     assert message.startswith("Nhiệm vụ vừa được Vy Thị Hồng cập nhật lúc ")
     assert "Thay đổi của bạn CHƯA được lưu" in message
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", _html(response))
-    assert rows == [("tên nhiệm vụ", "Tên do B sửa", "Tên do A sửa")]
+    # Each change: the label, the value A saw, the value stored now, A's value, who changed it and when.
+    cells = r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)<br>"
+    when = r'<small class="muted">(\d\d/\d\d/\d{4} \d\d:\d\d)</small></td></tr>'
+    rows = re.findall(cells + when, _html(response))
+    seen = opened["title"].value()
+    assert [row[:5] for row in rows] == [("Tên nhiệm vụ", seen, "Tên do B sửa", "Tên do A sửa", "Vy Thị Hồng")]
+    assert message.endswith(rows[0][5] + ". Thay đổi của bạn CHƯA được lưu; "
+                            "hãy xem phần khác biệt bên dưới rồi lưu lại nếu vẫn muốn.")  # fmt: skip
     assert _snapshot(commune_task) == before
     assert _fresh(commune_task).title == "Tên do B sửa"
 
@@ -862,7 +873,7 @@ def test_the_list_links_to_the_export_of_the_same_filters(client_for, secretaria
 def test_statistics_count_each_lead_units_tasks_by_state(client_for, cast, steering, seed_plan):
     # Add the states the seed lacks: one awaiting confirmation, one cancelled (not counted).
     awaiting = Task.objects.get(area__plan=seed_plan, area__number=2, position=4)
-    task_claim_completion(task=awaiting, user=cast["office_head"], today=_today())
+    task_claim_completion(task=awaiting, user=cast["office_head"], today=_today(), text="Đã hoàn thành.")
     cancelled = Task.objects.get(area__plan=seed_plan, area__number=2, position=1)
     task_cancel(task=cancelled, user=cast["secretariat"], reason="Gộp vào 2.2.")
 

@@ -1,0 +1,137 @@
+"""Bounds on what people type (parplan.validators, parplan.forms): control characters, plan dates, no-op saves."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import inspect
+from typing import Any
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from parplan.forms import PortalForm, TextGuard, UnitContactForm
+from parplan.models import Unit
+from parplan.validators import ControlCharactersValidator, PlanDateValidator, plan_date_errors, plan_date_range
+
+pytestmark = pytest.mark.django_db
+
+CONTROL = "Nội dung chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); hãy xóa rồi nhập lại."
+DJANGO_NUL = "Null characters are not allowed."
+COMMUNE = "06184"  # Thị trấn Đồng Đăng: commune_head may edit its contact page
+CONTACT = {"email": "dongdang@caoloc.langson.gov.vn", "phone": "0205 3851 234", "address": "Khối 1, Đồng Đăng"}
+# Every app with forms a person fills in.
+FORM_MODULES = ["parplan.forms", "tasks.forms", "tasks.admin", "parplan.admin", "targets.forms", "reports.forms"]
+
+
+# --- Control characters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Khối 1\x00", "chuông\x07", "\x1b[31mđỏ", "xóa\x7f", "C1\x85"])
+def test_control_characters_are_refused_in_a_line_and_in_a_text_area(text: str) -> None:
+    for multiline in (False, True):
+        with pytest.raises(ValidationError) as raised:
+            ControlCharactersValidator(multiline=multiline)(text)
+        assert raised.value.messages == [CONTROL]
+
+
+def test_a_text_area_keeps_its_tabs_and_line_breaks() -> None:
+    ControlCharactersValidator(multiline=True)("Dòng 1\r\n\tDòng 2\nDòng 3")
+
+
+@pytest.mark.parametrize("text", ["Tên\tcột", "Hai\ndòng"])
+def test_a_one_line_field_refuses_tabs_and_line_breaks(text: str) -> None:
+    with pytest.raises(ValidationError):
+        ControlCharactersValidator(multiline=False)(text)
+
+
+def test_vietnamese_text_and_typographic_marks_pass() -> None:
+    ControlCharactersValidator()("Ủy ban nhân dân “Đồng Đăng” – 100% hồ sơ…")
+
+
+def test_a_nul_in_a_portal_form_says_so_in_vietnamese_only() -> None:
+    form = UnitContactForm({"address": "Khối 1\x00", "phone": "", "email": ""})
+    assert not form.is_valid()
+    assert form.errors["address"] == [CONTROL]
+
+
+def test_a_field_added_after_the_form_was_built_is_guarded_too() -> None:
+    class Late(PortalForm):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["comment"] = forms.CharField(widget=forms.Textarea)
+
+    form = Late({"comment": "Ý kiến\x07"})
+    assert not form.is_valid()
+    assert form.errors["comment"] == [CONTROL]
+    # Validating twice adds the check once.
+    assert sum(isinstance(v, ControlCharactersValidator) for v in form.fields["comment"].validators) == 1
+
+
+def _portal_forms() -> list[type[forms.BaseForm]]:
+    found = []
+    for name in FORM_MODULES:
+        module = importlib.import_module(name)
+        for _name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, forms.BaseForm) and value.__module__ == name:
+                found.append(value)
+    return found
+
+
+def test_every_portal_form_guards_its_text_fields() -> None:
+    found = _portal_forms()
+    assert len(found) >= 15  # the walk finds the forms, not nothing
+    assert [form.__qualname__ for form in found if not issubclass(form, TextGuard)] == []
+
+
+def test_the_unit_page_refuses_a_nul_in_vietnamese_and_saves_nothing(client_for: Any, commune_head: Any) -> None:
+    response = client_for(commune_head).post(reverse("unit-edit", args=[COMMUNE]), CONTACT | {"address": "Khối\x001"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert CONTROL in page and DJANGO_NUL not in page
+    assert Unit.objects.get(code=COMMUNE).address != "Khối\x001"
+
+
+def test_the_login_form_refuses_a_nul_in_vietnamese(db: Any) -> None:
+    response = Client().post(reverse("login"), {"username": "noivu\x00", "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert CONTROL in page and DJANGO_NUL not in page
+
+
+# --- Dates within a plan's years ---------------------------------------------------------------
+
+
+def test_a_plans_dates_run_from_the_year_before_to_the_year_after() -> None:
+    assert plan_date_range(2024) == (datetime.date(2023, 1, 1), datetime.date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("day", [datetime.date(1900, 1, 1), datetime.date(9999, 12, 31), datetime.date(2022, 12, 31)])
+def test_a_date_outside_the_plans_years_is_refused_naming_the_range(day: datetime.date) -> None:
+    message = "Ngày phải trong khoảng 01/01/2023 – 31/12/2025 (năm kế hoạch 2024, thêm một năm trước và sau)."
+    with pytest.raises(ValidationError) as raised:
+        PlanDateValidator(2024)(day)
+    assert raised.value.messages == [message]
+    assert plan_date_errors(2024, due_date=day) == {"due_date": [message]}
+
+
+@pytest.mark.parametrize("day", [datetime.date(2023, 1, 1), datetime.date(2025, 12, 31), None])
+def test_the_first_and_last_day_of_the_range_and_no_date_pass(day: datetime.date | None) -> None:
+    assert plan_date_errors(2024, due_date=day) == {}
+
+
+# --- A save that changes nothing -----------------------------------------------------------------
+
+
+def test_saving_the_unit_contact_unchanged_says_nothing_changed(client_for: Any, commune_head: Any) -> None:
+    client = client_for(commune_head)
+    client.post(reverse("unit-edit", args=[COMMUNE]), CONTACT, follow=True)
+    history = Unit.history.filter(code=COMMUNE).count()
+    response = client.post(reverse("unit-edit", args=[COMMUNE]), CONTACT, follow=True)
+    page = response.content.decode()
+    assert "Không có thay đổi nào để lưu." in page
+    assert "Đã lưu thông tin đơn vị." not in page
+    assert Unit.history.filter(code=COMMUNE).count() == history
