@@ -237,7 +237,9 @@ def test_the_secretariat_removes_either(client_for, secretariat, lead_file, cont
 
 
 def test_a_reports_file_stays_once_completion_is_claimed(client_for, commune_head, lead_file):
-    task_claim_completion(task=lead_file.owner.task, user=commune_head, today=datetime.date(2024, 10, 1))
+    task_claim_completion(
+        task=lead_file.owner.task, user=commune_head, today=datetime.date(2024, 10, 1), text="Đã ban hành quy chế."
+    )
     assert _messages(_remove(client_for(commune_head), lead_file)) == [
         "Nhiệm vụ đang chờ xác nhận hoàn thành: không xóa được tài liệu kiểm chứng; "
         "chờ Phòng Nội vụ xác nhận hoặc trả lại."

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from parplan.formatting import format_number
 from parplan.models import Plan
 from targets.models import Indicator, Measurement, MeasurementStatus, Period
 from targets.services import period_lock
@@ -93,14 +94,17 @@ def test_a_period_reopen_reason_with_a_control_character_is_refused(
 
 
 def _definition(indicator: Indicator, **changes: Any) -> dict[str, Any]:
-    names = ("name", "kind", "comparator", "unit_of_measure", "frequency", "scope", "aggregation", "source",
-             "target_type", "numerator_label", "denominator_label")  # fmt: skip
+    names = ("name", "kind", "measure", "comparator", "unit_of_measure", "frequency", "scope", "aggregation",
+             "source", "target_type", "numerator_label", "denominator_label")  # fmt: skip
     data = {name: getattr(indicator, name) for name in names}
+    # Numbers as the page shows them (a decimal comma, no trailing zeros): "99.00" would read two ways.
     data |= {
-        "threshold": indicator.threshold,
-        "baseline": "" if indicator.baseline is None else indicator.baseline,
+        "threshold": "" if indicator.threshold is None else format_number(indicator.threshold),
+        "baseline": "" if indicator.baseline is None else format_number(indicator.baseline),
         "scope_units": [u.pk for u in indicator.scope_units.all()],
     }
+    if indicator.parts_counted:
+        data["parts_counted"] = "on"
     return data | changes
 
 

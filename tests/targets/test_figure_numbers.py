@@ -37,7 +37,7 @@ def spending(seed_plan: Plan, dong_dang: Unit) -> Indicator:
         seed_plan, name="Kinh phí CCHC đã chi (triệu đồng)", kind=IndicatorKind.AMOUNT, threshold=10,
         scope_units=[dong_dang],
     )  # fmt: skip
-    return indicator_define(indicator=indicator, unit_of_measure="triệu đồng")
+    return indicator_define(indicator=indicator, unit_of_measure="triệu đồng").record
 
 
 @pytest.fixture
