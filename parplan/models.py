@@ -148,6 +148,11 @@ class ReformAreaQuerySet(models.QuerySet["ReformArea"]):
         return self.prefetch_related(*lookups).order_by("number")
 
 
+# The two words plans head their targets section with (the plan's own, kept as data),
+# shown in the reader's language; any other heading is shown as written.
+TARGETS_HEADINGS = {"Chỉ tiêu": _("Chỉ tiêu"), "Mục tiêu": _("Mục tiêu")}
+
+
 class ReformArea(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("kế hoạch"))
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
@@ -170,6 +175,10 @@ class ReformArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def targets_heading_label(self) -> str:
+        return str(TARGETS_HEADINGS.get(self.targets_heading, self.targets_heading))
 
 
 class Responsibility(models.Model):

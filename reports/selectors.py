@@ -12,12 +12,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
+
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
 from tasks.models import Task, TaskState
 
+# A report is a Vietnamese administrative document (NĐ 30/2020): its text, the labels it
+# borrows from the choices included, is Vietnamese whatever language the page is read in.
+DOCUMENT_LANGUAGE = "vi"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _PERIOD_WORDS = {
     ReportKind.Q1: "quý I", ReportKind.H1: "6 tháng đầu năm", ReportKind.Q3: "quý III", ReportKind.YEAR: "năm",
@@ -125,6 +130,7 @@ def _document_number(number: str) -> str:
     return number or "     "
 
 
+@translation.override(DOCUMENT_LANGUAGE)
 def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = None) -> ReportData:
     start, cutoff = report_window(kind, plan.year)
     narrative = narrative or ReportNarrative(plan=plan, kind=kind)
