@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -150,7 +151,10 @@ class ReformAreaQuerySet(models.QuerySet["ReformArea"]):
 
 # The two words plans head their targets section with (the plan's own, kept as data),
 # shown in the reader's language; any other heading is shown as written.
-TARGETS_HEADINGS = {"Chỉ tiêu": _("Chỉ tiêu"), "Mục tiêu": _("Mục tiêu")}
+TARGETS_HEADINGS = {
+    "Chỉ tiêu": pgettext_lazy("targets section", "Chỉ tiêu"),
+    "Mục tiêu": pgettext_lazy("targets section", "Mục tiêu"),
+}
 
 
 class ReformArea(models.Model):
