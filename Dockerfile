@@ -1,5 +1,16 @@
 # ParPlan production image: one image for web (gunicorn), Celery worker and beat.
 # See docker-compose.yml and README.md ("Production").
+
+# The message catalogues (locale/*/LC_MESSAGES/*.po), compiled by GNU gettext's msgfmt
+# in a stage of their own, as `scripts/messages.py compile` does: the .mo files are not
+# in git, and the image itself needs no gettext.
+FROM python:3.11-slim-bookworm AS messages
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+COPY locale /locale
+RUN for po in /locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.mo" "$po" || exit 1; done
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +33,7 @@ RUN pip install --require-hashes -r /tmp/requirements.txt && rm /tmp/requirement
 RUN useradd --system --create-home --home-dir /home/parplan --uid 1000 parplan
 WORKDIR /app
 COPY . /app
+COPY --from=messages /locale /app/locale
 # var/ holds media (a volume), static files and the beat schedule: writable by parplan,
 # while the code stays root's.
 RUN mkdir -p /app/var/media /app/var/staticfiles && chown -R parplan:parplan /app/var

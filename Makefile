@@ -1,9 +1,9 @@
-# ParPlan: make run | make test | make test-fast | make lint | make check | make lock
+# ParPlan: make run | make test | make test-fast | make lint | make check | make lock | make messages
 # Each target first runs scripts/bootstrap.sh (Debian packages, .venv from the lock
 # files in requirements/), which is quick when everything is already installed.
 
 # (test-fast needs poppler-utils for the PDF tests, not chromium.)
-.PHONY: help bootstrap bootstrap-run bootstrap-dev run test test-fast lint check lock
+.PHONY: help bootstrap bootstrap-run bootstrap-dev run test test-fast lint check lock messages
 .DEFAULT_GOAL := help
 
 help:
@@ -12,8 +12,9 @@ help:
 	@echo "                (PYTEST_ARGS=... passes options: PYTEST_ARGS='tests/targets -n 0', PYTEST_WORKERS=1 for no xdist)"
 	@echo "make test-fast  the same without the browser tests (-m 'not browser')"
 	@echo "make lint       ruff check, ruff format --check, djLint, lint-imports, mypy"
-	@echo "make check      manage.py check + makemigrations --check --dry-run + the lock files against pyproject.toml"
+	@echo "make check      manage.py check + makemigrations --check --dry-run + the lock files + every marked string's English"
 	@echo "make lock       rewrite requirements/*.txt from pyproject.toml (LOCK_ARGS=--upgrade for newer versions)"
+	@echo "make messages   read the marked strings into locale/en (makemessages), compile, list those without English"
 
 bootstrap:
 	@bash scripts/bootstrap.sh test
@@ -42,3 +43,6 @@ check: bootstrap-run
 
 lock: bootstrap-dev
 	@bash scripts/lock.sh $(LOCK_ARGS)
+
+messages: bootstrap-run
+	@.venv/bin/python scripts/messages.py update

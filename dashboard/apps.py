@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _drop_cache(sender: Any, plan_id: int, **kwargs: Any) -> None:
@@ -13,7 +14,7 @@ def _drop_cache(sender: Any, plan_id: int, **kwargs: Any) -> None:
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
-    verbose_name = "Tổng quan"
+    verbose_name = _("Tổng quan")
 
     def ready(self) -> None:
         from parplan.events import plan_changed

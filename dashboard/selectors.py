@@ -2,7 +2,7 @@
 
 It reads the nightly indicator snapshots and a few aggregate queries over tasks
 and figures; nothing here loops over rows with a query per row. The result is
-cached per plan, role and unit filter, and the cache is dropped whenever a
+cached per plan, role, unit filter and language, and the cache is dropped whenever a
 figure is approved or a task changes (`dashboard_invalidate`).
 """
 
@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.utils import translation
+from django.utils.translation import get_language
 
 from parplan.formatting import machine_number
 from parplan.models import Plan, Unit
@@ -99,11 +99,11 @@ class Dashboard:
 
 
 def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> str:
-    # The day is part of the key: at midnight tasks turn overdue without any write.
+    # The day is part of the key: at midnight tasks turn overdue without any write. So is the
+    # language: the board holds text made in it (indicator rules, the period's name).
     generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
-    # And the language: the rules ("≥ 99,5 %") are written with its decimal mark.
-    language = translation.get_language()
-    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{language}-{role}-{unit.pk if unit else 'all'}"
+    unit_key = unit.pk if unit else "all"
+    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit_key}-{get_language()}"
 
 
 def dashboard_invalidate(plan_id: int) -> None:
@@ -322,7 +322,7 @@ def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tup
         .order_by("-n", "unit__name")
         .values("unit__code", "unit__name", "n")
     )
-    return period.label, list(missing[:ATTENTION_ROWS])
+    return str(period), list(missing[:ATTENTION_ROWS])
 
 
 def _unit_field(name: str) -> Subquery:

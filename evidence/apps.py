@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvidenceConfig(AppConfig):
     name = "evidence"
-    verbose_name = "Tài liệu kiểm chứng"
+    verbose_name = _("Tài liệu kiểm chứng")
 
     def ready(self) -> None:
         from parplan.registries import register_role_app

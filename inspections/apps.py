@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
-    verbose_name = "Kiểm tra CCHC"
+    verbose_name = _("Kiểm tra CCHC")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
         from parplan.registries import register_role_app
         from targets.sources import register_source
 

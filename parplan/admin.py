@@ -19,6 +19,7 @@ from django.db import models
 from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
@@ -27,7 +28,7 @@ from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
-admin.site.site_header = "ParPlan — Quản trị"
+admin.site.site_header = gettext_lazy("ParPlan — Quản trị")
 admin.site.site_title = "ParPlan"
 
 # Where a model's rows lie in the unit tree: the lookup to their unit's path.

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
@@ -17,7 +18,7 @@ def _ensure_role_groups(sender: AppConfig, **kwargs: Any) -> None:
 
 class ParplanConfig(AppConfig):
     name = "parplan"
-    verbose_name = "Kế hoạch CCHC"
+    verbose_name = _("Kế hoạch CCHC")
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_role_groups, dispatch_uid="parplan-role-groups")

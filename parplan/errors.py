@@ -11,16 +11,11 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
-
-# Served when even the error template cannot render (a broken database, a template bug).
-_BARE_500 = (
-    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống · ParPlan</title>'
-    "<h1>Lỗi hệ thống</h1><p>Hệ thống gặp sự cố và chưa thực hiện được yêu cầu. Xin thử lại sau ít phút; "
-    'nếu vẫn lỗi, xin báo quản trị hệ thống.</p><p><a href="/">Về trang chủ</a></p></html>'
-)
 
 
 def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -53,17 +48,22 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    title = _("Lỗi hệ thống")
+    text = _(
+        "Hệ thống gặp sự cố và chưa thực hiện được yêu cầu. "
+        "Xin thử lại sau ít phút; nếu vẫn lỗi, xin báo quản trị hệ thống."
+    )
     try:
-        return _render(
-            request, 500, _("Lỗi hệ thống"),
-            _(
-                "Hệ thống gặp sự cố và chưa thực hiện được yêu cầu. "
-                "Xin thử lại sau ít phút; nếu vẫn lỗi, xin báo quản trị hệ thống."
-            ),
-        )  # fmt: skip
+        return _render(request, 500, title, text)
     except Exception:
         logger.exception("The 500 page itself could not be rendered")
-        return HttpResponse(_BARE_500, status=500)
+        # A bare page that needs neither templates nor the database (translations are files).
+        bare = format_html(
+            '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{} · ParPlan</title>'
+            '<h1>{}</h1><p>{}</p><p><a href="/">{}</a></p></html>',
+            get_language(), title, title, text, _("Về trang chủ"),
+        )  # fmt: skip
+        return HttpResponse(bare, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -148,6 +149,14 @@ class ReformAreaQuerySet(models.QuerySet["ReformArea"]):
         return self.prefetch_related(*lookups).order_by("number")
 
 
+# The two words plans head their targets section with (the plan's own, kept as data),
+# shown in the reader's language; any other heading is shown as written.
+TARGETS_HEADINGS = {
+    "Chỉ tiêu": pgettext_lazy("targets section", "Chỉ tiêu"),
+    "Mục tiêu": pgettext_lazy("targets section", "Mục tiêu"),
+}
+
+
 class ReformArea(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas", verbose_name=_("kế hoạch"))
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
@@ -170,6 +179,10 @@ class ReformArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def targets_heading_label(self) -> str:
+        return str(TARGETS_HEADINGS.get(self.targets_heading, self.targets_heading))
 
 
 class Responsibility(models.Model):

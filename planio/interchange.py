@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parplan.i18n import site_language
 from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
 from parplan.services import (
     area_delete,
@@ -228,7 +229,9 @@ def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> P
         lost = [] if allow_delete else work_lost(plan, match, data["areas"])
         if lost:
             raise PlanImportError(lost)
-        return _apply(data, match, user=user, allow_delete=allow_delete, reason=_("Nhập kế hoạch từ tệp"))
+        with site_language():
+            reason = _("Nhập kế hoạch từ tệp")
+        return _apply(data, match, user=user, allow_delete=allow_delete, reason=reason)
 
 
 def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: bool, reason: str) -> Plan:

@@ -20,6 +20,9 @@ from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
 from tasks.models import Task, TaskState
 
+# A report is a Vietnamese administrative document (NĐ 30/2020): its text, the labels it
+# borrows from the choices included, is Vietnamese whatever language the page is read in.
+DOCUMENT_LANGUAGE = "vi"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 _PERIOD_WORDS = {
     ReportKind.Q1: "quý I", ReportKind.H1: "6 tháng đầu năm", ReportKind.Q3: "quý III", ReportKind.YEAR: "năm",
@@ -127,6 +130,7 @@ def _document_number(number: str) -> str:
     return number or "     "
 
 
+@translation.override(DOCUMENT_LANGUAGE)
 def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = None) -> ReportData:
     """The report's data, written in Vietnamese whoever asks: 87,5% with a decimal comma, in the PDF and in Excel.
 

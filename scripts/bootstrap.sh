@@ -29,8 +29,9 @@ PYTHON=${PYTHON:-python3}
 VENV=.venv
 STAMP=$VENV/.parplan-installed
 
-# fonts-liberation2: PDF reports; libpango*: WeasyPrint.
-packages=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0)
+# fonts-liberation2: PDF reports; libpango*: WeasyPrint; gettext: msgfmt compiles the
+# message catalogues (locale/), xgettext and msgmerge read the marked strings (make messages).
+packages=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 # chromium: browser tests (Playwright drives /usr/bin/chromium, 500 MB with its
 # libraries); poppler-utils: pdftotext/pdftoppm in the PDF tests.
 [[ $mode == test ]] && packages+=(chromium poppler-utils)
@@ -88,6 +89,10 @@ if ((!up_to_date)); then
     fi
     echo "$want" >"$STAMP"
 fi
+
+# The English catalogue and the Vietnamese corrections, compiled when missing or older
+# than their .po files (the .mo files are not in git).
+$VENV/bin/python scripts/messages.py compile || die "could not compile the message catalogues (locale/)"
 
 # The lock files and pyproject.toml's ranges must agree (CI fails otherwise).
 $VENV/bin/python scripts/check-lock.py \

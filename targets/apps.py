@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TargetsConfig(AppConfig):
     name = "targets"
-    verbose_name = "Chỉ tiêu và chỉ số"
+    verbose_name = _("Chỉ tiêu và chỉ số")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
         from evidence.owners import register_owner
         from parplan.models import Role
         from parplan.registries import (

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from evidence.models import evidence_relation
 from parplan.formatting import format_number
+from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit
 from targets.sources import Source, source_choices
 
@@ -175,6 +178,42 @@ class Indicator(models.Model):
         return f"{self.get_comparator_display()} {threshold} {self.unit_of_measure}".strip()
 
 
+# Period names, one string each: the languages name them differently ("Quý II/2024", "Q2 2024").
+_PERIOD_NAMES = {
+    Frequency.MONTHLY: [
+        _("Tháng 01/%(year)s"), _("Tháng 02/%(year)s"), _("Tháng 03/%(year)s"), _("Tháng 04/%(year)s"),
+        _("Tháng 05/%(year)s"), _("Tháng 06/%(year)s"), _("Tháng 07/%(year)s"), _("Tháng 08/%(year)s"),
+        _("Tháng 09/%(year)s"), _("Tháng 10/%(year)s"), _("Tháng 11/%(year)s"), _("Tháng 12/%(year)s"),
+    ],
+    Frequency.QUARTERLY: [_("Quý I/%(year)s"), _("Quý II/%(year)s"), _("Quý III/%(year)s"), _("Quý IV/%(year)s")],
+    Frequency.HALF_YEAR: [_("6 tháng đầu năm %(year)s"), _("6 tháng cuối năm %(year)s")],
+    Frequency.YEAR: [_("Năm %(year)s")],
+}  # fmt: skip
+
+
+def period_label(frequency: str, number: int, year: int) -> str:
+    """The name of the `number`th period of `frequency` in `year`, in the active language."""
+    return str(_PERIOD_NAMES[Frequency(frequency)][number - 1]) % {"year": year}
+
+
+def period_label_read(label: str) -> str:
+    """A period name stored in the site's language (`Period.label`, `TaskOccurrence.label`), in the active one.
+
+    A name this module did not write (edited by hand) is returned as it is.
+    """
+    year = next((int(word) for word in re.findall(r"\d{4}", label)), None)
+    if year is None:
+        return label
+    with site_language():
+        stored = {
+            period_label(frequency, number, year): (frequency, number)
+            for frequency, names in _PERIOD_NAMES.items()
+            for number in range(1, len(names) + 1)
+        }
+    found = stored.get(label)
+    return period_label(*found, year) if found else label
+
+
 class PeriodQuerySet(models.QuerySet["Period"]):
     def ended_by(self, day: datetime.date) -> PeriodQuerySet:
         return self.filter(end__lte=day)
@@ -214,7 +253,7 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return period_label(self.frequency, self.number, self.end.year)
 
     @property
     def is_locked(self) -> bool:
@@ -229,7 +268,8 @@ class MeasurementStatus(models.TextChoices):
     DRAFT = "draft", _("Nháp")
     SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")
-    RETURNED = "returned", _("Trả lại")
+    # The figure's state; the buttons' verb is the same word in Vietnamese, not in English.
+    RETURNED = "returned", pgettext_lazy("figure status", "Trả lại")
 
     @property
     def css(self) -> str:

@@ -16,7 +16,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from targets.models import Frequency
+from parplan.i18n import site_language
+from targets.models import Frequency, period_label
 
 _CUTOFF_DAY = 14
 _DUE_DAY = 20
@@ -27,7 +28,7 @@ MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.HAL
 class PeriodSpec:
     frequency: str
     number: int
-    label: str
+    label: str  # in the site's language, as stored
     start: datetime.date
     end: datetime.date
     due_date: datetime.date
@@ -52,26 +53,18 @@ def _window_start(year: int, month: int) -> datetime.date:
     return previous + datetime.timedelta(days=1)
 
 
-def _label(frequency: str, number: int, year: int) -> str:
-    if frequency == Frequency.MONTHLY:
-        return f"Tháng {number:02d}/{year}"
-    if frequency == Frequency.QUARTERLY:
-        return f"Quý {'I II III IV'.split()[number - 1]}/{year}"
-    if frequency == Frequency.HALF_YEAR:
-        return f"{'6 tháng đầu năm' if number == 1 else '6 tháng cuối năm'} {year}"
-    return f"Năm {year}"
-
-
 def period_spec(frequency: str, number: int, year: int) -> PeriodSpec:
     """The `number`th period of `frequency` in the plan year `year` (1-based)."""
     months = MONTHS_PER_PERIOD[Frequency(frequency)]
     if not 1 <= number <= 12 // months:
         raise ValueError(f"{frequency} has no period {number}")
     first_month, last_month = (number - 1) * months + 1, number * months
+    with site_language():  # the label is stored (Period.label, TaskOccurrence.label)
+        label = period_label(frequency, number, year)
     return PeriodSpec(
         frequency=frequency,
         number=number,
-        label=_label(frequency, number, year),
+        label=label,
         start=_window_start(year, first_month),
         end=_window_end(year, last_month),
         due_date=datetime.date(year, last_month, _DUE_DAY),

@@ -19,6 +19,7 @@ from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from parplan.events import plan_changed_now, plan_changed_on_commit
 from parplan.formatting import format_number
+from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit
 from parplan.numbers import number_problems
 from parplan.services import Saved, save_if_changed, set_m2m_if_changed
@@ -44,7 +45,8 @@ def target_upsert(
     target = Target.objects.filter(area=area, position=position).first() or Target(area=area, position=position)
     warnings = ""
     if indicators is None:
-        parsed = parse_target(text)
+        with site_language():  # the names and warnings it writes are stored
+            parsed = parse_target(text)
         indicators, warnings = parsed.indicators, "\n".join(parsed.warnings)
     elif target.pk and target.text == text:
         warnings = target.parse_warnings

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TasksConfig(AppConfig):
     name = "tasks"
-    verbose_name = "Nhiệm vụ"
+    verbose_name = _("Nhiệm vụ")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
         from evidence.owners import register_owner
         from parplan.registries import (
             AreaSection,

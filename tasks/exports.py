@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -20,9 +22,10 @@ if TYPE_CHECKING:
     from tasks.selectors import TaskListAnnotations
 
 HEADERS = [
-    ("Số TT", 8), ("Lĩnh vực", 10), ("Nhiệm vụ", 60), ("Đơn vị chủ trì", 30), ("Số đơn vị phối hợp", 12),
-    ("Ngày bắt đầu", 14), ("Hạn hoàn thành", 14), ("Tình trạng", 24), ("Tiến độ (%)", 12),
-    ("Ngày hoàn thành", 14), ("Ngày xác nhận", 14),
+    (gettext_lazy("Số TT"), 8), (gettext_lazy("Lĩnh vực"), 10), (pgettext_lazy("column", "Nhiệm vụ"), 60),
+    (gettext_lazy("Đơn vị chủ trì"), 30), (gettext_lazy("Số đơn vị phối hợp"), 12), (gettext_lazy("Ngày bắt đầu"), 14),
+    (gettext_lazy("Hạn hoàn thành"), 14), (gettext_lazy("Tình trạng"), 24), (gettext_lazy("Tiến độ (%)"), 12),
+    (gettext_lazy("Ngày hoàn thành"), 14), (gettext_lazy("Ngày xác nhận"), 14),
 ]  # fmt: skip
 _FONT = "Times New Roman"
 
@@ -33,10 +36,10 @@ def task_list_xlsx(
     """`tasks` as `tasks.selectors.task_list` annotates them."""
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = "Nhiệm vụ"
+    sheet.title = _("Nhiệm vụ")
     append_row(sheet, [title])
-    sheet.append([f"Xuất lúc {generated:%d/%m/%Y %H:%M}"])
-    sheet.append([name for name, _width in HEADERS])
+    sheet.append([_("Xuất lúc %(time)s") % {"time": f"{generated:%d/%m/%Y %H:%M}"}])
+    sheet.append([str(name) for name, _width in HEADERS])
     for index, (_name, width) in enumerate(HEADERS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     states = dict(TaskState.choices)

@@ -11,11 +11,12 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from evidence.models import evidence_relation
 from parplan.models import ReformArea, Unit
-from targets.models import Measurement
+from targets.models import Measurement, period_label_read
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -370,8 +371,9 @@ def report_evidence_path(instance: Any, filename: str) -> str:
 
 class ExtensionState(models.TextChoices):
     PENDING = "pending", _("Chờ quyết định")
-    APPROVED = "approved", _("Đồng ý")
-    REFUSED = "refused", _("Không đồng ý")
+    # The request's state; the decision form's choices are the same words in Vietnamese, not in English.
+    APPROVED = "approved", pgettext_lazy("extension request", "Đồng ý")
+    REFUSED = "refused", pgettext_lazy("extension request", "Không đồng ý")
 
 
 class ExtensionRequest(models.Model):
@@ -424,4 +426,4 @@ class TaskOccurrence(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "number"], name="one_occurrence_number_per_task")]
 
     def __str__(self) -> str:
-        return self.label
+        return period_label_read(self.label)

@@ -108,7 +108,8 @@ def task_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     tasks = task_list(plan=plan, user=request.user, today=today, filters=filters)
     if request.GET.get("format") == "xlsx":
-        content = task_list_xlsx(tasks, title=f"Danh sách nhiệm vụ — {plan.title}", generated=timezone.localtime())
+        title = _("Danh sách nhiệm vụ — %(plan)s") % {"plan": plan.title}
+        content = task_list_xlsx(tasks, title=title, generated=timezone.localtime())
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -302,7 +303,7 @@ def occurrence_done(request: AuthenticatedHttpRequest, pk: int, occurrence_pk: i
         occurrence_mark_done(
             occurrence=occurrence, user=request.user, today=timezone.localdate(), done=request.POST.get("done") != "0"
         )
-        messages.success(request, _("Đã cập nhật kỳ %(label)s.") % {"label": occurrence.label})
+        messages.success(request, _("Đã cập nhật kỳ %(label)s.") % {"label": occurrence})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("task-detail", pk=task.pk)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,6 +68,14 @@ class WorkerRedisCache(RedisCache):
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        # The .mo files are not in git: compile the catalogues that are missing or older than
+        # their .po (as scripts/bootstrap.sh does), once, before any worker starts.
+        script = str(settings.BASE_DIR / "scripts" / "messages.py")
+        compiled = subprocess.run([sys.executable, script, "compile"], capture_output=True, text=True)
+        if compiled.returncode != 0:
+            pytest.exit(f"The message catalogues do not compile:\n{compiled.stdout}{compiled.stderr}", returncode=1)
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Jobs run inline in tests; the Redis test starts a real worker instead.

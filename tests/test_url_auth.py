@@ -35,6 +35,7 @@ from tasks.models import Task
 LOGIN_EXEMPT = {
     "accounts/login/": "the login page itself",
     "admin/login/": "the admin's own login page (Django marks it @login_not_required)",
+    "i18n/setlang/": "the language switch, on the login page too: it only sets the language cookie",
 }
 
 # Which model a `<int:pk>` means, by the first segment of the route ("plans/<int:pk>/…").
@@ -194,11 +195,18 @@ def test_anonymous_get_is_sent_to_login(client: Any, samples: dict[str, str], en
     assert parse_qs(location.query).get("next") == [url]
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.route in LOGIN_EXEMPT], ids=str)
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.route in LOGIN_EXEMPT and "login" in e.route], ids=str)
 def test_login_exempt_pages_open_without_a_session(client: Any, samples: dict[str, str], endpoint: Endpoint) -> None:
     response = client.get(sample_url(endpoint, samples))
     assert response.status_code == 200
     assert 'name="password"' in response.content.decode()
+
+
+def test_the_language_switch_works_without_a_session_and_leads_back(client: Any) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
 @pytest.mark.parametrize(

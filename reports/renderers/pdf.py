@@ -7,11 +7,13 @@ import once, not per report.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 
-from reports.selectors import ReportData
+from reports.selectors import DOCUMENT_LANGUAGE, ReportData
 
 
+@translation.override(DOCUMENT_LANGUAGE)
 def report_html(data: ReportData) -> str:
     return render_to_string("reports/report.html", {"report": data})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -12,7 +13,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parplan.spreadsheets import append_row
-from reports.selectors import ReportData
+from reports.selectors import DOCUMENT_LANGUAGE, ReportData
 from tasks.models import TaskState
 
 _FONT = "Times New Roman"
@@ -20,6 +21,7 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
+@translation.override(DOCUMENT_LANGUAGE)
 def render_xlsx(data: ReportData) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, people_of
+from parplan.i18n import site_language
 from parplan.models import ReformArea, Role, Unit
 from parplan.services import Saved, object_rights_sync, set_m2m_if_changed, unit_group, unit_groups
 from parplan.validators import plan_date_errors
@@ -163,13 +164,10 @@ def task_assign(
     if notify_day is not None:
         new_units = [unit for unit in [lead_unit, *coordinating] if unit is not None and unit.pk not in previous]
         if new_units:
-            notify(
-                users=people_of(new_units),
-                kind=TaskNotice.ASSIGNED,
-                message=_("Đơn vị được giao nhiệm vụ %(task)s.") % {"task": label(task)},
-                url=task_url(task),
-                day=notify_day,
-            )
+            with site_language():
+                message = _("Đơn vị được giao nhiệm vụ %(task)s.") % {"task": label(task)}
+            notify(users=people_of(new_units), kind=TaskNotice.ASSIGNED, message=message, url=task_url(task),
+                   day=notify_day)  # fmt: skip
     return Saved(task, lead_changed or members_changed)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, secretariat_people
+from parplan.i18n import site_language
 from parplan.validators import plan_date_errors
 from tasks.models import ExtensionRequest, ExtensionState, Task
 from tasks.notices import TaskNotice
@@ -44,12 +45,11 @@ def extension_request(
     request = ExtensionRequest.objects.create(
         task=task, requested_by=user, current_due_date=task.due_date, new_due_date=new_due_date, reason=reason.strip()
     )
-    notify(
-        users=secretariat_people(task.area.plan), kind=TaskNotice.EXTENSION_REQUESTED,
-        message=_("%(unit)s đề nghị gia hạn nhiệm vụ %(task)s đến %(due)s.") % {
-            "unit": task.lead_unit, "task": label(task), "due": f"{new_due_date:%d/%m/%Y}"},
-        url=task_url(task), day=today,
-    )  # fmt: skip
+    with site_language():
+        message = _("%(unit)s đề nghị gia hạn nhiệm vụ %(task)s đến %(due)s.") % {
+            "unit": task.lead_unit, "task": label(task), "due": f"{new_due_date:%d/%m/%Y}"}  # fmt: skip
+    notify(users=secretariat_people(task.area.plan), kind=TaskNotice.EXTENSION_REQUESTED, message=message,
+           url=task_url(task), day=today)  # fmt: skip
     return request
 
 
@@ -66,10 +66,12 @@ def extension_decide(
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save()
+    with site_language():
+        reason = _("Gia hạn theo đề nghị ngày %(day)s") % {"day": f"{request.requested_at:%d/%m/%Y}"}
+        verdict = _("được đồng ý") if approve else _("không được đồng ý")
+        message = _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {"task": label(task), "verdict": verdict}
     if approve:
-        task._change_reason = _("Gia hạn theo đề nghị ngày %(day)s") % {"day": f"{request.requested_at:%d/%m/%Y}"}
+        task._change_reason = reason
         bump(task, by=user, due_date=request.new_due_date, overdue_since=None)
-    verdict = _("được đồng ý") if approve else _("không được đồng ý")
-    notify_lead(task, TaskNotice.EXTENSION_DECIDED, _("Đề nghị gia hạn nhiệm vụ %(task)s %(verdict)s.") % {
-        "task": label(task), "verdict": verdict}, today)  # fmt: skip
+    notify_lead(task, TaskNotice.EXTENSION_DECIDED, message, today)
     return request

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from notifications.services import notify, secretariat_people
+from parplan.i18n import site_language
 from parplan.models import Unit
 from tasks.models import ProgressReport, ProgressStatus, ReportRole, Task, TaskOccurrence
 from tasks.notices import TaskNotice
@@ -135,6 +136,9 @@ def task_claim_completion(
         ]
     if errors:
         raise ValidationError(errors)
+    with site_language():
+        message = _("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
+            "unit": current.lead_unit, "task": label(current)}  # fmt: skip
     lead_unit = _lead_unit(current)
     names = validate_uploads(files)
     report = ProgressReport.objects.create(
@@ -146,12 +150,8 @@ def task_claim_completion(
         current, by=user, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today,
         claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
-    notify(
-        users=secretariat_people(current.area.plan), kind=TaskNotice.CLAIMED,
-        message=_("%(unit)s báo hoàn thành nhiệm vụ %(task)s, chờ xác nhận.") % {
-            "unit": current.lead_unit, "task": label(current)},
-        url=task_url(current), day=today,
-    )  # fmt: skip
+    notify(users=secretariat_people(current.area.plan), kind=TaskNotice.CLAIMED, message=message,
+           url=task_url(current), day=today)  # fmt: skip
     return current
 
 
@@ -162,8 +162,9 @@ def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> 
     if current.claimed_at is None:
         raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
     bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
-    notify_lead(current, TaskNotice.CONFIRMED, _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {
-        "task": label(current)}, today)  # fmt: skip
+    with site_language():
+        message = _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {"task": label(current)}
+    notify_lead(current, TaskNotice.CONFIRMED, message, today)
     return current
 
 
@@ -181,8 +182,9 @@ def task_return_completion(*, task: Task, user: User, comment: str, today: datet
         current, by=user, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
         completed_on=None, claimed_at=None, claimed_by=None, review_comment=comment.strip(),
     )  # fmt: skip
-    notify_lead(current, TaskNotice.RETURNED, _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {
-        "task": label(current), "comment": comment.strip()}, today)  # fmt: skip
+    with site_language():
+        message = _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {"task": label(current), "comment": comment.strip()}
+    notify_lead(current, TaskNotice.RETURNED, message, today)
     return current
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import notify, people_of
+from parplan.i18n import site_language
 from tasks.models import Task
 from tasks.notices import TaskNotice
 from tasks.services.common import bump, label, locked, task_url
@@ -56,13 +58,15 @@ def reminders_create(*, today: datetime.date) -> int:
     return created
 
 
-def _remind(task: Task, kind: str, message: str, today: datetime.date) -> int:
+def _remind(task: Task, kind: str, message: Promise, today: datetime.date) -> int:
     if task.lead_unit is None:
         return 0
+    with site_language():
+        text = str(message) % {"task": label(task), "due": f"{task.due_date:%d/%m/%Y}"}
     return notify(
         users=people_of([task.lead_unit]),
         kind=kind,
-        message=message % {"task": label(task), "due": f"{task.due_date:%d/%m/%Y}"},
+        message=text,
         url=task_url(task),
         subject_key=f"task:{task.pk}",
         day=today,

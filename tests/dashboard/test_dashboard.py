@@ -766,6 +766,18 @@ def test_unrelated_requests_do_not_rebuild_the_dashboard(
         assert page_areas(Page(_dashboard(client, plan).content.decode())) == first
 
 
+def test_the_dashboard_is_cached_once_per_language(seed_plan, client_for, steering):
+    # The board holds text made in the reader's language (the rules, the period's name).
+    client = client_for(steering)
+    vietnamese = _dashboard(client, seed_plan).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _dashboard(client, seed_plan).content.decode()
+    assert "Đạt / không đạt" in vietnamese and "Đạt / không đạt" not in english
+    assert "Achieved / not achieved" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert "Đạt / không đạt" in _dashboard(client, seed_plan).content.decode()
+
+
 def test_approving_a_figure_changes_the_next_render(
     small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks, django_assert_num_queries
 ):

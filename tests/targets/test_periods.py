@@ -6,9 +6,10 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.utils import translation
 
 from parplan.models import Plan
-from targets.models import Frequency, Period
+from targets.models import Frequency, Period, period_label_read
 from targets.periods import elapsed_fraction, period_spec, periods_for_year, periods_of, year_window
 from targets.services import period_lock, plan_generate_periods
 from tests.targets.builders import second_plan
@@ -216,3 +217,16 @@ def test_importing_a_plan_again_keeps_its_periods_and_their_locks(seed_plan: Pla
     second_plan(seed_plan, year=2025)
     assert (Period.objects.count(), Period.history.count()) == before
     assert copied.periods.get(frequency=Frequency.QUARTERLY, number=1).is_locked
+
+
+@pytest.mark.django_db
+def test_a_period_is_named_in_the_readers_language_and_stored_in_the_sites(seed_plan):
+    second_quarter = Period.objects.get(plan=seed_plan, frequency=Frequency.QUARTERLY, number=2)
+    january = Period.objects.get(plan=seed_plan, frequency=Frequency.MONTHLY, number=1)
+    with translation.override("en"):
+        assert (str(second_quarter), str(january)) == ("Q2 2024", "January 2024")
+        assert period_spec(Frequency.HALF_YEAR, 1, 2024).label == "6 tháng đầu năm 2024"  # as stored
+        assert period_label_read("Quý II/2024") == "Q2 2024"  # a stored name, read in English
+        assert period_label_read("Đợt đặc biệt 2024") == "Đợt đặc biệt 2024"  # one it did not write
+    with translation.override("vi"):
+        assert (str(second_quarter), second_quarter.label) == ("Quý II/2024", "Quý II/2024")

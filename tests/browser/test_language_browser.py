@@ -1,0 +1,101 @@
+"""The language switch in a real browser: the committee reads its dashboard in English, then in Vietnamese again.
+
+Debian's Chromium driven by Playwright's sync API (never `playwright install`).
+The switch posts to Django's set_language with the page's own address as `next`,
+so the person stays on the same page, filters included.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from parplan.models import Unit
+from tests.browser.helpers import ARTIFACTS, log_in
+
+VIETNAMESE = re.compile(
+    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
+    "ÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸĐ]"
+)
+COMMUNE = "Thị trấn Đồng Đăng"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    """The seed plan with its figures and evaluations (a transactional test starts empty)."""
+    call_command("demo", stdout=open(os.devnull, "w"))
+    cache.clear()  # the live server shares this process's cache
+
+
+def _texts(page: Page, selector: str) -> list[str]:
+    return [" ".join(text.split()) for text in page.locator(selector).all_inner_texts()]
+
+
+def _chrome(page: Page) -> list[str]:
+    """The interface's own words: headings, table headers, labels, buttons, the navigation but the unit links."""
+    unit_names = set(Unit.objects.values_list("name", flat=True))
+    navigation = [
+        text for text in _texts(page, ".site-nav a, .site-user a, .site-user button") if text not in unit_names
+    ]
+    return [*navigation, *_texts(page, "main h1, main h2, main h3, main th, main label, main button")]
+
+
+def test_the_committee_switches_its_dashboard_to_english_and_back(browser, live_server, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "bcd")
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điều hành CCHC")
+
+    # A filtered page: the switch must bring the person back to it, filters and all.
+    page.get_by_label("Đơn vị").select_option(label=COMMUNE)
+    page.get_by_role("button", name="Xem", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/dashboard/\?plan=\d+&unit=06184$"))
+    filtered = page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bảng điều hành CCHC: {COMMUNE}")
+
+    page.get_by_role("button", name="English").click()
+    expect(page).to_have_url(filtered)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"PAR dashboard: {COMMUNE}")
+    for heading in ("By area", "Needs attention", "Overdue tasks", "Unit ranking", "Indicators"):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    headers = _texts(page, "table.dash-indicators th")
+    assert headers[:5] == ["Area", "Indicator", "Target", "Value", "Rating"]
+    expect(page.get_by_role("link", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    chrome = _chrome(page)
+    assert len(chrome) > 30  # the selectors found the page's interface
+    assert [text for text in chrome if VIETNAMESE.search(text.replace(COMMUNE, ""))] == []
+    # The indicators' ratings and the legend of the ranking are English too; the data stays as it is.
+    assert page.locator("table.dash-indicators td .status").first.inner_text() in {
+        "Achieved",
+        "On track",
+        "At risk",
+        "Behind, not achieved",
+        "No figures yet",
+    }
+    expect(page.locator("#ranking p.muted")).to_contain_text("Score = 40% share of tasks completed on time")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-english.png"), full_page=True)
+
+    # The choice stays while the person moves on, and the switch leads back to Vietnamese.
+    page.get_by_role("link", name="Plans", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Administrative reform plans")
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kế hoạch cải cách hành chính")
+    page.goto(filtered)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bảng điều hành CCHC: {COMMUNE}")
+    expect(page.get_by_role("button", name="English")).to_be_visible()
