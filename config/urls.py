@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboard import views as dashboard_views
@@ -13,8 +12,7 @@ from tasks import views as task_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("parplan.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("plans/", views.plan_list, name="plan-list"),
