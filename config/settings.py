@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "csp",
     "parplan",
     "notifications",
     "evidence",
@@ -121,6 +122,9 @@ if not PRODUCTION:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The pages' headers (static files need neither).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,6 +255,29 @@ PARPLAN_PROXY_COUNT = env_int("PARPLAN_PROXY_COUNT", 0)
 if PARPLAN_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = PARPLAN_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# --- Headers: Content-Security-Policy and Permissions-Policy --------------------
+# No inline script, handler or style anywhere: the JavaScript is in static/js/
+# (tests/test_templates.py scans the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "vi"
