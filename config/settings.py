@@ -237,7 +237,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # all; the price is that anyone can lock a known username out, which the
 # cool-off bounds (further failures during it do not extend it).
 AXES_FAILURE_LIMIT = env_int("PARPLAN_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("PARPLAN_LOCKOUT_MINUTES", 15))
+PARPLAN_LOCKOUT_MINUTES = env_int("PARPLAN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or PARPLAN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("PARPLAN_LOGIN_FAILURE_LIMIT and PARPLAN_LOCKOUT_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=PARPLAN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -247,7 +250,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # administrators read them in the admin (parplan/accounts/admin.py).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # parplan registers read-only versions of axes' admin pages
-# axes.W006 asks for the address among the lockout parameters: left out on purpose, see above.
+# axes.W006 asks for the address among the lockout parameters, lest a guesser escape by
+# changing browsers: left out on purpose (see above); a username's failures are summed
+# over every address and browser (tests/parplan/accounts/test_lockout.py).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # The client's address for the records: REMOTE_ADDR, or behind PARPLAN_PROXY_COUNT
 # reverse proxies that each append to X-Forwarded-For, the address the first one saw.

@@ -81,6 +81,18 @@ def test_a_locked_username_does_not_lock_others_behind_the_same_address(fresh_cl
     assert signed_in(colleague)
 
 
+def test_changing_browser_or_address_does_not_escape_the_lock(commune_head):
+    for n in range(5):
+        client = Client(HTTP_USER_AGENT=f"Guesser/{n}", REMOTE_ADDR=f"198.51.100.{n + 1}")
+        post_login(client, "dongdang.lanhdao", "not-the-password")
+
+    response = post_login(
+        Client(HTTP_USER_AGENT="Other", REMOTE_ADDR="198.51.100.99"), "dongdang.lanhdao", DEMO_PASSWORD
+    )
+
+    assert response.status_code == 429
+
+
 def test_the_lock_ends_after_the_cool_off(fresh_client, commune_head):
     _fail(fresh_client, "dongdang.lanhdao", 5)
     AccessAttempt.objects.filter(username="dongdang.lanhdao").update(

@@ -206,6 +206,18 @@ def test_a_user_an_administrator_creates_must_change_the_password_first(client_f
     assert fresh_client.get(reverse("plan-list")).status_code == 200
 
 
+def test_administrators_list_the_people_who_must_change_their_password(client_for, administrator, commune_head):
+    Account.objects.create(user=commune_head, must_change_password=True)
+
+    page = client_for(administrator).get(
+        reverse("admin:auth_user_changelist"), {"account__must_change_password__exact": "1"}
+    )
+
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
+    assert "dongdang.lanhdao" in page.content.decode()
+
+
 def test_a_person_who_must_change_the_password_can_still_log_out(fresh_client, commune_head):
     Account.objects.create(user=commune_head, must_change_password=True)
     post_login(fresh_client, "dongdang.lanhdao", DEMO_PASSWORD)
