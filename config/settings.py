@@ -10,6 +10,7 @@ start without a secret key and allowed hosts.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -102,6 +103,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_sendfile",
+    "axes",
+    "csp",
     "parplan",
     "notifications",
     "evidence",
@@ -120,6 +123,9 @@ if not PRODUCTION:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The pages' headers (static files need neither).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but the browser's language does not choose (parplan/i18n.py).
     "parplan.i18n.ChosenLanguageMiddleware",
@@ -128,8 +134,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages: they end a session that is too old, or send to the password form.
+    "parplan.accounts.middleware.SessionLifetimeMiddleware",
+    "parplan.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 CSRF_FAILURE_VIEW = "parplan.errors.csrf_failure"
@@ -182,8 +193,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Auth -------------------------------------------------------------------
+# --- Auth (docs/access.md, "Đăng nhập và phiên") -------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -194,12 +207,84 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+PARPLAN_PASSWORD_MIN_LENGTH = env_int("PARPLAN_PASSWORD_MIN_LENGTH", 10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "parplan.accounts.passwords.MinimumLengthValidator",  # Django's, with a Vietnamese message
+        "OPTIONS": {"min_length": PARPLAN_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link in an e-mail works for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Sessions: an absolute lifetime from the login, and an idle limit between two
+# requests (parplan/accounts/middleware.py). SESSION_SAVE_EVERY_REQUEST stays off:
+# it would write the session on every page and push its expiry forward; the
+# middleware writes the last-activity time at most once a minute instead, and
+# ends a session that has outlived PARPLAN_SESSION_HOURS whatever its activity.
+PARPLAN_SESSION_HOURS = env_int("PARPLAN_SESSION_HOURS", 8)
+PARPLAN_SESSION_IDLE_MINUTES = env_int("PARPLAN_SESSION_IDLE_MINUTES", 30)
+if PARPLAN_SESSION_HOURS < 1 or PARPLAN_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("PARPLAN_SESSION_HOURS and PARPLAN_SESSION_IDLE_MINUTES must be at least 1.")
+SESSION_COOKIE_AGE = PARPLAN_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login throttling (django-axes): after PARPLAN_LOGIN_FAILURE_LIMIT wrong passwords
+# for one username, that username is refused for PARPLAN_LOCKOUT_MINUTES, on the
+# portal's login and the admin's. By username, not by address: a district's
+# offices share one NAT address, and one person's typos must not lock out them
+# all; the price is that anyone can lock a known username out, which the
+# cool-off bounds (further failures during it do not extend it).
+AXES_FAILURE_LIMIT = env_int("PARPLAN_LOGIN_FAILURE_LIMIT", 5)
+PARPLAN_LOCKOUT_MINUTES = env_int("PARPLAN_LOCKOUT_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or PARPLAN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("PARPLAN_LOGIN_FAILURE_LIMIT and PARPLAN_LOCKOUT_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=PARPLAN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "parplan.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Successful logins (AccessLog, on by default) and failed ones are recorded;
+# administrators read them in the admin (parplan/accounts/admin.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # parplan registers read-only versions of axes' admin pages
+# axes.W006 asks for the address among the lockout parameters, lest a guesser escape by
+# changing browsers: left out on purpose (see above); a username's failures are summed
+# over every address and browser (tests/parplan/accounts/test_lockout.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client's address for the records: REMOTE_ADDR, or behind PARPLAN_PROXY_COUNT
+# reverse proxies that each append to X-Forwarded-For, the address the first one saw.
+PARPLAN_PROXY_COUNT = env_int("PARPLAN_PROXY_COUNT", 0)
+if PARPLAN_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PARPLAN_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# --- Headers: Content-Security-Policy and Permissions-Policy --------------------
+# No inline script, handler or style anywhere: the JavaScript is in static/js/
+# (tests/test_templates.py scans the templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -11,13 +10,11 @@ from django.views.i18n import set_language
 from dashboard import views as dashboard_views
 from notifications import views as notification_views
 from parplan import views
-from parplan.forms import LoginForm
 from tasks import views as task_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("parplan.accounts.urls")),
     # The language switch works before signing in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
+from parplan.accounts import admin as accounts_admin  # noqa: F401  # registers the users' and axes' pages
 from parplan.forms import NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind

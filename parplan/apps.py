@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -21,4 +22,7 @@ class ParplanConfig(AppConfig):
     verbose_name = _("Kế hoạch CCHC")
 
     def ready(self) -> None:
+        from parplan.accounts.sessions import session_started
+
         post_migrate.connect(_ensure_role_groups, dispatch_uid="parplan-role-groups")
+        user_logged_in.connect(session_started, dispatch_uid="parplan-session-started")

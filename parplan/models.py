@@ -248,3 +248,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class Account(models.Model):
+    """What the portal keeps about a person's sign-in beside Django's user (parplan/accounts/).
+
+    A password an administrator set (in the admin or with `manage.py
+    account_set_password`) is known to someone else: the person must replace it
+    before anything else. No row means nothing is asked of the person.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
+    password_changed_at = models.DateTimeField(_("tự đổi mật khẩu lúc"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -15,6 +15,7 @@ import datetime
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +33,8 @@ from tests.test_url_auth import ENDPOINTS, LOGIN_EXEMPT, PK_OWNER, Endpoint, sam
 
 # Data every authority shares (unit kinds, accounts and groups): their pages name no authority's objects.
 SHARED_ROUTES = ("admin/parplan/unitkind/", "admin/auth/group/")
+# Records of the whole portal that only administrators see (logins, failed logins, lockouts).
+PORTAL_WIDE: set[type[Model]] = {AccessAttempt, AccessLog, AccessFailureLog}
 # Parameters that name one object of the authority walked against.
 OBJECT_PARAMS = {"pk", "code", "object_id", "id", "content_type_id", "_positional0"}
 SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "occurrence_pk": "1",
@@ -51,6 +54,9 @@ def _objects(authority: Authority) -> dict[type[Model], Model]:
 
 def _any_row_of(model: type[Model], authority: Authority) -> int:
     """A row of `model` in the authority's tree (workflow records seen in the admin), or 0 when it has none."""
+    if model in PORTAL_WIDE:
+        anywhere = model._default_manager.order_by("pk").first()
+        return anywhere.pk if anywhere is not None else 0
     lookup = SCOPE_LOOKUPS[model]
     row = model._default_manager.filter(**{f"{lookup}__startswith": authority.plan.issuing_unit.path}).first()
     return row.pk if row is not None else 0

@@ -240,3 +240,70 @@ def test_development_sends_file_bytes_itself(tmp_path: Path):
     seen = _settings_seen(_env(tmp_path))
     assert seen["sendfile_backend"] == "django_sendfile.backends.simple"
     assert seen["sendfile_root"] == seen["media_root"]
+
+
+# --- Sign-in settings (docs/access.md, "Đăng nhập và phiên") --------------------------
+
+PRINT_SIGN_IN = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "cookie_age": settings.SESSION_COOKIE_AGE,
+    "idle_minutes": settings.PARPLAN_SESSION_IDLE_MINUTES,
+    "failure_limit": settings.AXES_FAILURE_LIMIT,
+    "cool_off_seconds": settings.AXES_COOLOFF_TIME.total_seconds(),
+    "proxy_count": getattr(settings, "AXES_IPWARE_PROXY_COUNT", None),
+    "min_length": [v.get("OPTIONS", {}).get("min_length") for v in settings.AUTH_PASSWORD_VALIDATORS],
+}))
+"""
+
+
+def _sign_in_settings(env: dict[str, str]) -> dict[str, object]:
+    result = _run(["-c", f"import django; django.setup(){PRINT_SIGN_IN}"], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_sign_in_limits_are_read_from_the_environment(tmp_path: Path):
+    seen = _sign_in_settings(
+        _env(
+            tmp_path,
+            PARPLAN_SESSION_HOURS="4",
+            PARPLAN_SESSION_IDLE_MINUTES="15",
+            PARPLAN_LOGIN_FAILURE_LIMIT="3",
+            PARPLAN_LOCKOUT_MINUTES="60",
+            PARPLAN_PROXY_COUNT="1",
+            PARPLAN_PASSWORD_MIN_LENGTH="12",
+        )
+    )
+    assert seen == {
+        "cookie_age": 4 * 3600,
+        "idle_minutes": 15,
+        "failure_limit": 3,
+        "cool_off_seconds": 3600,
+        "proxy_count": 1,
+        "min_length": [None, 12, None, None],
+    }
+
+
+def test_the_sign_in_defaults(tmp_path: Path):
+    seen = _sign_in_settings(_env(tmp_path))
+    assert seen == {
+        "cookie_age": 8 * 3600,
+        "idle_minutes": 30,
+        "failure_limit": 5,
+        "cool_off_seconds": 900,
+        "proxy_count": None,
+        "min_length": [None, 10, None, None],
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["PARPLAN_SESSION_HOURS", "PARPLAN_SESSION_IDLE_MINUTES", "PARPLAN_LOGIN_FAILURE_LIMIT", "PARPLAN_LOCKOUT_MINUTES"],
+)
+@pytest.mark.parametrize("raw", ["0", "soon"])
+def test_a_sign_in_limit_must_be_a_positive_number(tmp_path: Path, name: str, raw: str):
+    result = _setup(_env(tmp_path, **{name: raw}))
+    assert result.returncode != 0
+    assert name in result.stderr

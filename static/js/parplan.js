@@ -1,0 +1,35 @@
+// ParPlan's few behaviours, wired by data-attributes (the Content-Security-Policy allows no inline script).
+//   data-submit-on-change        a <select> that sends its form when changed
+//   data-check-all="SELECTOR"    a checkbox that checks or clears the boxes SELECTOR finds in its form
+//   data-print                   a button that opens the print dialog
+//   data-status-url              a report being built: polls the URL, then reloads to show the downloads
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
+    field.addEventListener("change", function () { field.form.submit(); });
+  });
+
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      const scope = box.form || document;
+      scope.querySelectorAll(box.dataset.checkAll).forEach(function (other) { other.checked = box.checked; });
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  document.querySelectorAll("[data-status-url]").forEach(function (box) {
+    if (box.dataset.state === "done" || box.dataset.state === "failed") return;
+    const progress = box.querySelector("progress");
+    const timer = setInterval(async function () {
+      const response = await fetch(box.dataset.statusUrl, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const status = await response.json();
+      if (progress) progress.value = status.progress;
+      if (status.state === "done" || status.state === "failed") { clearInterval(timer); location.reload(); }
+    }, 1000);
+  });
+});
