@@ -36,9 +36,13 @@ def content_type_for(name: str) -> str:
     return CONTENT_TYPES.get(name.rpartition(".")[2].lower(), "application/octet-stream")
 
 
+_D_WITH_STROKE = {0x0111: "d", 0x0110: "D"}
+
+
 def ascii_fallback(name: str) -> str:
     """The name for clients that ignore `filename*`: "Báo cáo Đợt 1.pdf" → "Bao cao Dot 1.pdf"."""
-    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    # NFKD leaves đ/Đ whole (letters of their own, not d with a mark): mapped by code point.
+    plain = unicodedata.normalize("NFKD", name.translate(_D_WITH_STROKE))
     plain = plain.encode("ascii", "ignore").decode()
     plain = re.sub(r"\s+", " ", _UNQUOTABLE.sub("_", plain)).strip()
     stem, dot, extension = plain.rpartition(".")

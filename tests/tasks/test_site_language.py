@@ -57,11 +57,12 @@ def test_an_extension_decided_in_english_is_told_and_recorded_in_vietnamese(
     assert reason is not None and reason.startswith("Gia hạn theo đề nghị ngày ")
 
 
-def test_a_completion_reported_in_english_keeps_its_vietnamese_default_text(commune_led_task, commune_head):
+def test_a_completion_claimed_in_english_tells_the_secretariat_in_vietnamese(commune_led_task, commune_head):
+    # A claim states its result now (no default text); the notice it sends is still the site's language.
     with translation.override("en"):
-        task_claim_completion(task=fresh(commune_led_task), user=commune_head, today=TODAY, text="")
-    report = fresh(commune_led_task).reports.order_by("-created_at").first()
-    assert report is not None and report.text == "Báo hoàn thành nhiệm vụ."
+        task_claim_completion(task=fresh(commune_led_task), user=commune_head, today=TODAY, text="Đã ban hành.")
+    messages = _messages(commune_led_task, TaskNotice.CLAIMED)
+    assert messages and all("báo hoàn thành nhiệm vụ" in message for message in messages)
 
 
 def test_an_error_is_shown_in_the_language_of_the_person_who_made_it(commune_led_task, commune_head, secretariat):
