@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but the browser's language does not choose (parplan/i18n.py).
     "parplan.i18n.ChosenLanguageMiddleware",
+    # After the language (the 400 page is in it), before anything reads the URL's text.
+    "parplan.urlguard.ControlCharactersInUrlMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,6 +187,11 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- History (django-simple-history) ------------------------------------------
+# A reason typed into a form (return, reopen, cancel…) is kept whole: a text
+# column, not the 100-character default that turned a long reason into a 500.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
