@@ -7,14 +7,12 @@ character, so the request is refused as a whole (400, the portal's error page).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
-# C0 controls and DEL; a URL's text never needs them (a form's text areas post in the body).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from parplan.validators import has_control_characters
 
 
 class ControlCharactersInUrlMiddleware:
@@ -22,13 +20,13 @@ class ControlCharactersInUrlMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if has_control_characters(request):
+        if _url_has_control_characters(request):
             # Django turns BadRequest into handler400 (parplan.errors.bad_request).
             raise BadRequest("control character in the URL")
         return self.get_response(request)
 
 
-def has_control_characters(request: HttpRequest) -> bool:
-    if _CONTROL.search(request.path):
-        return True
-    return any(_CONTROL.search(key) or any(_CONTROL.search(v) for v in values) for key, values in request.GET.lists())
+def _url_has_control_characters(request: HttpRequest) -> bool:
+    # The forms' rule for one-line text (parplan.validators): a URL never needs a tab or a line break.
+    texts = [request.path, *(text for key, values in request.GET.lists() for text in (key, *values))]
+    return any(has_control_characters(text) for text in texts)

@@ -26,6 +26,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Whether `text` holds a control character (`multiline`: tabs and line breaks allowed)."""
+    return bool((_CONTROL_IN_TEXT if multiline else _CONTROL).search(text))
+
+
 @deconstructible
 class ControlCharactersValidator:
     """Refuse control characters; `multiline` text may hold tabs and line breaks."""
@@ -36,8 +41,7 @@ class ControlCharactersValidator:
         self.multiline = multiline
 
     def __call__(self, value: object) -> None:
-        pattern = _CONTROL_IN_TEXT if self.multiline else _CONTROL
-        if pattern.search(str(value)):
+        if has_control_characters(str(value), multiline=self.multiline):
             raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code=self.code)
 
     def __eq__(self, other: object) -> bool:
