@@ -20,9 +20,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PARPLAN_MODE=production
 
 # WeasyPrint (PDF reports) needs Pango/HarfBuzz; the reports use Liberation fonts.
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+        fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first (cached while the lock is unchanged): the runtime lock, with
@@ -36,7 +37,7 @@ COPY . /app
 COPY --from=messages /locale /app/locale
 # var/ holds media (a volume), static files and the beat schedule: writable by parplan,
 # while the code stays root's.
-RUN mkdir -p /app/var/media /app/var/staticfiles && chown -R parplan:parplan /app/var
+RUN mkdir -p /app/var/media /app/var/staticfiles /app/var/backups && chown -R parplan:parplan /app/var
 USER parplan
 # Static files are collected into the image too, so worker and beat (which may render
 # templates) find the manifest; the web service collects again when it starts. The key

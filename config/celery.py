@@ -15,6 +15,11 @@ app.autodiscover_tasks()
 
 # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
+    # /healthz says the worker is down when this has not run for PARPLAN_HEARTBEAT_STALE_SECONDS.
+    "heartbeat": {
+        "task": "parplan.tasks.heartbeat",
+        "schedule": 60.0,
+    },
     "mark-overdue-tasks": {
         "task": "tasks.tasks.mark_overdue_tasks",
         "schedule": crontab(hour=1, minute=0),

@@ -4,7 +4,7 @@ With no environment at all the portal runs locally: SQLite file, Celery on
 kombu's filesystem broker, e-mail to the console. `DATABASE_URL` switches to
 PostgreSQL, `REDIS_URL` to Redis (broker, results and cache). `PARPLAN_MODE=production`
 turns on the hardening that `manage.py check --deploy` asks for and refuses to
-start without a secret key and allowed hosts.
+start without a secret key, allowed hosts, DATABASE_URL and REDIS_URL.
 """
 
 from __future__ import annotations
@@ -169,6 +169,12 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+REDIS_URL = env_str("REDIS_URL")
+# Without them a production install would run on a SQLite file in the image and a
+# cache and queue per process: it would seem to work and lose data. Refuse instead.
+if PRODUCTION and not (DATABASE_URL and REDIS_URL):
+    _missing = " and ".join(name for name in ("DATABASE_URL", "REDIS_URL") if not env_str(name))
+    raise ImproperlyConfigured(f"Production mode needs {_missing} (PostgreSQL and Redis).")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -194,7 +200,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Cache ------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -339,6 +344,8 @@ PARPLAN_ON_TRACK_RATIO = env_float("PARPLAN_ON_TRACK_RATIO", 0.95)
 PARPLAN_AT_RISK_RATIO = env_float("PARPLAN_AT_RISK_RATIO", 0.85)
 # An approval re-evaluates its indicator this many seconds later, once per burst.
 PARPLAN_EVALUATION_DEBOUNCE_SECONDS = env_int("PARPLAN_EVALUATION_DEBOUNCE_SECONDS", 60)
+# /healthz calls the worker down when the beat's one-minute heartbeat is older than this.
+PARPLAN_HEARTBEAT_STALE_SECONDS = env_int("PARPLAN_HEARTBEAT_STALE_SECONDS", 180)
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

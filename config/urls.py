@@ -14,6 +14,7 @@ from tasks import views as task_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("parplan.accounts.urls")),
     # The language switch works before signing in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -270,3 +270,19 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the beat's heartbeat job (parplan/health.py).
+
+    One row per job name. Kept in the database, not the cache, so the web
+    process sees what a worker wrote whatever the cache is (a development
+    install's cache is per process).
+    """
+
+    name = models.CharField(max_length=60, primary_key=True)
+    seen_at = models.DateTimeField()
+    worker = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from parplan.access import (
 )
 from parplan.feedback import say_saved
 from parplan.forms import UnitContactForm
+from parplan.health import run_checks
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, PlanStatus, ReformArea, Role
 from parplan.registries import area_prefetch, area_sections, unit_sections
@@ -91,3 +93,17 @@ def unit_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         say_saved(request, changed=saved.changed, done=_("Đã lưu thông tin đơn vị."))
         return redirect("unit-detail", code=unit.code)
     return render(request, "parplan/unit_edit.html", {"unit": unit, "form": form})
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the proxy and monitoring: 200 when every check passes, 503 naming the one that failed.
+
+    No session, no personal data: only which part works.
+    """
+    checks = run_checks()
+    ok = all(check.ok for check in checks)
+    body = {"status": "ok" if ok else "failing", **{c.name: {"ok": c.ok, "detail": c.detail} for c in checks}}
+    response = JsonResponse(body, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response

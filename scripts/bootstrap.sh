@@ -33,8 +33,9 @@ STAMP=$VENV/.parplan-installed
 # message catalogues (locale/), xgettext and msgmerge read the marked strings (make messages).
 packages=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 # chromium: browser tests (Playwright drives /usr/bin/chromium, 500 MB with its
-# libraries); poppler-utils: pdftotext/pdftoppm in the PDF tests.
-[[ $mode == test ]] && packages+=(chromium poppler-utils)
+# libraries); poppler-utils: pdftotext/pdftoppm in the PDF tests; postgresql-client:
+# pg_dump/pg_restore, which the backup test runs against PostgreSQL.
+[[ $mode == test ]] && packages+=(chromium poppler-utils postgresql-client)
 packages+=("$@")
 # One interpreter start (a pyenv shim takes a quarter of a second): its version,
 # and whether it can make a venv.

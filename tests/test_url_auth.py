@@ -40,6 +40,7 @@ LOGIN_EXEMPT = {
     "accounts/password/reset/sent/": "the page after asking, the same whether the address has an account",
     "accounts/password/reset/<uidb64>/<token>/": "the link from the e-mail (a wrong token shows no form)",
     "accounts/password/reset/done/": "the page after setting the new password",
+    "healthz": "the proxy's and monitoring's health check: which part works, no personal data",
 }
 # What each exempt page shows a visitor without a session.
 EXEMPT_PAGE_SHOWS = {
@@ -49,6 +50,7 @@ EXEMPT_PAGE_SHOWS = {
     "accounts/password/reset/sent/": "Đã nhận yêu cầu đặt lại mật khẩu",
     "accounts/password/reset/<uidb64>/<token>/": "Đường dẫn đặt lại mật khẩu không hợp lệ",
     "accounts/password/reset/done/": "Đã đặt mật khẩu mới",
+    "healthz": '"database": {"ok": true',
 }
 
 # Which model a `<int:pk>` means, by the first segment of the route ("plans/<int:pk>/…").

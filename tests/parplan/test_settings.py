@@ -105,6 +105,9 @@ def _production_env(tmp_path: Path, **values: str) -> dict[str, str]:
         "PARPLAN_MODE": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "parplan.example.vn",
+        # Only read at start-up here: nothing connects to them.
+        "DATABASE_URL": "postgres://parplan@127.0.0.1:5432/parplan",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     return _env(tmp_path, **{**complete, **values})
 
@@ -151,6 +154,17 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path):
     result = _setup(env)
     assert result.returncode != 0
     assert "Production mode needs ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("missing", [["DATABASE_URL"], ["REDIS_URL"], ["DATABASE_URL", "REDIS_URL"]])
+def test_production_refuses_to_start_without_postgresql_and_redis(tmp_path: Path, missing: list[str]):
+    # Before: it started on a SQLite file inside the container and a cache and queue per process.
+    env = _production_env(tmp_path)
+    for name in missing:
+        del env[name]
+    result = _setup(env)
+    assert result.returncode != 0
+    assert f"Production mode needs {' and '.join(missing)} (PostgreSQL and Redis)" in result.stderr
 
 
 def test_production_refuses_to_start_with_debug_on(tmp_path: Path):
