@@ -404,7 +404,7 @@ def figure_chunks(rng: random.Random, base: SmallTables, counts: dict[str, int])
 
 
 class StatusRule:
-    """`targets.evaluation.judge` for one indicator: (status, expected) of a value on a day, memoised."""
+    """`targets.status.judge` for one indicator: (status, expected) of a value on a day, memoised."""
 
     def __init__(self, indicator: Indicator, fractions: list[float]) -> None:
         self.indicator, self.fractions = indicator, fractions
@@ -414,13 +414,10 @@ class StatusRule:
     def __call__(self, value: str, d: int) -> tuple[str, str]:
         key = (value, d)
         if key not in self.memo:
-            from targets.evaluation import judge
+            from targets.evaluation import rule_of
+            from targets.status import Reading, judge
 
-            i = self.indicator
-            state, expected = judge(
-                kind=i.kind, comparator=i.comparator, threshold=self.threshold, target_type=i.target_type,
-                value=Decimal(value), fraction=self.fractions[d],
-            )  # fmt: skip
+            state, expected = judge(rule_of(self.indicator), Reading(value=Decimal(value), fraction=self.fractions[d]))
             self.memo[key] = (str(state), r"\N" if expected is None else f"{expected:.4f}")
         return self.memo[key]
 

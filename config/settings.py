@@ -339,9 +339,12 @@ PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Indicator status rule (docs/indicators.md): share of the expected value.
-PARPLAN_ON_TRACK_RATIO = env_float("PARPLAN_ON_TRACK_RATIO", 0.95)
-PARPLAN_AT_RISK_RATIO = env_float("PARPLAN_AT_RISK_RATIO", 0.85)
+# Indicator status rule (targets/status.py, docs/indicators.md): how far short of the
+# threshold (or of the progress expected to date) is still "at risk" rather than
+# "behind", when an indicator sets no band of its own: in percentage points for a
+# rate, in percent of the threshold for a count or an amount.
+PARPLAN_RISK_BAND_POINTS = env_float("PARPLAN_RISK_BAND_POINTS", 2.0)
+PARPLAN_RISK_BAND_PERCENT = env_float("PARPLAN_RISK_BAND_PERCENT", 10.0)
 # An approval re-evaluates its indicator this many seconds later, once per burst.
 PARPLAN_EVALUATION_DEBOUNCE_SECONDS = env_int("PARPLAN_EVALUATION_DEBOUNCE_SECONDS", 60)
 # /healthz calls the worker down when the beat's one-minute heartbeat is older than this.

@@ -29,6 +29,7 @@ from targets.models import (
     Period,
 )
 from targets.sources import Source
+from targets.status import status_reason
 from tasks.models import Task, TaskState
 
 CACHE_SECONDS = 15 * 60
@@ -38,6 +39,7 @@ ATTENTION_ROWS = 10
 # figures submitted by their due date, share of indicators achieved or on track.
 RANK_WEIGHTS = {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
 GOOD_STATUSES = (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)
+BAD_STATUSES = (IndicatorStatus.OFF_TRACK, IndicatorStatus.NOT_ACHIEVED)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class IndicatorRow:
     trend: list[float]
     trend_points: str = ""
     day: datetime.date | None = None
+    reason: str = ""  # why the status is what it is (targets.status.status_reason)
 
 
 class MissingFigures(TypedDict):
@@ -154,7 +157,7 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
         indicators=rows,
         ranking=_ranking(plan, today, unit, rows),
         overdue_tasks=overdue,
-        off_track=[row for row in rows if row.status == IndicatorStatus.OFF_TRACK][:ATTENTION_ROWS],
+        off_track=[row for row in rows if row.status in BAD_STATUSES][:ATTENTION_ROWS],
         missing_period=missing_period,
         missing_figures=missing,
         totals=dict(totals),
@@ -196,6 +199,7 @@ def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], 
                 kind=indicator.kind, value=latest.value if latest else None,
                 status=latest.status if latest else IndicatorStatus.NO_DATA, trend=trend,
                 trend_points=sparkline(trend), day=latest.day if latest else None,
+                reason=status_reason(indicator, latest),
             )
         )  # fmt: skip
     return rows, (days[0] if days else None)
@@ -262,7 +266,8 @@ def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[Ind
         judged = {
             row["unit_id"]: row
             for row in IndicatorSnapshot.objects.filter(latest)
-            .exclude(status=IndicatorStatus.NO_DATA)
+            # Neither counts for or against a unit: nothing reported, or nothing to count.
+            .exclude(status__in=(IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE))
             .values("unit_id")
             .annotate(judged=Count("pk"), good=Count("pk", filter=Q(status__in=GOOD_STATUSES)))
             .order_by()

@@ -18,6 +18,7 @@ from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
+from targets.status import status_reason
 from tasks.models import Task, TaskState
 
 # A report is a Vietnamese administrative document (NĐ 30/2020): its text, the labels it
@@ -38,6 +39,7 @@ class IndicatorResult:
     value: str
     status: str
     status_code: str
+    reason: str = ""
 
 
 @dataclass
@@ -267,7 +269,8 @@ def _area_section(
             )  # fmt: skip
     total = sum(states.values())
     on_time, late = states[TaskState.COMPLETED_ON_TIME], states[TaskState.COMPLETED_LATE]
-    judged = [r for t in targets for r in t.indicators if r.status_code != IndicatorStatus.NO_DATA]
+    unjudged = (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
+    judged = [r for t in targets for r in t.indicators if r.status_code not in unjudged]
     good = [r for r in judged if r.status_code in (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)]
     generated = (
         f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn). "
@@ -291,8 +294,9 @@ def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> Indicat
         value = format_number(snapshot.value, 1) + suffix
     code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
     return IndicatorResult(
-        name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code
-    )
+        name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
+        reason=status_reason(indicator, snapshot),
+    )  # fmt: skip
 
 
 def _generated_sentences(sections: list[AreaSection], period: str, year: int, issuer: str) -> dict[str, str]:

@@ -1,16 +1,11 @@
 """The indicator evaluation: values to date, rolled up the unit tree, and a status.
 
-The rule (docs/indicators.md) in short, with ON = PARPLAN_ON_TRACK_RATIO (0.95)
-and RISK = PARPLAN_AT_RISK_RATIO (0.85):
-
-- no approved figure to date → no data;
-- a milestone: met → achieved; not met → at risk, off track once the year is over;
-- a level target (kept all year, e.g. > 99% on time): meets the threshold → on
-  track (achieved once the year is over); within ON of it → at risk; else off track;
-- a cumulative target (reached by year end, e.g. ≥ 70% disbursed): meets the
-  threshold → achieved; else compared with the expected value to date
-  (threshold × share of the year elapsed): ≥ ON → on track, ≥ RISK → at risk,
-  else off track; once the year is over, not met → off track.
+The status rule itself is `targets.status.judge` (docs/indicators.md, "Status
+rule"); this module gathers what it needs for every indicator and unit on a day:
+the value, the share of the window elapsed, whether the window is closed (the day
+is past its end and the figures of its last period are in), whether a rate had
+anything to count, and for a periodic yes/no obligation the periods met, missed
+and due.
 
 Figures are aggregated in the database (one GROUP BY per plan); ratios roll up
 as Σ numerators / Σ denominators across units and periods, never as an average
@@ -24,18 +19,16 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
-from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, F, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from parplan.events import plan_changed_now
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
     Aggregation,
-    Comparator,
+    Frequency,
     Indicator,
     IndicatorKind,
     IndicatorSnapshot,
@@ -43,13 +36,13 @@ from targets.models import (
     Measurement,
     MeasurementStatus,
     Scope,
-    TargetType,
 )
-from targets.periods import elapsed_fraction
+from targets.periods import elapsed_fraction, periods_of, year_window
+from targets.status import Reading, Rule, judge
 
 _HUNDRED = Decimal(100)
-# indicator id, unit id, numerator, denominator, value, expected, status: one snapshot.
-SnapshotRow = tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str]
+# indicator id, unit id, numerator, denominator, value, expected, status, missed: one snapshot.
+SnapshotRow = tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str, int | None]
 
 
 @dataclass
@@ -64,6 +57,14 @@ class Totals:
     last_denominator: Decimal = Decimal(0)
     last_value: Decimal = Decimal(0)
     units_reporting: int = 0
+    # Yes/no figures reported met and not met (a periodic obligation counts each period).
+    met: int = 0
+    missed: int = 0
+    # Units in scope counted here, with or without figures (a periodic obligation is due from each).
+    units: int = 0
+    # The earliest of the units' latest periods' ends: a latest-value indicator is final only once
+    # every unit's figure is of the window's last period.
+    last_end: datetime.date | None = None
 
     def add(self, other: Totals) -> None:
         # Spelled out: this runs once per unit and level of the tree for every indicator.
@@ -75,6 +76,11 @@ class Totals:
         self.last_denominator += other.last_denominator
         self.last_value += other.last_value
         self.units_reporting += other.units_reporting
+        self.met += other.met
+        self.missed += other.missed
+        self.units += other.units
+        if other.last_end is not None and (self.last_end is None or other.last_end < self.last_end):
+            self.last_end = other.last_end
 
 
 @dataclass
@@ -87,65 +93,6 @@ class EvaluationSummary:
     def line(self) -> str:
         counts = ", ".join(f"{IndicatorStatus(s).label}: {self.statuses.get(s, 0)}" for s in IndicatorStatus.values)
         return f"{self.day:%d/%m/%Y}: đã đánh giá {self.indicators} chỉ số ({self.snapshots} kết quả) — {counts}."
-
-
-# --- The status rule (pure) ------------------------------------------------------
-
-
-def meets(value: Decimal, comparator: str, threshold: Decimal) -> bool:
-    return {
-        Comparator.GTE: value >= threshold,
-        Comparator.GT: value > threshold,
-        Comparator.LTE: value <= threshold,
-        Comparator.LT: value < threshold,
-        Comparator.EQ: value == threshold,
-    }[Comparator(comparator)]
-
-
-def judge(
-    *,
-    kind: str,
-    comparator: str,
-    threshold: Decimal | None,
-    target_type: str,
-    value: Decimal | None,
-    fraction: float,
-    on_track: float | None = None,
-    at_risk: float | None = None,
-) -> tuple[str, Decimal | None]:
-    """Return (status, expected value to date) for one value."""
-    on_track = settings.PARPLAN_ON_TRACK_RATIO if on_track is None else on_track
-    at_risk = settings.PARPLAN_AT_RISK_RATIO if at_risk is None else at_risk
-    year_over = fraction >= 1
-    if value is None:
-        return IndicatorStatus.NO_DATA, None
-    if kind == IndicatorKind.MILESTONE:
-        if value >= 1:
-            return IndicatorStatus.ACHIEVED, None
-        return (IndicatorStatus.OFF_TRACK if year_over else IndicatorStatus.AT_RISK), None
-    if threshold is None or not comparator:
-        # Measured but without a rule: nothing to judge against, so not flagged.
-        return IndicatorStatus.ON_TRACK, None
-    if meets(value, comparator, threshold):
-        done = year_over or target_type == TargetType.CUMULATIVE
-        return (IndicatorStatus.ACHIEVED if done else IndicatorStatus.ON_TRACK), threshold
-    if year_over or comparator == Comparator.EQ:
-        return IndicatorStatus.OFF_TRACK, threshold
-    lower_is_better = comparator in (Comparator.LT, Comparator.LTE)
-    if target_type == TargetType.CUMULATIVE and not lower_is_better:
-        expected = threshold * Decimal(str(fraction))
-        share = value / expected if expected else Decimal(1)
-        if share >= Decimal(str(on_track)):
-            return IndicatorStatus.ON_TRACK, expected
-        if share >= Decimal(str(at_risk)):
-            return IndicatorStatus.AT_RISK, expected
-        return IndicatorStatus.OFF_TRACK, expected
-    # A level target missed: close to the threshold is "at risk", further is "off track".
-    if lower_is_better:
-        close = value * Decimal(str(on_track)) <= threshold
-    else:
-        close = value >= threshold * Decimal(str(on_track))
-    return (IndicatorStatus.AT_RISK if close else IndicatorStatus.OFF_TRACK), threshold
 
 
 def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
@@ -164,6 +111,48 @@ def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
         # Year-to-date or stock ratios: each unit's latest figure, then Σ/Σ across units.
         return totals.last_numerator * _HUNDRED / totals.last_denominator if totals.last_denominator else None
     return totals.last_value
+
+
+def rule_of(indicator: Indicator) -> Rule:
+    return Rule(
+        kind=indicator.kind,
+        comparator=indicator.comparator,
+        threshold=indicator.threshold,
+        target_type=indicator.target_type,
+        risk_band=indicator.risk_band,
+        periodic=indicator.kind == IndicatorKind.MILESTONE and indicator.frequency != Frequency.YEAR,
+    )
+
+
+def reading_of(
+    indicator: Indicator, totals: Totals, *, day: datetime.date, window_end: datetime.date, fraction: float, due: int
+) -> Reading:
+    """What one unit's totals say on `day`, for `targets.status.judge`."""
+    value = value_of(indicator, totals)
+    closed = day > window_end
+    if closed and indicator.aggregation == Aggregation.LATEST:
+        # A year-to-date figure of 14/9 does not settle the year: final once the last period's figures are in.
+        closed = totals.last_end is not None and totals.last_end >= window_end
+    if indicator.kind == IndicatorKind.MILESTONE and indicator.frequency != Frequency.YEAR:
+        due_here = due * max(totals.units, 1)
+        value = Decimal(1) if totals.met >= due_here and not totals.missed and totals.figures else Decimal(0)
+        if not totals.figures and not due_here:
+            value = None
+    return Reading(
+        value=value,
+        fraction=fraction,
+        closed=closed,
+        # Figures came in but a rate had nothing to count (0 late dossiers to apologise for).
+        not_applicable=bool(totals.figures) and indicator.kind == IndicatorKind.RATIO and value is None,
+        met=totals.met,
+        missed=totals.missed,
+        due=due * max(totals.units, 1),
+    )
+
+
+def _periods_due(indicator: Indicator, year: int, day: datetime.date) -> int:
+    """Periods of a periodic obligation whose due date has passed on `day` (each unit owes one figure each)."""
+    return sum(1 for spec in periods_of(indicator.frequency, year) if spec.due_date < day)
 
 
 def fraction_of(indicator: Indicator, totals: Totals) -> tuple[Decimal | None, Decimal | None]:
@@ -190,15 +179,20 @@ def _totals_by_indicator_and_unit(indicators: list[Indicator], day: datetime.dat
     sums = (
         approved.values("indicator_id", "unit_id")
         .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"), value_sum=Sum("value"),
-                  figures=Count("id"))
-        .values_list("indicator_id", "unit_id", "numerator_sum", "denominator_sum", "value_sum", "figures")
+                  figures=Count("id"), met_count=Count("id", filter=Q(met=True)),
+                  missed_count=Count("id", filter=Q(met=False)))
+        .values_list("indicator_id", "unit_id", "numerator_sum", "denominator_sum", "value_sum", "figures",
+                     "met_count", "missed_count")
     )  # fmt: skip
-    for indicator_id, unit_id, numerator, denominator, total, figures in sums:
+    for indicator_id, unit_id, numerator, denominator, total, figures, met, missed in sums:
         totals[(indicator_id, unit_id)] = Totals(
             numerator=numerator or Decimal(0),
             denominator=denominator or Decimal(0),
             total=total or Decimal(0),
             figures=figures,
+            met=met,
+            missed=missed,
+            units=1,
         )
     _fill_latest_figures(indicators, approved, totals)
     return totals
@@ -220,10 +214,11 @@ def _fill_latest_figures(
             )
         )
         .filter(recency=1)
-        .values_list("indicator_id", "unit_id", "numerator", "denominator", "value", "met")
+        .values_list("indicator_id", "unit_id", "numerator", "denominator", "value", "met", "period__end")
     )
-    for indicator_id, unit_id, numerator, denominator, value, met in rows:
+    for indicator_id, unit_id, numerator, denominator, value, met, end in rows:
         unit_totals = totals[(indicator_id, unit_id)]
+        unit_totals.last_end = end
         unit_totals.last_numerator = numerator or Decimal(0)
         unit_totals.last_denominator = denominator or Decimal(0)
         unit_totals.last_value = Decimal(int(met)) if met is not None else (value or Decimal(0))
@@ -252,25 +247,23 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     chains: dict[str, list[str]] = {}
     # Plain rows, not model instances: a province has tens of thousands per day.
     rows: list[SnapshotRow] = []
+    window_end = year_window(plan.year)[1]
     for indicator in indicators:
-        rule = partial(
-            judge,
-            kind=indicator.kind,
-            comparator=indicator.comparator,
-            threshold=indicator.threshold,
-            target_type=indicator.target_type,
-            fraction=fraction,
-        )
+        rule = rule_of(indicator)
+        due = _periods_due(indicator, plan.year, day) if rule.periodic else 0
         rolled_up = _rolled_up(indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains)
         indicator_id = indicator.pk
         for unit, unit_totals in rolled_up:
-            value = value_of(indicator, unit_totals)
-            status, expected = rule(value=value)
-            if unit_totals.figures:
+            reading = reading_of(indicator, unit_totals, day=day, window_end=window_end, fraction=fraction, due=due)
+            status, expected = judge(rule, reading)
+            if rule.periodic:
+                met, due_here = Decimal(unit_totals.met), Decimal(due * max(unit_totals.units, 1))
+                rows.append((indicator_id, unit.id, met, due_here, reading.value, None, status, unit_totals.missed))
+            elif unit_totals.figures:
                 numerator, denominator = fraction_of(indicator, unit_totals)
-                rows.append((indicator_id, unit.id, numerator, denominator, value, expected, status))
+                rows.append((indicator_id, unit.id, numerator, denominator, reading.value, expected, status, None))
             else:
-                rows.append((indicator_id, unit.id, None, None, value, expected, status))
+                rows.append((indicator_id, unit.id, None, None, reading.value, expected, status, None))
             if unit.id == issuer.id:
                 summary.statuses[status] += 1
     alias = router.db_for_write(IndicatorSnapshot)
@@ -304,26 +297,26 @@ def _insert_snapshots(alias: str, day: datetime.date, rows: list[SnapshotRow]) -
             day_text = day.isoformat()
             text = "".join(
                 f"{indicator_id}\t{unit_id}\t{day_text}\t{_copy_text(numerator)}\t{_copy_text(denominator)}\t"
-                f"{_copy_text(value)}\t{_copy_text(expected)}\t{status}\n"
-                for indicator_id, unit_id, numerator, denominator, value, expected, status in rows
+                f"{_copy_text(value)}\t{_copy_text(expected)}\t{status}\t{_copy_text(missed)}\n"
+                for indicator_id, unit_id, numerator, denominator, value, expected, status, missed in rows
             )
             table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
-            columns = "indicator_id, unit_id, day, numerator, denominator, value, expected, status"
+            columns = "indicator_id, unit_id, day, numerator, denominator, value, expected, status, missed"
             cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
             return
     IndicatorSnapshot.objects.using(alias).bulk_create(
         (
             IndicatorSnapshot(
                 indicator_id=indicator_id, unit_id=unit_id, day=day, numerator=numerator, denominator=denominator,
-                value=value, expected=expected, status=status,
+                value=value, expected=expected, status=status, missed=missed,
             )
-            for indicator_id, unit_id, numerator, denominator, value, expected, status in rows
+            for indicator_id, unit_id, numerator, denominator, value, expected, status, missed in rows
         ),
         batch_size=2000,
     )  # fmt: skip
 
 
-def _copy_text(value: Decimal | None) -> str:
+def _copy_text(value: Decimal | int | None) -> str:
     return "\\N" if value is None else str(value)
 
 
@@ -342,7 +335,7 @@ def _rolled_up(
     issuer_totals = Totals()
     indicator_id = indicator.pk
     if indicator.scope == Scope.AUTHORITY:
-        issuer_totals.add(totals.get((indicator_id, issuer.pk), Totals()))
+        issuer_totals.add(totals.get((indicator_id, issuer.pk), Totals(units=1)))
         return [(issuer, issuer_totals)]
     # Each unit's value covers its own figures and those of scope units below it.
     subtree: dict[str, Totals] = defaultdict(Totals)
@@ -354,10 +347,10 @@ def _rolled_up(
             chain = chains[unit.path] = _ancestor_paths(unit.path, issuer.path)
         own = totals.get((indicator_id, unit.id))
         if own is None:
-            # No figures: the units still get their (empty) totals; adding zeros would change nothing.
+            # No figures: the unit still counts as one owing them (a periodic obligation), nothing else.
+            issuer_totals.units += 1
             for path in chain:
-                if path not in subtree:
-                    subtree[path] = Totals()
+                subtree[path].units += 1
             continue
         issuer_totals.add(own)
         for path in chain:

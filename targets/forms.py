@@ -121,9 +121,9 @@ class IndicatorDefinitionForm(PortalModelForm):
         fields = [
             "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure", "baseline",
             "frequency", "scope", "scope_units", "aggregation", "source", "target_type", "numerator_label",
-            "denominator_label",
+            "denominator_label", "risk_band",
         ]  # fmt: skip
-        field_classes = {"threshold": NumberField, "baseline": NumberField}
+        field_classes = {"threshold": NumberField, "baseline": NumberField, "risk_band": NumberField}
         widgets = {"scope_units": forms.CheckboxSelectMultiple}
 
     def clean(self) -> dict[str, Any]:
@@ -138,6 +138,10 @@ class IndicatorDefinitionForm(PortalModelForm):
             value = data.get(name)
             for problem in [] if value is None else number_problems(value, rule):
                 self.add_error(name, problem)
+        band = data.get("risk_band")
+        if band is not None and not 0 <= band <= 100:
+            # Points of a rate, or percent of the threshold: both between 0 and 100.
+            self.add_error("risk_band", _("Khoảng “có nguy cơ” phải từ 0 đến 100."))
         return data
 
 

@@ -154,6 +154,18 @@ class Indicator(models.Model):
     )
     numerator_label = models.CharField(_("tử số"), max_length=255, blank=True)
     denominator_label = models.CharField(_("mẫu số"), max_length=255, blank=True)
+    risk_band = models.DecimalField(
+        _("khoảng “có nguy cơ”"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Còn thiếu không quá bấy nhiêu so với ngưỡng (hoặc tiến độ dự kiến) thì là “có nguy cơ”, xa hơn là "
+            "“chậm tiến độ”: điểm phần trăm với chỉ số tỷ lệ, phần trăm của ngưỡng với chỉ số khác. "
+            "Để trống: mặc định (2 điểm %; 10% ngưỡng)."
+        ),
+    )
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[scope_units])
@@ -352,10 +364,14 @@ def evidence_path(instance: Any, filename: str) -> str:
 
 
 class IndicatorStatus(models.TextChoices):
+    """targets/status.py decides; final statuses (achieved, not achieved) only once the outcome cannot change."""
+
     ACHIEVED = "achieved", _("Đạt")
     ON_TRACK = "on_track", _("Đúng tiến độ")
     AT_RISK = "at_risk", _("Có nguy cơ")
-    OFF_TRACK = "off_track", _("Chậm, không đạt")
+    OFF_TRACK = "off_track", _("Chậm tiến độ")
+    NOT_ACHIEVED = "not_achieved", _("Không đạt")
+    NOT_APPLICABLE = "not_applicable", _("Không áp dụng")
     NO_DATA = "no_data", _("Chưa có số liệu")
 
     @property
@@ -393,7 +409,9 @@ class IndicatorSnapshot(models.Model):
     denominator = models.DecimalField(max_digits=18, decimal_places=2, null=True)
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4, null=True)
     expected = models.DecimalField(_("tiến độ dự kiến"), max_digits=18, decimal_places=4, null=True)
-    status = models.CharField(_("đánh giá"), max_length=10, choices=IndicatorStatus.choices)
+    status = models.CharField(_("đánh giá"), max_length=16, choices=IndicatorStatus.choices)
+    # A periodic yes/no obligation: periods reported "not met" (numerator / denominator: met / due).
+    missed = models.PositiveSmallIntegerField(null=True)
 
     objects = SnapshotQuerySet.as_manager()
 

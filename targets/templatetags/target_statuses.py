@@ -6,7 +6,8 @@ from django import template
 from django.utils.safestring import SafeString
 
 from parplan.badges import badge
-from targets.models import NOT_EVALUATED_LABEL, IndicatorStatus, MeasurementStatus
+from targets.models import NOT_EVALUATED_LABEL, Indicator, IndicatorSnapshot, IndicatorStatus, MeasurementStatus
+from targets.status import status_reason
 
 register = template.Library()
 
@@ -32,3 +33,9 @@ def figure_status(status: str) -> SafeString:
     """A figure's place in the review, as a badge: `{% figure_status figure.status %}`."""
     choice = MeasurementStatus(status)
     return badge(choice.css, str(choice.label))
+
+
+@register.simple_tag
+def indicator_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
+    """Why the status is what it is, one line: `{% indicator_reason indicator snapshot %}` (targets/status.py)."""
+    return status_reason(indicator, snapshot)

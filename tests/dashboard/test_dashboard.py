@@ -66,7 +66,7 @@ TODAY = datetime.date(2024, 7, 17)
 TZ = timezone.get_fixed_timezone(7 * 60)  # Asia/Ho_Chi_Minh has no daylight saving
 ISSUER, UNIT_A, UNIT_B, UNIT_C = "T99", "T99-A", "T99-B", "T99-C"
 NAMES = {UNIT_A: "Xã An Phú", UNIT_B: "Xã Bình Minh", UNIT_C: "Phòng Công Thương"}
-INDICATOR_COLUMNS = ["achieved", "on_track", "at_risk", "off_track", "no_data"]
+INDICATOR_COLUMNS = ["achieved", "on_track", "at_risk", "off_track", "not_achieved", "not_applicable", "no_data"]
 TASK_COLUMNS = ["on_time", "late", "overdue", "in_progress"]
 GOOD = {IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK}
 SENT = {MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED}
@@ -347,7 +347,7 @@ def _tasks_seen(plan: Plan, unit: Unit | None) -> list[Task]:
 
 
 def expected_areas(plan: Plan, unit: Unit | None) -> dict[int, list[int]]:
-    """Per area number: the five indicator counts, then the four task counts, as the table shows them."""
+    """Per area number: the seven indicator counts, then the four task counts, as the table shows them."""
     subject = unit or plan.issuing_unit
     indicators: dict[int, Counter[str]] = {a.number: Counter() for a in plan.areas.all()}
     for indicator in _relevant_indicators(plan, unit):
@@ -394,7 +394,7 @@ def expected_ranking(plan: Plan, weights: dict[str, Decimal], only: Unit | None 
             if unit not in list(indicator.scope_units.all()):
                 continue
             status = _latest_status(indicator, unit)
-            judged += status != IndicatorStatus.NO_DATA
+            judged += status not in (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
             good += status in GOOD
             if indicator.source != Source.UNITS:
                 continue
@@ -567,9 +567,11 @@ def _dashboard(client: Client, plan: Plan, unit: str | None = None) -> Any:
 
 
 def test_hand_made_plan_has_every_status_and_state_to_count(small_plan):
-    """The data set is worth checking against: each column of the table has something in it."""
+    """The data set is worth checking against: each column of the table has something in it, but "not achieved"
+    and "not applicable" (mid-year, no obligation missed, every rate has something to count; the status rule's
+    table, tests/targets/test_status_rule.py, covers them)."""
     plan = small_plan.plan
-    assert expected_areas(plan, None) == {1: [1, 1, 0, 0, 0, 1, 1, 1, 1], 2: [0, 0, 1, 1, 1, 1, 0, 1, 1]}
+    assert expected_areas(plan, None) == {1: [1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1], 2: [0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 1]}
     assert RANK_WEIGHTS == {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
     assert expected_ranking(plan, RANK_WEIGHTS) == [
         # A: 40% × 2/4 + 30% × 12/14 (Tháng 03 late; of Tháng 07, closed on 14/07, one sent) + 30% × 1/2
@@ -650,7 +652,7 @@ def test_unit_filter_counts_only_what_involves_the_unit(small_plan, client_for, 
 
     expected = expected_areas(plan, unit)
     # Its own indicators only (the authority's count and milestone are not the unit's "no data").
-    assert expected == {1: [0, 0, 1, 0, 0, 0, 0, 1, 1], 2: [0, 0, 1, 0, 1, 0, 0, 1, 1]}
+    assert expected == {1: [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1], 2: [0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1]}
     shown = {a.number: [a.indicators[s] for s in INDICATOR_COLUMNS] + [a.tasks[s] for s in TASK_COLUMNS]
              for a in board.areas}  # fmt: skip
     assert shown == expected
@@ -784,7 +786,7 @@ def test_approving_a_figure_changes_the_next_render(
     plan = small_plan.plan
     client = client_for(steering)
     before = Page(_dashboard(client, plan).content.decode())
-    assert page_areas(before)[2][:5] == [0, 0, 1, 1, 1]
+    assert page_areas(before)[2][:7] == [0, 0, 1, 1, 0, 0, 1]
 
     with django_capture_on_commit_callbacks(execute=True):
         measurement_approve(measurement=small_plan.pending, user=secretariat)
@@ -792,7 +794,7 @@ def test_approving_a_figure_changes_the_next_render(
     # Satisfaction: (78 + 70) / 200 = 74% < 95% of 80%: off track for the authority and for C.
     with django_assert_num_queries(PAGE_QUERIES_COLD):
         after = Page(_dashboard(client, plan).content.decode())
-    assert page_areas(after)[2][:5] == [0, 0, 0, 2, 1]
+    assert page_areas(after)[2][:7] == [0, 0, 0, 2, 0, 0, 1]
     assert page_areas(after) == expected_areas(plan, None)
     assert [r for r in page_ranking(after) if r[0] == NAMES[UNIT_C]][0][2][2] == (1, 2)
 
@@ -802,13 +804,13 @@ def test_reporting_progress_changes_the_next_render(
 ):
     plan = small_plan.plan
     client = client_for(steering)
-    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][5:] == [1, 0, 1, 1]
+    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][7:] == [1, 0, 1, 1]
 
     with django_capture_on_commit_callbacks(execute=True):
         task_report_progress(task=small_plan.tasks["t5"], user=secretariat, status=ProgressStatus.IN_PROGRESS,
                              percent=10, text="Đã bắt đầu.")  # fmt: skip
 
-    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][5:] == [1, 0, 1, 2]
+    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][7:] == [1, 0, 1, 2]
 
 
 def test_editing_a_task_changes_the_next_render_for_every_filter(
@@ -816,15 +818,15 @@ def test_editing_a_task_changes_the_next_render_for_every_filter(
 ):
     plan = small_plan.plan
     committee, head = client_for(steering), client_for(unit_b_head)
-    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][5:] == [1, 1, 1, 1]
-    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][5:] == [0, 0, 1, 1]
+    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][7:] == [1, 1, 1, 1]
+    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][7:] == [0, 0, 1, 1]
     t4 = small_plan.tasks["t4"]
 
     with django_capture_on_commit_callbacks(execute=True):
         task_update(task=t4, expected_version=t4.version, user=secretariat, due_date=_on(7, 1))
 
-    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][5:] == [1, 1, 2, 0]
-    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][5:] == [0, 0, 2, 0]
+    assert page_areas(Page(_dashboard(committee, plan).content.decode()))[1][7:] == [1, 1, 2, 0]
+    assert page_areas(Page(_dashboard(head, plan).content.decode()))[1][7:] == [0, 0, 2, 0]
 
 
 def test_returning_a_figure_changes_the_next_render(
@@ -919,8 +921,11 @@ def test_every_status_has_a_text_label(small_plan, client_for, steering):
         status = row.one("span", "status")
         value = next(c.removeprefix("status-") for c in status.attrs["class"].split() if c.startswith("status-"))
         assert status.text == labels[value]
+        # And the reason in words beside it (targets.status.status_reason).
+        assert row.one("small", "reason").text.strip()
         seen.add(value)
-    assert seen == set(labels)
+    # Five indicators, five different statuses, each named.
+    assert len(seen) == 5
     assert len(page.root.all("polyline")) >= 1
     assert all(p.attrs["points"] for p in page.root.all("polyline"))
 

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 import targets.evaluation
+import targets.status
 from parplan.models import Plan, PlanStatus
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus
 from tests.targets.builders import second_plan
@@ -24,7 +25,8 @@ DAY = D(2024, 10, 20)
 SUMMARY = re.compile(
     r"^(?P<day>\d\d/\d\d/\d{4}): đã đánh giá (?P<indicators>\d+) chỉ số \((?P<snapshots>\d+) kết quả\) — "
     r"Đạt: (?P<achieved>\d+), Đúng tiến độ: (?P<on_track>\d+), Có nguy cơ: (?P<at_risk>\d+), "
-    r"Chậm, không đạt: (?P<off_track>\d+), Chưa có số liệu: (?P<no_data>\d+)\.$"
+    r"Chậm tiến độ: (?P<off_track>\d+), Không đạt: (?P<not_achieved>\d+), Không áp dụng: (?P<not_applicable>\d+), "
+    r"Chưa có số liệu: (?P<no_data>\d+)\.$"
 )
 
 
@@ -92,14 +94,14 @@ def judge_failing_on_call(monkeypatch):
     """Make the status rule raise on its `n`th call, part-way through the plan."""
 
     def install(n: int) -> None:
-        real = targets.evaluation.judge
+        real = targets.status.judge
         calls: Counter[str] = Counter()
 
-        def failing(**kwargs):
+        def failing(*args, **kwargs):
             calls["judge"] += 1
             if calls["judge"] == n:
                 raise RuntimeError("hỏng giữa chừng")
-            return real(**kwargs)
+            return real(*args, **kwargs)
 
         monkeypatch.setattr(targets.evaluation, "judge", failing)
 

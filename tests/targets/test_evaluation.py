@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from parplan.models import Unit, UnitKind
 from parplan.services import unit_upsert
-from targets.evaluation import evaluate_plan, judge
+from targets.evaluation import evaluate_plan
 from targets.models import (
     Aggregation,
     Comparator,
@@ -38,179 +38,7 @@ ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = (
 MID_YEAR, YEAR_OVER = 0.5, 1.0
 
 
-def _level(value: str | None, comparator: str = Comparator.GTE, threshold: str = "90", fraction: float = MID_YEAR):
-    return judge(
-        kind=IndicatorKind.RATIO,
-        comparator=comparator,
-        threshold=Decimal(threshold),
-        target_type=TargetType.LEVEL,
-        value=None if value is None else Decimal(value),
-        fraction=fraction,
-    )[0]
-
-
-def _cumulative(value: str, threshold: str = "100", fraction: float = MID_YEAR, **ratios: float):
-    return judge(
-        kind=IndicatorKind.RATIO,
-        comparator=Comparator.GTE,
-        threshold=Decimal(threshold),
-        target_type=TargetType.CUMULATIVE,
-        value=Decimal(value),
-        fraction=fraction,
-        **ratios,
-    )
-
-
-def _milestone(value: int | None, fraction: float) -> str:
-    return judge(
-        kind=IndicatorKind.MILESTONE,
-        comparator="",
-        threshold=None,
-        target_type=TargetType.CUMULATIVE,
-        value=None if value is None else Decimal(value),
-        fraction=fraction,
-    )[0]
-
-
-# --- The status rule ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("target_type", [TargetType.LEVEL, TargetType.CUMULATIVE])
-def test_no_value_is_no_data_whatever_the_target(target_type):
-    status, expected = judge(
-        kind=IndicatorKind.RATIO, comparator=Comparator.GTE, threshold=Decimal(90),
-        target_type=target_type, value=None, fraction=YEAR_OVER,
-    )  # fmt: skip
-    assert (status, expected) == (NO_DATA, None)
-
-
-def test_a_milestone_without_a_figure_is_no_data():
-    assert _milestone(None, MID_YEAR) == NO_DATA
-
-
-def test_a_met_milestone_is_achieved_before_and_after_year_end():
-    assert (_milestone(1, MID_YEAR), _milestone(1, YEAR_OVER)) == (ACHIEVED, ACHIEVED)
-
-
-def test_an_unmet_milestone_is_at_risk_during_the_year():
-    assert _milestone(0, 0.99) == AT_RISK
-
-
-def test_an_unmet_milestone_is_off_track_once_the_year_is_over():
-    assert _milestone(0, YEAR_OVER) == OFF_TRACK
-
-
-def test_a_level_exactly_at_the_threshold_is_on_track_during_the_year():
-    assert _level("90") == ON_TRACK
-
-
-def test_a_level_exactly_at_the_threshold_is_achieved_at_year_end():
-    assert _level("90", fraction=YEAR_OVER) == ACHIEVED
-
-
-def test_a_level_just_below_the_threshold_within_the_on_track_ratio_is_at_risk():
-    # 0.95 × 90 = 85.5
-    assert _level("89.99") == AT_RISK
-    assert _level("85.5") == AT_RISK
-
-
-def test_a_level_further_below_is_off_track():
-    assert _level("85.49") == OFF_TRACK
-
-
-def test_a_level_missed_at_year_end_is_off_track_however_close():
-    assert _level("89.99", fraction=YEAR_OVER) == OFF_TRACK
-
-
-def test_greater_than_is_strict_so_exactly_the_threshold_is_not_met():
-    assert _level("99", Comparator.GT, "99") == AT_RISK
-    assert _level("99.01", Comparator.GT, "99") == ON_TRACK
-
-
-def test_a_level_judged_with_the_expected_value_being_the_threshold():
-    status, expected = judge(
-        kind=IndicatorKind.RATIO, comparator=Comparator.GTE, threshold=Decimal(90),
-        target_type=TargetType.LEVEL, value=Decimal(50), fraction=MID_YEAR,
-    )  # fmt: skip
-    assert (status, expected) == (OFF_TRACK, Decimal(90))
-
-
-def test_rank_at_the_limit_is_on_track():
-    assert _level("6", Comparator.LTE, "6") == ON_TRACK
-
-
-def test_rank_slightly_worse_than_the_limit_is_at_risk():
-    # Lower is better: 6.3 × 0.95 = 5.985 ≤ 6.
-    assert _level("6.3", Comparator.LTE, "6") == AT_RISK
-
-
-def test_rank_well_below_the_limit_is_off_track():
-    assert _level("8", Comparator.LTE, "6") == OFF_TRACK
-
-
-def test_strictly_less_than_excludes_the_limit():
-    assert _level("6", Comparator.LT, "6") == AT_RISK
-    assert _level("5", Comparator.LT, "6") == ON_TRACK
-
-
-def test_equal_to_is_off_track_as_soon_as_it_differs():
-    assert _level("100", Comparator.EQ, "100") == ON_TRACK
-    assert _level("99.99", Comparator.EQ, "100") == OFF_TRACK
-
-
-def test_a_value_without_a_rule_is_not_flagged():
-    status, expected = judge(
-        kind=IndicatorKind.COUNT, comparator="", threshold=None,
-        target_type=TargetType.LEVEL, value=Decimal(3), fraction=MID_YEAR,
-    )  # fmt: skip
-    assert (status, expected) == (ON_TRACK, None)
-
-
-def test_a_cumulative_target_reached_early_is_achieved():
-    assert _cumulative("100", fraction=0.3)[0] == ACHIEVED
-
-
-def test_cumulative_share_exactly_at_the_on_track_ratio_is_on_track():
-    # Half the year: 50 expected of 100; 47.5 / 50 = 0.95.
-    assert _cumulative("47.5") == (ON_TRACK, Decimal(50))
-
-
-def test_cumulative_share_just_below_the_on_track_ratio_is_at_risk():
-    assert _cumulative("47.4995")[0] == AT_RISK  # share 0.94999
-
-
-def test_cumulative_share_exactly_at_the_at_risk_ratio_is_at_risk():
-    assert _cumulative("42.5")[0] == AT_RISK  # share 0.85
-
-
-def test_cumulative_share_below_the_at_risk_ratio_is_off_track():
-    assert _cumulative("42.4995")[0] == OFF_TRACK  # share 0.84999
-
-
-def test_cumulative_expected_value_follows_the_elapsed_share_of_the_year():
-    assert _cumulative("10", threshold="70", fraction=0.25)[1] == Decimal("17.5")
-
-
-def test_cumulative_not_reached_when_the_year_is_over_is_off_track():
-    assert _cumulative("99.9", fraction=YEAR_OVER)[0] == OFF_TRACK
-
-
-def test_ratios_can_be_given_as_arguments():
-    assert _cumulative("40", on_track=0.8, at_risk=0.5)[0] == ON_TRACK
-    assert _cumulative("30", on_track=0.8, at_risk=0.5)[0] == AT_RISK
-    assert _cumulative("20", on_track=0.8, at_risk=0.5)[0] == OFF_TRACK
-
-
-def test_ratios_come_from_settings_by_default(settings):
-    settings.PARPLAN_ON_TRACK_RATIO, settings.PARPLAN_AT_RISK_RATIO = 0.8, 0.5
-    assert _cumulative("40")[0] == ON_TRACK
-    assert _cumulative("30")[0] == AT_RISK
-    assert _cumulative("20")[0] == OFF_TRACK
-
-
-def test_the_on_track_setting_also_moves_the_level_at_risk_band(settings):
-    settings.PARPLAN_ON_TRACK_RATIO = 0.5
-    assert _level("45") == AT_RISK
+# The status rule itself (targets.status.judge) is tested table by table in test_status_rule.py.
 
 
 # --- Roll-up: ratio of sums ---------------------------------------------------------------
@@ -252,7 +80,8 @@ def test_the_authority_value_is_the_ratio_of_sums_not_the_average_of_percentages
     # Σ 100 / Σ 110 = 90.91 %, where the average of 99 % and 10 % would be 54.5 %.
     assert (authority.numerator, authority.denominator) == (100, 110)
     assert authority.value == Decimal("90.9091")
-    assert authority.status == OFF_TRACK
+    # Evaluated on 20/12, after the window's end (14/12): final.
+    assert authority.status == IndicatorStatus.NOT_ACHIEVED
 
 
 def test_each_unit_keeps_its_own_value(seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat):
@@ -306,8 +135,10 @@ def test_a_unit_in_scope_without_figures_has_no_data(seed_plan, fresh_ratio, don
 
 
 def test_zero_over_zero_says_nothing_about_the_rate(seed_plan, fresh_ratio, dong_dang, secretariat):
+    # Reported, with nothing to count: not applicable, not missing (and no value).
     approved(fresh_ratio, dong_dang, seed_period(seed_plan, Frequency.MONTHLY, 1), ratio(0, 0), secretariat)
-    assert _evaluate(seed_plan, fresh_ratio)["06184"].status == NO_DATA
+    snapshot = _evaluate(seed_plan, fresh_ratio)["06184"]
+    assert (snapshot.status, snapshot.value) == (IndicatorStatus.NOT_APPLICABLE, None)
 
 
 def test_a_unit_below_a_commune_rolls_up_into_the_commune(seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat):
@@ -384,12 +215,14 @@ def test_a_rank_entered_once_for_the_year_is_judged_against_its_limit(seed_plan,
     assert (authority.value, authority.status) == (5, ACHIEVED)
 
 
-def test_a_milestone_counts_as_met_only_if_the_last_figure_is_met(seed_plan, secretariat, district):
+def test_a_quarterly_obligation_counts_every_quarter(seed_plan, secretariat, district):
     reporting = Indicator.objects.get(area__plan=seed_plan, area__number=6, target__position=2)
     # Demo: Q1–Q3 met; Q4 not met.
     approved(reporting, district, seed_period(seed_plan, Frequency.QUARTERLY, 4), FigureInput(met=False), secretariat)
-    assert _evaluate(seed_plan, reporting, D(2024, 9, 14))["183"].status == ACHIEVED
-    assert _evaluate(seed_plan, reporting, D(2024, 11, 20))["183"].status == AT_RISK
+    # Before the year is out, every quarter so far met: on track (not yet achieved).
+    assert _evaluate(seed_plan, reporting, D(2024, 9, 14))["183"].status == ON_TRACK
+    # Q4's miss is a miss for the year, whatever came before.
+    assert _evaluate(seed_plan, reporting, D(2024, 11, 20))["183"].status == IndicatorStatus.NOT_ACHIEVED
 
 
 def test_a_milestone_across_units_is_met_only_when_every_reporting_unit_met_it(
@@ -403,8 +236,9 @@ def test_a_milestone_across_units_is_met_only_when_every_reporting_unit_met_it(
     approved(done, dong_dang, year, FigureInput(met=True), secretariat)
     approved(done, bao_lam, year, FigureInput(met=False), secretariat)
     snapshots = _evaluate(seed_plan, done)
-    assert (snapshots["06184"].status, snapshots["06190"].status) == (ACHIEVED, OFF_TRACK)
-    assert snapshots["183"].status == OFF_TRACK
+    not_achieved = IndicatorStatus.NOT_ACHIEVED  # evaluated after the year's window: final
+    assert (snapshots["06184"].status, snapshots["06190"].status) == (ACHIEVED, not_achieved)
+    assert snapshots["183"].status == not_achieved
 
 
 # --- The whole plan ----------------------------------------------------------------------

@@ -41,7 +41,9 @@ def test_a_missing_snapshot_in_the_context_is_not_evaluated_too():
         ("achieved", "Đạt", "Đạt"),
         ("on_track", "Đúng tiến độ", "Đúng tiến độ"),
         ("at_risk", "Có nguy cơ", "Có nguy cơ"),
-        ("off_track", "Chậm, không đạt", "Chậm"),
+        ("off_track", "Chậm tiến độ", "Chậm"),
+        ("not_achieved", "Không đạt", "Không đạt"),
+        ("not_applicable", "Không áp dụng", "Không áp dụng"),
         ("no_data", "Chưa có số liệu", "Chưa có số liệu"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -739,3 +740,22 @@ def test_plan_indicator_list_query_budget(client_for, commune_head, seed_plan, d
     with django_assert_num_queries(8):
         large = client.get(url)
     assert len(large.context["rows"]) == len(small.context["rows"]) + 8
+
+
+def test_the_secretariat_sets_an_indicator_s_own_at_risk_band(client_for, secretariat, on_time):
+    response = client_for(secretariat).post(
+        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, risk_band="0,5")
+    )
+    assert response.status_code == 302
+    on_time.refresh_from_db()
+    assert on_time.risk_band == Decimal("0.5")
+
+
+def test_an_at_risk_band_out_of_range_is_refused_with_a_message(client_for, secretariat, on_time):
+    response = client_for(secretariat).post(
+        reverse("indicator-edit", args=[on_time.pk]), _definition(on_time, risk_band="150")
+    )
+    assert response.status_code == 200
+    assert "Khoảng “có nguy cơ” phải từ 0 đến 100." in response.content.decode()
+    on_time.refresh_from_db()
+    assert on_time.risk_band is None

@@ -119,8 +119,9 @@ def test_beat_runs_each_job_at_its_time(entry: str, job: str, hour: int, minute:
     assert (scheduled["task"], scheduled["schedule"]) == (job, crontab(hour=hour, minute=minute))
 
 
-def test_beat_schedules_exactly_the_three_nightly_and_morning_jobs():
+def test_beat_schedules_exactly_the_three_nightly_and_morning_jobs_and_the_heartbeat():
     assert sorted(entry["task"] for entry in app.conf.beat_schedule.values()) == [
+        "parplan.tasks.heartbeat",
         "targets.tasks.evaluate_indicators",
         "tasks.tasks.mark_overdue_tasks",
         "tasks.tasks.send_daily_digests",

@@ -1,0 +1,251 @@
+"""The status rule, in one place (docs/indicators.md, "Status rule", with worked examples).
+
+`judge` turns what an indicator asks (`Rule`) and what its figures say on a day
+(`Reading`) into a status and the value expected to date. `status_reason` says
+why in one line, from the indicator and its stored snapshot, in the active
+language — computed when shown, so a reason is never frozen in the language of
+the night it was evaluated.
+
+The principles:
+
+- a level target is graded by its distance to the threshold in the indicator's
+  own terms: percentage points for a rate, a share of the threshold for a count
+  or an amount; the "at risk" band is the indicator's `risk_band`, or
+  PARPLAN_RISK_BAND_POINTS / PARPLAN_RISK_BAND_PERCENT;
+- a target judged over its window is final (achieved / not achieved) only once
+  the window has closed or the outcome can no longer change; before that it is
+  on track / at risk / behind;
+- a yes/no obligation over periods counts compliance per period, and one miss
+  stays a miss;
+- lower-is-better comparators are judged the right way for level and cumulative
+  targets;
+- a rate with nothing to count (0 late dossiers for "100 % apologised") is not
+  applicable, not missing data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from parplan.formatting import format_number, machine_number
+from targets.models import Comparator, Frequency, IndicatorKind, IndicatorStatus, TargetType
+
+if TYPE_CHECKING:
+    from targets.models import Indicator, IndicatorSnapshot
+
+_HUNDRED = Decimal(100)
+LOWER_IS_BETTER = (Comparator.LT, Comparator.LTE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What the indicator asks."""
+
+    kind: str
+    comparator: str
+    threshold: Decimal | None
+    target_type: str = TargetType.LEVEL
+    risk_band: Decimal | None = None
+    periodic: bool = False  # a yes/no obligation due every period (a quarterly report), not once
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.comparator in LOWER_IS_BETTER
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the figures say on the day."""
+
+    value: Decimal | None
+    fraction: float = 0.5  # share of the window elapsed
+    closed: bool = False  # the window is over and its last figures are in: the outcome is final
+    not_applicable: bool = False  # figures exist, but a rate has nothing to count (0 / 0)
+    # A periodic obligation: periods met, periods missed (approved "not met"), periods due by the day.
+    met: int = 0
+    missed: int = 0
+    due: int = 0
+
+
+def band(rule: Rule) -> Decimal:
+    """How far short of the mark is still "at risk", in the indicator's own terms."""
+    if rule.risk_band is not None:
+        width = rule.risk_band
+    elif rule.kind == IndicatorKind.RATIO:
+        width = Decimal(str(settings.PARPLAN_RISK_BAND_POINTS))
+    else:
+        width = Decimal(str(settings.PARPLAN_RISK_BAND_PERCENT))
+    if rule.kind == IndicatorKind.RATIO or rule.threshold is None:
+        return width  # percentage points
+    return abs(rule.threshold) * width / _HUNDRED  # a share of the threshold
+
+
+def meets(value: Decimal, comparator: str, threshold: Decimal) -> bool:
+    return {
+        Comparator.GTE: value >= threshold,
+        Comparator.GT: value > threshold,
+        Comparator.LTE: value <= threshold,
+        Comparator.LT: value < threshold,
+        Comparator.EQ: value == threshold,
+    }[Comparator(comparator)]
+
+
+def shortfall(value: Decimal, mark: Decimal, rule: Rule) -> Decimal:
+    """How far `value` is on the wrong side of `mark` (0 or less: on the right side)."""
+    return value - mark if rule.lower_is_better else mark - value
+
+
+def _graded(short: Decimal, rule: Rule) -> str:
+    if short <= 0:
+        return IndicatorStatus.ON_TRACK
+    return IndicatorStatus.AT_RISK if short <= band(rule) else IndicatorStatus.OFF_TRACK
+
+
+def judge(rule: Rule, reading: Reading) -> tuple[str, Decimal | None]:
+    """(status, value expected to date) for one indicator and unit on one day."""
+    if rule.periodic and rule.kind == IndicatorKind.MILESTONE:
+        return _judge_periodic(reading), None
+    if reading.not_applicable:
+        return IndicatorStatus.NOT_APPLICABLE, None
+    value = reading.value
+    if value is None:
+        return IndicatorStatus.NO_DATA, None
+    if rule.kind == IndicatorKind.MILESTONE:
+        if value >= 1:
+            return IndicatorStatus.ACHIEVED, None
+        return (IndicatorStatus.NOT_ACHIEVED if reading.closed else IndicatorStatus.AT_RISK), None
+    threshold = rule.threshold
+    if threshold is None or not rule.comparator:
+        # Measured but without a rule: nothing to judge against, so not flagged.
+        return IndicatorStatus.ON_TRACK, None
+    if rule.target_type == TargetType.CUMULATIVE:
+        return _judge_cumulative(rule, reading, value, threshold)
+    return _judge_level(rule, reading, value, threshold), threshold
+
+
+def _judge_level(rule: Rule, reading: Reading, value: Decimal, threshold: Decimal) -> str:
+    """Kept all through the window (> 99 % on time): final only once the window is over."""
+    if meets(value, rule.comparator, threshold):
+        return IndicatorStatus.ACHIEVED if reading.closed else IndicatorStatus.ON_TRACK
+    if reading.closed:
+        return IndicatorStatus.NOT_ACHIEVED
+    if rule.comparator == Comparator.EQ:
+        return _graded(abs(value - threshold), rule)
+    # Strict comparators: exactly on the threshold is a miss by the smallest amount, still "at risk".
+    return _graded(max(shortfall(value, threshold, rule), Decimal("0.0001")), rule)
+
+
+def _judge_cumulative(rule: Rule, reading: Reading, value: Decimal, threshold: Decimal) -> tuple[str, Decimal | None]:
+    """Reached by the window's end (≥ 70 % disbursed; ≤ 5 incidents in the year)."""
+    expected = threshold * Decimal(str(reading.fraction))
+    met = meets(value, rule.comparator, threshold)
+    if rule.lower_is_better:
+        # A running count only grows: over the limit can no longer change; under it is final at the end.
+        if not met:
+            return IndicatorStatus.NOT_ACHIEVED, expected
+        if reading.closed:
+            return IndicatorStatus.ACHIEVED, expected
+        return (IndicatorStatus.ON_TRACK if value <= expected else IndicatorStatus.AT_RISK), expected
+    if met:
+        return IndicatorStatus.ACHIEVED, expected  # reached: later figures only add to it
+    if reading.closed:
+        return IndicatorStatus.NOT_ACHIEVED, expected
+    return _graded(shortfall(value, expected, rule), rule), expected
+
+
+def _judge_periodic(reading: Reading) -> str:
+    """Every period's obligation counts; one period missed stays missed."""
+    if reading.missed:
+        return IndicatorStatus.NOT_ACHIEVED
+    due = max(reading.due, reading.met)
+    if due == 0:
+        return IndicatorStatus.NO_DATA
+    if reading.met < due:
+        return IndicatorStatus.NOT_ACHIEVED if reading.closed else IndicatorStatus.OFF_TRACK
+    return IndicatorStatus.ACHIEVED if reading.closed else IndicatorStatus.ON_TRACK
+
+
+# --- The one-line reason -------------------------------------------------------------
+
+
+def _number(value: Decimal) -> str:
+    """One decimal at most, none when whole: 98,7 and 99, never 99,0."""
+    return format_number(Decimal(machine_number(value, 1)))
+
+
+def _shown(value: Decimal, indicator: Indicator) -> str:
+    unit = "%" if indicator.kind == IndicatorKind.RATIO else f" {indicator.unit_of_measure}".rstrip()
+    return f"{_number(value)}{unit}"
+
+
+def _gap(value: Decimal, indicator: Indicator) -> str:
+    amount = _number(abs(value))
+    if indicator.kind == IndicatorKind.RATIO:
+        return _("%(amount)s điểm %%") % {"amount": amount}
+    return f"{amount} {indicator.unit_of_measure}".rstrip()
+
+
+def status_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
+    """Why the status is what it is, e.g. "98,7% < 99%: thiếu 0,3 điểm %"."""
+    if snapshot is None or snapshot.status == IndicatorStatus.NO_DATA:
+        return _("Chưa có số liệu được duyệt.")
+    if snapshot.status == IndicatorStatus.NOT_APPLICABLE:
+        return _("Không có trường hợp nào để tính tỷ lệ (mẫu số bằng 0): không áp dụng trong kỳ.")
+    if indicator.kind == IndicatorKind.MILESTONE:
+        return _milestone_reason(indicator, snapshot)
+    value = snapshot.value
+    if value is None:
+        return _("Chưa có số liệu được duyệt.")
+    if indicator.threshold is None or not indicator.comparator:
+        return _("Giá trị %(value)s; chỉ số không có ngưỡng để so sánh.") % {"value": _shown(value, indicator)}
+    rule = Rule(indicator.kind, indicator.comparator, indicator.threshold, indicator.target_type)
+    threshold, sign = indicator.threshold, indicator.get_comparator_display()
+    facts = {"value": _shown(value, indicator), "sign": sign, "threshold": _shown(threshold, indicator)}
+    if meets(value, indicator.comparator, threshold):
+        return _("%(value)s, đạt ngưỡng %(sign)s %(threshold)s.") % facts
+    expected = snapshot.expected
+    if indicator.target_type == TargetType.CUMULATIVE and expected is not None:
+        facts["expected"] = _shown(expected, indicator)
+        if snapshot.status == IndicatorStatus.NOT_ACHIEVED:
+            if rule.lower_is_better:
+                return _("%(value)s, vượt giới hạn %(sign)s %(threshold)s: %(gap)s.") % {
+                    **facts,
+                    "gap": _gap(shortfall(value, threshold, rule), indicator),
+                }
+            return _("%(value)s khi kết thúc kỳ, chưa đạt %(sign)s %(threshold)s: thiếu %(gap)s.") % {
+                **facts,
+                "gap": _gap(shortfall(value, threshold, rule), indicator),
+            }
+        gap = shortfall(value, expected, rule)
+        if gap <= 0:
+            return _("%(value)s, theo kịp tiến độ dự kiến %(expected)s (mục tiêu %(sign)s %(threshold)s).") % facts
+        return _("%(value)s so với tiến độ dự kiến %(expected)s (mục tiêu %(sign)s %(threshold)s): thiếu %(gap)s.") % {
+            **facts,
+            "gap": _gap(gap, indicator),
+        }
+    gap = shortfall(value, threshold, rule) if indicator.comparator != Comparator.EQ else abs(value - threshold)
+    if rule.lower_is_better:
+        return _("%(value)s, chưa đạt %(sign)s %(threshold)s: vượt %(gap)s.") % {**facts, "gap": _gap(gap, indicator)}
+    return _("%(value)s, chưa đạt %(sign)s %(threshold)s: thiếu %(gap)s.") % {**facts, "gap": _gap(gap, indicator)}
+
+
+def _milestone_reason(indicator: Indicator, snapshot: IndicatorSnapshot) -> str:
+    if snapshot.denominator is not None and indicator.frequency != Frequency.YEAR:
+        met, due = int(snapshot.numerator or 0), int(snapshot.denominator)
+        missed = snapshot.missed or 0
+        facts = {"met": met, "due": due, "missed": missed}
+        if missed:
+            return _("%(met)s/%(due)s kỳ đạt; %(missed)s kỳ không đạt (không thể bù lại).") % facts
+        if met < due:
+            return _("%(met)s/%(due)s kỳ đạt; còn kỳ đã đến hạn chưa có số liệu.") % facts
+        return _("%(met)s/%(due)s kỳ đạt.") % facts
+    if snapshot.status == IndicatorStatus.ACHIEVED:
+        return _("Đã hoàn thành.")
+    if snapshot.status == IndicatorStatus.NOT_ACHIEVED:
+        return _("Không hoàn thành trong kỳ.")
+    return _("Chưa hoàn thành.")
