@@ -313,6 +313,8 @@ class Measurement(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
+    # Moved by every service write: a form saved on an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
     evidence = evidence_relation("measurement")
 
     history = HistoricalRecords()
