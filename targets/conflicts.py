@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ def figure_conflict(current: Measurement, typed: Mapping[str, Any]) -> FigureCon
         stored = getattr(current, name)
         yours = typed.get(name, stored)
         if _comparable(stored) != _comparable(yours):
-            label = str(Measurement._meta.get_field(name).verbose_name)
+            label = str(_field(name).verbose_name)
             changes.append(FigureChange(name, label, _shown(name, stored), _shown(name, yours)))
     latest = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
     user = latest.history_user if latest is not None else None
@@ -76,6 +77,12 @@ def decided_message(current: Measurement) -> str:
         ),
     }
     return texts[MeasurementStatus(current.status)] % {"who": conflict.by, "when": when}
+
+
+def _field(name: str) -> models.Field[Any, Any]:
+    field = Measurement._meta.get_field(name)
+    assert isinstance(field, models.Field)  # CONFLICT_FIELDS are columns
+    return field
 
 
 def _comparable(value: Any) -> Any:

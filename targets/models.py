@@ -318,8 +318,9 @@ class Measurement(models.Model):
     evidence = evidence_relation("measurement")
 
     history = HistoricalRecords()
-    # Set before a save to say why in its history row (django-simple-history reads it).
+    # Set before a save to say why and who in its history row (django-simple-history reads them).
     _change_reason: str
+    _history_user: Any
     objects = MeasurementQuerySet.as_manager()
 
     class Meta:

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -272,8 +272,10 @@ def _figure_write(measurement: Measurement, *, by: User, **values: object) -> bo
 
 
 def _differs(measurement: Measurement, name: str, value: object) -> bool:
-    column = Measurement._meta.get_field(name).attname  # a user is compared by id
-    return bool(getattr(measurement, column) != (value.pk if isinstance(value, Model) else value))
+    field = Measurement._meta.get_field(name)
+    assert isinstance(field, Field)  # the services name columns only
+    # A user is compared by id: reading the relation would cost a query.
+    return bool(getattr(measurement, field.attname) != (value.pk if isinstance(value, Model) else value))
 
 
 def _figure_for_review(measurement: Measurement) -> Period:
