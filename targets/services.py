@@ -205,22 +205,22 @@ def measurement_save(
         "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
         "met": figure.met, "note": figure.note,
     }  # fmt: skip
-    measurement = _figure_locked(indicator, unit, period)
-    if measurement is None:
-        measurement = _figure_insert(indicator, unit, period, typed, expected_version, user)
-    if expected_version is not None and measurement.version != expected_version:
-        raise figure_conflict(measurement, typed)
-    if measurement.status == MeasurementStatus.APPROVED:
-        raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
-    if measurement.status == MeasurementStatus.SUBMITTED and not submit:
-        raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
     values = dict(typed)
     if submit:
         values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
         # Sent figures leave the dashboard's "not submitted" list at once.
-        plan_id = period.plan_id
-        plan_changed_on_commit(plan_id)
-    _figure_write(measurement, by=user, **values)
+        plan_changed_on_commit(period.plan_id)
+    measurement, inserted = _figure_locked(indicator, unit, period), False
+    if measurement is None:
+        measurement, inserted = _figure_insert(indicator, unit, period, values, typed, expected_version, user)
+    if not inserted:
+        if expected_version is not None and measurement.version != expected_version:
+            raise figure_conflict(measurement, typed)
+        if measurement.status == MeasurementStatus.APPROVED:
+            raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
+        if measurement.status == MeasurementStatus.SUBMITTED and not submit:
+            raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
+        _figure_write(measurement, by=user, **values)
     evidence_attach(owner=measurement, uploads=files, names=names, user=user)
     return measurement
 
@@ -235,11 +235,12 @@ def _figure_insert(
     indicator: Indicator,
     unit: Unit,
     period: Period,
+    values: dict[str, object],
     typed: dict[str, object],
     expected_version: int | None,
     user: User,
-) -> Measurement:
-    """The first save of a figure, at version 1 (the version a form opened on no figure expects next).
+) -> tuple[Measurement, bool]:
+    """The first save of a figure, at version 1; False with the stored figure when another came first.
 
     Two first saves of one figure race past `_figure_locked` (no row to lock yet):
     the database's unique constraint makes the later one wait for the earlier and
@@ -248,15 +249,15 @@ def _figure_insert(
     measurement = Measurement(indicator=indicator, unit=unit, period=period, version=0)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction outlives a failed insert
-            _figure_write(measurement, by=user, **typed)
+            _figure_write(measurement, by=user, **values)
     except IntegrityError:
         current = _figure_locked(indicator, unit, period)
         if current is None:
             raise  # another constraint than the one figure per indicator, unit and period
         if expected_version is not None:
             raise figure_conflict(current, typed) from None
-        return current
-    return measurement
+        return current, False
+    return measurement, True
 
 
 def _figure_write(measurement: Measurement, *, by: User, **values: object) -> bool:
