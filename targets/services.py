@@ -135,6 +135,11 @@ class FigureInput:
     met: bool | None = None
     note: str = ""
 
+    def values(self) -> dict[str, object]:
+        """The figure's columns, by name."""
+        return {"numerator": self.numerator, "denominator": self.denominator, "value": self.value,
+                "met": self.met, "note": self.note}  # fmt: skip
+
 
 def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: FigureInput) -> None:
     """Every rule a figure must meet before anything is written (targets.number_rules); errors in the UI language."""
@@ -201,10 +206,7 @@ def measurement_save(
     """
     figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
     names = validate_uploads(files)
-    typed: dict[str, object] = {
-        "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
-        "met": figure.met, "note": figure.note,
-    }  # fmt: skip
+    typed = figure.values()
     values = dict(typed)
     if submit:
         values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}

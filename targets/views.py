@@ -33,7 +33,7 @@ from targets.access import (
     units_for_figures,
 )
 from targets.charts import line_chart
-from targets.conflicts import FigureConflict
+from targets.conflicts import FigureConflict, figure_conflict
 from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
 from targets.models import Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
@@ -159,6 +159,11 @@ def _save_figures(
     """
     if not all(form.is_valid() for form in forms):
         return None
+    for form in forms:
+        if (conflict := _sent_meanwhile(form)) is not None:
+            conflicts[form.indicator.pk] = conflict
+    if conflicts:
+        return None
     editable = [form for form in forms if not form.locked and not form.is_blank()]
     # Check every figure before writing any: evidence files reach storage at once
     # and a rollback caused by a later figure would leave them behind.
@@ -193,6 +198,21 @@ def _save_figures(
 
 class _RollBack(Exception):
     pass
+
+
+def _sent_meanwhile(form: FigureForm) -> FigureConflict | None:
+    """A figure the page showed open, sent or approved since: what was typed for it would be lost unsaid.
+
+    Its form is locked now, so it reads the stored values; what was typed is read by a twin form.
+    A page opened on a locked figure posts no version for it (disabled fields are not sent).
+    """
+    posted = form.data.get(form.add_prefix("version"))
+    if not form.locked or form.measurement is None or posted in (None, "", str(form.measurement.version)):
+        return None
+    twin = FigureForm(form.data, None, indicator=form.indicator, measurement=None)
+    if not twin.is_valid() or twin.is_blank():
+        return None
+    return figure_conflict(form.measurement, twin.figure().values())
 
 
 def _conflicted(request: HttpRequest, form: FigureForm, conflict: FigureConflict) -> FigureForm:
