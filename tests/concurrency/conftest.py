@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,7 +36,7 @@ _SEED = json.loads(SEED_PLAN.read_text(encoding="utf-8"))
 PLAN = {
     **OTHER_PLAN,
     "unit_kinds": _SEED["unit_kinds"],
-    "units": [{"code": "20", "name": "UBND tỉnh Lạng Sơn", "kind": "province"}, *OTHER_PLAN["units"]],
+    "units": [{"code": "20", "name": "UBND tỉnh Lạng Sơn", "kind": "province"}, *cast(list[Any], OTHER_PLAN["units"])],
 }
 PASSWORD = "x"
 

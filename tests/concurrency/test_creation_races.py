@@ -6,6 +6,8 @@ of a report's text at once answered 500 (IntegrityError) to all but one.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.db.models import Count
 
@@ -28,8 +30,9 @@ def _no_generation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_reports_requested_at_once_get_distinct_versions(district: District):
     users = [district.secretariat, district.secretariat_2]
-    outcomes = at_once([lambda i=i: report_request(plan=district.plan, kind=ReportKind.Q1, user=users[i % 2])
-                        for i in range(N)])  # fmt: skip
+    outcomes = at_once(
+        [partial(report_request, plan=district.plan, kind=ReportKind.Q1, user=users[i % 2]) for i in range(N)]
+    )
     assert [o.error for o in outcomes] == [None] * N
     versions = sorted(
         GeneratedReport.objects.filter(plan=district.plan, kind=ReportKind.Q1).values_list("version", flat=True)
@@ -40,7 +43,7 @@ def test_reports_requested_at_once_get_distinct_versions(district: District):
 def test_first_saves_of_a_report_text_at_once_make_one_narrative(district: District):
     users = [district.secretariat, district.secretariat_2]
     outcomes = at_once([
-        lambda i=i: narrative_save(plan=district.plan, kind=ReportKind.H1, user=users[i % 2], strengths=f"Ưu điểm {i}.")
+        partial(narrative_save, plan=district.plan, kind=ReportKind.H1, user=users[i % 2], strengths=f"Ưu điểm {i}.")
         for i in range(N)
     ])  # fmt: skip
     assert [o.error for o in outcomes] == [None] * N
@@ -52,7 +55,7 @@ def test_tasks_created_at_once_in_one_area_take_distinct_places(district: Distri
     area = district.task.area
     before = area.tasks.count()
     outcomes = at_once([
-        lambda i=i: task_create(area=area, text=f"Nhiệm vụ bổ sung số {i + 1}.", user=district.secretariat)
+        partial(task_create, area=area, text=f"Nhiệm vụ bổ sung số {i + 1}.", user=district.secretariat)
         for i in range(N)
     ])  # fmt: skip
     assert [o.error for o in outcomes] == [None] * N
