@@ -44,6 +44,8 @@ def target_upsert(
     *, area: ReformArea, position: int, text: str, indicators: Sequence[ParsedIndicator] | None = None
 ) -> Target:
     """Create or update a target; without explicit indicators, read them from the text."""
+    # Two imports at once would both find no target at this place and the second fail (unique): they queue.
+    ReformArea.objects.select_for_update(no_key=True).get(pk=area.pk)
     target = Target.objects.filter(area=area, position=position).first() or Target(area=area, position=position)
     warnings = ""
     if indicators is None:
@@ -114,6 +116,8 @@ def indicator_define(
 @transaction.atomic
 def plan_generate_periods(*, plan: Plan) -> list[Period]:
     """Create the plan year's periods (idempotent; existing periods keep their lock)."""
+    # Two generations at once would both find no period and the second fail (unique): they queue.
+    Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     periods = []
     for spec in periods_for_year(plan.year):
         period = Period.objects.filter(plan=plan, frequency=spec.frequency, number=spec.number).first() or Period(

@@ -114,8 +114,14 @@ def test_of_a_confirmation_and_a_return_of_one_claim_sent_at_once_one_is_recorde
     outcomes = at_once([step(i) for i in range(N)])
 
     assert sum(o.error is None for o in outcomes) == 1
-    assert all(isinstance(o.error, ValidationError) for o in outcomes if o.error is not None)
+    refused = [" ".join(o.error.messages) for o in outcomes if isinstance(o.error, ValidationError)]
+    assert len(refused) == N - 1
     task = Task.objects.get(pk=district.task.pk)
+    if task.confirmed_at is not None:
+        told = "Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."
+    else:
+        told = f"Báo hoàn thành của đơn vị đã được {task.history.first().history_user.first_name} trả lại lúc "
+    assert all(message.startswith(told) for message in refused)
     claimed_version = task.history.filter(claimed_at__isnull=False).order_by("version").first().version
     after_claim = task.history.filter(version__gt=claimed_version)
     # One decision in the history after the claim: confirmed (still claimed), or returned (no claim any more).
