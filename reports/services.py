@@ -24,12 +24,24 @@ NARRATIVE_FIELDS = (
 )  # fmt: skip
 
 
+def _plan_locked(plan: Plan) -> None:
+    """Lock the plan's row until the transaction ends: its reports' writers queue instead of racing.
+
+    Two requests at once (a double click) would both count the same next version, or
+    both find no narrative and create one; the second would fail on the unique constraint.
+    Queued, the second one sees what the first committed. FOR NO KEY UPDATE: rows that
+    merely refer to the plan (a figure's period, a task's area) are still written meanwhile.
+    """
+    Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
+
+
 @transaction.atomic
 def narrative_save(*, plan: Plan, kind: str, user: User | None, **fields: Any) -> Saved[ReportNarrative]:
     """The secretariat's text for a report; saving it as it stands writes nothing (not even the author)."""
     unknown = set(fields) - set(NARRATIVE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown narrative fields: {sorted(unknown)}")
+    _plan_locked(plan)
     narrative = ReportNarrative.objects.filter(plan=plan, kind=kind).first() or ReportNarrative(plan=plan, kind=kind)
     # Compared without the author: someone else saving the same text changes nothing.
     if not narrative._state.adding and all(getattr(narrative, name) == value for name, value in fields.items()):
@@ -41,6 +53,7 @@ def narrative_save(*, plan: Plan, kind: str, user: User | None, **fields: Any) -
 @transaction.atomic
 def report_request(*, plan: Plan, kind: str, user: User) -> GeneratedReport:
     """Number a new version and queue its generation (Celery, after commit)."""
+    _plan_locked(plan)
     last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
     report = GeneratedReport.objects.create(
         plan=plan, kind=kind, version=last + 1, cutoff_date=report_window(kind, plan.year)[1], author=user

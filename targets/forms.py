@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from evidence.forms import MultipleFileField
 from parplan.forms import NumberField, PortalForm, PortalModelForm, form_field
 from parplan.numbers import number_problems
+from targets.conflicts import FigureConflict
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
 from targets.number_rules import definition_rule, figure_rule
 from targets.services import FigureInput
@@ -42,6 +43,17 @@ class FigureForm(PortalForm):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # Django's form metaclass takes fields off the class: `form.files` stays the request's files.
     files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
+    # The figure's version when the page was opened, 0 when there was none: a save over
+    # another is a conflict (targets.conflicts). A post without it is saved unchecked.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        error_messages={
+            "invalid": _("Phiên bản của số liệu không hợp lệ; hãy mở lại trang số liệu rồi nhập lại."),
+            "min_value": _("Phiên bản của số liệu không hợp lệ; hãy mở lại trang số liệu rồi nhập lại."),
+        },
+    )
 
     def __init__(
         self,
@@ -51,9 +63,10 @@ class FigureForm(PortalForm):
         indicator: Indicator,
         measurement: Measurement | None,
     ) -> None:
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = {"version": 0}
         if measurement is not None:
             initial = {
+                "version": measurement.version,
                 "numerator": measurement.numerator,
                 "denominator": measurement.denominator,
                 "value": measurement.value,
@@ -62,7 +75,8 @@ class FigureForm(PortalForm):
             }
         super().__init__(data, files, prefix=str(indicator.pk), initial=initial)
         self.indicator, self.measurement = indicator, measurement
-        keep = {"note", "files"} | _value_fields(indicator)
+        self.conflict: FigureConflict | None = None  # set by the page when another save came first
+        keep = {"note", "files", "version"} | _value_fields(indicator)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

@@ -325,11 +325,14 @@ class Measurement(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
+    # Moved by every service write: a form saved on an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=1, editable=False)
     evidence = evidence_relation("measurement")
 
     history = HistoricalRecords()
-    # Set before a save to say why in its history row (django-simple-history reads it).
+    # Set before a save to say why and who in its history row (django-simple-history reads them).
     _change_reason: str
+    _history_user: Any
     objects = MeasurementQuerySet.as_manager()
 
     class Meta:

@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit
 from parplan.numbers import number_problems
 from parplan.services import Saved, save_if_changed, set_m2m_if_changed
+from targets.conflicts import decided_message, figure_conflict
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -42,6 +44,8 @@ def target_upsert(
     *, area: ReformArea, position: int, text: str, indicators: Sequence[ParsedIndicator] | None = None
 ) -> Target:
     """Create or update a target; without explicit indicators, read them from the text."""
+    # Two imports at once would both find no target at this place and the second fail (unique): they queue.
+    ReformArea.objects.select_for_update(no_key=True).get(pk=area.pk)
     target = Target.objects.filter(area=area, position=position).first() or Target(area=area, position=position)
     warnings = ""
     if indicators is None:
@@ -112,6 +116,8 @@ def indicator_define(
 @transaction.atomic
 def plan_generate_periods(*, plan: Plan) -> list[Period]:
     """Create the plan year's periods (idempotent; existing periods keep their lock)."""
+    # Two generations at once would both find no period and the second fail (unique): they queue.
+    Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     periods = []
     for spec in periods_for_year(plan.year):
         period = Period.objects.filter(plan=plan, frequency=spec.frequency, number=spec.number).first() or Period(
@@ -132,6 +138,11 @@ class FigureInput:
     value: Decimal | None = None
     met: bool | None = None
     note: str = ""
+
+    def values(self) -> dict[str, object]:
+        """The figure's columns, by name."""
+        return {"numerator": self.numerator, "denominator": self.denominator, "value": self.value,
+                "met": self.met, "note": self.note}  # fmt: skip
 
 
 def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: FigureInput) -> None:
@@ -189,40 +200,115 @@ def measurement_save(
     user: User,
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> Measurement:
-    """Save a unit's figure as a draft, or submit it for review; all or nothing."""
+    """Save a unit's figure as a draft, or submit it for review; all or nothing.
+
+    `expected_version` is the figure's version when the form was opened (0: there
+    was none yet); another version raises FigureConflict and writes nothing.
+    None (a caller with no form: the demo, scripts) saves without that check.
+    """
     figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
     names = validate_uploads(files)
-    measurement = Measurement.objects.select_for_update().filter(
-        indicator=indicator, unit=unit, period=period
-    ).first() or Measurement(indicator=indicator, unit=unit, period=period)
-    if measurement.status == MeasurementStatus.APPROVED:
-        raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
-    if measurement.status == MeasurementStatus.SUBMITTED and not submit:
-        raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
-    values: dict[str, object] = {
-        "numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value,
-        "met": figure.met, "note": figure.note,
-    }  # fmt: skip
+    typed = figure.values()
+    values = dict(typed)
     if submit:
         values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
         # Sent figures leave the dashboard's "not submitted" list at once.
-        plan_id = period.plan_id
-        plan_changed_on_commit(plan_id)
-    save_if_changed(measurement, **values)
+        plan_changed_on_commit(period.plan_id)
+    measurement, inserted = _figure_locked(indicator, unit, period), False
+    if measurement is None:
+        measurement, inserted = _figure_insert(indicator, unit, period, values, typed, expected_version, user)
+    if not inserted:
+        if expected_version is not None and measurement.version != expected_version:
+            raise figure_conflict(measurement, typed)
+        if measurement.status == MeasurementStatus.APPROVED:
+            raise ValidationError(_("Số liệu đã được duyệt và khóa; cần Phòng Nội vụ mở lại kèm lý do."))
+        if measurement.status == MeasurementStatus.SUBMITTED and not submit:
+            raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
+        _figure_write(measurement, by=user, **values)
     evidence_attach(owner=measurement, uploads=files, names=names, user=user)
     return measurement
 
 
+def _figure_locked(indicator: Indicator, unit: Unit, period: Period) -> Measurement | None:
+    """The stored figure under a row lock: two savers of one figure queue instead of racing."""
+    figures = Measurement.objects.select_for_update().filter(indicator=indicator, unit=unit, period=period)
+    return figures.first()
+
+
+def _figure_insert(
+    indicator: Indicator,
+    unit: Unit,
+    period: Period,
+    values: dict[str, object],
+    typed: dict[str, object],
+    expected_version: int | None,
+    user: User,
+) -> tuple[Measurement, bool]:
+    """The first save of a figure, at version 1; False with the stored figure when another came first.
+
+    Two first saves of one figure race past `_figure_locked` (no row to lock yet):
+    the database's unique constraint makes the later one wait for the earlier and
+    fail; it then finds the earlier one's figure, which its form did not see.
+    """
+    measurement = Measurement(indicator=indicator, unit=unit, period=period, version=0)
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction outlives a failed insert
+            _figure_write(measurement, by=user, **values)
+    except IntegrityError:
+        current = _figure_locked(indicator, unit, period)
+        if current is None:
+            raise  # another constraint than the one figure per indicator, unit and period
+        if expected_version is not None:
+            raise figure_conflict(current, typed) from None
+        return current, False
+    return measurement, True
+
+
+def _figure_write(measurement: Measurement, *, by: User, **values: object) -> bool:
+    """Save the values that differ, with the next version; the same values write nothing.
+
+    `by` is the history's user: outside a request (the demo, jobs) the history middleware knows
+    nobody, and a conflict would say "người khác" instead of who saved.
+    """
+    if not measurement._state.adding and not any(_differs(measurement, k, v) for k, v in values.items()):
+        return False
+    measurement._history_user = by
+    return save_if_changed(measurement, version=measurement.version + 1, **values)
+
+
+def _differs(measurement: Measurement, name: str, value: object) -> bool:
+    field = Measurement._meta.get_field(name)
+    assert isinstance(field, Field)  # the services name columns only
+    # A user is compared by id: reading the relation would cost a query.
+    return bool(getattr(measurement, field.attname) != (value.pk if isinstance(value, Model) else value))
+
+
+def _figure_for_review(measurement: Measurement) -> Period:
+    """Re-read the figure (in place) under a row lock, and its period as it is now.
+
+    Of two reviewers deciding at once, the later waits for the earlier and sees its step.
+    """
+    measurement.refresh_from_db(from_queryset=Measurement.objects.select_for_update())
+    return Period.objects.get(pk=measurement.period_id)
+
+
 @transaction.atomic
 def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
+    period = _figure_for_review(measurement)
     if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt."))
-    if measurement.period.is_locked:
+        raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt.") + " " + decided_message(measurement))
+    if period.is_locked:
         message = _("Kỳ “%(period)s” đã khóa; mở khóa kỳ trước khi duyệt.")
-        raise ValidationError(message % {"period": measurement.period})
-    save_if_changed(
-        measurement, status=MeasurementStatus.APPROVED, reviewed_by=user, reviewed_at=timezone.now(), review_comment=""
+        raise ValidationError(message % {"period": period})
+    _figure_write(
+        measurement,
+        by=user,
+        status=MeasurementStatus.APPROVED,
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+        review_comment="",
     )
     # Dashboards must not wait for the night: re-evaluate soon, once per burst of approvals.
     transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
@@ -231,51 +317,68 @@ def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
 
 @transaction.atomic
 def measurement_return(*, measurement: Measurement, user: User, comment: str) -> Measurement:
-    if measurement.status != MeasurementStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được số liệu đang chờ duyệt."))
     if not comment.strip():
         raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị sửa.")]})
-    save_if_changed(
+    period = _figure_for_review(measurement)
+    if measurement.status != MeasurementStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được số liệu đang chờ duyệt.") + " " + decided_message(measurement))
+    _figure_write(
         measurement,
+        by=user,
         status=MeasurementStatus.RETURNED,
         reviewed_by=user,
         reviewed_at=timezone.now(),
         review_comment=comment.strip(),
     )
     # No longer sent: the dashboard's missing figures and figures on time change.
-    plan_id = measurement.period.plan_id
-    plan_changed_on_commit(plan_id)
+    plan_changed_on_commit(period.plan_id)
     return measurement
 
 
 @transaction.atomic
 def measurement_reopen(*, measurement: Measurement, user: User, reason: str) -> Measurement:
     """Unlock an approved figure for correction; the reason stays in its history."""
-    if measurement.status != MeasurementStatus.APPROVED:
-        raise ValidationError(_("Chỉ mở lại được số liệu đã duyệt."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần ghi lý do mở lại số liệu đã duyệt.")]})
-    if measurement.period.is_locked:
+    period = _figure_for_review(measurement)
+    if measurement.status != MeasurementStatus.APPROVED:
+        raise ValidationError(_("Chỉ mở lại được số liệu đã duyệt.") + " " + decided_message(measurement))
+    if period.is_locked:
         raise ValidationError(_("Kỳ báo cáo đã khóa; mở khóa kỳ trước."))
     measurement._change_reason = reason.strip()
-    save_if_changed(measurement, status=MeasurementStatus.RETURNED, review_comment=reason.strip(), reviewed_by=user)
+    _figure_write(
+        measurement, by=user, status=MeasurementStatus.RETURNED, review_comment=reason.strip(), reviewed_by=user
+    )
     transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
     return measurement
 
 
+def _period_locked(period: Period) -> Period:
+    return Period.objects.select_for_update().get(pk=period.pk)
+
+
 @transaction.atomic
 def period_lock(*, period: Period) -> Period:
-    save_if_changed(period, locked_at=period.locked_at or timezone.now())
-    return period
+    """Lock the period; locking it again keeps the first lock's time (two secretaries agreeing is no conflict)."""
+    current = _period_locked(period)
+    save_if_changed(current, locked_at=current.locked_at or timezone.now())
+    period.locked_at = current.locked_at
+    return current
 
 
 @transaction.atomic
 def period_reopen(*, period: Period, reason: str) -> Period:
     if not reason.strip():
         raise ValidationError({"reason": [_("Cần ghi lý do mở lại kỳ báo cáo.")]})
-    period._change_reason = reason.strip()
-    save_if_changed(period, locked_at=None)
-    return period
+    current = _period_locked(period)
+    if current.locked_at is None:
+        raise ValidationError(
+            _("Kỳ %(period)s đang mở (người khác vừa mở khóa); không cần mở lại.") % {"period": current}
+        )
+    current._change_reason = reason.strip()
+    save_if_changed(current, locked_at=None)
+    period.locked_at = None
+    return current
 
 
 def schedule_indicator_evaluation(indicator_id: int) -> None:

@@ -33,6 +33,7 @@ from targets.access import (
     units_for_figures,
 )
 from targets.charts import line_chart
+from targets.conflicts import FigureConflict, figure_conflict
 from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
 from targets.models import Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
@@ -108,13 +109,19 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
         submit = request.POST.get("action") == "submit"
         if submit and not can_submit:
             raise PermissionDenied
-        saved = _save_figures(request, unit, period, forms, submit)
+        conflicts: dict[int, FigureConflict] = {}
+        saved = _save_figures(request, unit, period, forms, submit, conflicts)
         if saved is not None:
             done = _("Đã gửi %(n)d số liệu để duyệt.") if submit else _("Đã lưu nháp %(n)d số liệu.")
             messages.success(request, done % {"n": saved})
             return redirect(f"{request.path}?period={period.pk}")
-        messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."))
-    figures = [row.measurement for row in rows if row.measurement is not None]
+        if conflicts:
+            forms = [_conflicted(request, form, conflicts[form.indicator.pk]) if form.indicator.pk in conflicts
+                     else form for form in forms]  # fmt: skip
+            messages.error(request, _("Chưa lưu: có số liệu vừa được người khác lưu; xem phần khác biệt bên dưới."))
+        else:
+            messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."))
+    figures = [form.measurement for form in forms if form.measurement is not None]
     return render(
         request,
         "targets/figures_entry.html",
@@ -139,10 +146,23 @@ def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period:
 
 
 def _save_figures(
-    request: AuthenticatedHttpRequest, unit: Unit, period: Period, forms: list[FigureForm], submit: bool
+    request: AuthenticatedHttpRequest,
+    unit: Unit,
+    period: Period,
+    forms: list[FigureForm],
+    submit: bool,
+    conflicts: dict[int, FigureConflict],
 ) -> int | None:
-    """Save every typed figure or none: one bad row keeps the whole page unsaved."""
+    """Save every typed figure or none: one bad row keeps the whole page unsaved.
+
+    A figure someone else saved since the page was opened goes into `conflicts`, by indicator.
+    """
     if not all(form.is_valid() for form in forms):
+        return None
+    for form in forms:
+        if (conflict := _sent_meanwhile(form)) is not None:
+            conflicts[form.indicator.pk] = conflict
+    if conflicts:
         return None
     editable = [form for form in forms if not form.locked and not form.is_blank()]
     # Check every figure before writing any: evidence files reach storage at once
@@ -163,10 +183,13 @@ def _save_figures(
                         user=request.user,
                         submit=submit,
                         files=form.cleaned_data.get("files", []),
+                        expected_version=form.cleaned_data.get("version"),
                     )
+                except FigureConflict as conflict:
+                    conflicts[form.indicator.pk] = conflict
                 except ValidationError as error:
                     _attach(form, error)
-            if any(form.errors for form in editable):
+            if conflicts or any(form.errors for form in editable):
                 raise _RollBack
     except _RollBack:
         return None
@@ -175,6 +198,38 @@ def _save_figures(
 
 class _RollBack(Exception):
     pass
+
+
+def _sent_meanwhile(form: FigureForm) -> FigureConflict | None:
+    """A figure the page showed open, sent or approved since: what was typed for it would be lost unsaid.
+
+    Its form is locked now, so it reads the stored values; what was typed is read by a twin form.
+    A page opened on a locked figure posts no version for it (disabled fields are not sent).
+    """
+    posted = form.data.get(form.add_prefix("version"))
+    if not form.locked or form.measurement is None or posted in (None, "", str(form.measurement.version)):
+        return None
+    twin = FigureForm(form.data, None, indicator=form.indicator, measurement=None)
+    if not twin.is_valid() or twin.is_blank():
+        return None
+    return figure_conflict(form.measurement, twin.figure().values())
+
+
+def _conflicted(request: HttpRequest, form: FigureForm, conflict: FigureConflict) -> FigureForm:
+    """The form again with what was typed, on the stored version: a second save is a deliberate choice."""
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = str(conflict.current_version)
+    again = FigureForm(data, None, indicator=form.indicator, measurement=conflict.current)
+    again.conflict = conflict
+    when = timezone.localtime(conflict.at).strftime("%d/%m/%Y %H:%M") if conflict.at else ""
+    if again.locked:
+        text = _("Số liệu này vừa được %(who)s lưu lúc %(when)s và không còn sửa được; số liệu của bạn CHƯA được lưu.")
+    else:
+        text = _("Số liệu này vừa được %(who)s lưu lúc %(when)s. Số liệu của bạn CHƯA được lưu; "
+                 "hãy xem phần khác biệt rồi lưu lại nếu vẫn muốn.")  # fmt: skip
+    again.is_valid()
+    again.add_error(None, text % {"who": conflict.by, "when": when})
+    return again
 
 
 def _check_before_saving(form: FigureForm, unit: Unit, period: Period) -> None:
@@ -216,7 +271,9 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
     action = request.POST.get("action")
     ids = [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
-    measurements = list(Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids).select_related("period"))
+    # In one order: two reviewers' batches that share figures lock them in the same order, never in a deadlock.
+    chosen = Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids)
+    measurements = list(chosen.select_related("period").order_by("pk"))
     if action in ("approve", "return") and not measurements:
         # Said before anything else (a missing reason, say): nothing would change anyway.
         messages.warning(request, _("Chưa chọn số liệu nào; hãy đánh dấu các số liệu cần duyệt hoặc trả lại."))

@@ -74,6 +74,10 @@ def task_create(
         raise ValidationError({"text": [_("Cần ghi nội dung nhiệm vụ.")]})
     _check_dates(area.plan.year, start_date, due_date, assigned_by_date)
     _check_recurrence(recurrence, recurrence_due_day)
+    # The area's row is locked while its next place is counted: two tasks created at
+    # once in one area would both take the same place and one would fail (unique).
+    # FOR NO KEY UPDATE: it still lets others write rows that merely refer to the area.
+    ReformArea.objects.select_for_update(no_key=True).get(pk=area.pk)
     position = (area.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
     task = Task(
         area=area, position=position, text=text.strip(), title=(title or derive_title(text)).strip(),

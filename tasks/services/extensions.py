@@ -57,11 +57,14 @@ def extension_request(
 def extension_decide(
     *, request: ExtensionRequest, user: User, approve: bool, note: str, today: datetime.date
 ) -> ExtensionRequest:
-    if request.state != ExtensionState.PENDING:
-        raise ValidationError(_("Đề nghị này đã có quyết định."))
     if not approve and not note.strip():
         raise ValidationError({"note": [_("Cần ghi lý do không đồng ý gia hạn.")]})
+    # The task first, as `extension_request` locks it, then the request: of two
+    # decisions sent at once the later waits here and finds the earlier's.
     task = locked(request.task)
+    request.refresh_from_db(from_queryset=ExtensionRequest.objects.select_for_update())
+    if request.state != ExtensionState.PENDING:
+        raise ValidationError(_decided(request))
     ensure_open(task)
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
@@ -75,3 +78,13 @@ def extension_decide(
         bump(task, by=user, due_date=request.new_due_date, overdue_since=None)
     notify_lead(task, TaskNotice.EXTENSION_DECIDED, message, today)
     return request
+
+
+def _decided(request: ExtensionRequest) -> str:
+    who = request.decided_by.get_full_name() or request.decided_by.username if request.decided_by else _("người khác")
+    when = timezone.localtime(request.decided_at).strftime("%d/%m/%Y %H:%M") if request.decided_at else ""
+    if request.state == ExtensionState.APPROVED:
+        text = _("Đề nghị này đã được %(who)s đồng ý gia hạn lúc %(when)s.")
+    else:
+        text = _("Đề nghị này đã được %(who)s quyết định không gia hạn lúc %(when)s.")
+    return text % {"who": who, "when": when}

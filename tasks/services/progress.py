@@ -160,7 +160,7 @@ def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> 
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is None:
-        raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
+        raise ValidationError(_no_claim(current))
     bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
     with site_language():
         message = _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {"task": label(current)}
@@ -176,7 +176,7 @@ def task_return_completion(*, task: Task, user: User, comment: str, today: datet
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is None:
-        raise ValidationError(_("Đơn vị chưa báo hoàn thành nhiệm vụ này."))
+        raise ValidationError(_no_claim(current))
     current._change_reason = comment.strip()
     bump(
         current, by=user, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),
@@ -186,6 +186,18 @@ def task_return_completion(*, task: Task, user: User, comment: str, today: datet
         message = _("Nhiệm vụ %(task)s bị trả lại: %(comment)s") % {"task": label(current), "comment": comment.strip()}
     notify_lead(current, TaskNotice.RETURNED, message, today)
     return current
+
+
+def _no_claim(current: Task) -> str:
+    """Why there is no claim to decide: none was made, or someone has just returned it (the task holds the reason)."""
+    if not current.review_comment:
+        return _("Đơn vị chưa báo hoàn thành nhiệm vụ này.")
+    record = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    user = record.history_user if record is not None else None
+    who = (user.get_full_name() or user.username) if user is not None else _("người khác")
+    when = timezone.localtime(record.history_date).strftime("%d/%m/%Y %H:%M") if record is not None else ""
+    return _("Báo hoàn thành của đơn vị đã được %(who)s trả lại lúc %(when)s; chờ đơn vị báo hoàn thành lại.") % {
+        "who": who, "when": when}  # fmt: skip
 
 
 @transaction.atomic

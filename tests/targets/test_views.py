@@ -479,7 +479,10 @@ def test_a_batch_with_one_figure_not_waiting_is_approved_not_at_all(
 ):
     measurement_approve(measurement=two_submitted[0], user=secretariat)
     response = _review(client_for(secretariat), seed_plan, "approve", two_submitted)
-    assert _messages(response) == ["Chỉ duyệt được số liệu đang chờ duyệt."]
+    [message] = _messages(response)
+    # Who approved it meanwhile, and when: not just "only waiting figures".
+    assert message.startswith("Chỉ duyệt được số liệu đang chờ duyệt. Số liệu này đã được Hoàng Thị Lan")
+    assert " duyệt lúc " in message
     assert _statuses(two_submitted) == [MeasurementStatus.APPROVED, MeasurementStatus.SUBMITTED]
 
 

@@ -162,7 +162,9 @@ def test_a_request_cannot_be_decided_twice(commune_led_task: Task, commune_head,
     extension_decide(request=request, user=secretariat, approve=True, note="", today=TODAY)
     with pytest.raises(ValidationError) as raised:
         extension_decide(request=request, user=secretariat, approve=False, note="Đổi ý.", today=TODAY)
-    assert raised.value.messages == ["Đề nghị này đã có quyết định."]
+    # Who decided first, and what: the second decision is not a silent no-op.
+    [message] = raised.value.messages
+    assert message.startswith("Đề nghị này đã được Hoàng Thị Lan (Thường trực CCHC) đồng ý gia hạn lúc ")
 
 
 def test_a_pending_request_of_a_cancelled_task_cannot_be_approved(commune_led_task: Task, commune_head, secretariat):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0009_history_reasons_kept_whole'),
+        ('targets', '0010_measurement_version'),
     ]
 
     operations = [
