@@ -1,4 +1,9 @@
-"""The admin's side of signing in (imported by parplan/admin.py).
+"""The admin's side of signing in and of rights (imported by parplan/admin.py).
+
+- People (users) and groups are changed by administrators only, whatever
+  Django permissions a group holds: a person's flags, groups and rights, and
+  any password, decide who changes everything else (docs/access.md). Each
+  change is recorded with who made it and why (parplan.audit).
 
 - A password an administrator sets for someone else, on a new user or with
   "change password", must be changed by its owner at the next login.
@@ -13,16 +18,84 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy
 
+from parplan.access import is_administrator
 from parplan.accounts.services import account_password_set_by_administrator
+from parplan.audit import rights_changed_by
+from parplan.http import signed_in_user
 
 
-class AccountUserAdmin(UserAdmin):
+class AdministratorsManage:
+    """Only administrators (active superusers) see, add, change or delete here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(signed_in_user(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(signed_in_user(request))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(signed_in_user(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(signed_in_user(request))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(signed_in_user(request))
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Lý do thay đổi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Vì sao thay đổi quyền, nhóm hoặc trạng thái; được ghi vào nhật ký thay đổi quyền."),
+    )
+
+
+class ReasonedUserChangeForm(UserChangeForm):
+    reason = _reason_field()
+
+
+class ReasonedGroupForm(forms.ModelForm):
+    reason = _reason_field()
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+
+class RecordedRightsAdmin(AdministratorsManage):
+    """The user's or group's rights (flags, groups, permissions) are saved as the person, for the reason typed."""
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        # The form's reason is known once it is valid, before the save: read it from the posted data.
+        reason = str(request.POST.get("reason", ""))[:2000] if request.method == "POST" else ""
+        with rights_changed_by(signed_in_user(request), reason):
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        with rights_changed_by(signed_in_user(request)):
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
+class AccountUserAdmin(RecordedRightsAdmin, UserAdmin):
+    form = ReasonedUserChangeForm
     list_filter = (*UserAdmin.list_filter, "account__must_change_password")
+    fieldsets = (
+        *UserAdmin.fieldsets[:2],
+        (UserAdmin.fieldsets[2][0], {"fields": (*UserAdmin.fieldsets[2][1]["fields"], "reason")}),
+        *UserAdmin.fieldsets[3:],
+    )  # fmt: skip
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -39,8 +112,14 @@ class AccountUserAdmin(UserAdmin):
         return response
 
 
+class RecordedGroupAdmin(RecordedRightsAdmin, GroupAdmin):
+    form = ReasonedGroupForm
+
+
 admin.site.unregister(User)
 admin.site.register(User, AccountUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RecordedGroupAdmin)
 
 
 class AdministratorsOnly:
