@@ -39,7 +39,7 @@ _BEFORE = "_parplan_flags_before"
 
 @contextmanager
 def rights_changed_by(actor: Any, reason: str = "") -> Iterator[None]:
-    """Changes of rights made inside are recorded as `actor`'s, for `reason`."""
+    """Changes of rights made inside are recorded as `actor`'s (None: the request's person), for `reason`."""
     token = _CURRENT.set((actor, reason))
     try:
         yield
@@ -48,11 +48,10 @@ def rights_changed_by(actor: Any, reason: str = "") -> Iterator[None]:
 
 
 def _actor_and_reason() -> tuple[str, str]:
-    current = _CURRENT.get()
-    if current is None:
+    actor, reason = _CURRENT.get() or (None, "")
+    if actor is None:  # nobody named: the request's person, when there is a request
         request = getattr(HistoricalRecords.context, "request", None)
-        current = (getattr(request, "user", None), "")
-    actor, reason = current
+        actor = getattr(request, "user", None)
     name = actor.get_username() if actor is not None and actor.is_authenticated else ""
     return name, reason
 

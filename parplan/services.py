@@ -160,7 +160,8 @@ def unit_upsert(
     unit = Unit(code=code)
     _attribute(unit, user, reason)
     save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=_path(code, parent))
-    _grant_own_unit_rights(unit)
+    with rights_changed_by(user, reason):
+        _grant_own_unit_rights(unit)
     return unit
 
 
@@ -195,7 +196,8 @@ def unit_update(
         for below in Unit.objects.filter(path__startswith=old_path).exclude(pk=current.pk):
             _attribute(below, user, reason)
             save_if_changed(below, path=path + below.path[len(old_path) :])
-    _grant_own_unit_rights(current)
+    with rights_changed_by(user, reason):
+        _grant_own_unit_rights(current)
     return current
 
 
@@ -366,8 +368,13 @@ def _sync_staff_flags(user: User, added: Role | None = None, removed: Role | Non
 # --- Object rights on assignment ---------------------------------------------
 
 
-def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group]) -> None:
-    """Make exactly `groups` hold `perm` on `obj`: grant the new, revoke the old."""
+def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group], user: Any = None) -> None:
+    """Make exactly `groups` hold `perm` on `obj`: grant the new, revoke the old (recorded as `user`'s)."""
+    with rights_changed_by(user):
+        _object_rights_sync(obj, perm, groups)
+
+
+def _object_rights_sync(obj: models.Model, perm: str, groups: Iterable[Group]) -> None:
     from guardian.models import GroupObjectPermission
 
     wanted = {group.pk: group for group in groups}

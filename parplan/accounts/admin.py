@@ -91,6 +91,8 @@ class RecordedRightsAdmin(AdministratorsManage):
 class AccountUserAdmin(RecordedRightsAdmin, UserAdmin):
     form = ReasonedUserChangeForm
     list_filter = (*UserAdmin.list_filter, "account__must_change_password")
+    # What the account's own history says (parplan.audit, axes' records): nobody types it.
+    readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         *UserAdmin.fieldsets[:2],
         (UserAdmin.fieldsets[2][0], {"fields": (*UserAdmin.fieldsets[2][1]["fields"], "reason")}),
