@@ -88,16 +88,23 @@ class RecordedRightsAdmin(AdministratorsManage):
             return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
 
 
+# Django's own sections (their titles in Django's catalogue); typed loosely by the stubs.
+_DJANGO_FIELDSETS: Any = UserAdmin.fieldsets
+
+
 class AccountUserAdmin(RecordedRightsAdmin, UserAdmin):
     form = ReasonedUserChangeForm
     list_filter = (*UserAdmin.list_filter, "account__must_change_password")
-    # What the account's own history says (parplan.audit, axes' records): nobody types it.
+    # Stamped by Django at creation and at each login: records, which nobody types.
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
-        *UserAdmin.fieldsets[:2],
-        (UserAdmin.fieldsets[2][0], {"fields": (*UserAdmin.fieldsets[2][1]["fields"], "reason")}),
-        *UserAdmin.fieldsets[3:],
-    )  # fmt: skip
+        *_DJANGO_FIELDSETS[:2],
+        (
+            _DJANGO_FIELDSETS[2][0],
+            {"fields": (*_DJANGO_FIELDSETS[2][1]["fields"], "reason")},
+        ),  # the reason by the rights
+        *_DJANGO_FIELDSETS[3:],
+    )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -85,8 +85,9 @@ def test_the_secretariat_cannot_change_or_remove_a_secretariat_membership(client
     membership = membership_add(user=colleague, unit=_unit("183-NV"), role=Role.SECRETARIAT)
     client = client_for(secretariat)
     url = reverse(f"admin:parplan_membership_{view}", args=[membership.pk])
-    data = {"post": "yes"} if view == "delete" else {"user": colleague.pk, "unit": _unit("06184").pk,
-                                                      "role": Role.UNIT_STAFF, "reason": REASON}  # fmt: skip
+    data: dict[str, Any] = {"post": "yes"}
+    if view == "change":
+        data = {"user": colleague.pk, "unit": _unit("06184").pk, "role": Role.UNIT_STAFF, "reason": REASON}
     response = client.post(url, data)
     assert response.status_code in (302, 403, 404)
     assert Membership.objects.filter(pk=membership.pk, role=Role.SECRETARIAT).exists()
