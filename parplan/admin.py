@@ -255,7 +255,7 @@ class MembershipAdmin(ScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
-        if is_administrator(signed_in_user(request)):
+        if is_administrator(request.user):
             return queryset
         return queryset.exclude(role__in=ADMIN_SITE_ROLES)
 
@@ -266,7 +266,7 @@ class MembershipAdmin(ScopedAdmin):
         return super()._lies_within(request, action, obj)
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> FormField | None:
-        if db_field.name == "role" and not is_administrator(signed_in_user(request)):
+        if db_field.name == "role" and not is_administrator(request.user):
             kwargs["choices"] = [(value, label) for value, label in Role.choices if value not in ADMIN_SITE_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
@@ -298,10 +298,10 @@ class RightsChangeAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -36,19 +36,19 @@ class AdministratorsManage:
     """Only administrators (active superusers) see, add, change or delete here."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(signed_in_user(request))
+        return is_administrator(request.user)
 
 
 def _reason_field() -> forms.CharField:
