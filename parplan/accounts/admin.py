@@ -75,17 +75,14 @@ class ReasonedGroupForm(forms.ModelForm):
 class RecordedRightsAdmin(AdministratorsManage):
     """The user's or group's rights (flags, groups, permissions) are saved as the person, for the reason typed."""
 
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        # The form's reason is known once it is valid, before the save: read it from the posted data.
-        reason = str(request.POST.get("reason", ""))[:2000] if request.method == "POST" else ""
-        with rights_changed_by(signed_in_user(request), reason):
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with rights_changed_by(signed_in_user(request), form.cleaned_data.get("reason", "")):
+            super().save_model(request, obj, form, change)  # type: ignore[misc]  # a mixin of ModelAdmin
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        with rights_changed_by(signed_in_user(request)):
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The groups and rights are saved here, after the account itself.
+        with rights_changed_by(signed_in_user(request), form.cleaned_data.get("reason", "")):
+            super().save_related(request, form, formsets, change)  # type: ignore[misc]  # a mixin of ModelAdmin
 
 
 # Django's own sections (their titles in Django's catalogue); typed loosely by the stubs.
