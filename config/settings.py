@@ -260,8 +260,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "parplan.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
-# Successful logins (AccessLog, on by default) and failed ones are recorded;
-# administrators read them in the admin (parplan/accounts/admin.py).
+# Successful logins with their logouts (AccessLog) and failed logins (AccessFailureLog)
+# are recorded; administrators read them in the admin (parplan/accounts/admin.py).
+# Said here rather than left to axes' defaults: the audit trail depends on them.
+AXES_DISABLE_ACCESS_LOG = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # parplan registers read-only versions of axes' admin pages
 # axes.W006 asks for the address among the lockout parameters, lest a guesser escape by

@@ -53,6 +53,9 @@ def _store(owner_type: ContentType, owner_id: int, upload: UploadedFile, name: s
     )  # fmt: skip
     # The storage adds a suffix before the extension when the name is taken.
     evidence.file.save(name, upload, save=False)
+    # Who attached it, in its history too: outside a request (a job, a command) the history middleware knows nobody.
+    if user is not None:
+        setattr(evidence, "_history_user", user)  # noqa: B010
     evidence.save()
     return evidence
 

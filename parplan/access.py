@@ -11,7 +11,7 @@ administrators. Everything else is denied.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -186,3 +186,28 @@ def get_unit_for_user(user: User, code: str, perm: str = "view") -> Unit:
     if perm != "view" and not has_unit_perm(user, f"parplan.{perm}_unit", unit):
         raise PermissionDenied
     return unit
+
+
+# --- Rights over rights ------------------------------------------------------------
+
+# Roles whose memberships set the admin site's flags: the administrator's makes a
+# superuser, the secretariat's a member of the admin's staff (services._sync_staff_flags).
+ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
+
+
+def is_administrator(user: User | AnonymousUser) -> bool:
+    """Administrators (active superusers) hold every right everywhere, and alone change who holds what."""
+    return bool(user.is_active and user.is_superuser)
+
+
+def can_manage_membership(user: User, role: Role | str, unit: Unit) -> bool:
+    """Whether `user` may give or take a membership in `role` held in `unit`.
+
+    Only an administrator gives or takes the roles that open the admin site
+    (administrator, secretariat): they grant the flags that decide who changes
+    rights. The secretariat manages the roles below it (steering committee, unit
+    heads and staff) in its authority's units; nobody else manages memberships.
+    """
+    if is_administrator(user):
+        return True
+    return Role(role) not in ADMIN_SITE_ROLES and has_perm_at(user, "parplan.change_membership", unit.path)

@@ -22,11 +22,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from parplan.access import has_perm_at, rights_scope, scope_filter
+from parplan.access import (
+    ADMIN_SITE_ROLES,
+    can_manage_membership,
+    has_perm_at,
+    is_administrator,
+    rights_scope,
+    scope_filter,
+)
 from parplan.accounts import admin as accounts_admin  # noqa: F401  # registers the users' and axes' pages
 from parplan.forms import NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
-from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
+from parplan.models import Membership, Plan, ReformArea, Responsibility, RightsChange, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
 admin.site.site_header = gettext_lazy("ParPlan — Quản trị")
@@ -219,37 +226,88 @@ class ResponsibilityAdmin(ScopedAdmin):
     filter_horizontal = ["units"]
 
 
+class MembershipAdminForm(PortalModelForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Vì sao giao hoặc thay đổi vai trò này; được ghi vào lịch sử."),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "unit", "role"]
+
+
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
+    """Memberships are rights: each is given and taken by `membership_add` and `membership_remove`, as the person.
+
+    The roles that open the admin site (administrator, secretariat) are managed by
+    administrators only (parplan.access.can_manage_membership): the secretariat
+    neither sees, gives, changes nor takes them, its own included.
+    """
+
+    form = MembershipAdminForm
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
 
-    # An administrator's membership makes a superuser: only administrators give, see or take it.
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.exclude(role=Role.ADMINISTRATOR)
+        if is_administrator(request.user):
+            return queryset
+        return queryset.exclude(role__in=ADMIN_SITE_ROLES)
 
     def _lies_within(self, request: HttpRequest, action: str, obj: models.Model | None) -> bool:
-        if isinstance(obj, Membership) and obj.role == Role.ADMINISTRATOR and not request.user.is_superuser:
+        user = signed_in_user(request)
+        if isinstance(obj, Membership) and not can_manage_membership(user, obj.role, obj.unit):
             return False
         return super()._lies_within(request, action, obj)
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> FormField | None:
-        if db_field.name == "role" and not request.user.is_superuser:
-            kwargs["choices"] = [(value, label) for value, label in Role.choices if value != Role.ADMINISTRATOR]
+        if db_field.name == "role" and not is_administrator(request.user):
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value not in ADMIN_SITE_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        if change:
-            membership_remove(membership=Membership.objects.get(pk=obj.pk))
-        saved = membership_add(user=obj.user, unit=obj.unit, role=obj.role)
+        actor, reason = signed_in_user(request), form.cleaned_data.get("reason", "")
+        # A reverted history version may name a membership removed since: nothing to take then.
+        current = Membership.objects.filter(pk=obj.pk).first() if change else None
+        if current is not None:
+            membership_remove(membership=current, actor=actor, reason=reason)
+        saved = membership_add(user=obj.user, unit=obj.unit, role=obj.role, actor=actor, reason=reason)
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        membership_remove(membership=obj)
+        membership_remove(membership=obj, actor=signed_in_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for membership in queryset:
-            membership_remove(membership=membership)
+            membership_remove(membership=membership, actor=signed_in_user(request))
+
+
+@admin.register(RightsChange)
+class RightsChangeAdmin(admin.ModelAdmin):
+    """The trail of every change of rights (parplan.audit): administrators read it; nobody edits it."""
+
+    list_display = ["at", "actor", "kind", "granted", "person", "group", "permission", "object_type", "object_pk",
+                    "reason"]  # fmt: skip
+    list_filter = ["kind", "granted"]
+    search_fields = ["actor", "person", "group", "permission", "reason"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -22,7 +22,9 @@ class ParplanConfig(AppConfig):
     verbose_name = _("Kế hoạch CCHC")
 
     def ready(self) -> None:
+        from parplan import audit
         from parplan.accounts.sessions import session_started
 
+        audit.connect()
         post_migrate.connect(_ensure_role_groups, dispatch_uid="parplan-role-groups")
         user_logged_in.connect(session_started, dispatch_uid="parplan-session-started")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -286,3 +287,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RightsChangeKind(models.TextChoices):
+    ACCOUNT = "account", _("Tài khoản")
+    SUPERUSER = "superuser", _("Quản trị hệ thống (superuser)")
+    STAFF = "staff", _("Vào trang quản trị (staff)")
+    ACTIVE = "active", _("Tài khoản đang hoạt động")
+    GROUP = "group", _("Nhóm")
+    PERMISSION = "permission", _("Quyền chung")
+    OBJECT_PERMISSION = "object_permission", _("Quyền trên đối tượng")
+
+
+class RightsChange(models.Model):
+    """One change of who holds what: an account, its flags, its groups, a right of a person or a group.
+
+    Written by `parplan.audit` whatever made the change (the admin, a service, a
+    command), with who made it and why. Names, not foreign keys: the record
+    outlives the account, the group or the object it names, and is never edited.
+    """
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=RightsChangeKind.choices)
+    granted = models.BooleanField(_("cấp (không: thu hồi)"))
+    person = models.CharField(_("người được thay đổi quyền"), max_length=150, blank=True, db_index=True)
+    group = models.CharField(_("nhóm"), max_length=150, blank=True, db_index=True)
+    permission = models.CharField(_("quyền"), max_length=255, blank=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=200, blank=True)
+    object_pk = models.CharField(_("mã đối tượng"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi quyền")
+        verbose_name_plural = _("nhật ký thay đổi quyền")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.person or self.group}"

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from parplan.access import ADMIN_SITE_ROLES, can_manage_membership
+from parplan.audit import rights_changed_by
 from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.registries import role_apps, unit_rights
 
@@ -158,7 +160,8 @@ def unit_upsert(
     unit = Unit(code=code)
     _attribute(unit, user, reason)
     save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=_path(code, parent))
-    _grant_own_unit_rights(unit)
+    with rights_changed_by(user, reason):
+        _grant_own_unit_rights(unit)
     return unit
 
 
@@ -193,7 +196,8 @@ def unit_update(
         for below in Unit.objects.filter(path__startswith=old_path).exclude(pk=current.pk):
             _attribute(below, user, reason)
             save_if_changed(below, path=path + below.path[len(old_path) :])
-    _grant_own_unit_rights(current)
+    with rights_changed_by(user, reason):
+        _grant_own_unit_rights(current)
     return current
 
 
@@ -206,9 +210,9 @@ def _grant_own_unit_rights(unit: Unit) -> None:
     assign_perm("parplan.change_unit", heads, unit)
     groups = {Role.UNIT_HEAD.value: heads, Role.UNIT_STAFF.value: staff}
     for right in unit_rights():
-        holders = [groups[role] for role in right.roles]
-        if holders:
-            assign_perm(f"parplan.{right.codename}", holders, unit)
+        # One holder at a time: guardian grants a list with bulk_create, which the audit trail would not see.
+        for role in right.roles:
+            assign_perm(f"parplan.{right.codename}", groups[role], unit)
 
 
 # --- Plans, areas, responsibilities -----------------------------------------
@@ -299,54 +303,78 @@ def responsibility_delete(*, responsibility: Responsibility, user: Any = None, r
 # --- Memberships ------------------------------------------------------------
 
 
+def _check_membership_right(actor: User | None, role: Role, unit: Unit) -> None:
+    # `actor` None: a command or the demo, run by whoever runs the server.
+    if actor is not None and not can_manage_membership(actor, role, unit):
+        message = _("Chỉ quản trị hệ thống mới được giao hoặc thu hồi vai trò “%(role)s” tại %(unit)s.")
+        raise PermissionDenied(message % {"role": role.label, "unit": unit.name})
+
+
 @transaction.atomic
-def membership_add(*, user: User, unit: Unit, role: Role | str) -> Membership:
+def membership_add(
+    *, user: User, unit: Unit, role: Role | str, actor: User | None = None, reason: str = ""
+) -> Membership:
+    """Give `user` `role` in `unit`, as `actor` (who must be allowed to: parplan.access.can_manage_membership)."""
     # The admin and forms hand over `Membership.role` as stored: a plain string.
     role = Role(role)
-    membership, _ = Membership.objects.get_or_create(user=user, unit=unit, role=role)
-    user.groups.add(Group.objects.get(name=role.value))
-    if role in UNIT_ROLES:
-        user.groups.add(unit_group(unit, role))
-    _sync_staff_flags(user, added=role)
+    _check_membership_right(actor, role, unit)
+    with rights_changed_by(actor, reason):
+        membership = Membership.objects.filter(user=user, unit=unit, role=role).first()
+        if membership is None:
+            membership = Membership(user=user, unit=unit, role=role)
+            _attribute(membership, actor, reason)
+            membership.save()
+        user.groups.add(Group.objects.get(name=role.value))
+        if role in UNIT_ROLES:
+            user.groups.add(unit_group(unit, role))
+        _sync_staff_flags(user, added=role)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(*, membership: Membership, actor: User | None = None, reason: str = "") -> None:
     user, unit, role = membership.user, membership.unit, Role(membership.role)
-    membership.delete()
-    remaining = Membership.objects.filter(user=user)
-    if not remaining.filter(role=role).exists():
-        user.groups.remove(Group.objects.get(name=role.value))
-    if role in UNIT_ROLES:
-        user.groups.remove(unit_group(unit, role))
-    _sync_staff_flags(user, removed=role)
+    _check_membership_right(actor, role, unit)
+    with rights_changed_by(actor, reason):
+        _attribute(membership, actor, reason)
+        membership.delete()
+        remaining = Membership.objects.filter(user=user)
+        if not remaining.filter(role=role).exists():
+            user.groups.remove(Group.objects.get(name=role.value))
+        if role in UNIT_ROLES:
+            user.groups.remove(unit_group(unit, role))
+        _sync_staff_flags(user, removed=role)
 
 
 def _sync_staff_flags(user: User, added: Role | None = None, removed: Role | None = None) -> None:
     """The admin site is for the secretariat and administrators only.
 
+    Only a change of those two roles moves the flags: a unit role given or taken
+    (by the secretariat) leaves an account's flags as an administrator set them.
     Superuser status follows the administrator role when that role changes; an
     account made superuser otherwise (`createsuperuser`) keeps it.
     """
+    if added not in ADMIN_SITE_ROLES and removed not in ADMIN_SITE_ROLES:
+        return
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     is_superuser = user.is_superuser
     if added == Role.ADMINISTRATOR:
         is_superuser = True
     elif removed == Role.ADMINISTRATOR and Role.ADMINISTRATOR not in roles:
         is_superuser = False
-    save_if_changed(
-        user,
-        is_staff=is_superuser or bool(roles & {Role.ADMINISTRATOR, Role.SECRETARIAT}),
-        is_superuser=is_superuser,
-    )
+    save_if_changed(user, is_staff=is_superuser or bool(roles & ADMIN_SITE_ROLES), is_superuser=is_superuser)
 
 
 # --- Object rights on assignment ---------------------------------------------
 
 
-def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group]) -> None:
-    """Make exactly `groups` hold `perm` on `obj`: grant the new, revoke the old."""
+def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group], user: Any = None) -> None:
+    """Make exactly `groups` hold `perm` on `obj`: grant the new, revoke the old (recorded as `user`'s)."""
+    with rights_changed_by(user):
+        _object_rights_sync(obj, perm, groups)
+
+
+def _object_rights_sync(obj: models.Model, perm: str, groups: Iterable[Group]) -> None:
     from guardian.models import GroupObjectPermission
 
     wanted = {group.pk: group for group in groups}
@@ -358,9 +386,9 @@ def object_rights_sync(*, obj: models.Model, perm: str, groups: Iterable[Group])
             object_pk=str(obj.pk),
         ).values_list("group_id", flat=True)
     )
-    to_add = [wanted[pk] for pk in wanted.keys() - current]
-    if to_add:
-        assign_perm(perm, to_add, obj)
+    # One holder at a time: guardian grants a list with bulk_create, which the audit trail would not see.
+    for pk in wanted.keys() - current:
+        assign_perm(perm, wanted[pk], obj)
     for group in Group.objects.filter(pk__in=current - wanted.keys()):
         remove_perm(perm, group, obj)
 

@@ -99,6 +99,10 @@ class GeneratedReport(models.Model):
     # SHA-256 of the gathered data: the same data gives the same content, visibly.
     content_hash = models.CharField(max_length=64, blank=True)
 
+    # Who asked for the version, and each change of its state (queued, running, done, failed).
+    # The progress ticks are written without a save (reports.services.report_generate) and not kept.
+    history = HistoricalRecords(excluded_fields=["progress"])
+
     class Meta:
         verbose_name = _("báo cáo đã tạo")
         verbose_name_plural = _("báo cáo đã tạo")

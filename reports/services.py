@@ -55,9 +55,12 @@ def report_request(*, plan: Plan, kind: str, user: User) -> GeneratedReport:
     """Number a new version and queue its generation (Celery, after commit)."""
     _plan_locked(plan)
     last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
-    report = GeneratedReport.objects.create(
+    report = GeneratedReport(
         plan=plan, kind=kind, version=last + 1, cutoff_date=report_window(kind, plan.year)[1], author=user
     )
+    # The history names who asked, also when the request comes from outside a page.
+    setattr(report, "_history_user", user)  # noqa: B010
+    report.save()
     enqueue_on_commit("reports.tasks.generate_report", report.pk)
     return report
 
@@ -80,10 +83,15 @@ def report_generate(*, report: GeneratedReport) -> GeneratedReport:
     from reports.renderers.pdf import render_pdf
     from reports.renderers.xlsx import render_xlsx
 
-    def advance(progress: int, **values: Any) -> None:
-        GeneratedReport.objects.filter(pk=report.pk).update(progress=progress, **values)
+    def advance(progress: int) -> None:
+        GeneratedReport.objects.filter(pk=report.pk).update(progress=progress)
 
-    advance(5, state=GenerationState.RUNNING, error="")
+    def enter(state: str, progress: int, error: str = "") -> None:
+        # A change of state is saved (its history keeps it); a progress tick is not.
+        report.state, report.progress, report.error = state, progress, error
+        report.save(update_fields=["state", "progress", "error"])
+
+    enter(GenerationState.RUNNING, 5)
     try:
         data = report_gather(plan=report.plan, kind=report.kind)
         advance(40)
@@ -98,6 +106,6 @@ def report_generate(*, report: GeneratedReport) -> GeneratedReport:
         report.save()
     except Exception as error:
         # Kept on the record so the page says what went wrong; the worker logs the trace.
-        advance(report.progress, state=GenerationState.FAILED, error=f"{type(error).__name__}: {error}")
+        enter(GenerationState.FAILED, report.progress, f"{type(error).__name__}: {error}")
         raise
     return report

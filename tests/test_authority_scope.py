@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from parplan.admin import SCOPE_LOOKUPS
-from parplan.models import Membership, Plan, Role, Unit
+from parplan.models import Membership, Plan, RightsChange, Role, Unit
 from tasks.models import Task
 from tasks.services import extension_request, task_claim_completion
 from tests.conftest import Authority
@@ -33,8 +33,8 @@ from tests.test_url_auth import ENDPOINTS, LOGIN_EXEMPT, PK_OWNER, Endpoint, sam
 
 # Data every authority shares (unit kinds, accounts and groups): their pages name no authority's objects.
 SHARED_ROUTES = ("admin/parplan/unitkind/", "admin/auth/group/")
-# Records of the whole portal that only administrators see (logins, failed logins, lockouts).
-PORTAL_WIDE: set[type[Model]] = {AccessAttempt, AccessLog, AccessFailureLog}
+# Records of the whole portal that only administrators see (logins, failed logins, lockouts, changes of rights).
+PORTAL_WIDE: set[type[Model]] = {AccessAttempt, AccessLog, AccessFailureLog, RightsChange}
 # Parameters that name one object of the authority walked against.
 OBJECT_PARAMS = {"pk", "code", "object_id", "id", "content_type_id", "_positional0"}
 SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "occurrence_pk": "1",

@@ -160,11 +160,10 @@ def task_assign(
         # After the units are set, so the new version's history record holds them.
         bump(task, by=user, lead_unit=lead_unit, assignment_assumed=assumed)
     lead_groups = unit_groups([lead_unit]) if lead_unit else []
-    object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups)
-    object_rights_sync(
-        obj=task, perm="tasks.claim_completion", groups=[unit_group(lead_unit, Role.UNIT_HEAD)] if lead_unit else []
-    )
-    object_rights_sync(obj=task, perm="tasks.contribute_task", groups=unit_groups(coordinating))
+    object_rights_sync(obj=task, perm="tasks.report_progress", groups=lead_groups, user=user)
+    heads = [unit_group(lead_unit, Role.UNIT_HEAD)] if lead_unit else []
+    object_rights_sync(obj=task, perm="tasks.claim_completion", groups=heads, user=user)
+    object_rights_sync(obj=task, perm="tasks.contribute_task", groups=unit_groups(coordinating), user=user)
     if notify_day is not None:
         new_units = [unit for unit in [lead_unit, *coordinating] if unit is not None and unit.pk not in previous]
         if new_units:

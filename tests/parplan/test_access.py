@@ -154,11 +154,14 @@ def test_a_secretariat_gives_memberships_inside_its_authority_only(client_for, o
     secretariat = other_authority.secretariat
     client, url = client_for(secretariat), reverse("admin:parplan_membership_add")
     seed_office = Unit.objects.get(code="183-NV")
-    response = client.post(url, {"user": secretariat.pk, "unit": seed_office.pk, "role": Role.SECRETARIAT})
+    reason = "Phân công theo dõi"
+    response = client.post(url, {"user": secretariat.pk, "unit": seed_office.pk, "role": Role.STEERING,
+                                 "reason": reason})  # fmt: skip
     assert response.status_code == 200 and response.context["adminform"].form.errors.keys() == {"unit"}
-    assert authority_paths(_fresh(secretariat), Role.SECRETARIAT) == {"/20/182/"}
+    assert authority_paths(_fresh(secretariat), Role.STEERING) == set()
     town = other_authority.unit
-    assert client.post(url, {"user": secretariat.pk, "unit": town.pk, "role": Role.UNIT_STAFF}).status_code == 302
+    data = {"user": secretariat.pk, "unit": town.pk, "role": Role.UNIT_STAFF, "reason": reason}
+    assert client.post(url, data).status_code == 302
     assert Membership.objects.filter(user=secretariat, unit=town, role=Role.UNIT_STAFF).exists()
 
 
@@ -166,8 +169,9 @@ def test_only_administrators_make_administrators(client_for, other_authority: Au
     secretariat = other_authority.secretariat
     response = client_for(secretariat).post(
         reverse("admin:parplan_membership_add"),
-        {"user": secretariat.pk, "unit": other_authority.plan.issuing_unit_id, "role": Role.ADMINISTRATOR},
-    )
+        {"user": secretariat.pk, "unit": other_authority.plan.issuing_unit_id, "role": Role.ADMINISTRATOR,
+         "reason": "Tự cấp quyền"},
+    )  # fmt: skip
     assert response.status_code == 200 and response.context["adminform"].form.errors.keys() == {"role"}
     assert not _fresh(secretariat).is_superuser
 

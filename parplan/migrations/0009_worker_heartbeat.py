@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parplan', '0007_history_reasons_kept_whole'),
+        ('parplan', '0008_rights_change_trail'),
     ]
 
     operations = [
