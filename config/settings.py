@@ -334,6 +334,10 @@ PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# import_plan: a file above this size is refused before it is read; the memory an import
+# takes is a small multiple of the file's size (docs/plan-format.md, "Limits").
+PARPLAN_IMPORT_MAX_MB = env_int("PARPLAN_IMPORT_MAX_MB", 20)
+
 # Indicator status rule (docs/indicators.md): share of the expected value.
 PARPLAN_ON_TRACK_RATIO = env_float("PARPLAN_ON_TRACK_RATIO", 0.95)
 PARPLAN_AT_RISK_RATIO = env_float("PARPLAN_AT_RISK_RATIO", 0.85)
