@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Model
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from parplan.models import ReformArea, Responsibility, Unit
 from targets.models import Indicator, Target

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from parplan.models import PlanStatus, Unit, UnitKind
 from parplan.numbers import number_problems
 from parplan.validators import plan_date_errors
+from planio.schema import iter_strings, schema_errors
 from targets.models import Aggregation, Comparator, Frequency, IndicatorKind, Measure, Scope, TargetType
 from targets.number_rules import definition_rule
 from targets.sources import source_codes
-from planio.schema import iter_strings, schema_errors
 from tasks.models import Priority, Recurrence
 
 FORMAT = "parplan-plan"
@@ -58,7 +58,8 @@ def validate_plan(data: Any) -> list[str]:
     for index, unit in enumerate(data["units"]):
         if unit["kind"] not in kinds:
             errors.append(
-                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.") % {"where": f"units[{index}].kind", "kind": unit["kind"]}
+                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.")
+                % {"where": f"units[{index}].kind", "kind": unit["kind"]}
             )
         codes.add(unit["code"])
     for index, unit in enumerate(data["units"]):
@@ -144,7 +145,9 @@ def _validate_task(task: dict[str, Any], where: str, codes: set[str], year: int)
         if code is not None and code not in codes:
             errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
     errors += _validate_indicators(task.get("indicators") or [], where, codes)
-    if (task.get("recurrence") or "") not in Recurrence.values or (task.get("priority") or "normal") not in Priority.values:
+    if (task.get("recurrence") or "") not in Recurrence.values or (
+        task.get("priority") or "normal"
+    ) not in Priority.values:
         errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
     start, due = parse_date(task.get("start_date")), parse_date(task.get("due_date"))
     if start and due and due < start:

@@ -20,8 +20,9 @@ from planio.interchange import PlanImportError, plan_export, plan_import
 from targets.models import Measurement, Target
 from tasks.models import ProgressReport, Task
 from tasks.services import task_report_progress
+from tests.files import pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
