@@ -38,9 +38,9 @@ def _checker() -> FormatChecker:
     @checker.checks("date", raises=ValueError)
     def is_date(value: object) -> bool:
         # "" is no date (older files); fromisoformat alone would also take "20240115".
-        if not isinstance(value, str) or value == "":
+        if value is None or value == "":
             return True
-        if not _ISO_DATE.fullmatch(value):
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             return False
         datetime.date.fromisoformat(value)  # ValueError for day 40 or 30 February
         return True

@@ -36,9 +36,12 @@ class PlanImportError(Exception):
 def validate_plan(data: Any) -> list[str]:
     """Every problem of the file, or none. Reads the stored units and kinds: a file may name them.
 
-    First the shape (planio/plan.schema.json: types, lengths, ranges, real dates);
-    only a file of the right shape is checked across its records.
+    First the shape (planio/plan.schema.json: types, lengths, ranges, real dates),
+    then the rules across records. Those are also run on a file of the wrong shape,
+    so that every problem is listed at once, unless the wrong shape stops them.
     """
+    if not isinstance(data, dict):
+        return [_("Tệp không phải một đối tượng JSON.")]
     errors = schema_errors(data)
     # PostgreSQL refuses a NUL character in text: found here, not halfway through the import.
     errors += [
@@ -46,8 +49,24 @@ def validate_plan(data: Any) -> list[str]:
         for where, text in iter_strings(data)
         if "\x00" in text
     ][:10]
-    if errors:
-        return errors
+    if not errors:
+        return _record_errors(data)
+    try:
+        errors += [error for error in _record_errors(data) if error not in errors]
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError):
+        return errors  # a record of the wrong shape: its schema errors say so
+    # Both lists in the file's order, by place.
+    return sorted(errors, key=_place_order)
+
+
+def _place_order(error: str) -> list[tuple[int, int, str]]:
+    where = error.partition(": ")[0] if re.match(r"[a-z_]+[\[.:]", error) else ""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[\[\].]+", where) if part]
+
+
+def _record_errors(data: dict[str, Any]) -> list[str]:
+    """The rules across records, on a file whose shape the schema accepted (or nearly)."""
+    errors: list[str] = []
     errors += _duplicates(data["unit_kinds"] if "unit_kinds" in data else [], "unit_kinds", "code")
     errors += _duplicates(data["units"], "units", "code")
     errors += _duplicates(data["areas"], "areas", "number")
@@ -166,6 +185,8 @@ def _validate_indicators(indicators: list[dict[str, Any]], where: str, codes: se
 
 def _validate_task_dates(task: dict[str, Any], where: str, year: int) -> list[str]:
     """The dates the task services accept: within the plan's years (parplan.validators)."""
+    if not 2000 <= year <= 2100:
+        return []  # the schema has said so
     dates = {name: parse_date(task.get(name)) for name in ("start_date", "due_date", "assigned_by_date")}
     outside = plan_date_errors(year, **{name: day for name, day in dates.items() if day})
     return [
@@ -198,7 +219,7 @@ def _validate_task_keys(areas: list[dict[str, Any]]) -> list[str]:
             if key in (None, ""):
                 continue
             where = f"areas[{a}].tasks[{k}].key"
-            if not _TASK_KEY.fullmatch(key):
+            if not isinstance(key, str) or not _TASK_KEY.fullmatch(key):
                 errors.append(_("%(where)s: mã chỉ gồm chữ, số, “-” và “_”, tối đa 40 ký tự.") % {"where": where})
             elif key in seen:
                 errors.append(
