@@ -32,7 +32,7 @@ class RequestSizeLimitHandler(FileUploadHandler):
         self.received = 0
 
     def handle_raw_input(
-        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: bytes, encoding: str | None = None
+        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: str, encoding: str | None = None
     ) -> None:
         if content_length > max_body_bytes():
             raise RequestDataTooBig("The upload is larger than PARPLAN_MAX_REQUEST_UPLOAD_MB.")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker, TypeChecker, ValidationError
@@ -56,7 +56,7 @@ def _is_integer(checker: TypeChecker, value: object) -> bool:
 @cache
 def _validator() -> Any:
     type_checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-    validator = extend(Draft202012Validator, type_checker=type_checker)
+    validator = extend(Draft202012Validator, type_checker=type_checker)  # type: ignore[no-untyped-call]
     return validator(plan_schema(), format_checker=_checker())
 
 
@@ -91,12 +91,12 @@ def _type_name(name: str) -> str:
 
 def _expected_types(expected: Any) -> str:
     names = [expected] if isinstance(expected, str) else list(expected)
-    return _(" hoặc ").join(_type_name(name) for name in names)
+    return (" " + _("hoặc") + " ").join(_type_name(name) for name in names)
 
 
 def _message(error: ValidationError) -> str:
     where = place(error)
-    keyword, limit = error.validator, error.validator_value
+    keyword, limit = error.validator, cast(Any, error.validator_value)
     if keyword == "type":
         text = _("phải là %(type)s.") % {"type": _expected_types(limit)}
     elif keyword == "required":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from PIL import Image
@@ -48,7 +49,7 @@ def jpeg_bytes() -> bytes:
 
 def xlsx_bytes() -> bytes:
     book = Workbook()
-    book.active.append(["Chỉ tiêu", 98])  # type: ignore[union-attr]
+    book.active.append(["Chỉ tiêu", 98])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -77,7 +78,7 @@ def docx_bytes(extra: dict[str, bytes] | None = None) -> bytes:
     return out.getvalue()
 
 
-SAMPLES = {
+SAMPLES: dict[str, Callable[[], bytes]] = {
     "pdf": pdf_bytes,
     "png": png_bytes,
     "jpg": jpeg_bytes,

@@ -121,6 +121,11 @@ def _set(path: str, value: Any) -> Callable[[Document], None]:
     return change
 
 
+def _replace(document: Document, content: Document) -> None:
+    document.clear()
+    document.update(content)
+
+
 def _duplicate_unit(document: Document) -> None:
     _units(document).append(dict(_units(document)[3], name="UBND trùng mã"))
 
@@ -172,7 +177,7 @@ def _nul(document: Document) -> None:
 
 MALFORMED: dict[str, tuple[Callable[[Document], None], str]] = {
     "missing-keys": (
-        lambda d: d.clear() or d.update({"ke_hoach": 1}),
+        lambda d: _replace(d, {"ke_hoach": 1}),
         "tệp: thiếu trường “format”, “plan”, “units”, “areas”.",
     ),
     "units-not-a-list": (_set("units", {"code": "183"}), "units: phải là danh sách."),

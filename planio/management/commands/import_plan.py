@@ -48,7 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Đã nhập: {plan} ({plan.year})."))
         for change in outcome.changes:
             self.stdout.write(
-                _("  %(label)s: tạo %(created)d, sửa %(changed)d, xóa %(deleted)d")
+                "  "
+                + _("%(label)s: tạo %(created)d, sửa %(changed)d, xóa %(deleted)d")
                 % {"label": change.label, "created": change.created, "changed": change.changed,
                    "deleted": change.deleted}
             )  # fmt: skip
