@@ -19,6 +19,7 @@ import logging
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from typing import IO
 
@@ -88,13 +89,14 @@ def _image_problem(upload: IO[bytes], extension: str) -> str | None:
             with Image.open(upload) as image:
                 found, (width, height) = image.format, image.size
                 if width * height > IMAGE_MAX_PIXELS:
-                    return _("ảnh quá lớn (%(pixels)d triệu điểm ảnh; tối đa %(limit)d triệu).") % {
-                        "pixels": width * height // 1_000_000, "limit": IMAGE_MAX_PIXELS // 1_000_000}  # fmt: skip
+                    return _too_many_pixels()
                 image.verify()
             upload.seek(0)
             with Image.open(upload) as image:
                 image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return _too_many_pixels()
+    except UnidentifiedImageError:
         return _("tệp không đọc được như một ảnh %(type)s.") % {"type": _IMAGE_FORMATS[extension]}
     except (OSError, SyntaxError, ValueError, EOFError):
         return _("ảnh bị hỏng hoặc không đầy đủ.")
@@ -102,6 +104,10 @@ def _image_problem(upload: IO[bytes], extension: str) -> str | None:
         return _("nội dung là ảnh %(found)s, không phải %(type)s.") % {
             "found": found, "type": _IMAGE_FORMATS[extension]}  # fmt: skip
     return None
+
+
+def _too_many_pixels() -> str:
+    return _("ảnh quá lớn (tối đa %(limit)d triệu điểm ảnh).") % {"limit": IMAGE_MAX_PIXELS // 1_000_000}
 
 
 def _office_problem(upload: IO[bytes], extension: str) -> str | None:
@@ -112,7 +118,7 @@ def _office_problem(upload: IO[bytes], extension: str) -> str | None:
             if problem is None and package.testzip() is not None:
                 problem = _("tệp bị hỏng (một phần nén không khớp mã kiểm tra).")
             return problem
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError):
         return _("tệp không phải gói Office (zip) hợp lệ.")
 
 

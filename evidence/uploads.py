@@ -66,7 +66,8 @@ def safe_filename(name: str) -> str:
         stem, extension = extension, ""
     ascii_stem = unicodedata.normalize("NFKD", stem.replace("\u0111", "d").replace("\u0110", "D"))
     ascii_stem = ascii_stem.encode("ascii", "ignore").decode().lower()
-    ascii_stem = re.sub(r"[^a-z0-9]+", "-", ascii_stem).strip("-")[:80] or "tep"
+    # Cut, then strip: a cut may end on a "-" (and the name must be what it gives again).
+    ascii_stem = re.sub(r"[^a-z0-9]+", "-", ascii_stem).strip("-")[:80].strip("-") or "tep"
     return f"{ascii_stem}.{extension.lower()}" if extension else ascii_stem
 
 

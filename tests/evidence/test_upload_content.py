@@ -151,12 +151,12 @@ CONTENT_REFUSALS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "png-named-jpg": (
         "anh.jpg",
         lambda: b"\xff\xd8\xff" + png_bytes(),
-        "Nội dung tệp “anh.jpg” không phải là tệp JPEG hợp lệ: ",
+        "Nội dung tệp “anh.jpg” không phải là tệp JPG hợp lệ: tệp không đọc được như một ảnh JPEG.",
     ),
     "png-bomb": (
         "anh.png",
         _huge_png,
-        "Nội dung tệp “anh.png” không phải là tệp PNG hợp lệ: ảnh quá lớn (100 triệu điểm ảnh; tối đa 60 triệu).",
+        "Nội dung tệp “anh.png” không phải là tệp PNG hợp lệ: ảnh quá lớn (tối đa 60 triệu điểm ảnh).",
     ),
 }
 
@@ -196,12 +196,21 @@ def test_a_name_of_a_thousand_characters_is_stored_shortened_with_its_extension(
     response = _post(client_for, commune_head, task, [_file(name, pdf_bytes())])
     assert response.status_code == 302, response.content.decode()[:500]
     evidence = Evidence.objects.get(progress_report__task=task)
+    # Django's upload handling already keeps 255 characters with the extension; original_name() does it for others.
     assert len(evidence.original_name) == 255
     assert evidence.original_name.startswith("Báo cáo kết quả Báo cáo")
-    assert evidence.original_name.endswith("….pdf")
+    assert evidence.original_name.endswith(".pdf")
     stored = Path(evidence.file.name).name
     assert stored.endswith(".pdf") and len(stored) <= 84
     assert (media_root / evidence.file.name).read_bytes() == pdf_bytes()
+
+
+def test_a_name_given_to_the_service_is_shortened_to_its_column_with_its_extension() -> None:
+    from evidence.uploads import original_name
+
+    assert original_name("a" * 300 + ".docx") == "a" * 249 + "\u2026.docx"
+    assert len(original_name("a" * 300 + ".docx")) == 255
+    assert original_name("Báo cáo.pdf") == "Báo cáo.pdf"
 
 
 def test_a_refusal_quotes_a_long_name_shortened(
@@ -209,7 +218,7 @@ def test_a_refusal_quotes_a_long_name_shortened(
 ) -> None:
     name = "x" * 1000 + ".pdf"
     error = _refused(client_for, commune_head, task, media_root, [_file(name, b"%PDF-1.4 not really")])
-    assert len(error) < 200
+    assert len(error) < 250
     assert "xxx…xxxxx.pdf”" in error
 
 
