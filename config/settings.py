@@ -336,10 +336,26 @@ SENDFILE_BACKEND = env_str(
 )
 SENDFILE_URL = env_str("SENDFILE_URL", "/protected-files")
 
-# Evidence files (tài liệu kiểm chứng): accepted types are fixed in evidence/uploads.py.
-PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Evidence files (tài liệu kiểm chứng): accepted types and the checks of their content
+# are fixed in evidence/uploads.py and evidence/content.py (docs/files.md, "Uploads").
+PARPLAN_MAX_UPLOAD_MB = env_int("PARPLAN_MAX_UPLOAD_MB", 10)  # one file
+PARPLAN_MAX_FILES_PER_UPLOAD = env_int("PARPLAN_MAX_FILES_PER_UPLOAD", 10)  # files in one sending
+PARPLAN_MAX_REQUEST_UPLOAD_MB = env_int("PARPLAN_MAX_REQUEST_UPLOAD_MB", 30)  # the files of one sending together
+PARPLAN_MAX_OBJECT_EVIDENCE_MB = env_int("PARPLAN_MAX_OBJECT_EVIDENCE_MB", 100)  # all the files of one record
+# Beyond the limits above the form says what is wrong. A request far beyond them is
+# stopped before its body is read (evidence.upload_limits), a 400 page saying why.
+DATA_UPLOAD_MAX_NUMBER_FILES = PARPLAN_MAX_FILES_PER_UPLOAD * 2
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default; a larger file goes to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "evidence.upload_limits.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# import_plan: a file above this size is refused before it is read; the memory an import
+# takes is a small multiple of the file's size (docs/plan-format.md, "Limits").
+PARPLAN_IMPORT_MAX_MB = env_int("PARPLAN_IMPORT_MAX_MB", 20)
 
 # Indicator status rule (targets/status.py, docs/indicators.md): how far short of the
 # threshold (or of the progress expected to date) is still "at risk" rather than

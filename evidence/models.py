@@ -37,6 +37,12 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{owner_type.app_label}.{owner_type.model}/{instance.owner_id}/{filename}"
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def total_size(self) -> int:
+        """The bytes these files take, for the limit on one record's evidence (PARPLAN_MAX_OBJECT_EVIDENCE_MB)."""
+        return int(self.aggregate(total=models.Sum("size"))["total"] or 0)
+
+
 class Evidence(models.Model):
     owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     owner_id = models.PositiveBigIntegerField()
@@ -49,6 +55,7 @@ class Evidence(models.Model):
     # evidence here kept each file's own upload time.
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
 
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from evidence.models import Evidence
 from evidence.owners import owner_rules
-from evidence.uploads import ALLOWED_EXTENSIONS, safe_filename, upload_size
+from evidence.uploads import ALLOWED_EXTENSIONS, object_limit_problem, original_name, safe_filename, upload_size
 
 
 @transaction.atomic
@@ -24,7 +24,9 @@ def evidence_attach(
     """Store `uploads` as `owner`'s evidence, under the names `validate_uploads` gave them.
 
     The caller validates before its own writes, so a bad file leaves nothing behind;
-    what is checked here are mistakes of the calling code.
+    what is checked here are mistakes of the calling code, and the limit on all the
+    files of one record (PARPLAN_MAX_OBJECT_EVIDENCE_MB), which only the stored rows
+    tell: refused, the caller's transaction rolls back and no file is stored.
     """
     if owner.pk is None:
         raise ValueError("Evidence needs a saved owner.")
@@ -36,6 +38,10 @@ def evidence_attach(
     for name in names:
         _check_name(name)
     owner_type = ContentType.objects.get_for_model(owner)
+    stored = Evidence.objects.filter(owner_type=owner_type, owner_id=owner.pk).total_size()
+    problem = object_limit_problem(stored, sum(upload_size(upload) for upload in uploads))
+    if problem:
+        raise ValidationError({"files": [problem]})
     return [_store(owner_type, owner.pk, upload, name, user) for upload, name in zip(uploads, names, strict=True)]
 
 
@@ -48,8 +54,8 @@ def _check_name(name: str) -> None:
 
 def _store(owner_type: ContentType, owner_id: int, upload: UploadedFile, name: str, user: Any) -> Evidence:
     evidence = Evidence(
-        owner_type=owner_type, owner_id=owner_id, original_name=(upload.name or name)[:255], size=upload_size(upload),
-        uploaded_by=user,
+        owner_type=owner_type, owner_id=owner_id, original_name=original_name(upload.name or name),
+        size=upload_size(upload), uploaded_by=user,
     )  # fmt: skip
     # The storage adds a suffix before the extension when the name is taken.
     evidence.file.save(name, upload, save=False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.html import format_html
@@ -25,6 +27,18 @@ def _render(request: HttpRequest, status: int, title: str, text: str) -> HttpRes
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Django's own limits on what a request may send stop it before any form sees it.
+    if isinstance(exception, TooManyFilesSent):
+        text = _(
+            "Gửi quá nhiều tệp trong một lần: mỗi lần tối đa %(limit)d tệp. Xin quay lại và chia ra nhiều lần gửi."
+        ) % {"limit": settings.PARPLAN_MAX_FILES_PER_UPLOAD}
+        return _render(request, 400, _("Quá nhiều tệp"), text)
+    if isinstance(exception, RequestDataTooBig):
+        text = _(
+            "Dữ liệu gửi lên quá lớn: các tệp gửi một lần tối đa %(total)d MB cộng lại, mỗi tệp tối đa "
+            "%(file)d MB. Xin quay lại và gửi ít tệp hơn hoặc tệp nhỏ hơn."
+        ) % {"total": settings.PARPLAN_MAX_REQUEST_UPLOAD_MB, "file": settings.PARPLAN_MAX_UPLOAD_MB}
+        return _render(request, 400, _("Dữ liệu gửi lên quá lớn"), text)
     return _render(
         request,
         400,

@@ -8,6 +8,7 @@ versions add keys, never change or remove them.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +29,10 @@ from parplan.services import (
     unit_kind_upsert,
     unit_upsert,
 )
+from planio.changes import Changes, changes_since, history_marks
 from planio.matching import TaskMatch, TaskSlot, match_tasks, stored_plan, work_lost
 from planio.validation import FORMAT, valid_date, valid_decimal, validate_plan
+from planio.validation import PlanImportError as PlanImportError  # raised here; callers import it from here
 from targets.models import Indicator, IndicatorSnapshot, Target
 from targets.parsing import ParsedIndicator
 from targets.services import (
@@ -63,14 +66,6 @@ _PLAN_TEXT_FIELDS = (
     "number", "symbol", "title", "place", "legal_bases", "purpose", "requirements",
     "signer_name", "signer_title", "signing_authority", "closing",
 )  # fmt: skip
-
-
-class PlanImportError(Exception):
-    """The file cannot be imported; `errors` says where and why, in Vietnamese."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 # --- Export -------------------------------------------------------------------
@@ -232,6 +227,40 @@ def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> P
         with site_language():
             reason = _("Nhập kế hoạch từ tệp")
         return _apply(data, match, user=user, allow_delete=allow_delete, reason=reason)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    plan: Plan
+    changes: list[Changes]
+    dry_run: bool
+
+
+class _DryRunDone(Exception):
+    def __init__(self, outcome: ImportOutcome) -> None:
+        super().__init__("dry run")
+        self.outcome = outcome
+
+
+def plan_import_counted(
+    data: Any, *, user: Any = None, allow_delete: bool = False, dry_run: bool = False
+) -> ImportOutcome:
+    """`plan_import`, and what it created, changed and deleted; with `dry_run`, all of it rolled back.
+
+    A dry run is the real import in a transaction that is then rolled back: the
+    account it gives is the one a real run would give, with nothing left behind
+    (callbacks on commit, such as cache invalidation, are dropped with it).
+    """
+    try:
+        with transaction.atomic():
+            marks = history_marks()
+            plan = plan_import(data, user=user, allow_delete=allow_delete)
+            outcome = ImportOutcome(plan=plan, changes=changes_since(marks), dry_run=dry_run)
+            if dry_run:
+                raise _DryRunDone(outcome)
+    except _DryRunDone as done:
+        return done.outcome
+    return outcome
 
 
 def _apply(data: dict[str, Any], match: TaskMatch, *, user: Any, allow_delete: bool, reason: str) -> Plan:

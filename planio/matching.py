@@ -87,7 +87,7 @@ def work_lost(plan: Plan | None, match: TaskMatch, areas: list[dict[str, Any]]) 
             _(
                 "Tệp không còn nhiệm vụ %(number)s “%(title)s” (key “%(key)s”), nhưng nhiệm vụ này đã có tiến độ, "
                 "báo cáo, tệp kiểm chứng hoặc số liệu. Để giữ, đưa nhiệm vụ trở lại tệp với đúng “key”; để xóa "
-                "cả những dữ liệu đó, nhập lại với --allow-delete."
+                "cả những dữ liệu đó, nhập lại với --delete-tasks-with-progress."
             )
             % {"number": f"{task.area.number}.{task.position}", "title": task.title, "key": task.key}
         )
@@ -101,7 +101,7 @@ def work_lost(plan: Plan | None, match: TaskMatch, areas: list[dict[str, Any]]) 
             errors.append(
                 _(
                     "Tệp không còn chỉ tiêu %(number)s, nhưng chỉ tiêu này đã có số liệu. Để xóa cả số liệu, "
-                    "nhập lại với --allow-delete."
+                    "nhập lại với --delete-tasks-with-progress."
                 )
                 % {"number": f"{target.area.number}.{target.position}"}
             )

@@ -8,53 +8,81 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
-from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
+from parplan.models import PlanStatus, Unit, UnitKind
 from parplan.numbers import number_problems
 from parplan.validators import plan_date_errors
-from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Measure, Scope, TargetType
+from planio.schema import iter_strings, schema_errors
+from targets.models import Aggregation, Comparator, Frequency, IndicatorKind, Measure, Scope, TargetType
 from targets.number_rules import definition_rule
 from targets.sources import source_codes
-from tasks.models import Priority, Recurrence, Task
+from tasks.models import Priority, Recurrence
 
 FORMAT = "parplan-plan"
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TASK_KEY = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 
 
+class PlanImportError(Exception):
+    """The file cannot be imported; `errors` says where and why, in Vietnamese."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
 def validate_plan(data: Any) -> list[str]:
-    """Every problem of the file, or none. Reads the stored units and kinds: a file may name them."""
+    """Every problem of the file, or none. Reads the stored units and kinds: a file may name them.
+
+    First the shape (planio/plan.schema.json: types, lengths, ranges, real dates),
+    then the rules across records. Those are also run on a file of the wrong shape,
+    so that every problem is listed at once, unless the wrong shape stops them.
+    """
     if not isinstance(data, dict):
         return [_("Tệp không phải một đối tượng JSON.")]
+    errors = schema_errors(data)
+    # PostgreSQL refuses a NUL character in text: found here, not halfway through the import.
+    errors += [
+        _("%(where)s: chứa ký tự NUL (\\u0000), không được phép.") % {"where": where}
+        for where, text in iter_strings(data)
+        if "\x00" in text
+    ][:10]
+    if not errors:
+        return _record_errors(data)
+    try:
+        errors += [error for error in _record_errors(data) if error not in errors]
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError):
+        return errors  # a record of the wrong shape: its schema errors say so
+    # Both lists in the file's order, by place.
+    return sorted(errors, key=_place_order)
+
+
+def _place_order(error: str) -> list[tuple[int, int, str]]:
+    where = error.partition(": ")[0] if re.match(r"[a-z_]+[\[.:]", error) else ""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[\[\].]+", where) if part]
+
+
+def _record_errors(data: dict[str, Any]) -> list[str]:
+    """The rules across records, on a file whose shape the schema accepted (or nearly)."""
     errors: list[str] = []
-    if data.get("format") != FORMAT:
-        errors.append(_("Trường “format” phải là “%(format)s”.") % {"format": FORMAT})
-    for key in ("plan", "units", "areas"):
-        if key not in data:
-            errors.append(_("Thiếu trường “%(key)s”.") % {"key": key})
-    if errors:
-        return errors
-    for index, kind in enumerate(data.get("unit_kinds", [])):
-        if not isinstance(kind, dict) or not kind.get("code") or not kind.get("name"):
-            errors.append(_("unit_kinds[%(index)d]: loại đơn vị cần có “code” và “name”.") % {"index": index})
-    kinds = {k.get("code") for k in data.get("unit_kinds", []) if isinstance(k, dict)}
+    errors += _duplicates(data["unit_kinds"] if "unit_kinds" in data else [], "unit_kinds", "code")
+    errors += _duplicates(data["units"], "units", "code")
+    errors += _duplicates(data["areas"], "areas", "number")
+    errors += _duplicates(data.get("responsibilities", []), "responsibilities", "number")
+    kinds = {kind["code"] for kind in data.get("unit_kinds", [])}
     kinds |= set(UnitKind.objects.values_list("code", flat=True))
     codes = set(Unit.objects.values_list("code", flat=True))
     for index, unit in enumerate(data["units"]):
-        where = f"units[{index}]"
-        if not isinstance(unit, dict) or not unit.get("code") or not unit.get("name"):
-            errors.append(_("%(where)s: đơn vị cần có “code” và “name”.") % {"where": where})
-            continue
-        if unit.get("kind") not in kinds:
+        if unit["kind"] not in kinds:
             errors.append(
-                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.") % {"where": where, "kind": unit.get("kind")}
+                _("%(where)s: loại đơn vị “%(kind)s” không tồn tại.")
+                % {"where": f"units[{index}].kind", "kind": unit["kind"]}
             )
         codes.add(unit["code"])
     for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict) and unit.get("parent") and unit["parent"] not in codes:
+        if unit.get("parent") and unit["parent"] not in codes:
             errors.append(
                 _("units[%(index)d]: đơn vị cấp trên “%(code)s” không có trong tệp.")
                 % {"index": index, "code": unit["parent"]}
@@ -62,65 +90,43 @@ def validate_plan(data: Any) -> list[str]:
     # The file may move units already stored, so loops are looked for in the
     # tree as it would be after the import, not in the file alone.
     parents: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
-    parents.update({u["code"]: u.get("parent") for u in data["units"] if isinstance(u, dict) and u.get("code")})
+    parents.update({u["code"]: u.get("parent") for u in data["units"]})
     for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict) and unit.get("code") and _is_own_ancestor(unit["code"], parents):
+        if _is_own_ancestor(unit["code"], parents):
             errors.append(
                 _("units[%(index)d]: đơn vị “%(code)s” nằm dưới chính nó (cây đơn vị có vòng lặp).")
                 % {"index": index, "code": unit["code"]}
             )
     plan = data["plan"]
-    if not isinstance(plan, dict):
-        return [*errors, _("“plan” phải là một đối tượng.")]
-    if plan.get("issuing_unit") not in codes:
-        errors.append(_("plan.issuing_unit: không có đơn vị mã “%(code)s”.") % {"code": plan.get("issuing_unit")})
-    if not isinstance(plan.get("year"), int) or not 2000 <= plan["year"] <= 2100:
-        errors.append(_("plan.year: năm không hợp lệ."))
-    if not plan.get("title"):
+    if plan["issuing_unit"] not in codes:
+        errors.append(_("plan.issuing_unit: không có đơn vị mã “%(code)s”.") % {"code": plan["issuing_unit"]})
+    if not plan["title"].strip():
         errors.append(_("plan.title: thiếu trích yếu."))
     if plan.get("status", PlanStatus.DRAFT) not in PlanStatus.values:
         errors.append(_("plan.status: trạng thái không hợp lệ."))
-    if parse_date(plan.get("issue_date")) is False:
-        errors.append(_("plan.issue_date: ngày không hợp lệ (dùng YYYY-MM-DD)."))
-    recipients = plan.get("recipients", [])
-    if not isinstance(recipients, list) or not all(isinstance(line, str) for line in recipients):
-        errors.append(_("plan.recipients: phải là một danh sách các dòng."))
-    errors += _too_long("plan", plan, Plan, ["number", "symbol", "title", "place", "signer_name", "signer_title",
-                                              "signing_authority"])  # fmt: skip
-    for index, unit in enumerate(data["units"]):
-        if isinstance(unit, dict):
-            errors += _too_long(f"units[{index}]", unit, Unit, ["code", "name"])
-    year = plan["year"] if isinstance(plan.get("year"), int) else None
-    errors += _validate_areas(data["areas"], codes, year)
+    errors += _validate_areas(data["areas"], codes, plan["year"])
     for index, item in enumerate(data.get("responsibilities", [])):
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("number"), int)
-            or item["number"] < 1
-            or not item.get("heading")
-            or not isinstance(item.get("text"), str)
-        ):
-            errors.append(
-                _("responsibilities[%(i)d]: mục cần có “number” (số nguyên dương), “heading” và “text”.") % {"i": index}
-            )
-            continue
         for code in item.get("units", []):
             if code not in codes:
                 errors.append(_("responsibilities[%(i)d]: không có đơn vị mã “%(code)s”.") % {"i": index, "code": code})
     return errors
 
 
-def _too_long(where: str, item: dict[str, Any], model: type[Model], names: list[str]) -> list[str]:
-    """Text longer than its column: PostgreSQL would refuse it mid-import."""
-    errors = []
-    for name in names:
-        field = model._meta.get_field(name)
-        limit = field.max_length if isinstance(field, Field) else None
-        value = item.get(name)
-        if isinstance(value, str) and limit is not None and len(value) > limit:
+def _duplicates(items: list[dict[str, Any]], where: str, key: str) -> list[str]:
+    """A code (or number) given twice: the import would keep only the last, silently."""
+    errors: list[str] = []
+    seen: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        value = item.get(key)
+        if value is None:
+            continue
+        if value in seen:
             errors.append(
-                _("%(where)s.%(name)s: dài quá %(limit)d ký tự.") % {"where": where, "name": name, "limit": limit}
+                _("%(where)s: “%(value)s” trùng với %(other)s.")
+                % {"where": f"{where}[{index}].{key}", "value": value, "other": f"{where}[{seen[value]}]"}
             )
+        else:
+            seen[value] = index
     return errors
 
 
@@ -135,62 +141,52 @@ def _is_own_ancestor(code: str, parents: Mapping[str, str | None]) -> bool:
     return False
 
 
-def _validate_areas(areas: Any, codes: set[str], year: int | None) -> list[str]:
+def _validate_areas(areas: list[dict[str, Any]], codes: set[str], year: int) -> list[str]:
     errors: list[str] = []
-    if not isinstance(areas, list):
-        return [_("“areas” phải là một danh sách.")]
-    numbers = [area.get("number") for area in areas if isinstance(area, dict)]
-    if len(numbers) != len(set(numbers)):
-        errors.append(_("areas: số thứ tự lĩnh vực bị trùng."))
     for a, area in enumerate(areas):
-        if not isinstance(area, dict) or not isinstance(area.get("number"), int) or not area.get("name"):
-            errors.append(_("areas[%(a)d]: lĩnh vực cần có “number” (số) và “name”.") % {"a": a})
-            continue
-        if area["number"] < 1:
-            errors.append(_("areas[%(a)d].number: số thứ tự phải từ 1 trở lên.") % {"a": a})
-        errors += _too_long(f"areas[{a}]", area, ReformArea, ["name", "targets_heading"])
+        if not area["name"].strip():
+            errors.append(_("areas[%(a)d].name: thiếu tên lĩnh vực.") % {"a": a})
         for t, target in enumerate(area.get("targets", [])):
             where = f"areas[{a}].targets[{t}]"
-            if not isinstance(target, dict) or not str(target.get("text", "")).strip():
+            if not target["text"].strip():
                 errors.append(_("%(where)s: thiếu nội dung chỉ tiêu.") % {"where": where})
-                continue
-            for i, indicator in enumerate(target.get("indicators") or []):
-                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
+            errors += _validate_indicators(target.get("indicators") or [], where, codes)
         for k, task in enumerate(area.get("tasks", [])):
-            where = f"areas[{a}].tasks[{k}]"
-            if not isinstance(task, dict) or not str(task.get("text", "")).strip():
-                errors.append(_("%(where)s: thiếu nội dung nhiệm vụ.") % {"where": where})
-                continue
-            for code in [task.get("lead_unit"), *task.get("coordinating_units", [])]:
-                if code is not None and code not in codes:
-                    errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
-            for i, indicator in enumerate(task.get("indicators") or []):
-                errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
-            if parse_date(task.get("due_date")) is False:
-                errors.append(_("%(where)s.due_date: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where})
-            errors += _too_long(where, task, Task, ["expected_output", "title", "assigned_by_number"])
-            for name in ("start_date", "assigned_by_date"):
-                if parse_date(task.get(name)) is False:
-                    errors.append(
-                        _("%(where)s.%(name)s: ngày không hợp lệ (dùng YYYY-MM-DD).") % {"where": where, "name": name}
-                    )
-            if (
-                task.get("recurrence", "") not in Recurrence.values
-                or task.get("priority", "normal") not in Priority.values
-            ):
-                errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
-            start, due = parse_date(task.get("start_date")), parse_date(task.get("due_date"))
-            if start and due and due < start:
-                errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
-            errors += _validate_recurrence_day(task, where)
-            errors += _validate_task_dates(task, where, year)
+            errors += _validate_task(task, f"areas[{a}].tasks[{k}]", codes, year)
     return errors + _validate_task_keys(areas)
 
 
-def _validate_task_dates(task: dict[str, Any], where: str, year: int | None) -> list[str]:
+def _validate_task(task: dict[str, Any], where: str, codes: set[str], year: int) -> list[str]:
+    errors: list[str] = []
+    if not task["text"].strip():
+        errors.append(_("%(where)s: thiếu nội dung nhiệm vụ.") % {"where": where})
+    for code in [task.get("lead_unit"), *task.get("coordinating_units", [])]:
+        if code is not None and code not in codes:
+            errors.append(_("%(where)s: không có đơn vị mã “%(code)s”.") % {"where": where, "code": code})
+    errors += _validate_indicators(task.get("indicators") or [], where, codes)
+    if (task.get("recurrence") or "") not in Recurrence.values or (
+        task.get("priority") or "normal"
+    ) not in Priority.values:
+        errors.append(_("%(where)s: “recurrence” hoặc “priority” không hợp lệ.") % {"where": where})
+    start, due = parse_date(task.get("start_date")), parse_date(task.get("due_date"))
+    if start and due and due < start:
+        errors.append(_("%(where)s: hạn hoàn thành trước ngày bắt đầu.") % {"where": where})
+    errors += _validate_recurrence_day(task, where)
+    errors += _validate_task_dates(task, where, year)
+    return errors
+
+
+def _validate_indicators(indicators: list[dict[str, Any]], where: str, codes: set[str]) -> list[str]:
+    errors = _duplicates(indicators, f"{where}.indicators", "name")
+    for i, indicator in enumerate(indicators):
+        errors += _validate_indicator(indicator, f"{where}.indicators[{i}]", codes)
+    return errors
+
+
+def _validate_task_dates(task: dict[str, Any], where: str, year: int) -> list[str]:
     """The dates the task services accept: within the plan's years (parplan.validators)."""
-    if year is None:
-        return []
+    if not 2000 <= year <= 2100:
+        return []  # the schema has said so
     dates = {name: parse_date(task.get(name)) for name in ("start_date", "due_date", "assigned_by_date")}
     outside = plan_date_errors(year, **{name: day for name, day in dates.items() if day})
     return [
@@ -213,14 +209,13 @@ def _validate_recurrence_day(task: dict[str, Any], where: str) -> list[str]:
     return []
 
 
-def _validate_task_keys(areas: list[Any]) -> list[str]:
+def _validate_task_keys(areas: list[dict[str, Any]]) -> list[str]:
     """A task's `key` is optional; given, it is a short slug, once in the file."""
     errors: list[str] = []
     seen: dict[str, str] = {}
     for a, area in enumerate(areas):
-        tasks = area.get("tasks", []) if isinstance(area, dict) else []
-        for k, task in enumerate(tasks):
-            key = task.get("key") if isinstance(task, dict) else None
+        for k, task in enumerate(area.get("tasks", [])):
+            key = task.get("key")
             if key in (None, ""):
                 continue
             where = f"areas[{a}].tasks[{k}].key"
@@ -235,9 +230,7 @@ def _validate_task_keys(areas: list[Any]) -> list[str]:
     return errors
 
 
-def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str]:
-    if not isinstance(indicator, dict) or not indicator.get("name"):
-        return [_("%(where)s: chỉ số cần có “name”.") % {"where": where}]
+def _validate_indicator(indicator: dict[str, Any], where: str, codes: set[str]) -> list[str]:
     errors = []
     choices = {
         "kind": IndicatorKind.values, "comparator": ["", *Comparator.values], "frequency": Frequency.values,
@@ -248,12 +241,6 @@ def _validate_indicator(indicator: Any, where: str, codes: set[str]) -> list[str
         if name in indicator and indicator[name] not in allowed:
             errors.append(_("%(where)s.%(name)s: giá trị “%(value)s” không hợp lệ.") % {
                 "where": where, "name": name, "value": indicator[name]})  # fmt: skip
-    if "kind" not in indicator:
-        errors.append(_("%(where)s.kind: thiếu loại chỉ số.") % {"where": where})
-    errors += _too_long(where, indicator, Indicator, ["name", "unit_of_measure", "applies_to_level",
-                                                      "numerator_label", "denominator_label"])  # fmt: skip
-    if not isinstance(indicator.get("parts_counted", True), bool):
-        errors.append(_("%(where)s.parts_counted: phải là true hoặc false.") % {"where": where})
     rule = definition_rule(
         kind=str(indicator.get("kind", "")),
         measure=str(indicator.get("measure", Measure.SHARE)),

@@ -44,6 +44,7 @@ from reports.models import GeneratedReport, ReportKind
 from targets.models import Frequency, Indicator, Measurement, Period
 from targets.services import FigureInput, measurement_save
 from tasks.models import Task
+from tests.files import pdf_bytes
 from tests.tasks.builders import TODAY
 from tests.tasks.version_guard import task_versions_watched
 
@@ -256,7 +257,7 @@ def _member(username: str, unit: Unit, role: Role) -> Any:
 
 
 def _evidence(figure: Measurement, user: Any) -> Evidence:
-    upload = SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("Báo cáo.pdf", pdf_bytes(), content_type="application/pdf")
     return evidence_attach(owner=figure, uploads=[upload], names=validate_uploads([upload]), user=user)[0]
 
 

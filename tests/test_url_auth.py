@@ -30,6 +30,7 @@ from parplan.models import Plan, ReformArea, Unit
 from reports.models import GeneratedReport, ReportKind
 from targets.models import Indicator, Measurement, Period
 from tasks.models import Task
+from tests.files import pdf_bytes
 
 # Reachable without a session, with the reason. Keyed by the pattern's full route.
 LOGIN_EXEMPT = {
@@ -100,7 +101,7 @@ def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
     # A generated report to stand behind /reports/<pk>/…, a file behind /evidence/<pk>/… (the demo makes neither).
     GeneratedReport.objects.create(plan=seed_plan, kind=ReportKind.YEAR, version=1, cutoff_date=seed_plan.issue_date)
     figure = Measurement.objects.filter(indicator__area__plan=seed_plan).order_by("pk").first()
-    upload = SimpleUploadedFile("Báo cáo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("Báo cáo.pdf", pdf_bytes(), content_type="application/pdf")
     evidence_attach(owner=figure, uploads=[upload], names=validate_uploads([upload]), user=None)
     return {
         "kind": ReportKind.YEAR.value,

@@ -20,8 +20,9 @@ from planio.interchange import PlanImportError, plan_export, plan_import
 from targets.models import Measurement, Target
 from tasks.models import ProgressReport, Task
 from tasks.services import task_report_progress
+from tests.files import pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -243,7 +244,7 @@ def test_a_file_dropping_a_task_with_progress_is_refused_in_vietnamese_and_chang
         plan_import(document)
     [error] = raised.value.errors
     assert error.startswith(f"Tệp không còn nhiệm vụ 1.2 “{task_with_a_file.title}” (key “{dropped['key']}”)")
-    assert "--allow-delete" in error
+    assert "--delete-tasks-with-progress" in error
     assert _row_counts() == counts
 
 
@@ -296,7 +297,7 @@ def test_a_file_dropping_targets_with_figures_is_refused(seed_plan: Plan):
         plan_import(document)
     assert raised.value.errors == [
         f"Tệp không còn chỉ tiêu 3.{position}, nhưng chỉ tiêu này đã có số liệu. Để xóa cả số liệu, "
-        "nhập lại với --allow-delete."
+        "nhập lại với --delete-tasks-with-progress."
         for position in (3, 4)
     ]
     assert _row_counts() == counts

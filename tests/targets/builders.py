@@ -33,8 +33,9 @@ from targets.services import (
     target_upsert,
 )
 from targets.sources import Source
+from tests.files import pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()  # a real PDF: the upload checks open it
 
 
 def pdf(name: str = "Báo cáo Quý I.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

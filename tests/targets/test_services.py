@@ -20,6 +20,7 @@ from targets.services import (
     period_lock,
     period_reopen,
 )
+from tests.files import SAMPLES, pdf_bytes
 from tests.targets.builders import PDF_BYTES, approved, pdf, ratio, row_counts, second_plan, submitted
 from tests.targets.conftest import seed_period
 
@@ -320,9 +321,7 @@ def test_evidence_is_stored_under_media_root_with_a_sanitised_ascii_name(
     ],
 )
 def test_stored_names_are_ascii_without_paths(on_time, dong_dang, november, commune_head, media_root, original, stored):
-    signatures = {"pdf": PDF_BYTES, "jpg": b"\xff\xd8\xff\xe0", "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04"}
-    signatures["png"] = b"\x89PNG\r\n\x1a\n"
-    content = signatures[stored.rpartition(".")[2]]
+    content = SAMPLES[stored.rpartition(".")[2]]()
     figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head, files=[pdf(original, content)])
     evidence = figure.evidence.get()
     assert evidence.file.name == f"evidence/targets.measurement/{figure.pk}/{stored}"
@@ -377,7 +376,7 @@ def test_a_file_over_the_size_limit_is_rejected(on_time, dong_dang, november, co
 
 def test_a_file_exactly_at_the_size_limit_is_accepted(on_time, dong_dang, november, commune_head, media_root, settings):
     settings.PARPLAN_MAX_UPLOAD_MB = 1
-    exact = pdf("vua-du.pdf", PDF_BYTES + b"0" * (1024 * 1024 - len(PDF_BYTES)))
+    exact = pdf("vua-du.pdf", pdf_bytes(1024 * 1024))
     figure = submitted(on_time, dong_dang, november, ratio(98, 100), commune_head, files=[exact])
     assert figure.evidence.get().size == 1024 * 1024
 

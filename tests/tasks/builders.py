@@ -20,14 +20,16 @@ from parplan.models import Plan, PlanStatus, Unit
 from planio.interchange import plan_export, plan_import
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskOccurrence
 from tasks.services import task_claim_completion, task_confirm_completion, task_create, task_update
+from tests.files import pdf_bytes, png_bytes
 
 DAY = datetime.timedelta(days=1)
 TODAY = datetime.date(2024, 10, 1)
 START = datetime.date(2024, 1, 15)
 DUE = datetime.date(2024, 10, 31)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# Real files: the upload checks open them (evidence/content.py).
+PDF_BYTES = pdf_bytes()
+PNG_BYTES = png_bytes()
 
 
 def pdf(name: str = "Báo cáo Quý III.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

@@ -54,6 +54,7 @@ from tasks.services import (
     task_report_progress,
     task_update,
 )
+from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,8 @@ def _dmy(day: datetime.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _pdf(name: str = "bao-cao.pdf", padding: int = 0) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + b"0" * padding + b"\n%%EOF\n", content_type="application/pdf")
+def _pdf(name: str = "bao-cao.pdf", size: int | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(size), content_type="application/pdf")
 
 
 def _html(response: Any) -> str:
@@ -591,7 +592,7 @@ def test_a_recurrence_due_day_with_a_decimal_part_is_refused(client_for, secreta
 
 
 BAD_FILES = {
-    "too-big": (lambda: _pdf("bao-cao.pdf", padding=1024 * 1024 + 1), "quá lớn (1.0 MB); tối đa 1 MB."),
+    "too-big": (lambda: _pdf("bao-cao.pdf", size=1024 * 1024 + 100), "quá lớn (1.0 MB); tối đa 1 MB."),
     "exe": (
         lambda: SimpleUploadedFile("bao-cao.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
         "Tệp “bao-cao.exe” không đúng định dạng cho phép (pdf, docx, xlsx, jpg, jpeg, png).",
