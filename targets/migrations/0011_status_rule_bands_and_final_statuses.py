@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def statuses_before_the_rule(apps, schema_editor):
+    """Going back: the two new statuses in the old ten-character column, as the old rule named them."""
+    snapshots = apps.get_model("targets", "IndicatorSnapshot").objects
+    snapshots.filter(status="not_achieved").update(status="off_track")
+    snapshots.filter(status="not_applicable").update(status="no_data")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -30,4 +37,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('achieved', 'Đạt'), ('on_track', 'Đúng tiến độ'), ('at_risk', 'Có nguy cơ'), ('off_track', 'Chậm tiến độ'), ('not_achieved', 'Không đạt'), ('not_applicable', 'Không áp dụng'), ('no_data', 'Chưa có số liệu')], max_length=16, verbose_name='đánh giá'),
         ),
+        # Last, so that going back it runs first, before the column is narrowed again.
+        migrations.RunPython(migrations.RunPython.noop, statuses_before_the_rule),
     ]
