@@ -1,0 +1,173 @@
+"""Every URL of the URLconf, with real ids, bad ids and trailing junk, as every role: never a 500.
+
+The URLs come from the URLconf itself (`get_resolver()`, walked through every
+include), so a new page is walked without being listed here. Each parameter is
+filled with a real value from the demo data (the seed authority's objects), then,
+one parameter at a time, with each bad value; the real URL is also sent with junk
+after it. Every URL is sent as GET and as an empty POST.
+
+The Django admin's URLs are walked too, with fewer requests: its pages are the
+slowest of the portal, so an admin URL is sent as GET only: with its real ids
+by the administrator, with bad ids and junk by the administrator and the
+secretariat (the two roles it opens for). A plan's delete page is not asked for
+its real plan: it lists every object of the plan (12 s for the seed plan) and
+reads no input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from tests.conftest import Authority
+from tests.security import tally
+from tests.security.conftest import ROLES, Probe
+
+BAD_VALUES = ("0", "-1", str(2**63), "99999999999999999999", "abc", "%00")
+TRAILING_JUNK = ("../", "'", "%0a", "<script>", "%3Cscript%3E")
+# Never POSTed: it would end the session the next requests are sent in.
+NOT_POSTED = {"accounts/logout/"}
+ADMIN_ROLES = ("administrator", "secretariat")
+ADMIN_NOT_OPENED = {"admin/parplan/plan/<path:object_id>/delete/"}
+
+_ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
+_REGEX_GROUP = re.compile(r"\((?:\?P<(\w+)>)?(?:[^()\\]|\\.)*\)")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str  # the concatenated patterns, e.g. "plans/<int:pk>/"
+    chain: tuple[Any, ...]  # the pattern objects from the root to the view
+    callback: Any
+
+    def __str__(self) -> str:
+        return self.route
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def _walk(patterns: list[Any], chain: tuple[Any, ...] = ()) -> Iterator[Endpoint]:
+    for pattern in patterns:
+        here = (*chain, pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, here)
+        elif isinstance(pattern, URLPattern):
+            yield Endpoint(route="".join(str(p) for p in here), chain=here, callback=pattern.callback)
+
+
+ENDPOINTS = list(_walk(get_resolver().url_patterns))
+
+
+def _params(endpoint: Endpoint) -> list[str]:
+    """The endpoint's parameters in order; a regex's unnamed groups are `_positional<n>`."""
+    names: list[str] = []
+    for pattern in endpoint.chain:
+        if isinstance(pattern, RoutePattern):
+            names += _ROUTE_PARAM.findall(str(pattern))
+        elif isinstance(pattern, RegexPattern):
+            for match in _REGEX_GROUP.finditer(str(pattern)):
+                names.append(match.group(1) or f"_positional{sum(n.startswith('_positional') for n in names)}")
+    return names
+
+
+def _url(endpoint: Endpoint, values: dict[str, str]) -> str:
+    parts, positional = [], 0
+    for pattern in endpoint.chain:
+        if isinstance(pattern, RoutePattern):
+            parts.append(_ROUTE_PARAM.sub(lambda m: values[m.group(1)], str(pattern)))
+        else:
+            text = str(pattern).removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+
+            def group(match: re.Match[str]) -> str:
+                nonlocal positional
+                if match.group(1):
+                    return values[match.group(1)]
+                positional += 1
+                return values[f"_positional{positional - 1}"]
+
+            parts.append(_REGEX_GROUP.sub(group, text).replace("\\", ""))
+    return "/" + "".join(parts)
+
+
+def _real_values(endpoint: Endpoint, seed: Authority) -> dict[str, str]:
+    """Real values for the endpoint's parameters: the seed authority's objects."""
+    first = endpoint.route.split("/", 1)[0]
+    pks = {"plans": seed.plan.pk, "tasks": seed.task.pk, "indicators": seed.indicator.pk, "figures": seed.figure.pk,
+           "periods": seed.period.pk, "reports": seed.report.pk, "evidence": seed.evidence.pk}  # fmt: skip
+    model_admin = getattr(endpoint.callback, "model_admin", None)
+    admin_object = ""
+    if model_admin is not None:
+        found = model_admin.model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        admin_object = "" if found is None else str(found)
+    values = {
+        "pk": str(pks.get(first, seed.plan.pk)),
+        "number": "1",
+        "code": seed.unit.code,
+        "kind": "year",
+        "fmt": "pdf",
+        "extension_pk": "1",
+        "occurrence_pk": "1",
+        "uidb64": "MQ",
+        "token": "no-such-token",
+        "object_id": admin_object or "1",
+        "id": admin_object or "1",
+        "content_type_id": "1",
+        "app_label": "parplan",
+        "url": "no-such-admin-page/",
+        "_positional0": admin_object or "1",
+        "_positional1": "1",
+    }
+    return {name: values[name] for name in _params(endpoint)}
+
+
+def _urls(endpoint: Endpoint, real: dict[str, str]) -> list[str]:
+    """The real URL, the URL with each bad value in each parameter, and the real URL with junk after it."""
+    good = _url(endpoint, real)
+    bad = [_url(endpoint, {**real, name: value}) for name in real for value in BAD_VALUES]
+    return [good, *bad, *(good + junk for junk in TRAILING_JUNK)]
+
+
+def test_the_walk_finds_the_portal_and_the_admin() -> None:
+    routes = {endpoint.route for endpoint in ENDPOINTS}
+    assert {"plans/<int:pk>/", "units/<str:code>/edit/", "tasks/<int:pk>/assign/", "figures/<int:pk>/reopen/"} <= routes
+    assert sum(endpoint.is_admin for endpoint in ENDPOINTS) > 50
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if not e.is_admin], ids=str)
+def test_no_portal_url_answers_500(probe: Probe, seed_authority: Authority, endpoint: Endpoint) -> None:
+    tally.count("urls")
+    real = _real_values(endpoint, seed_authority)
+    good, *others = _urls(endpoint, real)
+    for role in ROLES:
+        probe.send(role, "GET", good)
+        if endpoint.route not in NOT_POSTED:
+            probe.send(role, "POST", good)
+    # The bad ids and the junk as the roles that reach furthest: the secretariat and a unit's head.
+    for url in others:
+        for role in ("secretariat", "unit_head"):
+            probe.send(role, "GET", url)
+        if endpoint.route not in NOT_POSTED:
+            probe.send("secretariat", "POST", url)
+    probe.assert_no_500()
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.is_admin], ids=str)
+def test_no_admin_url_answers_500(probe: Probe, seed_authority: Authority, endpoint: Endpoint) -> None:
+    tally.count("urls")
+    real = _real_values(endpoint, seed_authority)
+    good = _url(endpoint, real)
+    bad = [_url(endpoint, {**real, name: value}) for name in real for value in ("0", str(2**63), "abc", "%00")]
+    if endpoint.route not in ADMIN_NOT_OPENED:
+        probe.send("administrator", "GET", good)
+    for role in ADMIN_ROLES:
+        for url in (*bad, good + "'"):
+            probe.send(role, "GET", url)
+    probe.assert_no_500()
