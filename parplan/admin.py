@@ -26,13 +26,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from parplan.access import has_perm_at, rights_scope, scope_filter
 from parplan.accounts import admin as accounts_admin  # noqa: F401  # registers the users' and axes' pages
-from parplan.forms import NumberField, NumberTextInput, PortalModelForm, WholeNumberField
+from parplan.forms import AdminLoginForm, NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
 admin.site.site_header = gettext_lazy("ParPlan — Quản trị")
 admin.site.site_title = "ParPlan"
+admin.site.login_form = AdminLoginForm
 
 # Where a model's rows lie in the unit tree: the lookup to their unit's path.
 # The apps above the core add their own models (targets, tasks).

@@ -53,6 +53,8 @@ class Probe:
         """
         client = self.clients[role]
         sent = client.post if method == "POST" else client.get
+        # Messages of earlier requests wait in their cookie (no redirect is followed): only this request's count.
+        client.cookies.pop("messages", None)
         savepoint = transaction.savepoint()
         try:
             response = sent(url, data if data is not None else {})
