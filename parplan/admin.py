@@ -106,7 +106,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
-        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)  # type: ignore[attr-defined]
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         if not _is_key_of(self.model, object_id) or not _is_key_of(history.model, version_id):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -123,7 +123,6 @@ def test_a_threshold_in_the_admin_takes_a_decimal_comma(admin_client: Client, se
     assert re.search(r'<input type="text" name="indicators-0-threshold" value="99" inputmode="decimal"', page)
 
 
-
 @pytest.mark.parametrize("path", ["abc/history/", "1/history/abc/", "abc/history/1/"])
 @pytest.mark.parametrize("model", ["parplan/unit", "tasks/task", "evidence/evidence"])
 def test_a_history_page_of_an_id_no_row_could_have_is_not_found(administrator, model: str, path: str):

@@ -25,7 +25,6 @@ import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,9 +32,9 @@ import pytest
 from django.contrib.messages import constants, get_messages
 from django.urls import reverse
 
-from parplan.models import Plan, Unit
+from parplan.models import Unit
 from targets.models import Frequency, Measurement, MeasurementStatus, Period
-from targets.services import FigureInput, measurement_approve, measurement_save, period_lock
+from targets.services import period_lock
 from tasks.models import Task
 from tasks.services import extension_request, task_claim_completion
 from tests.conftest import Authority
@@ -113,6 +112,7 @@ def _in_first_figure(form: Form, field_: Field) -> bool:
     # Every indicator's fields are alike: the first one's, and the page's period, are walked.
     return field_.name == "period" or field_.name.startswith(f"{_figure_prefix(form)}-")
 
+
 CASES = [
     Case("unit contact", "unit_head", lambda o: reverse("unit-edit", args=[o.seed.unit.code]),
          stored=frozenset({"phone", "address"})),
@@ -124,7 +124,8 @@ CASES = [
          lambda o: reverse("task-claim", args=[o.task.pk]), stored=frozenset({"text"}),
          fill=lambda form: {"text": "Đã hoàn thành."}),
     Case("extension request", "unit_head", lambda o: reverse("task-extension", args=[o.task.pk]),
-         stored=frozenset({"reason"}), fill=lambda form: {"new_due_date": "30/11/2024", "reason": "Cần thêm thời gian."}),
+         stored=frozenset({"reason"}),
+         fill=lambda form: {"new_due_date": "30/11/2024", "reason": "Cần thêm thời gian."}),
     Case("completion return", "secretariat", lambda o: reverse("task-detail", args=[o.claimed.pk]),
          lambda o: reverse("task-return", args=[o.claimed.pk]), stored=frozenset({"comment"}),
          fill=lambda form: {"comment": "Bổ sung sản phẩm."}),
@@ -145,7 +146,8 @@ CASES = [
     Case("figures entry", "unit_head",
          lambda o: reverse("figures-entry", args=[o.seed.plan.pk, o.seed.unit.code]) + f"?period={o.draft_period.pk}",
          lambda o: reverse("figures-entry", args=[o.seed.plan.pk, o.seed.unit.code]),
-         stored=frozenset({"*-note"}), fill=_first_figure_fields, button=("action", "draft"), fields_like=_in_first_figure),
+         stored=frozenset({"*-note"}), fill=_first_figure_fields, button=("action", "draft"),
+         fields_like=_in_first_figure),
     Case("figure return", "secretariat", lambda o: reverse("figures-review", args=[o.seed.plan.pk]),
          lambda o: reverse("figures-review", args=[o.seed.plan.pk]), stored=frozenset({"comment"}),
          fill=lambda form: {"comment": "Sai số liệu.", "measurement": form.field("measurement").value},
@@ -314,7 +316,9 @@ def test_form_takes_hostile_payloads_without_500_or_half_saving(probe: Probe, ob
     assert fields, f"{case.name}: no field to walk"
     names = [f.name for f in fields]
     for pattern in case.stored:
-        assert fnmatch.filter(names, pattern), f"{case.name}: no field {pattern} on the form, yet it is said to be stored"
+        assert fnmatch.filter(names, pattern), (
+            f"{case.name}: no field {pattern} on the form, yet it is said to be stored"
+        )
     for field_ in fields:
         for payload in _payloads(case, field_):
             walk.payload(field_, payload)
