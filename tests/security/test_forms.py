@@ -55,9 +55,9 @@ PAYLOADS = (
 # A date, a choice, a hidden id, an address or a password is not free text: the payloads that could still break it.
 DATE_PAYLOADS = ("31/02/2024", "01/01/0001", "31/12/9999", "2024-13-45", "a\x00b", "   ", "-1", LONG_TEXT,
                  "9999999999999999999999", "\U0001f600")  # fmt: skip
-OTHER_PAYLOADS = (LONG_TEXT, "a\x00b", "-1", "9999999999999999999999", "1e308", "<script>alert(1)</script>",
-                  "'; DROP TABLE parplan_unit; --", "   ")  # fmt: skip
-# The fields a case names `light` (one more of a kind already walked in full): length, NUL and emoji only.
+OTHER_PAYLOADS = (LONG_TEXT, "a\x00b", "-1", "9999999999999999999999", "<script>alert(1)</script>", "   ")
+# The fields a case names `light` (one more of a kind already walked in full, or a slow page's):
+# length, NUL and emoji only.
 LIGHT_PAYLOADS = (LONG_TEXT, "a\x00b", "\U0001f600")
 # What Django says in English when its Vietnamese catalogue or the portal's forms miss a message.
 ENGLISH = ("This field", "Enter a", "Ensure this", "Select a valid", "Null characters", "is not a valid")
@@ -136,13 +136,18 @@ CASES = [
          lambda o: reverse("task-extension-decide", args=[o.extension_task.pk, o.extension_task.extensions.get().pk]),
          stored=frozenset({"note"})),
     Case("task edit", "secretariat", lambda o: reverse("task-edit", args=[o.task.pk]),
-         stored=frozenset({"title", "text", "expected_output", "assigned_by_number"})),
+         stored=frozenset({"title", "text", "expected_output", "assigned_by_number"}),
+         light=frozenset({"expected_output", "assigned_by_number"})),
     Case("task create", "secretariat", lambda o: reverse("task-create", args=[o.seed.plan.pk]),
          stored=frozenset({"title", "text", "expected_output", "assigned_by_number"}),
-         fill=lambda form: {"text": "Nhiệm vụ mới.", "area": form.field("area").options[1]}),
+         fill=lambda form: {"text": "Nhiệm vụ mới.", "area": form.field("area").options[1]},
+         # The task's own fields are the edit form's, walked in full there.
+         light=frozenset({"title", "text", "start_date", "due_date", "recurrence", "recurrence_due_day", "priority",
+                          "expected_output", "assigned_by_number", "assigned_by_date"})),
     Case("task assignment", "secretariat", lambda o: reverse("task-assign", args=[o.task.pk])),
     Case("indicator definition", "secretariat", lambda o: reverse("indicator-edit", args=[o.seed.indicator.pk]),
-         stored=frozenset({"name", "unit_of_measure", "numerator_label", "denominator_label"})),
+         stored=frozenset({"name", "unit_of_measure", "numerator_label", "denominator_label"}),
+         light=frozenset({"unit_of_measure", "numerator_label", "denominator_label"})),
     Case("figures entry", "unit_head",
          lambda o: reverse("figures-entry", args=[o.seed.plan.pk, o.seed.unit.code]) + f"?period={o.draft_period.pk}",
          lambda o: reverse("figures-entry", args=[o.seed.plan.pk, o.seed.unit.code]),
@@ -163,8 +168,8 @@ CASES = [
                            "signing_authority", "signer_capacity", "signer_title", "signer_name", "recipients",
                            "area_1"}),
          # A report page is slow to build (its data is gathered for the suggestions): one field of each kind in full.
-         light=frozenset({"strengths", "weaknesses", "causes", "next_tasks", "proposals", "signer_capacity",
-                          "signer_title", "signer_name", "recipients"})),
+         light=frozenset({"strengths", "weaknesses", "causes", "next_tasks", "proposals", "signing_authority",
+                          "signer_capacity", "signer_title", "signer_name", "recipients", "area_1"})),
     Case("password change", "secretariat", lambda o: reverse("password_change"),
          fill=lambda form: {"old_password": DEMO_PASSWORD, "new_password1": NEW_PASSWORD,
                             "new_password2": NEW_PASSWORD}),
