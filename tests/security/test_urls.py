@@ -6,6 +6,8 @@ filled with a real value from the demo data (the seed authority's objects), then
 one parameter at a time, with each bad value; the real URL is also sent with junk
 after it. The real URL is sent as GET and as an empty POST by every role; the
 bad ones by the secretariat, whose rights reach furthest on the portal's pages.
+The pages that read their query string get each bad value in each parameter
+they read.
 
 The Django admin's URLs are walked too, with fewer requests: its pages are the
 slowest of the portal, so an admin URL is sent as GET only: with its real ids,
@@ -21,9 +23,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from tests.conftest import Authority
@@ -171,4 +174,31 @@ def test_no_admin_url_answers_500(probe: Probe, seed_authority: Authority, endpo
     # The secretariat's admin is the same code on fewer rows: one bad id is enough to show it answers too.
     if bad:
         probe.send("secretariat", "GET", bad[2])
+    probe.assert_no_500()
+
+
+QUERY_VALUES = ("-1", str(2**63), "9" * 20, "abc", "1e308", "<script>", "\x00", "x" * 10_000)
+
+
+def _query_pages(seed: Authority) -> list[tuple[str, dict[str, str], tuple[str, ...]]]:
+    """The pages that read their query string: (path, the query they are opened with, the parameters they read)."""
+    plan = {"plan": str(seed.plan.pk)}
+    return [
+        (reverse("task-list"), plan, ("plan", "page", "area", "unit", "state", "overdue", "due_before", "sort")),
+        (reverse("task-list"), plan | {"format": "xlsx"}, ("plan", "area", "unit", "due_before", "sort")),
+        (reverse("figures-entry", args=[seed.plan.pk, seed.unit.code]), {}, ("period",)),
+        (reverse("figures-review", args=[seed.plan.pk]), {}, ("page",)),
+        (reverse("dashboard"), {}, ("plan", "unit", "view")),
+        (reverse("dashboard"), {"view": "ranking"}, ("page",)),
+        (reverse("evidence-remove", args=[seed.evidence.pk]), {}, ("next",)),
+    ]
+
+
+def test_no_query_parameter_answers_500(probe: Probe, seed_authority: Authority) -> None:
+    for path, query, params in _query_pages(seed_authority):
+        tally.count("urls")
+        for param in params:
+            for value in QUERY_VALUES:
+                url = f"{path}?{urlencode(query | {param: value})}"
+                probe.send("secretariat", "GET", url)
     probe.assert_no_500()
