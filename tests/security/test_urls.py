@@ -131,6 +131,11 @@ def _real_values(endpoint: Endpoint, seed: Authority) -> dict[str, str]:
     return {name: values[name] for name in _params(endpoint)}
 
 
+def _control(url: str) -> bool:
+    """Whether the URL carries a control character (percent-encoded): parplan/urlguard.py answers 400."""
+    return "%00" in url or "%0a" in url
+
+
 def _urls(endpoint: Endpoint, real: dict[str, str]) -> list[str]:
     """The real URL, the URL with each bad value in each parameter, and the real URL with junk after it."""
     good = _url(endpoint, real)
@@ -154,11 +159,14 @@ def test_no_portal_url_answers_500(probe: Probe, seed_authority: Authority, endp
         if endpoint.route not in NOT_POSTED:
             probe.send(role, "POST", good)
     # The bad ids and the junk as the role that reaches furthest on the portal's pages: the secretariat.
+    wrong = []
     for url in others:
-        probe.send("secretariat", "GET", url)
+        answers = [probe.send("secretariat", "GET", url)]
         if endpoint.route not in NOT_POSTED:
-            probe.send("secretariat", "POST", url)
+            answers.append(probe.send("secretariat", "POST", url))
+        wrong += [f"{url}: {answer.status_code}" for answer in answers if _control(url) and answer.status_code != 400]
     probe.assert_no_500()
+    assert not wrong, f"a control character in the URL is not a 400: {wrong}"
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.is_admin], ids=str)
@@ -169,12 +177,16 @@ def test_no_admin_url_answers_500(probe: Probe, seed_authority: Authority, endpo
     bad = [_url(endpoint, {**real, name: value}) for name in real for value in ("0", str(2**63), "abc", "%00")]
     if endpoint.route not in ADMIN_NOT_OPENED:
         probe.send("administrator", "GET", good)
+    wrong = []
     for url in (*bad, good + "'"):
-        probe.send("administrator", "GET", url)
+        answer = probe.send("administrator", "GET", url)
+        if _control(url) and answer.status_code != 400:
+            wrong.append(f"{url}: {answer.status_code}")
     # The secretariat's admin is the same code on fewer rows: one bad id is enough to show it answers too.
     if bad:
         probe.send("secretariat", "GET", bad[2])
     probe.assert_no_500()
+    assert not wrong, f"a control character in the URL is not a 400: {wrong}"
 
 
 QUERY_VALUES = ("-1", str(2**63), "9" * 20, "abc", "1e308", "<script>", "\x00", "x" * 10_000)
@@ -195,10 +207,14 @@ def _query_pages(seed: Authority) -> list[tuple[str, dict[str, str], tuple[str, 
 
 
 def test_no_query_parameter_answers_500(probe: Probe, seed_authority: Authority) -> None:
+    wrong = []
     for path, query, params in _query_pages(seed_authority):
         tally.count("urls")
         for param in params:
             for value in QUERY_VALUES:
                 url = f"{path}?{urlencode(query | {param: value})}"
-                probe.send("secretariat", "GET", url)
+                answer = probe.send("secretariat", "GET", url)
+                if _control(url) and answer.status_code != 400:
+                    wrong.append(f"{url}: {answer.status_code}")
     probe.assert_no_500()
+    assert not wrong, f"a control character in the query is not a 400: {wrong}"
