@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import Evidence
+from parplan.admin import HistoryAdmin
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
     """To look files up: they come and go only with the figure or report they prove (evidence_attach)."""
 
     list_display = ["original_name", "owner_type", "owner_id", "size", "uploaded_by", "uploaded_at"]

@@ -14,10 +14,12 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Field as FormField
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,13 +33,14 @@ from parplan.access import (
     scope_filter,
 )
 from parplan.accounts import admin as accounts_admin  # noqa: F401  # registers the users' and axes' pages
-from parplan.forms import NumberField, NumberTextInput, PortalModelForm, WholeNumberField
+from parplan.forms import AdminLoginForm, NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, RightsChange, Role, Unit, UnitKind
 from parplan.services import membership_add, membership_remove, unit_update, unit_update_contact, unit_upsert
 
 admin.site.site_header = gettext_lazy("ParPlan — Quản trị")
 admin.site.site_title = "ParPlan"
+admin.site.login_form = AdminLoginForm
 
 # Where a model's rows lie in the unit tree: the lookup to their unit's path.
 # The apps above the core add their own models (targets, tasks).
@@ -87,7 +90,36 @@ class ScopedChoicesMixin:
         return (related._default_manager.using(db) if queryset is None else queryset).filter(scope)
 
 
-class ScopedAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+def _is_key_of(model: type[models.Model], value: str) -> bool:
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, with a 404 for an id in the URL that no row could have.
+
+    Its history pages pass the URL's ids straight to a query, and `/admin/parplan/unit/abc/history/`
+    answered 500 (ValueError); Django's own change page shows such an id as not found.
+    """
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        if not _is_key_of(self.model, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not _is_key_of(self.model, object_id) or not _is_key_of(history.model, version_id):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedAdmin(ScopedChoicesMixin, HistoryAdmin):
     """A person who is not an administrator sees and changes here only the rows of their authorities.
 
     The admin is where the secretariat changes things, so the rows it lists are

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from parplan.formatting import format_number
@@ -56,8 +57,27 @@ class PortalModelForm(TextGuard, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 
-class LoginForm(TextGuard, AuthenticationForm):
+class LoginGuard(TextGuard):
+    """A login form's checks on the username: no control character, and no longer than a username can be.
+
+    AuthenticationForm sets the username field's `max_length` after building it, so no
+    validator checks it: a 10,000-character name reached `authenticate()`, and django-axes'
+    record of the failure (username varchar(255)) answered 500.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        if isinstance(username, forms.CharField) and username.max_length is not None:
+            username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(LoginGuard, AuthenticationForm):
     pass
+
+
+class AdminLoginForm(LoginGuard, AdminAuthenticationForm):
+    """The admin's login page, with the portal's checks (`admin.site.login_form`)."""
 
 
 def bound_dates(form: forms.BaseForm, year: int, *names: str) -> None:

@@ -48,6 +48,9 @@ from tests.files import pdf_bytes
 from tests.tasks.builders import TODAY
 from tests.tasks.version_guard import task_versions_watched
 
+# The count of tests/security/'s requests, printed at the end of the run (its module says why it is here).
+pytest_plugins = ["tests.security.tally"]
+
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

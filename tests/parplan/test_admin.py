@@ -121,3 +121,12 @@ def test_a_threshold_in_the_admin_takes_a_decimal_comma(admin_client: Client, se
     target = Target.objects.get(area__plan=seed_plan, area__number=3, position=3)
     page = admin_client.get(reverse("admin:targets_target_change", args=[target.pk])).content.decode()
     assert re.search(r'<input type="text" name="indicators-0-threshold" value="99" inputmode="decimal"', page)
+
+
+@pytest.mark.parametrize("path", ["abc/history/", "1/history/abc/", "abc/history/1/"])
+@pytest.mark.parametrize("model", ["parplan/unit", "tasks/task", "evidence/evidence"])
+def test_a_history_page_of_an_id_no_row_could_have_is_not_found(administrator, model: str, path: str):
+    # django-simple-history passed the URL's ids to a query: ValueError, 500.
+    client = Client(raise_request_exception=False)
+    client.force_login(administrator)
+    assert client.get(f"/admin/{model}/{path}").status_code == 404

@@ -135,3 +135,29 @@ def test_saving_the_unit_contact_unchanged_says_nothing_changed(client_for: Any,
     assert "Không có thay đổi nào để lưu." in page
     assert "Đã lưu thông tin đơn vị." not in page
     assert Unit.history.filter(code=COMMUNE).count() == history
+
+
+# --- Usernames longer than a username can be ---------------------------------------------------
+
+LONG_NAME = "n" * 10_000
+MAX_LENGTH = "Giá trị này chỉ được có tối đa 150 ký tự (hiện có 10000)."
+
+
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_a_login_with_a_10000_character_username_is_refused_in_vietnamese(db: Any, login: str) -> None:
+    # It reached authenticate(), and django-axes' record of the failure (varchar(255)) answered 500.
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = Client(raise_request_exception=False).post(reverse(login), {"username": LONG_NAME, "password": "x"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert MAX_LENGTH in page
+    assert 'maxlength="150"' in page  # the limit is stated before anything is sent
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+
+
+def test_the_admin_login_refuses_a_nul_in_vietnamese(db: Any) -> None:
+    response = Client().post(reverse("admin:login"), {"username": "admin\x00", "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert CONTROL in page and DJANGO_NUL not in page
