@@ -51,8 +51,17 @@ def enqueue(name: str, *args: Any) -> None:
     if name not in current_app.tasks:
         # Celery discovers the apps' jobs lazily; a web process may not have imported them yet.
         current_app.loader.import_default_modules()
-    # No publish retries: a page must not wait for a dead broker; the sweep retries instead.
-    current_app.signature(name, args=args).apply_async(retry=False)
+    signature = current_app.signature(name, args=args)
+    # No result: what a job did is in the database (a report's state), and keeping a result
+    # subscribes to Redis, which retries for 20 s and raises RuntimeError while it is down.
+    if current_app.conf.task_always_eager:
+        signature.apply_async(ignore_result=True)
+        return
+    # A connection of its own, tried twice at once: a page must not wait seconds for a dead
+    # broker (the pool's connection retries for broker_connection_timeout); the sweep retries later.
+    with current_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+        signature.apply_async(connection=connection, retry=False, ignore_result=True)
 
 
 def enqueue_on_commit(name: str, *args: Any, key: str = "") -> Job:
