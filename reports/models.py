@@ -105,6 +105,8 @@ class GeneratedReport(models.Model):
 
     # Failing a stale version and generating it again are kept, with their reasons.
     history = HistoricalRecords()
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
 
     class Meta:
         verbose_name = _("báo cáo đã tạo")
