@@ -50,7 +50,12 @@ def report_request(*, plan: Plan, kind: str, user: User) -> GeneratedReport:
     """Number a new version and queue its generation (Celery, after commit)."""
     last = GeneratedReport.objects.filter(plan=plan, kind=kind).aggregate(v=Max("version"))["v"] or 0
     report = GeneratedReport.objects.create(
-        plan=plan, kind=kind, version=last + 1, cutoff_date=report_window(kind, plan.year)[1], author=user
+        plan=plan,
+        kind=kind,
+        version=last + 1,
+        cutoff_date=report_window(kind, plan.year)[1],
+        author=user,
+        progress_at=timezone.now(),
     )
     _generation_queue(report)
     return report

@@ -286,7 +286,8 @@ def indicator_mark_for_evaluation(*, indicator_id: int, plan_id: int) -> None:
     (`evaluations_run_marked`); no delayed message for a worker to hold or lose.
     A mark already waiting keeps its time: the burst is evaluated a window after its first approval.
     """
-    PendingEvaluation.objects.bulk_create([PendingEvaluation(indicator_id=indicator_id)], ignore_conflicts=True)
+    mark = PendingEvaluation(indicator_id=indicator_id, marked_at=timezone.now())
+    PendingEvaluation.objects.bulk_create([mark], ignore_conflicts=True)
     # The dashboard shows the approval at once; the statuses follow with the evaluation.
     plan_changed_on_commit(plan_id)
 
