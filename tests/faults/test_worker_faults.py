@@ -199,7 +199,7 @@ def tiny_plan(db: Any) -> Plan:
 
 def _request(plan: Plan) -> GeneratedReport:
     with transaction.atomic():  # committed: the worker sees it, and the hand-off runs
-        return report_request(plan=plan, kind="q1", user=None)  # type: ignore[arg-type]  # no author needed here
+        return report_request(plan=plan, kind="q1", user=None)
 
 
 def _state(report: GeneratedReport) -> tuple[str, int]:
