@@ -181,6 +181,8 @@ class Worker:
 
 @pytest.fixture
 def worker(private_redis: PrivateRedis, sending_to: None, tmp_path: Path) -> Iterator[Worker]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process needs a database server it can share (DATABASE_URL to PostgreSQL)")
     running = Worker(private_redis.url, tmp_path / "media", tmp_path / "worker.log")
     running.start()
     try:
