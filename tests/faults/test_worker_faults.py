@@ -259,3 +259,24 @@ def test_the_worker_survives_a_redis_restart_and_jobs_asked_meanwhile_run_afterw
     _wait(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
     assert worker.alive(), worker.output()
     assert "Unrecoverable error" not in worker.output()
+
+
+def test_the_worker_survives_a_redis_restart_in_the_middle_of_a_report(worker, private_redis, tiny_plan):
+    # A job running with acks_late is unacknowledged when Redis drops: before config/broker.py
+    # giving it back on the collected connection made the worker exit ("… 'hostname'").
+    cut = _request(tiny_plan)
+    _wait(lambda: _state(cut)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
+    private_redis.stop()
+    time.sleep(1)
+    private_redis.start()
+
+    later = _request(tiny_plan)
+    _wait(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
+    assert worker.alive(), worker.output()
+    assert "Unrecoverable error" not in worker.output()
+    # The cut report either finished, or (cancelled with the lost connection) is failed by the sweep and retried.
+    if _state(cut)[0] != GenerationState.DONE:
+        assert reports_fail_stale(now=timezone.now() + datetime.timedelta(hours=1)) == 1
+        with transaction.atomic():
+            report_retry(report=cut, user=get_user_model().objects.create_user("faults.retry", password="x"))
+        _wait(_done(cut), 30, f"the retried report\n{worker.output()}")
