@@ -29,7 +29,7 @@ class QoS(redis.QoS):
         if transport is None or transport.client is None:
             log.warning(
                 "Connection lost: %d unacknowledged message(s) left for redelivery after the visibility timeout.",
-                len(self._delivered),
+                len(self._delivered or ()),
             )
             return None
         return super().restore_unacked_once(stderr)
