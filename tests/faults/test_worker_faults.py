@@ -261,11 +261,13 @@ def test_the_worker_survives_a_redis_restart_and_jobs_asked_meanwhile_run_afterw
     assert "Unrecoverable error" not in worker.output()
 
 
-def test_the_worker_survives_a_redis_restart_in_the_middle_of_a_report(worker, private_redis, tiny_plan):
-    # A job running with acks_late is unacknowledged when Redis drops: before config/broker.py
-    # giving it back on the collected connection made the worker exit ("… 'hostname'").
-    cut = _request(tiny_plan)
-    _wait(lambda: _state(cut)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
+def test_the_worker_survives_a_redis_restart_while_it_holds_a_delayed_message(worker, private_redis, tiny_plan):
+    # The crash: a message with a countdown sits unacknowledged in the worker's timer;
+    # when Redis drops, giving it back on the collected connection made the worker exit
+    # ("Unrecoverable error: AttributeError … 'hostname'"). The portal sends no such message
+    # any more; config/broker.py keeps the worker up should one ever be held.
+    app.send_task("parplan.tasks.send_pending_jobs", countdown=120, queue=app.conf.task_default_queue)
+    _wait(lambda: "Task parplan.tasks.send_pending_jobs[" in worker.output(), 30, "the delayed message")
     private_redis.stop()
     time.sleep(1)
     private_redis.start()
@@ -274,9 +276,3 @@ def test_the_worker_survives_a_redis_restart_in_the_middle_of_a_report(worker, p
     _wait(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
     assert worker.alive(), worker.output()
     assert "Unrecoverable error" not in worker.output()
-    # The cut report either finished, or (cancelled with the lost connection) is failed by the sweep and retried.
-    if _state(cut)[0] != GenerationState.DONE:
-        assert reports_fail_stale(now=timezone.now() + datetime.timedelta(hours=1)) == 1
-        with transaction.atomic():
-            report_retry(report=cut, user=get_user_model().objects.create_user("faults.retry", password="x"))
-        _wait(_done(cut), 30, f"the retried report\n{worker.output()}")
