@@ -124,10 +124,22 @@ def sending_to(private_redis: PrivateRedis) -> Iterator[None]:
     names = ("task_always_eager", "broker_url", "result_backend")
     saved = {name: app.conf[name] for name in names}
     app.conf.update(task_always_eager=False, broker_url=private_redis.url, result_backend=private_redis.url)
+    _forget_connections()
     try:
         yield
     finally:
         app.conf.update(saved)
+        # Later tests (tests/test_celery.py) must not reach this test's stopped redis-server.
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    # The app keeps its producer pool and result backend, made from the URLs of their first use
+    # (private attributes: Celery has no public way to drop them).
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    app._backend_cache = None  # type: ignore[attr-defined]
+    app._local.__dict__.pop("backend", None)  # type: ignore[attr-defined]
 
 
 class Worker:
@@ -266,7 +278,9 @@ def test_the_worker_survives_a_redis_restart_while_it_holds_a_delayed_message(wo
     # when Redis drops, giving it back on the collected connection made the worker exit
     # ("Unrecoverable error: AttributeError … 'hostname'"). The portal sends no such message
     # any more; config/broker.py keeps the worker up should one ever be held.
-    app.send_task("parplan.tasks.send_pending_jobs", countdown=120, queue=app.conf.task_default_queue)
+    app.send_task(
+        "parplan.tasks.send_pending_jobs", countdown=120, queue=app.conf.task_default_queue, ignore_result=True
+    )
     _wait(lambda: "Task parplan.tasks.send_pending_jobs[" in worker.output(), 30, "the delayed message")
     private_redis.stop()
     time.sleep(1)
