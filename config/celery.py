@@ -33,3 +33,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=0),
     },
 }
+# Every minute: jobs whose hand-off failed (Redis away), indicators whose figures
+# changed a debounce window ago, report versions whose job died (docs/jobs.md).
+app.conf.beat_schedule |= {
+    "send-pending-jobs": {"task": "parplan.tasks.send_pending_jobs", "schedule": 60.0},
+    "evaluate-marked-indicators": {"task": "targets.tasks.evaluate_marked_indicators", "schedule": 60.0},
+    "fail-stale-reports": {"task": "reports.tasks.fail_stale_reports", "schedule": 60.0},
+}

@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: says so when an action's job waits for the queue (parplan/jobs.py).
+    "parplan.jobs.JobQueueNoticeMiddleware",
     # After the user and the messages: they end a session that is too old, or send to the password form.
     "parplan.accounts.middleware.SessionLifetimeMiddleware",
     "parplan.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -201,7 +203,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Cache ------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades to no cache while Redis is away (parplan/cache.py); short timeouts so a page does not hang on it.
+    CACHES = {
+        "default": {
+            "BACKEND": "parplan.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -363,10 +372,16 @@ PARPLAN_IMPORT_MAX_MB = env_int("PARPLAN_IMPORT_MAX_MB", 20)
 # rate, in percent of the threshold for a count or an amount.
 PARPLAN_RISK_BAND_POINTS = env_float("PARPLAN_RISK_BAND_POINTS", 2.0)
 PARPLAN_RISK_BAND_PERCENT = env_float("PARPLAN_RISK_BAND_PERCENT", 10.0)
-# An approval re-evaluates its indicator this many seconds later, once per burst.
-PARPLAN_EVALUATION_DEBOUNCE_SECONDS = env_int("PARPLAN_EVALUATION_DEBOUNCE_SECONDS", 60)
 # /healthz calls the worker down when the beat's one-minute heartbeat is older than this.
 PARPLAN_HEARTBEAT_STALE_SECONDS = env_int("PARPLAN_HEARTBEAT_STALE_SECONDS", 180)
+# An approval re-evaluates its indicator this many seconds later, once per burst
+# (a mark in the database swept every minute by beat, not a delayed message; docs/jobs.md).
+PARPLAN_EVALUATION_DEBOUNCE_SECONDS = env_int("PARPLAN_EVALUATION_DEBOUNCE_SECONDS", 60)
+# A report version queued or running with no progress for this long is marked failed,
+# and may be generated again from its page (its job died with a worker, or never ran).
+PARPLAN_REPORT_STALE_MINUTES = env_int("PARPLAN_REPORT_STALE_MINUTES", 15)
+if PARPLAN_REPORT_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("PARPLAN_REPORT_STALE_MINUTES must be at least 1.")
 
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -384,12 +399,31 @@ PARPLAN_BASE_URL = env_str("PARPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("
 
 # --- Celery -------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
+# A job is acknowledged when it has run, and given back to the queue when its worker
+# process dies (SIGKILL, OOM): a report or an evaluation cut off is run again, so every
+# job is idempotent (docs/jobs.md).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Survive Redis restarts: keep reconnecting (at start-up too) instead of exiting, and
+# cancel jobs cut off by the lost connection (their acknowledgement cannot reach the new
+# one); acks_late puts them back in the queue.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis redelivers a message not acknowledged within this time: longer than the longest
+# job (a province's year report takes minutes), or a slow job would run twice at once.
+PARPLAN_JOB_VISIBILITY_SECONDS = env_int("PARPLAN_JOB_VISIBILITY_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # kombu's Redis transport with a guard against the worker's exit after a lost connection (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": PARPLAN_JOB_VISIBILITY_SECONDS,
+        "socket_connect_timeout": 2,
+    }
 else:
     # kombu's filesystem transport: a real broker (worker and beat run as
     # separate processes) that needs nothing installed. Messages are files.

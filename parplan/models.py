@@ -325,3 +325,41 @@ class RightsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.person or self.group}"
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def unsent(self) -> JobQuerySet:
+        return self.filter(sent_at__isnull=True)
+
+
+class Job(models.Model):
+    """A Celery job requested by an action, recorded in the action's transaction (an outbox; docs/jobs.md).
+
+    The row commits with the action or not at all; it is handed to Celery after
+    commit, and a job whose hand-off failed (Redis down) is sent by the sweep.
+    """
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    # Two requests with the same key while the first is unsent are one job.
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("công việc nền")
+        verbose_name_plural = _("công việc nền")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(sent_at__isnull=True) & ~Q(key=""), name="one_unsent_job_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="job_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)}"

@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,6 +93,9 @@ class GeneratedReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=8, choices=GenerationState.choices, default=GenerationState.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # When the state or progress last moved: a version queued or running that has not moved
+    # for PARPLAN_REPORT_STALE_MINUTES lost its job, and is marked failed (docs/jobs.md).
+    progress_at = models.DateTimeField(default=timezone.now)
     error = models.TextField(blank=True)
     pdf = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
     xlsx = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
@@ -99,9 +103,11 @@ class GeneratedReport(models.Model):
     # SHA-256 of the gathered data: the same data gives the same content, visibly.
     content_hash = models.CharField(max_length=64, blank=True)
 
-    # Who asked for the version, and each change of its state (queued, running, done, failed).
-    # The progress ticks are written without a save (reports.services.report_generate) and not kept.
-    history = HistoricalRecords(excluded_fields=["progress"])
+    # Who asked for the version, and each change of its state (queued, running, done, failed, retried), with
+    # the reason of a failure or a retry. Progress ticks are written without a save and not kept.
+    history = HistoricalRecords(excluded_fields=["progress", "progress_at"])
+    # Set before a save to say why in its history row (django-simple-history reads it).
+    _change_reason: str
 
     class Meta:
         verbose_name = _("báo cáo đã tạo")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/<int:pk>/reports/<str:kind>/generate/", views.report_generate_view, name="report-generate"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("reports/<int:pk>/status/", views.report_status, name="report-status"),
+    path("reports/<int:pk>/retry/", views.report_retry_view, name="report-retry"),
     path("reports/<int:pk>/<str:fmt>/", views.report_download, name="report-download"),
 ]

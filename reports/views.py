@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from parplan.models import Plan
 from reports.forms import NarrativeForm
 from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
 from reports.selectors import report_data
-from reports.services import narrative_save, report_request
+from reports.services import narrative_save, report_request, report_retry
 
 
 def _can_write(user: User, plan: Plan) -> bool:
@@ -78,7 +79,24 @@ def _report_for_user(request: AuthenticatedHttpRequest, pk: int) -> GeneratedRep
 
 
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/report_detail.html", {"report": _report_for_user(request, pk)})
+    report = _report_for_user(request, pk)
+    return render(
+        request, "reports/report_detail.html", {"report": report, "can_write": _can_write(request.user, report.plan)}
+    )
+
+
+@require_POST
+def report_retry_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _report_for_user(request, pk)
+    if not _can_write(request.user, report.plan):
+        raise PermissionDenied
+    try:
+        report_retry(report=report, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã xếp lại việc tạo báo cáo."))
+    return redirect("report-detail", pk=report.pk)
 
 
 def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:

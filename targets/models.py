@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -426,3 +427,24 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} — {self.unit} — {self.day}: {self.status}"
+
+
+class PendingEvaluation(models.Model):
+    """An indicator whose figures changed (an approval, a reopening) and waits for its re-evaluation.
+
+    Written in the approval's transaction and swept by beat once it is a debounce
+    window old (targets.services.evaluations_run_marked): a mark in the database
+    instead of a message held for a minute by a worker, which Redis and worker
+    failures lost (docs/jobs.md). One row per indicator: a burst of approvals is
+    one evaluation, a window after the first.
+    """
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chỉ số chờ đánh giá lại")
+        verbose_name_plural = _("chỉ số chờ đánh giá lại")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} @ {self.marked_at:%Y-%m-%d %H:%M:%S}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
-from parplan.events import plan_changed_now, plan_changed_on_commit
+from parplan.events import plan_changed_on_commit
 from parplan.formatting import format_number
 from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit
@@ -30,6 +30,7 @@ from targets.models import (
     IndicatorKind,
     Measurement,
     MeasurementStatus,
+    PendingEvaluation,
     Period,
     Scope,
     Target,
@@ -311,7 +312,7 @@ def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
         review_comment="",
     )
     # Dashboards must not wait for the night: re-evaluate soon, once per burst of approvals.
-    transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
+    indicator_mark_for_evaluation(indicator_id=measurement.indicator_id, plan_id=measurement.period.plan_id)
     return measurement
 
 
@@ -349,7 +350,7 @@ def measurement_reopen(*, measurement: Measurement, user: User, reason: str) -> 
     _figure_write(
         measurement, by=user, status=MeasurementStatus.RETURNED, review_comment=reason.strip(), reviewed_by=user
     )
-    transaction.on_commit(lambda: schedule_indicator_evaluation(measurement.indicator_id))
+    indicator_mark_for_evaluation(indicator_id=measurement.indicator_id, plan_id=measurement.period.plan_id)
     return measurement
 
 
@@ -381,12 +382,40 @@ def period_reopen(*, period: Period, reason: str) -> Period:
     return current
 
 
-def schedule_indicator_evaluation(indicator_id: int) -> None:
-    """Queue one re-evaluation per indicator per debounce window; the dashboard shows the change at once."""
-    from targets.tasks import evaluate_indicator
+def indicator_mark_for_evaluation(*, indicator_id: int, plan_id: int) -> None:
+    """In the caller's transaction: re-evaluate the indicator a debounce window from now, once per burst.
 
-    plan_id = Indicator.objects.filter(pk=indicator_id).values_list("area__plan_id", flat=True).first()
-    if plan_id is not None:
-        plan_changed_now(plan_id)
-    if cache.add(f"evaluate-indicator-{indicator_id}", True, timeout=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS):
-        evaluate_indicator.apply_async((indicator_id,), countdown=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS)
+    The mark commits with the approval or not at all, and beat sweeps it
+    (`evaluations_run_marked`); no delayed message for a worker to hold or lose.
+    A mark already waiting keeps its time: the burst is evaluated a window after its first approval.
+    """
+    mark = PendingEvaluation(indicator_id=indicator_id, marked_at=timezone.now())
+    PendingEvaluation.objects.bulk_create([mark], ignore_conflicts=True)
+    # The dashboard shows the approval at once; the statuses follow with the evaluation.
+    plan_changed_on_commit(plan_id)
+
+
+def evaluations_run_marked(*, now: datetime.datetime | None = None) -> list[str]:
+    """The sweep: evaluate today every indicator marked a debounce window ago, then drop its mark.
+
+    Each indicator in its own transaction, its mark row-locked: a second sweep
+    skips it, an approval arriving meanwhile marks it again once this commits,
+    and a worker killed mid-way rolls back, leaving the mark for the next sweep.
+    Re-running is harmless: the evaluation replaces the day's snapshots.
+    """
+    from targets.evaluation import evaluate_plan
+
+    now = now or timezone.now()
+    due = now - datetime.timedelta(seconds=settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS)
+    lines = []
+    for indicator_id in PendingEvaluation.objects.filter(marked_at__lte=due).values_list("pk", flat=True):
+        with transaction.atomic():
+            mark = PendingEvaluation.objects.select_for_update(skip_locked=True).filter(pk=indicator_id).first()
+            if mark is None:
+                continue  # another sweep has it, or has just done it
+            plan = Indicator.objects.select_related("area__plan__issuing_unit").get(pk=indicator_id).area.plan
+            lines.append(evaluate_plan(plan=plan, day=timezone.localdate(), indicator_ids=[indicator_id]).line())
+            mark.delete()
+            # Again after commit: a dashboard read during the evaluation may have cached the old statuses.
+            plan_changed_on_commit(plan.pk)
+    return lines

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from targets.evaluation import evaluate_active_plans, evaluate_plan
 from targets.models import Indicator
+from targets.services import evaluations_run_marked
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -20,8 +21,14 @@ def evaluate_indicators(day: str | None = None, plan_id: int | None = None) -> l
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def evaluate_marked_indicators() -> list[str]:
+    """Every minute: the indicators whose figures were approved or reopened a debounce window ago."""
+    return evaluations_run_marked()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def evaluate_indicator(indicator_id: int) -> str | None:
-    """After an approval: today's snapshot of one indicator, so dashboards are not a day stale."""
+    """Today's snapshot of one indicator (by hand; approvals mark their indicator for the sweep instead)."""
     indicator = Indicator.objects.select_related("area__plan__issuing_unit").filter(pk=indicator_id).first()
     if indicator is None:
         return None

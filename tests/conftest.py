@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -37,6 +36,7 @@ from config.celery import app as celery_app
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
+from parplan.cache import ForgivingRedisCache
 from parplan.models import Plan, Role, Unit
 from parplan.services import membership_add
 from planio.interchange import plan_import
@@ -55,7 +55,7 @@ pytest_plugins = ["tests.security.tally"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-class WorkerRedisCache(RedisCache):
+class WorkerRedisCache(ForgivingRedisCache):
     """Redis cache whose clear() drops this test process's keys only.
 
     pytest-xdist workers share REDIS_URL's database (each has its own SQL test
@@ -91,7 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1… under xdist
     celery_app.conf.task_default_queue = f"parplan-test-{worker}"
     cache = settings.CACHES["default"]
-    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    if cache["BACKEND"] == "parplan.cache.ForgivingRedisCache":
         settings.CACHES = {
             "default": {**cache, "BACKEND": f"{__name__}.WorkerRedisCache", "KEY_PREFIX": f"parplan-test-{worker}"}
         }

@@ -43,6 +43,7 @@ from targets.models import (
 )
 from targets.services import (
     FigureInput,
+    evaluations_run_marked,
     indicator_define,
     measurement_approve,
     measurement_return,
@@ -790,6 +791,8 @@ def test_approving_a_figure_changes_the_next_render(
 
     with django_capture_on_commit_callbacks(execute=True):
         measurement_approve(measurement=small_plan.pending, user=secretariat)
+    # Beat's sweep of the approval's mark, a debounce window later.
+    evaluations_run_marked(now=timezone.now() + datetime.timedelta(hours=1))
 
     # Satisfaction: (78 + 70) / 200 = 74% < 95% of 80%: off track for the authority and for C.
     with django_assert_num_queries(PAGE_QUERIES_COLD):

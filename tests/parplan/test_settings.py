@@ -229,7 +229,8 @@ def test_redis_url_sets_broker_results_and_cache(tmp_path: Path):
     seen = _settings_seen(_env(tmp_path, REDIS_URL=redis_url))
     assert seen["broker"] == redis_url
     assert seen["result_backend"] == redis_url
-    assert seen["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    # RedisCache that degrades to no cache while Redis is away (parplan/cache.py).
+    assert seen["cache_backend"] == "parplan.cache.ForgivingRedisCache"
     assert seen["cache_location"] == redis_url
     assert not (tmp_path / "celery").exists()
 

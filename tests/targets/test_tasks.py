@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from celery.schedules import crontab
-from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 import targets.tasks
 from config.celery import app
-from targets.models import IndicatorSnapshot
-from targets.services import measurement_approve, measurement_reopen
+from targets.models import IndicatorSnapshot, PendingEvaluation
+from targets.services import evaluations_run_marked, measurement_approve, measurement_reopen
 from tests.targets.builders import approved, ratio, submitted
 from tests.targets.conftest import seed_period
 
@@ -43,85 +43,110 @@ def test_the_nightly_task_evaluates_the_active_plans_for_the_given_day(seed_plan
     assert IndicatorSnapshot.objects.filter(day=datetime.date(2024, 10, 21), unit=seed_plan.issuing_unit).count() == 27
 
 
-# --- Re-evaluation after approvals ---------------------------------------------------------
+# --- Re-evaluation after approvals: a mark in the database, swept by beat -------------------
+# (before: a message with a 60 s countdown that a worker held, and lost with Redis)
 
 
-@pytest.fixture
-def queued(monkeypatch) -> list[tuple[Any, dict[str, Any]]]:
-    """Calls to `evaluate_indicator.apply_async`, instead of running them."""
-    calls: list[tuple[Any, dict[str, Any]]] = []
-    monkeypatch.setattr(
-        targets.tasks.evaluate_indicator, "apply_async", lambda args=None, **kw: calls.append((args, kw))
-    )
-    return calls
+@pytest.fixture(autouse=True)
+def _no_marks_from_the_demo() -> None:
+    # The demo's own approvals leave marks that a sweep would also evaluate.
+    PendingEvaluation.objects.all().delete()
 
 
-def _approve_submitted(indicator, unit, period, user, capture) -> None:
+def _approve_submitted(indicator, unit, period, user) -> None:
     figure = submitted(indicator, unit, period, ratio(98, 100), user)
-    with capture(execute=True):
-        measurement_approve(measurement=figure, user=user)
+    measurement_approve(measurement=figure, user=user)
 
 
-def test_approving_a_figure_re_evaluates_its_indicator_today(
-    on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks
+def _later(seconds: float) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=seconds)
+
+
+def test_approving_a_figure_re_evaluates_its_indicator_today_a_window_later(
+    on_time, dong_dang, november, secretariat, settings
 ):
     today = timezone.localdate()
     IndicatorSnapshot.objects.filter(indicator=on_time, day=today).delete()
-    _approve_submitted(on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+
+    assert PendingEvaluation.objects.filter(indicator=on_time).exists()
+    assert evaluations_run_marked(now=_later(settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS - 5)) == []
+    assert not IndicatorSnapshot.objects.filter(indicator=on_time, day=today).exists()
+
+    lines = evaluations_run_marked(now=_later(settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS + 1))
+
+    assert len(lines) == 1
     own = IndicatorSnapshot.objects.get(indicator=on_time, unit=dong_dang, day=today)
     approved_sum = sum(m.numerator for m in on_time.measurements.filter(unit=dong_dang, status="approved"))
     assert own.numerator == approved_sum
-    assert on_time.measurements.filter(unit=dong_dang, period=november, status="approved").exists()
     assert IndicatorSnapshot.objects.filter(indicator=on_time, day=today, unit=on_time.area.plan.issuing_unit).exists()
+    assert not PendingEvaluation.objects.filter(indicator=on_time).exists()
 
 
-def test_the_re_evaluation_waits_for_the_debounce_window(
-    on_time, dong_dang, november, secretariat, queued, settings, django_capture_on_commit_callbacks
+def test_a_second_sweep_does_nothing_and_a_re_run_gives_the_same_snapshots(on_time, dong_dang, november, secretariat):
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+    evaluations_run_marked(now=_later(3600))
+    first = set(IndicatorSnapshot.objects.filter(indicator=on_time, day=timezone.localdate()).values_list())
+
+    assert evaluations_run_marked(now=_later(3600)) == []
+    PendingEvaluation.objects.create(indicator=on_time)  # as if a killed worker left the mark
+    assert len(evaluations_run_marked(now=_later(3600))) == 1
+
+    again = set(IndicatorSnapshot.objects.filter(indicator=on_time, day=timezone.localdate()).values_list())
+    assert {row[1:] for row in again} == {row[1:] for row in first}  # the same rows, new primary keys
+
+
+def test_approvals_within_the_window_make_one_evaluation_timed_from_the_first(
+    on_time, dong_dang, bao_lam, november, secretariat
 ):
-    settings.PARPLAN_EVALUATION_DEBOUNCE_SECONDS = 45
-    _approve_submitted(on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
-    assert queued == [((on_time.pk,), {"countdown": 45})]
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+    first_mark = PendingEvaluation.objects.get(indicator=on_time).marked_at
+    _approve_submitted(on_time, bao_lam, november, secretariat)
+    assert list(PendingEvaluation.objects.filter(indicator=on_time).values_list("marked_at", flat=True)) == [first_mark]
+    assert len(evaluations_run_marked(now=_later(3600))) == 1
 
 
-def test_approvals_within_the_window_queue_one_evaluation(
-    on_time, dong_dang, bao_lam, november, secretariat, queued, django_capture_on_commit_callbacks
-):
-    _approve_submitted(on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
-    _approve_submitted(on_time, bao_lam, november, secretariat, django_capture_on_commit_callbacks)
-    assert len(queued) == 1
+def test_each_indicator_gets_its_own_evaluation(on_time, apologised, dong_dang, november, secretariat):
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+    _approve_submitted(apologised, dong_dang, november, secretariat)
+    assert set(PendingEvaluation.objects.values_list("pk", flat=True)) == {on_time.pk, apologised.pk}
+    assert len(evaluations_run_marked(now=_later(3600))) == 2
 
 
-def test_each_indicator_gets_its_own_evaluation(
-    on_time, apologised, dong_dang, november, secretariat, queued, django_capture_on_commit_callbacks
-):
-    _approve_submitted(on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
-    _approve_submitted(apologised, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
-    assert sorted(args for args, _kw in queued) == sorted([(on_time.pk,), (apologised.pk,)])
+def test_an_approval_after_the_sweep_marks_again(on_time, dong_dang, bao_lam, november, secretariat):
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+    evaluations_run_marked(now=_later(3600))
+    _approve_submitted(on_time, bao_lam, november, secretariat)
+    assert PendingEvaluation.objects.filter(indicator=on_time).exists()
 
 
-def test_an_approval_after_the_window_queues_again(
-    on_time, dong_dang, bao_lam, november, secretariat, queued, django_capture_on_commit_callbacks
-):
-    _approve_submitted(on_time, dong_dang, november, secretariat, django_capture_on_commit_callbacks)
-    cache.clear()  # the window has passed: its key expired
-    _approve_submitted(on_time, bao_lam, november, secretariat, django_capture_on_commit_callbacks)
-    assert len(queued) == 2
+def test_an_approval_sends_no_delayed_message(on_time, dong_dang, november, secretariat, monkeypatch):
+    sent: list[Any] = []
+    monkeypatch.setattr(app, "send_task", lambda *a, **kw: sent.append((a, kw)))
+    monkeypatch.setattr(targets.tasks.evaluate_indicator, "apply_async", lambda *a, **kw: sent.append((a, kw)))
+    _approve_submitted(on_time, dong_dang, november, secretariat)
+    assert sent == []
 
 
-def test_nothing_is_queued_before_the_approval_commits(on_time, dong_dang, november, secretariat, queued):
+def test_the_mark_rolls_back_with_the_approval(on_time, dong_dang, november, secretariat):
     figure = submitted(on_time, dong_dang, november, ratio(98, 100), secretariat)
-    measurement_approve(measurement=figure, user=secretariat)
-    # The test's transaction never commits: no evaluation of a figure that may yet roll back.
-    assert queued == []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        measurement_approve(measurement=figure, user=secretariat)
+        raise RuntimeError("the request failed after the approval")
+    assert not PendingEvaluation.objects.filter(indicator=on_time).exists()
 
 
-def test_reopening_an_approved_figure_re_evaluates_its_indicator(
-    seed_plan, on_time, dong_dang, secretariat, queued, django_capture_on_commit_callbacks
-):
+def test_reopening_an_approved_figure_re_evaluates_its_indicator(seed_plan, on_time, dong_dang, secretariat):
     figure = approved(on_time, dong_dang, seed_period(seed_plan, "monthly", 11), ratio(98, 100), secretariat)
-    with django_capture_on_commit_callbacks(execute=True):
-        measurement_reopen(measurement=figure, user=secretariat, reason="Sai mẫu số.")
-    assert queued == [((on_time.pk,), {"countdown": 60})]
+    PendingEvaluation.objects.filter(indicator=on_time).delete()
+    measurement_reopen(measurement=figure, user=secretariat, reason="Sai mẫu số.")
+    assert PendingEvaluation.objects.filter(indicator=on_time).exists()
+
+
+def test_the_sweep_is_scheduled_every_minute():
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == "targets.tasks.evaluate_marked_indicators"]
+    assert [e["schedule"] for e in entries] == [60.0]
+    assert targets.tasks.evaluate_marked_indicators.name in app.tasks
 
 
 def test_the_evaluation_of_a_deleted_indicator_does_nothing(on_time):

@@ -17,7 +17,7 @@ from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
-from targets.services import indicator_define, measurement_approve, period_lock
+from targets.services import evaluations_run_marked, indicator_define, measurement_approve, period_lock
 from tests.targets.builders import (
     add_submitted_figures,
     add_unit_indicators,
@@ -456,6 +456,8 @@ def test_approving_on_the_page_re_evaluates_the_indicator_today(
     IndicatorSnapshot.objects.filter(indicator=on_time, day=today).delete()
     with django_capture_on_commit_callbacks(execute=True):
         _review(client_for(secretariat), seed_plan, "approve", two_submitted)
+    # Beat's sweep, a debounce window later (targets.services.evaluations_run_marked).
+    evaluations_run_marked(now=timezone.now() + datetime.timedelta(hours=1))
     own = IndicatorSnapshot.objects.get(indicator=on_time, day=today, unit__code="06190")
     assert own.numerator == sum(m.numerator for m in on_time.measurements.filter(unit__code="06190", status="approved"))
     assert IndicatorSnapshot.objects.filter(indicator=on_time, day=today, unit=seed_plan.issuing_unit).exists()

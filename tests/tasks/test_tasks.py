@@ -119,13 +119,19 @@ def test_beat_runs_each_job_at_its_time(entry: str, job: str, hour: int, minute:
     assert (scheduled["task"], scheduled["schedule"]) == (job, crontab(hour=hour, minute=minute))
 
 
-def test_beat_schedules_exactly_the_three_nightly_and_morning_jobs_and_the_heartbeat():
+def test_beat_schedules_the_nightly_and_morning_jobs_the_minute_sweeps_and_the_heartbeat():
     assert sorted(entry["task"] for entry in app.conf.beat_schedule.values()) == [
         "parplan.tasks.heartbeat",
+        "parplan.tasks.send_pending_jobs",
+        "reports.tasks.fail_stale_reports",
         "targets.tasks.evaluate_indicators",
+        "targets.tasks.evaluate_marked_indicators",
         "tasks.tasks.mark_overdue_tasks",
         "tasks.tasks.send_daily_digests",
     ]
+    # The sweeps of docs/jobs.md run every minute.
+    sweeps = [e["schedule"] for e in app.conf.beat_schedule.values() if not isinstance(e["schedule"], crontab)]
+    assert sweeps == [60.0] * 4  # and the heartbeat (/healthz)
 
 
 def test_celery_keeps_time_in_vietnam():
