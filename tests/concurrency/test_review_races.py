@@ -30,8 +30,8 @@ N = 20
 
 @pytest.fixture(autouse=True)
 def _no_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
-    # An approval queues the indicator's evaluation; it has nothing to do with the race and costs seconds.
-    monkeypatch.setattr("targets.services.schedule_indicator_evaluation", lambda indicator_id: None)
+    # An approval marks the indicator for the evaluation sweep; that has nothing to do with the race.
+    monkeypatch.setattr("targets.services.indicator_mark_for_evaluation", lambda **kwargs: None)
 
 
 def _sent(district: District) -> Measurement:
