@@ -173,14 +173,22 @@ def _judge_periodic(reading: Reading) -> str:
 # --- The one-line reason -------------------------------------------------------------
 
 
-def _number(value: Decimal) -> str:
-    """One decimal at most, none when whole: 98,7 and 99, never 99,0."""
-    return format_number(Decimal(machine_number(value, 1)))
+def _number(value: Decimal, *, apart_from: Decimal | None = None) -> str:
+    """One decimal, none when whole (98,7 and 99, never 99,0); more when one would hide a difference.
+
+    98,96 against 99 is "98,96", not "99": a reason must never read "99%, chưa đạt > 99%".
+    """
+    for places in (1, 2, 3):
+        shown = Decimal(machine_number(value, places))
+        if apart_from is None or value == apart_from or shown != Decimal(machine_number(apart_from, places)):
+            if shown != 0 or value == 0:
+                return format_number(shown)
+    return format_number(Decimal(machine_number(value, 4)))
 
 
-def _shown(value: Decimal, indicator: Indicator) -> str:
+def _shown(value: Decimal, indicator: Indicator, *, apart_from: Decimal | None = None) -> str:
     unit = "%" if indicator.kind == IndicatorKind.RATIO else f" {indicator.unit_of_measure}".rstrip()
-    return f"{_number(value)}{unit}"
+    return f"{_number(value, apart_from=apart_from)}{unit}"
 
 
 def _gap(value: Decimal, indicator: Indicator) -> str:
@@ -205,7 +213,11 @@ def status_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> s
         return _("Giá trị %(value)s; chỉ số không có ngưỡng để so sánh.") % {"value": _shown(value, indicator)}
     rule = Rule(indicator.kind, indicator.comparator, indicator.threshold, indicator.target_type)
     threshold, sign = indicator.threshold, indicator.get_comparator_display()
-    facts = {"value": _shown(value, indicator), "sign": sign, "threshold": _shown(threshold, indicator)}
+    facts = {
+        "value": _shown(value, indicator, apart_from=threshold),
+        "sign": sign,
+        "threshold": _shown(threshold, indicator),
+    }
     if meets(value, indicator.comparator, threshold):
         return _("%(value)s, đạt ngưỡng %(sign)s %(threshold)s.") % facts
     expected = snapshot.expected

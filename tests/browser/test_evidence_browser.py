@@ -20,13 +20,15 @@ from evidence.models import Evidence
 from parplan.models import Plan, Unit
 from targets.models import Frequency, Indicator, Measurement, MeasurementStatus, Period
 from tests.browser.helpers import log_in
+from tests.files import pdf_bytes
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real PDF: uploads are checked by content (evidence/content.py).
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Select with `-m browser`; a screenshot of the indicator page lands in test-artif
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -19,7 +20,9 @@ from playwright.sync_api import expect
 
 from parplan.models import Plan, Unit
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
+from targets.services import evaluations_run_marked
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.files import pdf_bytes
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +49,7 @@ def test_commune_figures_are_sent_approved_and_counted(browser, live_server, dem
     numerator_before = sum(m.numerator for m in approved_before)
     denominator_before = sum(m.denominator for m in approved_before)
     evidence = tmp_path / "Sổ theo dõi hồ sơ tháng 11.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    evidence.write_bytes(pdf_bytes())  # a real PDF: uploads are checked by content
     page = browser.new_page()
 
     # The commune head picks the month and sends the on-time dossiers with a scanned register.
@@ -77,7 +80,9 @@ def test_commune_figures_are_sent_approved_and_counted(browser, live_server, dem
     page.get_by_role("button", name="Duyệt các số liệu đã chọn").click()
     expect(page.get_by_role("status")).to_have_text("Đã duyệt 1 số liệu.")
 
-    # The indicator page shows the approved figure and the re-evaluated value (eager Celery).
+    # The beat's minute sweep re-evaluates the marked indicator once the debounce has passed (docs/jobs.md).
+    evaluations_run_marked(now=timezone.now() + datetime.timedelta(minutes=5))
+    # The indicator page shows the approved figure and the re-evaluated value.
     page.goto(f"{live_server.url}/indicators/{on_time.pk}/")
     recent = page.locator("section", has=page.get_by_role("heading", name="Số liệu gần đây"))
     first = recent.locator("tbody tr").first

@@ -25,7 +25,7 @@ N = 20
 @pytest.fixture(autouse=True)
 def _no_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     # Eager Celery would render each version's PDF in the request's thread: not what is raced here.
-    monkeypatch.setattr("reports.services.enqueue_on_commit", lambda name, *args: None)
+    monkeypatch.setattr("reports.services.enqueue_on_commit", lambda name, *args, **kwargs: None)
 
 
 def test_reports_requested_at_once_get_distinct_versions(district: District):

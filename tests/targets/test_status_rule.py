@@ -238,3 +238,10 @@ def test_a_year_to_date_figure_of_september_does_not_settle_the_year(seed_plan, 
     approved(indicator, issuer, seed_period(seed_plan, Frequency.QUARTERLY, 4), ratio(650, 1000), secretariat)
     evaluate_plan(plan=seed_plan, day=AFTER_THE_YEAR, indicator_ids=[indicator.pk])
     assert IndicatorSnapshot.objects.get(indicator=indicator, unit=issuer, day=AFTER_THE_YEAR).status == NOT_ACHIEVED
+
+
+def test_a_reason_never_rounds_a_miss_onto_the_threshold():
+    # 765/773 = 98,965…%: one decimal would read "99%, chưa đạt > 99%: thiếu 0 điểm %".
+    with translation.override("vi"):
+        reason = status_reason(_indicator(), _snapshot(AT_RISK, "98.9651"))
+    assert reason == "98,97%, chưa đạt > 99%: thiếu 0,03 điểm %."
