@@ -985,14 +985,15 @@ def test_print_stylesheet_is_a4_and_hides_the_navigation():
 def _long_ranking(monkeypatch: pytest.MonkeyPatch, scores: list[int]) -> None:
     """The dashboard's ranking replaced by units scoring `scores`, ranked as the selector ranks them."""
     from dashboard import views
-    from dashboard.selectors import UnitRank, _number, dashboard_for
+    from dashboard.selectors import UnitRank, dashboard_for
 
     ranks = [
         UnitRank(code=f"U{i:03d}", name=f"Đơn vị {i:03d}", tasks_assigned=1, tasks_on_time=1, figures_expected=0,
                  figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(score))
         for i, score in enumerate(scores, start=1)
     ]  # fmt: skip
-    _number(ranks)
+    for rank, score in zip(ranks, scores, strict=True):
+        rank.rank = 1 + sum(other > score for other in scores)  # the competition rank the selector gives
     real = dashboard_for  # the function dashboard.views calls, patched there below
 
     def with_long_ranking(**kwargs):
