@@ -34,6 +34,9 @@ from targets.status import status_reason
 from tasks.models import Task, TaskState
 
 CACHE_SECONDS = 15 * 60
+# Part of the cache key: raised whenever `Dashboard` changes shape, so that a board cached by
+# the previous release (pickled without the new fields) is never served to the new templates.
+BOARD_FORMAT = 2
 TREND_POINTS = 12
 ATTENTION_ROWS = 10
 # The ranking mix, stated on the page: share of tasks completed on time, share of
@@ -121,7 +124,7 @@ class Dashboard:
     indicators: list[IndicatorRow]
     ranking: list[UnitRank]
     unranked: list[UnitRank]  # "not enough data": fewer than RANK_MIN_PARTS parts apply
-    # The needs-attention lists, whole: the dashboard shows their first ATTENTION_ROWS and
+    # The needs-attention lists, whole: the dashboard shows ATTENTION_ROWS of each (sample_by_kind) and
     # their counts, the full list pages (?view=…) page through them and filter by kind of unit.
     overdue_tasks: list[dict[str, Any]]
     off_track: list[IndicatorRow]
@@ -180,7 +183,7 @@ def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) ->
     # language: the board holds text made in it (indicator rules, the period's name).
     generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
     unit_key = unit.pk if unit else "all"
-    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit_key}-{get_language()}"
+    return f"dashboard-v{BOARD_FORMAT}-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit_key}-{get_language()}"
 
 
 def dashboard_invalidate(plan_id: int) -> None:
