@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -33,11 +34,17 @@ from targets.status import status_reason
 from tasks.models import Task, TaskState
 
 CACHE_SECONDS = 15 * 60
+# Part of the cache key: raised whenever `Dashboard` changes shape, so that a board cached by
+# the previous release (pickled without the new fields) is never served to the new templates.
+BOARD_FORMAT = 2
 TREND_POINTS = 12
 ATTENTION_ROWS = 10
 # The ranking mix, stated on the page: share of tasks completed on time, share of
 # figures submitted by their due date, share of indicators achieved or on track.
 RANK_WEIGHTS = {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
+# A unit scored on one part alone would be compared on something the others are not:
+# with fewer parts that apply to it, it is listed apart as "not enough data".
+RANK_MIN_PARTS = 2
 GOOD_STATUSES = (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)
 BAD_STATUSES = (IndicatorStatus.OFF_TRACK, IndicatorStatus.NOT_ACHIEVED)
 
@@ -70,6 +77,17 @@ class MissingFigures(TypedDict):
 
     unit__code: str
     unit__name: str
+    unit__kind__code: str
+    unit__kind__name: str
+    n: int
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """How many rows of a needs-attention list belong to units of one kind."""
+
+    code: str
+    name: str
     n: int
 
 
@@ -83,7 +101,18 @@ class UnitRank:
     figures_on_time: int
     indicators_judged: int
     indicators_good: int
-    score: Decimal
+    # The weights actually used, in percent, per part; None for a part that does not apply (nothing to count).
+    weights: dict[str, Decimal | None] = field(default_factory=dict)
+    score: Decimal | None = None  # None: fewer than RANK_MIN_PARTS parts apply
+    rank: int | None = None  # competition rank (1, 2, 2, 4): equal scores as shown share it
+
+    @property
+    def parts(self) -> dict[str, tuple[int, int]]:
+        return {
+            "tasks": (self.tasks_on_time, self.tasks_assigned),
+            "figures": (self.figures_on_time, self.figures_expected),
+            "indicators": (self.indicators_good, self.indicators_judged),
+        }
 
 
 @dataclass
@@ -94,11 +123,59 @@ class Dashboard:
     areas: list[AreaSummary]
     indicators: list[IndicatorRow]
     ranking: list[UnitRank]
+    unranked: list[UnitRank]  # "not enough data": fewer than RANK_MIN_PARTS parts apply
+    # The needs-attention lists, whole: the dashboard shows ATTENTION_ROWS of each (sample_by_kind) and
+    # their counts, the full list pages (?view=…) page through them and filter by kind of unit.
     overdue_tasks: list[dict[str, Any]]
     off_track: list[IndicatorRow]
     missing_period: str | None
     missing_figures: list[MissingFigures]
     totals: dict[str, int]
+
+    @property
+    def overdue_shown(self) -> list[dict[str, Any]]:
+        return sample_by_kind(self.overdue_tasks, "lead_unit__kind__code")
+
+    @property
+    def missing_shown(self) -> list[MissingFigures]:
+        return sample_by_kind(self.missing_figures, "unit__kind__code")
+
+    @property
+    def overdue_kinds(self) -> list[KindCount]:
+        return kind_counts((t["lead_unit__kind__code"], t["lead_unit__kind__name"]) for t in self.overdue_tasks)
+
+    @property
+    def missing_kinds(self) -> list[KindCount]:
+        return kind_counts((m["unit__kind__code"], m["unit__kind__name"]) for m in self.missing_figures)
+
+
+Row = TypeVar("Row", bound=Mapping[str, Any])
+
+
+def sample_by_kind(rows: Sequence[Row], kind_key: str, limit: int = ATTENTION_ROWS) -> list[Row]:
+    """The first `limit` rows, shared out among the kinds of unit in turn, in the list's own order.
+
+    Cut at its first rows alone, a list sorted by count or date showed offices only: a kind
+    with many rows no longer hides the others.
+    """
+    by_kind: dict[Any, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_kind[row[kind_key]].append(i)
+    queues = list(by_kind.values())
+    picked: list[int] = []
+    while len(picked) < limit and any(queues):
+        for queue in queues:
+            if queue and len(picked) < limit:
+                picked.append(queue.pop(0))
+    return [rows[i] for i in sorted(picked)]
+
+
+def kind_counts(kinds: Iterable[tuple[str | None, str | None]]) -> list[KindCount]:
+    """Rows per kind of unit, by kind name: a list cut at its first rows still says how many communes it has."""
+    counts = Counter(kind for kind in kinds if kind[0])
+    return [
+        KindCount(code or "", name or "", n) for (code, name), n in sorted(counts.items(), key=lambda c: c[0][1] or "")
+    ]
 
 
 def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) -> str:
@@ -106,7 +183,7 @@ def cache_key(plan: Plan, role: str, unit: Unit | None, today: datetime.date) ->
     # language: the board holds text made in it (indicator rules, the period's name).
     generation = cache.get_or_set(f"dashboard-generation-{plan.pk}", 1, timeout=None)
     unit_key = unit.pk if unit else "all"
-    return f"dashboard-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit_key}-{get_language()}"
+    return f"dashboard-v{BOARD_FORMAT}-{plan.pk}-{generation}-{today.isoformat()}-{role}-{unit_key}-{get_language()}"
 
 
 def dashboard_invalidate(plan_id: int) -> None:
@@ -141,23 +218,34 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
         areas[item["area__number"]].tasks[item["state"]] += item["n"]
     overdue = list(
         tasks.filter(state=TaskState.OVERDUE)
-        .order_by("due_date")
-        .values("pk", "area__number", "position", "title", "due_date", "lead_unit__name")[:ATTENTION_ROWS]
+        .order_by("due_date", "area__number", "position")
+        .values(
+            "pk",
+            "area__number",
+            "position",
+            "title",
+            "due_date",
+            "lead_unit__name",
+            "lead_unit__kind__code",
+            "lead_unit__kind__name",
+        )
     )
     missing_period, missing = _missing_figures(plan, unit, today)
     totals: Counter[str] = Counter()
     for area in areas.values():
         totals.update({f"indicator_{k}": v for k, v in area.indicators.items()})
         totals.update({f"task_{k}": v for k, v in area.tasks.items()})
+    ranks = _ranking(plan, today, unit, rows)
     return Dashboard(
         plan_id=plan.pk,
         day=day,
         unit_code=unit.code if unit else None,
         areas=list(areas.values()),
         indicators=rows,
-        ranking=_ranking(plan, today, unit, rows),
+        ranking=[r for r in ranks if r.score is not None],
+        unranked=[r for r in ranks if r.score is None],
         overdue_tasks=overdue,
-        off_track=[row for row in rows if row.status in BAD_STATUSES][:ATTENTION_ROWS],
+        off_track=[row for row in rows if row.status in BAD_STATUSES],
         missing_period=missing_period,
         missing_figures=missing,
         totals=dict(totals),
@@ -278,25 +366,42 @@ def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[Ind
         figures = judged.get(unit.pk, {"judged": 0, "good": 0})
         if not (tasks["assigned"] or expected[unit.pk] or figures["judged"]):
             continue  # nothing to rank this unit on
-        score = (
-            RANK_WEIGHTS["tasks"] * _share(tasks["on_time"], tasks["assigned"])
-            + RANK_WEIGHTS["figures"] * _share(on_time.get(unit.pk, 0), expected[unit.pk])
-            + RANK_WEIGHTS["indicators"] * _share(figures["good"], figures["judged"])
-        )
-        ranks.append(
-            UnitRank(
-                code=unit.code, name=unit.name, tasks_assigned=tasks["assigned"], tasks_on_time=tasks["on_time"],
-                figures_expected=expected[unit.pk], figures_on_time=min(on_time.get(unit.pk, 0), expected[unit.pk]),
-                indicators_judged=figures["judged"], indicators_good=figures["good"],
-                score=(score * 100).quantize(Decimal("0.1")),
-            )
+        rank = UnitRank(
+            code=unit.code, name=unit.name, tasks_assigned=tasks["assigned"], tasks_on_time=tasks["on_time"],
+            figures_expected=expected[unit.pk], figures_on_time=min(on_time.get(unit.pk, 0), expected[unit.pk]),
+            indicators_judged=figures["judged"], indicators_good=min(figures["good"], figures["judged"]),
         )  # fmt: skip
-    return sorted(ranks, key=lambda r: (-r.score, r.name))
+        _score(rank)
+        ranks.append(rank)
+    ranks.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
+    _number(ranks)
+    return ranks
 
 
-def _share(part: int, whole: int) -> Decimal:
-    """A missing denominator counts as fully met: a unit is not punished for having no task."""
-    return Decimal(min(part, whole)) / Decimal(whole) if whole else Decimal(1)
+def _score(rank: UnitRank) -> None:
+    """Score the unit on the parts that apply to it, their weights renormalised to add up to 100 %.
+
+    A part applies when it has something to count (its denominator is above 0): a unit that
+    leads no task is neither given the task share nor docked it.
+    """
+    applying = {name: part for name, part in rank.parts.items() if part[1] > 0}
+    total = sum((RANK_WEIGHTS[name] for name in applying), Decimal(0))
+    rank.weights = {name: RANK_WEIGHTS[name] / total * 100 if name in applying else None for name in rank.parts}
+    if len(applying) < RANK_MIN_PARTS:
+        return
+    score = sum(
+        (RANK_WEIGHTS[name] * Decimal(good) / Decimal(whole) for name, (good, whole) in applying.items()), Decimal(0)
+    )
+    rank.score = (score / total * 100).quantize(Decimal("0.1"))
+
+
+def _number(ranks: list[UnitRank]) -> None:
+    """Competition ranks over the sorted scored units: equal scores (as shown, one decimal) share one."""
+    for position, rank in enumerate(ranks, start=1):
+        if rank.score is None:
+            break
+        previous = ranks[position - 2] if position > 1 else None
+        rank.rank = previous.rank if previous is not None and previous.score == rank.score else position
 
 
 def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tuple[str | None, list[MissingFigures]]:
@@ -323,11 +428,18 @@ def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tup
         pairs.exclude(Exists(sent))  # type: ignore[misc]
         .values("unit_id")
         .annotate(n=Count("pk"))
-        .annotate(unit__code=_unit_field("code"), unit__name=_unit_field("name"))
-        .order_by("-n", "unit__name")
-        .values("unit__code", "unit__name", "n")
+        .annotate(
+            unit__code=_unit_field("code"),
+            unit__name=_unit_field("name"),
+            unit__kind__code=_unit_field("kind__code"),
+            unit__kind__name=_unit_field("kind__name"),
+        )
+        # By kind first: sorted by count alone, the offices (a few indicators each, all sent late)
+        # filled the first rows and no commune was ever seen.
+        .order_by("unit__kind__name", "-n", "unit__name")
+        .values("unit__code", "unit__name", "unit__kind__code", "unit__kind__name", "n")
     )
-    return str(period), list(missing[:ATTENTION_ROWS])
+    return str(period), list(missing)
 
 
 def _unit_field(name: str) -> Subquery:

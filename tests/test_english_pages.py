@@ -155,6 +155,7 @@ def _pages(plan: Plan, report: GeneratedReport) -> list[str]:
         reverse("indicator-edit", args=[indicator.pk]),
         reverse("dashboard"),
         f"{reverse('dashboard')}?plan={plan.pk}&view=ranking",
+        *(f"{reverse('dashboard')}?plan={plan.pk}&view={view}" for view in ("overdue", "off_track", "missing")),
         reverse("report-home", args=[plan.pk]),
         reverse("report-narrative", args=[plan.pk, "year"]),
         reverse("report-detail", args=[report.pk]),

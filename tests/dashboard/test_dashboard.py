@@ -368,15 +368,17 @@ class Rank:
     tasks: tuple[int, int]  # on time, led
     figures: tuple[int, int]  # sent by the due date, expected for closed periods
     indicators: tuple[int, int]  # achieved or on track, with data
-    score: Decimal
-
-
-def _share(part: int, whole: int) -> Decimal:
-    return Decimal(part) / Decimal(whole) if whole else Decimal(1)
+    score: Decimal | None  # None: "not enough data", fewer than two parts apply
+    rank: int | None = None
 
 
 def expected_ranking(plan: Plan, weights: dict[str, Decimal], only: Unit | None = None) -> list[Rank]:
-    """The stated mix, recomputed unit by unit (docs/dashboard.md)."""
+    """The stated rule, recomputed unit by unit (docs/dashboard.md): the ranked units by rank, then the others.
+
+    A part counts only when it has something to count; its weight is shared out among the
+    parts that do. Fewer than two parts: not ranked. Equal scores share the rank 1 + the
+    number of units scoring more.
+    """
     closed = [p for p in Period.objects.filter(plan=plan) if p.end < TODAY]
     indicators = list(Indicator.objects.of_plan(plan).prefetch_related("scope_units"))
     figures = {
@@ -409,19 +411,38 @@ def expected_ranking(plan: Plan, weights: dict[str, Decimal], only: Unit | None 
                     and figure.status in SENT
                     and timezone.localtime(figure.submitted_at).date() <= period.due_date
                 )
-        if not (led or expected or judged):
+        parts = {"tasks": (on_time, len(led)), "figures": (sent, expected), "indicators": (good, judged)}
+        applying = {name: (part, whole) for name, (part, whole) in parts.items() if whole}
+        if not applying:
             continue
-        score = (
-            weights["tasks"] * _share(on_time, len(led))
-            + weights["figures"] * _share(sent, expected)
-            + weights["indicators"] * _share(good, judged)
-        )
-        ranks.append(
-            Rank(
-                unit.code, (on_time, len(led)), (sent, expected), (good, judged), (score * 100).quantize(Decimal("0.1"))
+        score = None
+        if len(applying) >= 2:
+            used = sum((weights[name] for name in applying), Decimal(0))
+            mix = sum(
+                (weights[name] * Decimal(part) / Decimal(whole) for name, (part, whole) in applying.items()), Decimal(0)
             )
-        )
-    return sorted(ranks, key=lambda r: (-r.score, NAMES.get(r.code, r.code)))
+            score = (mix / used * 100).quantize(Decimal("0.1"))
+        ranks.append(Rank(unit.code, parts["tasks"], parts["figures"], parts["indicators"], score))
+    scored = [r.score for r in ranks if r.score is not None]
+    ranks = [
+        Rank(r.code, r.tasks, r.figures, r.indicators, r.score, 1 + sum(s > r.score for s in scored))
+        if r.score is not None
+        else r
+        for r in ranks
+    ]
+    return sorted(ranks, key=lambda r: (r.score is None, -(r.score or 0), _name(r.code)))
+
+
+def _name(code: str) -> str:
+    return NAMES.get(code) or Unit.objects.get(code=code).name
+
+
+def board_ranking(board: Any) -> list[Rank]:
+    return [
+        Rank(r.code, (r.tasks_on_time, r.tasks_assigned), (r.figures_on_time, r.figures_expected),
+             (r.indicators_good, r.indicators_judged), r.score, r.rank)
+        for r in [*board.ranking, *board.unranked]
+    ]  # fmt: skip
 
 
 def expected_missing(plan: Plan, unit: Unit | None) -> tuple[str, dict[str, int]]:
@@ -526,7 +547,7 @@ def page_areas(page: Page) -> dict[int, list[int]]:
 
 def page_weights(page: Page) -> dict[str, Decimal]:
     """The mix as the page states it: "Điểm = 40% … + 30% … + 30% …"."""
-    text = page.root.one("section", id="ranking").one("p").text
+    text = page.root.one("section", id="ranking").one("p", "rule").text
     tasks, figures, indicators = re.findall(r"(\d+)%", text)
     return {k: Decimal(v) / 100 for k, v in (("tasks", tasks), ("figures", figures), ("indicators", indicators))}
 
@@ -542,6 +563,28 @@ def page_ranking(page: Page) -> list[tuple[str, Decimal, list[tuple[int, int]]]]
     return ranked
 
 
+def page_rank_numbers(page: Page) -> list[str]:
+    """The rank a reader sees on each line of the ranking: a list item's own number, or the one written in it."""
+    numbers = []
+    for li in page.root.one("ol", "ranking").all("li"):
+        written = li.all("span", "rank-no")
+        numbers.append(li.attrs.get("value") or (written[0].text if written else ""))
+    return numbers
+
+
+def page_unranked(page: Page) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The units listed apart as "not enough data", with the counts they have."""
+    lists = page.root.one("section", id="ranking").all("ul", "unranked")
+    lines = [li for ul in lists for li in ul.all("li")]
+    return [
+        (
+            li.one("span", "rank-name").text,
+            [(int(a), int(b)) for a, b in re.findall(r"(\d+)/(\d+)", li.one("small").text)],
+        )
+        for li in lines
+    ]
+
+
 def page_links(page: Page, heading: str) -> list[str]:
     """The links of the "needs attention" list under `heading`."""
     section = page.root.all("section", "card")[1]
@@ -554,7 +597,8 @@ def page_links(page: Page, heading: str) -> list[str]:
 def page_missing(page: Page) -> tuple[str, list[str]]:
     section = page.root.all("section", "card")[1]
     heading = next(h.text for h in section.all("h3") if h.text.startswith("Chưa gửi số liệu"))
-    return heading.removeprefix("Chưa gửi số liệu").strip(), [li.text for li in section.all("ul")[2].all("li")]
+    label = re.sub(r" \(\d+\)$", "", heading.removeprefix("Chưa gửi số liệu").strip())
+    return label, [li.text for li in section.all("ul")[2].all("li")]
 
 
 def _dashboard(client: Client, plan: Plan, unit: str | None = None) -> Any:
@@ -576,11 +620,11 @@ def test_hand_made_plan_has_every_status_and_state_to_count(small_plan):
     assert RANK_WEIGHTS == {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
     assert expected_ranking(plan, RANK_WEIGHTS) == [
         # A: 40% × 2/4 + 30% × 12/14 (Tháng 03 late; of Tháng 07, closed on 14/07, one sent) + 30% × 1/2
-        Rank(UNIT_A, (2, 4), (12, 14), (1, 2), Decimal("60.7")),
+        Rank(UNIT_A, (2, 4), (12, 14), (1, 2), Decimal("60.7"), 1),
         # C: 30% × 5/9 (Tháng 06 missing, Quý I sent late) + 30% × 1/1
-        Rank(UNIT_C, (0, 2), (5, 9), (1, 1), Decimal("46.7")),
+        Rank(UNIT_C, (0, 2), (5, 9), (1, 1), Decimal("46.7"), 2),
         # B: 30% × 7/16 (Quý II returned, "online" never sent); no indicator on track
-        Rank(UNIT_B, (0, 3), (7, 16), (0, 2), Decimal("13.1")),
+        Rank(UNIT_B, (0, 3), (7, 16), (0, 2), Decimal("13.1"), 3),
     ]
     assert expected_missing(plan, None) == ("Tháng 07/2024", {UNIT_A: 1, UNIT_B: 2, UNIT_C: 1})
 
@@ -592,10 +636,7 @@ def test_selector_counts_equal_the_records(small_plan):
     shown = {a.number: [a.indicators[s] for s in INDICATOR_COLUMNS] + [a.tasks[s] for s in TASK_COLUMNS]
              for a in board.areas}  # fmt: skip
     assert shown == expected_areas(plan, None)
-    assert [(r.code, (r.tasks_on_time, r.tasks_assigned), (r.figures_on_time, r.figures_expected),
-             (r.indicators_good, r.indicators_judged), r.score) for r in board.ranking] == [
-        (r.code, r.tasks, r.figures, r.indicators, r.score) for r in expected_ranking(plan, RANK_WEIGHTS)
-    ]  # fmt: skip
+    assert board_ranking(board) == expected_ranking(plan, RANK_WEIGHTS)
     label, missing = expected_missing(plan, None)
     assert board.missing_period == label
     assert {m["unit__code"]: m["n"] for m in board.missing_figures} == missing
@@ -628,8 +669,9 @@ def test_page_shows_the_same_numbers_as_the_records(small_plan, client_for, stee
     assert page_areas(page) == expected_areas(plan, None)
     weights = page_weights(page)
     assert weights == RANK_WEIGHTS
-    ranking = expected_ranking(plan, weights)
+    ranking = [r for r in expected_ranking(plan, weights) if r.score is not None]
     assert page_ranking(page) == [(NAMES[r.code], r.score, [r.tasks, r.figures, r.indicators]) for r in ranking]
+    assert page_rank_numbers(page) == [str(r.rank) for r in ranking]
     label, missing = expected_missing(plan, None)
     shown_label, shown_missing = page_missing(page)
     assert shown_label == label
@@ -877,7 +919,7 @@ def test_unit_people_see_only_their_unit(request, client_for, who, code):
     assert "Toàn cơ quan" not in response.content.decode()
     name = Unit.objects.get(code=code).name
     assert page.root.one("h1").text.endswith(name)
-    assert [r[0] for r in page_ranking(page)] == [name]
+    assert [r[0] for r in page_ranking(page)] + [r[0] for r in page_unranked(page)] == [name]
 
 
 @pytest.mark.parametrize(("who", "code"), [("commune_head", OTHER_COMMUNE), ("other_commune_head", COMMUNE),
@@ -940,15 +982,18 @@ def test_print_stylesheet_is_a4_and_hides_the_navigation():
     assert re.search(r"\.no-print, \.site-header \{ display: none; \}", print_rules)
 
 
-def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(client_for, secretariat, monkeypatch):
+def _long_ranking(monkeypatch: pytest.MonkeyPatch, scores: list[int]) -> None:
+    """The dashboard's ranking replaced by units scoring `scores`, ranked as the selector ranks them."""
     from dashboard import views
     from dashboard.selectors import UnitRank, dashboard_for
 
     ranks = [
         UnitRank(code=f"U{i:03d}", name=f"Đơn vị {i:03d}", tasks_assigned=1, tasks_on_time=1, figures_expected=0,
-                 figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(100 - i))
-        for i in range(1, 46)
+                 figures_on_time=0, indicators_judged=0, indicators_good=0, score=Decimal(score))
+        for i, score in enumerate(scores, start=1)
     ]  # fmt: skip
+    for rank, score in zip(ranks, scores, strict=True):
+        rank.rank = 1 + sum(other > score for other in scores)  # the competition rank the selector gives
     real = dashboard_for  # the function dashboard.views calls, patched there below
 
     def with_long_ranking(**kwargs):
@@ -957,13 +1002,39 @@ def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(cli
         return board
 
     monkeypatch.setattr(views, "dashboard_for", with_long_ranking)
+
+
+def test_a_long_ranking_shows_its_top_and_bottom_ten_and_links_the_full_list(client_for, secretariat, monkeypatch):
+    _long_ranking(monkeypatch, [100 - i for i in range(1, 46)])
     client = client_for(secretariat)
     page = client.get("/dashboard/").content.decode()
-    shown = re.findall(r'<li value="(\d+)"><span class="rank-name">(Đơn vị \d+)</span>', page)
+    shown = re.findall(r'<span class="rank-no">(\d+)</span> <span class="rank-name">(Đơn vị \d+)</span>', page)
     assert [int(v) for v, _ in shown] == [*range(1, 11), *range(36, 46)]
     assert "25 đơn vị ở giữa" in page
     full = client.get("/dashboard/", {"view": "ranking", "page": 2}).content.decode()
     assert "Đơn vị 051" not in full and "Đơn vị 045" in full and ">45<" in full
+
+
+def test_the_gap_of_a_long_ranking_prints_no_rank_number(client_for, secretariat, monkeypatch):
+    """Issue 12: the "…" between the top and the bottom ten repeated the next line's number."""
+    _long_ranking(monkeypatch, [100 - i for i in range(1, 46)])
+    numbers = page_rank_numbers(Page(client_for(secretariat).get("/dashboard/").content.decode()))
+    printed = [n for n in numbers if n]
+    assert len(printed) == 20
+    assert [n for n, times in Counter(printed).items() if times > 1] == []
+    # An <ol> numbers each item itself unless told not to: the numbers are the written ones only.
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "parplan.css").read_text(encoding="utf-8")
+    assert ".ranking { list-style: none;" in css
+
+
+def test_tied_units_share_a_rank_printed_once_on_the_dashboard_and_the_full_list(client_for, secretariat, monkeypatch):
+    _long_ranking(monkeypatch, [90, 80, 80, 80, 70, *range(60, 40, -1)])
+    client = client_for(secretariat)
+    numbers = page_rank_numbers(Page(client.get("/dashboard/").content.decode()))
+    assert numbers[:6] == ["1", "2", "", "", "5", "6"]
+    full = Page(client.get("/dashboard/", {"view": "ranking"}).content.decode())
+    cells = [row.all("td")[0].text for row in full.root.one("table", "ranking-full").one("tbody").all("tr")]
+    assert cells[:6] == ["1", "2", "", "", "5", "6"]
 
 
 def test_a_dashboard_cached_in_english_is_not_served_in_vietnamese(client_for, steering, seed_plan):
@@ -977,3 +1048,149 @@ def test_a_dashboard_cached_in_english_is_not_served_in_vietnamese(client_for, s
         pages[language] = client.get(reverse("dashboard") + f"?plan={seed_plan.pk}").content.decode()
     assert '<td class="rule">&gt; 99.5 %</td>' in pages["en"]
     assert '<td class="rule">&gt; 99,5 %</td>' in pages["vi"] and "99.5" not in pages["vi"]
+
+
+# --- (6) A fair ranking, whole needs-attention lists (issue 12, items 3 and 4) ----------------
+
+
+def _add_unit(small: SmallPlan, code: str, name: str, kind: str = "xa-thu") -> Unit:
+    kind_row, _ = UnitKind.objects.get_or_create(code=kind, defaults={"name": f"Loại {kind}"})
+    return unit_upsert(code=code, name=name, kind=kind_row, parent=small.units[ISSUER], position=50)
+
+
+def _lead_on_time_task(small: SmallPlan, secretariat: Any, unit: Unit) -> Task:
+    """A task `unit` leads, due 31/03 and confirmed done on 21/03."""
+    task = task_create(area=small.plan.areas.get(number=1), text=f"Việc của {unit.name}.", user=secretariat,
+                       lead_unit=unit, due_date=_on(3, 31))  # fmt: skip
+    task = task_claim_completion(task=task, user=secretariat, today=_on(3, 20), text="Đã hoàn thành.")
+    return task_confirm_completion(task=task, user=secretariat, today=_on(3, 21))
+
+
+def _report_dossiers(small: SmallPlan, *units: Unit) -> None:
+    """`units` join the monthly dossiers indicator: seven closed months expected, none sent."""
+    dossiers = small.indicators["dossiers"]
+    indicator_define(indicator=dossiers, scope_units=[*dossiers.scope_units.all(), *units])
+
+
+def test_a_unit_without_tasks_is_scored_on_its_other_parts_only(small_plan, secretariat, client_for, steering):
+    """Issue 12: units with no task took the whole 40 % task share and ranked first."""
+    plan = small_plan.plan
+    for key in ("t5", "t6"):  # C's tasks; t9 is already cancelled
+        task_cancel(task=small_plan.tasks[key], user=secretariat, reason="Không còn phù hợp.")
+
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    c = next(r for r in board.ranking if r.code == UNIT_C)
+    assert (c.tasks_on_time, c.tasks_assigned) == (0, 0)
+    # (30 % × 5/9 + 30 % × 1/1) ÷ 60 %, not 40 % + 30 % × 5/9 + 30 % = 86.7.
+    assert c.score == Decimal("77.8")
+    assert c.weights == {"tasks": None, "figures": Decimal(50), "indicators": Decimal(50)}
+    assert board_ranking(board) == expected_ranking(plan, RANK_WEIGHTS)
+
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    line = next(li for li in page.root.one("ol", "ranking").all("li") if NAMES[UNIT_C] in li.text)
+    assert "nhiệm vụ đúng hạn 0/0 (không tính)" in line.text
+    assert "số liệu đúng hạn 5/9 (50%)" in line.text and "chỉ số đạt 1/1 (50%)" in line.text
+    a_line = next(li for li in page.root.one("ol", "ranking").all("li") if NAMES[UNIT_A] in li.text)
+    assert "2/4 (40%)" in a_line.text and "12/14 (30%)" in a_line.text and "1/2 (30%)" in a_line.text
+
+
+def test_units_with_equal_scores_share_a_rank(small_plan, secretariat, client_for, steering):
+    plan = small_plan.plan
+    twins = [_add_unit(small_plan, f"T99-S{i}", f"Xã Song Sinh {i}") for i in (1, 2)]
+    for unit in twins:
+        _lead_on_time_task(small_plan, secretariat, unit)
+    _report_dossiers(small_plan, *twins)
+
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    # Each: 40 % × 1/1 + 30 % × 0/7 over 70 % = 57.1, between A (60.7) and C (46.7).
+    assert [(r.code, r.score, r.rank) for r in board.ranking] == [
+        (UNIT_A, Decimal("60.7"), 1), ("T99-S1", Decimal("57.1"), 2), ("T99-S2", Decimal("57.1"), 2),
+        (UNIT_C, Decimal("46.7"), 4), (UNIT_B, Decimal("13.1"), 5),
+    ]  # fmt: skip
+    assert board_ranking(board) == expected_ranking(plan, RANK_WEIGHTS)
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    assert page_rank_numbers(page) == ["1", "2", "", "4", "5"]
+    assert [li.attrs["data-rank"] for li in page.root.one("ol", "ranking").all("li")] == ["1", "2", "2", "4", "5"]
+
+
+def test_units_with_too_little_data_are_listed_apart(small_plan, secretariat, client_for, steering):
+    plan = small_plan.plan
+    lone = _add_unit(small_plan, "T99-L", "Xã Lẻ Loi")
+    _lead_on_time_task(small_plan, secretariat, lone)  # tasks only: 1/1, nothing else to count
+
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    assert [r.code for r in board.ranking] == [UNIT_A, UNIT_C, UNIT_B]
+    assert [(r.code, r.score, r.rank) for r in board.unranked] == [("T99-L", None, None)]
+    assert board_ranking(board) == expected_ranking(plan, RANK_WEIGHTS)
+
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    assert "Xã Lẻ Loi" not in page.root.one("ol", "ranking").text
+    assert page_unranked(page) == [("Xã Lẻ Loi", [(1, 1), (0, 0), (0, 0)])]
+    section = page.root.one("section", id="ranking")
+    assert "Chưa đủ dữ liệu (1)" in [h.text for h in section.all("h3")]
+    assert "Chỉ số tiến độ, không phải kết quả chấm điểm Chỉ số CCHC." in section.text
+    listed = Page(client_for(steering).get(reverse("dashboard"), {"plan": plan.pk, "view": "ranking"}).content.decode())
+    rows = listed.root.one("table", "unranked").one("tbody").all("tr")
+    assert [[td.text for td in row.all("td")] for row in rows] == [["Xã Lẻ Loi", "1/1", "0/0", "0/0"]]
+
+
+def _attention_page(client: Client, plan: Plan, view: str, **query: Any) -> Page:
+    response = client.get(reverse("dashboard"), {"plan": plan.pk, "view": view, **query})
+    assert response.status_code == 200
+    return Page(response.content.decode())
+
+
+def _attention_rows(page: Page) -> list[list[str]]:
+    return [[td.text for td in row.all("td")] for row in page.root.one("table", "attention").one("tbody").all("tr")]
+
+
+def test_needs_attention_lists_show_their_count_and_link_their_full_list(small_plan, client_for, steering):
+    plan = small_plan.plan
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    card = page.root.all("section", "card")[1]
+    headings = [h.text for h in card.all("h3")]
+    assert headings == ["Nhiệm vụ quá hạn (2)", "Chỉ số chậm, không đạt (1)", "Chưa gửi số liệu Tháng 07/2024 (3)"]
+    more = [a.attrs["href"] for p in card.all("p", "attention-more") for a in p.all("a") if a.text == "Xem tất cả"]
+    assert more == [f"?plan={plan.pk}&view={view}" for view in ("overdue", "off_track", "missing")]
+
+    client = client_for(steering)
+    overdue = _attention_page(client, plan, "overdue")
+    assert [row[0].split(" ", 1)[1] for row in _attention_rows(overdue)] == ["Số hóa hồ sơ", "Tự kiểm tra văn bản"]
+    behind = _attention_page(client, plan, "off_track")
+    assert len(_attention_rows(behind)) == 1
+    missing = _attention_page(client, plan, "missing")
+    assert sorted(row[0] for row in _attention_rows(missing)) == sorted(NAMES.values())
+
+
+def test_missing_figures_show_communes_beside_many_offices_and_filter_by_kind(
+    small_plan, client_for, steering, monkeypatch
+):
+    """Issue 12: "Chưa gửi số liệu" stopped at ten units, all offices; no commune ever appeared."""
+    from dashboard import views
+
+    plan = small_plan.plan
+    offices = [_add_unit(small_plan, f"T99-P{i:02d}", f"Phòng Thử {i:02d}", kind="phong-thu") for i in range(12)]
+    _report_dossiers(small_plan, *offices)
+    client = client_for(steering)
+
+    _, shown = page_missing(Page(_dashboard(client, plan).content.decode()))
+    assert len(shown) == 10
+    # B misses two figures, every office one: sorted by count alone the first ten had one commune at most.
+    assert {f"{name}: {n} chỉ số" for name, n in ((NAMES[UNIT_A], 1), (NAMES[UNIT_B], 2), (NAMES[UNIT_C], 1))} <= set(
+        shown
+    )
+    page = Page(_dashboard(client, plan).content.decode())
+    heading = next(h.text for h in page.root.all("h3") if h.text.startswith("Chưa gửi số liệu"))
+    assert heading.endswith("(15)")
+    kinds = {a.text: a.attrs["href"] for p in page.root.all("p", "attention-more") for a in p.all("a")}
+    assert kinds["Loại phong-thu: 12"] == f"?plan={plan.pk}&view=missing&kind=phong-thu"
+    assert kinds["Xã (thử): 3"] == f"?plan={plan.pk}&view=missing&kind=xa-thu"
+
+    communes = _attention_rows(_attention_page(client, plan, "missing", kind="xa-thu"))
+    assert sorted(row[0] for row in communes) == sorted(NAMES.values())
+    monkeypatch.setattr(views, "ATTENTION_PAGE", 5)
+    pages = [_attention_rows(_attention_page(client, plan, "missing", page=n)) for n in (1, 2, 3)]
+    assert [len(rows) for rows in pages] == [5, 5, 5]
+    assert len({row[0] for rows in pages for row in rows}) == 15
+    pager = _attention_page(client, plan, "missing", page=3).root.one("nav", "pager")
+    assert pager.text.startswith("‹ Trước Trang 3/3")

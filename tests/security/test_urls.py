@@ -202,6 +202,8 @@ def _query_pages(seed: Authority) -> list[tuple[str, dict[str, str], tuple[str, 
         (reverse("figures-review", args=[seed.plan.pk]), {}, ("page",)),
         (reverse("dashboard"), {}, ("plan", "unit", "view")),
         (reverse("dashboard"), {"view": "ranking"}, ("page",)),
+        (reverse("dashboard"), {"view": "missing"}, ("page", "kind")),
+        (reverse("dashboard"), {"view": "overdue"}, ("page", "kind")),
         (reverse("evidence-remove", args=[seed.evidence.pk]), {}, ("next",)),
     ]
 
