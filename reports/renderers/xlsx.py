@@ -35,7 +35,7 @@ def render_xlsx(data: ReportData) -> bytes:
         [("Đơn vị", 45), ("Được giao", 12), (str(TaskState.COMPLETED_ON_TIME.label), 14),
          (str(TaskState.COMPLETED_LATE.label), 14), ("Chưa hoàn thành", 14), ("Tỷ lệ hoàn thành", 14)],
         [[r.unit, r.assigned, r.on_time, r.late, r.not_done, _share(r.on_time + r.late, r.assigned)]
-         for r in data.annex_units],
+         for r in [*data.annex_units, *([data.annex_units_total] if data.annex_units_total else [])]],
         percent_columns={6},
     )  # fmt: skip
     _sheet(book, "PL III - Kiểm tra", "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC", data, [("Nội dung", 90)],
@@ -44,7 +44,7 @@ def render_xlsx(data: ReportData) -> bytes:
         book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
         [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14)],
         [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved))]
-         for r in data.annex_dossiers],
+         for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
         percent_columns={4},
     )  # fmt: skip
     output = io.BytesIO()
