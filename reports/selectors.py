@@ -40,6 +40,9 @@ BLANK = "......"
 _COMMITTEE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
 _COMMITTEE = "ỦY BAN NHÂN DÂN"
 _ASSUMED = " (tạm giao theo chức năng, chưa xác nhận)"
+_EXTENSION_ANSWERS: dict[str, str] = {
+    ExtensionState.APPROVED: "đã được gia hạn", ExtensionState.REFUSED: "không được gia hạn",
+}  # fmt: skip
 
 
 @dataclass
@@ -349,9 +352,7 @@ def _task_history(plan: Plan, cutoff: datetime.date) -> _TaskHistory:
     for task_id, new_due, reason, state in requests.order_by("requested_at", "pk").values_list(
         "task_id", "new_due_date", "reason", "state"
     ):
-        answer = {ExtensionState.APPROVED: "đã được gia hạn", ExtensionState.REFUSED: "không được gia hạn"}.get(
-            state, "đang đề nghị gia hạn"
-        )
+        answer = _EXTENSION_ANSWERS.get(state, "đang đề nghị gia hạn")
         extensions[task_id].append(f"{answer} đến ngày {new_due:%d/%m/%Y} ({plain(reason).rstrip('.')})")
     returned = Measurement.objects.filter(
         indicator__area__plan=plan, status=MeasurementStatus.RETURNED, period__end__lte=cutoff
@@ -377,8 +378,8 @@ def _plan_signer_if_same_title(plan: Plan, narrative: ReportNarrative) -> str:
 
 def _task_name(task: Task) -> str:
     # The title is cut at 120 characters for lists ("…"); the report names the task in full.
-    title = " ".join(task.title.split())
-    return title if title and not title.endswith("…") else " ".join(task.text.split()).rstrip(" ;.")
+    title = " ".join(plain(task.title).split())
+    return title if title and not title.endswith("…") else " ".join(plain(task.text).split()).rstrip(" ;.")
 
 
 def _task_line(area: ReformArea, task: Task, state: TaskState, history: _TaskHistory) -> TaskLine:
@@ -399,7 +400,7 @@ def _area_section(
 ) -> tuple[AreaSection, str]:  # fmt: skip
     """The area's section, and the comment generated for it (shown when the secretariat wrote none)."""
     targets = [
-        TargetResult(text=target.text, indicators=[_result(i, snapshots.get(i.pk)) for i in target_indicators])
+        TargetResult(text=plain(target.text), indicators=[_result(i, snapshots.get(i.pk)) for i in target_indicators])
         for target, target_indicators in area_targets
     ]
     if hidden:
@@ -409,7 +410,8 @@ def _area_section(
             )
         )
     states: Counter[str] = Counter()
-    done, not_done = [], []
+    done: list[TaskLine] = []
+    not_done: list[TaskLine] = []
     for task in tasks:
         state = task.state_as_of(cutoff)
         if state == TaskState.CANCELLED:
@@ -446,7 +448,7 @@ def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> Indicat
         value = format_number(snapshot.value, 1) + suffix
     code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
     return IndicatorResult(
-        name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
+        name=plain(indicator.name), rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
         reason=status_reason(indicator, snapshot),
     )  # fmt: skip
 

@@ -60,7 +60,9 @@ def test_each_sheet_has_its_vietnamese_headers_in_row_4(book: Workbook, name: st
 def test_each_sheet_names_the_report_its_period_and_cut_off_in_rows_1_to_3(book: Workbook, name: str) -> None:
     sheet = book[name]
     assert sheet["A1"].value and sheet["A1"].font.bold
-    assert sheet["A2"].value == "ỦY BAN NHÂN DÂN HUYỆN CAO LỘC — Kết quả thực hiện công tác cải cách hành chính năm 2024"
+    assert (
+        sheet["A2"].value == "ỦY BAN NHÂN DÂN HUYỆN CAO LỘC — Kết quả thực hiện công tác cải cách hành chính năm 2024"
+    )
     assert sheet["A3"].value == "Kỳ số liệu: 15/12/2023 – 14/12/2024 (đến ngày 14/12/2024)"
 
 
