@@ -39,7 +39,9 @@ BLANK = "......"
 # How a People's Committee's name starts in the data; the header writes it in full (NĐ 30/2020).
 _COMMITTEE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
 _COMMITTEE = "ỦY BAN NHÂN DÂN"
-_ASSUMED = " (tạm giao theo chức năng, chưa xác nhận)"
+_ASSUMED = ", tạm giao theo chức năng, chưa xác nhận"
+# Section IV names the tasks falling due within this many days after the cut-off (the next quarter).
+_NEXT_PERIOD_DAYS = 92
 _EXTENSION_ANSWERS: dict[str, str] = {
     ExtensionState.APPROVED: "đã được gia hạn", ExtensionState.REFUSED: "không được gia hạn",
 }  # fmt: skip
@@ -73,6 +75,8 @@ class TaskLine:
     result: str = ""
     # The extensions asked for: new date, reason and the secretariat's answer.
     extensions: str = ""
+    # Named in section IV: past due, or due within the next period.
+    pressing: bool = False
 
 
 @dataclass
@@ -382,7 +386,9 @@ def _task_name(task: Task) -> str:
     return title if title and not title.endswith("…") else " ".join(plain(task.text).split()).rstrip(" ;.")
 
 
-def _task_line(area: ReformArea, task: Task, state: TaskState, history: _TaskHistory) -> TaskLine:
+def _task_line(
+    area: ReformArea, task: Task, state: TaskState, history: _TaskHistory, cutoff: datetime.date
+) -> TaskLine:
     lead = task.lead_unit.name + (_ASSUMED if task.assignment_assumed else "") if task.lead_unit else ""
     return TaskLine(
         number=f"{area.number}.{task.position}", title=_task_name(task), lead_unit=lead, state=str(state.label),
@@ -390,6 +396,10 @@ def _task_line(area: ReformArea, task: Task, state: TaskState, history: _TaskHis
         completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
         result=(history.results.get(task.pk) or plain(task.progress_note)).rstrip(" ."),
         extensions=history.extensions.get(task.pk, ""),
+        pressing=state == TaskState.OVERDUE or (
+            state not in _DONE and task.due_date is not None
+            and task.due_date <= cutoff + datetime.timedelta(days=_NEXT_PERIOD_DAYS)
+        ),
     )  # fmt: skip
 
 
@@ -417,7 +427,7 @@ def _area_section(
         if state == TaskState.CANCELLED:
             continue
         states[state] += 1
-        (done if state in _DONE else not_done).append(_task_line(area, task, state, history))
+        (done if state in _DONE else not_done).append(_task_line(area, task, state, history, cutoff))
     total = sum(states.values())
     on_time, late = states[TaskState.COMPLETED_ON_TIME], states[TaskState.COMPLETED_LATE]
     unjudged = (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
@@ -506,9 +516,11 @@ def _generated_sentences(facts: _Facts) -> dict[str, str]:
             "Một số đơn vị chủ trì chưa cập nhật kịp thời tiến độ, kết quả thực hiện nhiệm vụ trên hệ thống "
             "(đề nghị Phòng Nội vụ bổ sung nguyên nhân cụ thể)."
         )
-    due = [t for s in sections for t in s.not_done]
+    open_tasks = [t for s in sections for t in s.not_done]
+    due = [t for t in open_tasks if t.pressing]
     next_tasks = [
-        f"Tiếp tục thực hiện {len(due)} nhiệm vụ chưa hoàn thành, tập trung vào các nhiệm vụ quá hạn." if due else "",
+        (f"Tiếp tục thực hiện {len(open_tasks)} nhiệm vụ chưa hoàn thành"
+         + ("; tập trung vào các nhiệm vụ quá hạn và đến hạn trong kỳ tới:" if due else ".")) if open_tasks else "",
         *(f"- Nhiệm vụ {t.number}: {t.title} ({t.lead_unit or 'chưa phân công'}"
           + (f", hạn {t.due_date}" if t.due_date else "") + ")." for t in due),
         *(f"- Phấn đấu đạt chỉ tiêu: {name}." for s in sections for name in s.indicators_behind),

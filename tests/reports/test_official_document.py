@@ -110,7 +110,7 @@ def test_assumed_lead_units_are_marked_as_assumed(seed_plan: Plan) -> None:
     task = assumed.select_related("area", "lead_unit").first()
     assert task is not None
     line = next(line for line in _lines(seed_plan) if line.number == f"{task.area.number}.{task.position}")
-    assert line.lead_unit == f"{task.lead_unit.name} (tạm giao theo chức năng, chưa xác nhận)"
+    assert line.lead_unit == f"{task.lead_unit.name}, tạm giao theo chức năng, chưa xác nhận"
 
 
 def test_each_indicator_of_a_multi_indicator_target_is_named(seed_plan: Plan) -> None:
@@ -149,7 +149,10 @@ def test_a_late_task_is_reported_with_its_extension_and_reason_in_the_causes(see
     extended = next(t for area in data.areas for t in area.not_done if t.number == line.number)
     assert extended.extensions == "đã được gia hạn đến ngày 31/03/2025 (Chờ hướng dẫn của Bộ Nội vụ)"
     assert f"Nhiệm vụ {line.number} (" in data.causes and "Chờ hướng dẫn của Bộ Nội vụ" in data.causes
+    # Overdue, it is named among the tasks of the next period; a task with no due date is not.
     assert f"- Nhiệm vụ {line.number}: " in data.next_tasks
+    undated = next(t for area in data.areas for t in area.not_done if not t.due_date)
+    assert f"- Nhiệm vụ {undated.number}: " not in data.next_tasks
 
 
 def test_the_generated_assessment_does_not_call_a_low_completion_a_strength(seed_plan: Plan) -> None:
