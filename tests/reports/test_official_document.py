@@ -217,7 +217,9 @@ HOSTILE = (
     + "Phòng Nội vụ tham mưu ban hành văn bản hướng dẫn. " * 120
 )
 WORDS = ["Thực hiện", "nghiêm túc", "chỉ đạo", "Ủy ban nhân dân tỉnh", "Đổi mới phương thức làm việc",
-         "Phòng Nội vụ tham mưu ban hành văn bản hướng dẫn", "Ưu điểm nổi bật", "Đề nghị Sở Nội vụ hướng dẫn",
+         "Phòng Nội vụ tham mưu ban hành văn bản hướng dẫn", "Ưu điểm nổi bật",
+         # After a right-to-left override (U+202E): still in reading order.
+         "Đề nghị Sở Nội vụ hướng dẫn bổ sung biên chế",
          "ỦY BAN NHÂN DÂN", "HUYỆN CAO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
          "Nơi nhận:", "Phụ lục II"]  # fmt: skip
 
