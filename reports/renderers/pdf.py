@@ -53,7 +53,7 @@ def _font_file(family: bytes, style: bytes) -> str:
     match = fontconfig.FcFontMatch(config, pattern, ffi.new("FcResult *"))
     path = ffi.new("FcChar8 **")
     fontconfig.FcPatternGetString(match, b"file", 0, path)
-    found = ffi.string(path[0]).decode()
+    found = str(ffi.string(path[0]).decode())
     fontconfig.FcPatternDestroy(match)
     fontconfig.FcPatternDestroy(pattern)
     fontconfig.FcConfigDestroy(config)

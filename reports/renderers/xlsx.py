@@ -52,6 +52,22 @@ def render_xlsx(data: ReportData) -> bytes:
     return output.getvalue()
 
 
+# 12 pt Times New Roman: about 1.1 characters per unit of column width, 16 points a line.
+_CHARS_PER_WIDTH = 1.1
+_LINE_POINTS = 16
+
+
+def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int) -> None:
+    """Row heights for the wrapped text: Excel keeps a row one line high, and LibreOffice prints it so."""
+    for number, row in enumerate(sheet.iter_rows(min_row=header_row), start=header_row):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            text = "" if cell.value is None else str(cell.value)
+            per_line = max(1, int(width * _CHARS_PER_WIDTH))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in text.split("\n")))
+        sheet.row_dimensions[number].height = lines * _LINE_POINTS
+
+
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -81,6 +97,8 @@ def _sheet(
                 )
             if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
+    _fit_rows(sheet, [width for _label, width in headers], header_row)
+    sheet.print_area = f"A1:{get_column_letter(len(headers))}{max(sheet.max_row, header_row)}"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -186,3 +186,19 @@ def test_the_units_sheets_end_with_a_total_row_of_their_columns(book: Workbook) 
     resolved, in_time, share = _total(book["PL IV - Hồ sơ TTHC"])
     assert (resolved, in_time) == (sum(row[1] for row in dossiers), sum(row[2] for row in dossiers))
     assert share == pytest.approx(in_time / resolved)
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_each_sheet_prints_its_title_and_every_row(book: Workbook, name: str) -> None:
+    sheet = book[name]
+    last_column = chr(ord("A") + len(SHEETS[name]) - 1)
+    assert sheet.print_area == f"'{name}'!$A$1:${last_column}${sheet.max_row}"
+
+
+def test_a_row_of_wrapped_text_is_as_high_as_its_lines(book: Workbook) -> None:
+    sheet = book["PL I - Chỉ tiêu"]
+    width = sheet.column_dimensions["B"].width
+    long_row = next(row for row in sheet.iter_rows(min_row=5) if len(str(row[1].value)) > width * 1.5)
+    short_row = next(row for row in sheet.iter_rows(min_row=5) if len(str(row[1].value)) < width)
+    assert sheet.row_dimensions[long_row[0].row].height >= 32
+    assert sheet.row_dimensions[short_row[0].row].height == 16
