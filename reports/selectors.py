@@ -324,13 +324,19 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
     )
 
 
-def report_gaps(*, plan: Plan, narrative: ReportNarrative | None) -> list[str]:
-    """What the report page flags before generation: the blanks the document would print dotted."""
+def plan_gaps(plan: Plan) -> list[str]:
+    """The plan's blanks every report of it would print dotted (flagged on the reports page, no query)."""
     gaps = []
     if not plan.number.strip():
         gaps.append(_("Kế hoạch chưa có số: báo cáo sẽ in “Kế hoạch số ....../%(symbol)s”.") % {"symbol": plan.symbol})
     if plan.issue_date is None:
         gaps.append(_("Kế hoạch chưa có ngày ban hành: báo cáo sẽ in ngày để trống."))
+    return gaps
+
+
+def report_gaps(*, plan: Plan, narrative: ReportNarrative | None) -> list[str]:
+    """What the narrative page flags before generation: the blanks the document would print dotted."""
+    gaps = plan_gaps(plan)
     if narrative is None or not document_number(narrative.number, narrative.symbol):
         gaps.append(_("Báo cáo chưa có số: sẽ in “Số: ....../BC-UBND” để văn thư điền."))
     if narrative is None or not narrative.proposals.strip():

@@ -84,6 +84,8 @@ def test_a_plan_without_number_is_cited_with_a_dotted_blank_and_flagged_before_g
     assert "số /KH-UBND" not in data.intro
     page = client_for(secretariat).get(reverse("report-narrative", args=[seed_plan.pk, "year"])).content.decode()
     assert "Kế hoạch chưa có số" in page and "Báo cáo chưa có số" in page
+    home = client_for(secretariat).get(reverse("report-home", args=[seed_plan.pk])).content.decode()
+    assert "Kế hoạch chưa có số" in home
 
 
 # --- Tasks and indicators ---------------------------------------------------------------
