@@ -8,18 +8,20 @@ evaluation snapshot of that day (the generating service evaluates it first).
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from parplan.formatting import format_number, format_percent
-from parplan.models import Plan, ReformArea
+from parplan.models import Plan, ReformArea, Unit
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
 from targets.status import status_reason
-from tasks.models import Task, TaskState
+from tasks.models import ExtensionRequest, ExtensionState, ProgressReport, Task, TaskState
 
 # A report is a Vietnamese administrative document (NĐ 30/2020): its text, the labels it
 # borrows from the choices included, is Vietnamese whatever language the page is read in.
@@ -30,6 +32,19 @@ _PERIOD_WORDS = {
 }  # fmt: skip
 _STATUS = dict(IndicatorStatus.choices)
 _DONE_OR_CANCELLED = (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE, TaskState.CANCELLED)
+_DONE = (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE)
+_BEHIND = (IndicatorStatus.AT_RISK, IndicatorStatus.OFF_TRACK, IndicatorStatus.NOT_ACHIEVED)
+# Drafts leave a dotted blank where the office of records writes the number and the date by hand.
+BLANK = "......"
+# How a People's Committee's name starts in the data; the header writes it in full (NĐ 30/2020).
+_COMMITTEE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+_COMMITTEE = "ỦY BAN NHÂN DÂN"
+_ASSUMED = ", tạm giao theo chức năng, chưa xác nhận"
+# Section IV names the tasks falling due within this many days after the cut-off (the next quarter).
+_NEXT_PERIOD_DAYS = 92
+_EXTENSION_ANSWERS: dict[str, str] = {
+    ExtensionState.APPROVED: "đã được gia hạn", ExtensionState.REFUSED: "không được gia hạn",
+}  # fmt: skip
 
 
 @dataclass
@@ -56,6 +71,12 @@ class TaskLine:
     state: str
     due_date: str
     completed_on: str
+    # What the lead unit reported (its latest progress report, else its progress note).
+    result: str = ""
+    # The extensions asked for: new date, reason and the secretariat's answer.
+    extensions: str = ""
+    # Named in section IV: past due, or due within the next period.
+    pressing: bool = False
 
 
 @dataclass
@@ -69,6 +90,8 @@ class AreaSection:
     tasks_not_done: int
     not_done: list[TaskLine]
     comment: str
+    done: list[TaskLine] = field(default_factory=list)
+    indicators_behind: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +116,8 @@ class ReportData:
     kind: str
     parent_authority: str
     issuer: str
+    # The issuer's name in the header, one bold line each (ỦY BAN NHÂN DÂN / HUYỆN CAO LỘC).
+    issuer_lines: list[str]
     reference: str
     place_and_date: str
     subject: str
@@ -116,6 +141,8 @@ class ReportData:
     signer_name: str
     recipients: list[str]
     generated_sentences: dict[str, str] = field(default_factory=dict)
+    annex_units_total: UnitTaskRow | None = None
+    annex_dossiers_total: DossierRow | None = None
 
 
 def _date_words(day: datetime.date) -> str:
@@ -124,12 +151,72 @@ def _date_words(day: datetime.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def _document_number(number: str) -> str:
-    # NĐ 30/2020: numbers below 10 take a leading zero; an unnumbered draft leaves room to write one.
+def document_number(number: str, symbol: str) -> str:
+    """The number alone: a number typed with its symbol ("125/BC-UBND") loses it, so the symbol prints once."""
     number = number.strip()
+    if symbol and number.upper().endswith(f"/{symbol.strip().upper()}"):
+        number = number[: -len(symbol.strip()) - 1].strip()
+    return number
+
+
+def _printed_number(number: str, symbol: str) -> str:
+    # NĐ 30/2020: numbers below 10 take a leading zero; an unnumbered draft leaves a dotted blank.
+    number = document_number(number, symbol)
     if number.isdigit() and int(number) < 10:
         return f"{int(number):02d}"
-    return number or "     "
+    return number or BLANK
+
+
+def _plan_reference(plan: Plan) -> str:
+    issued = f" ngày {plan.issue_date:%d/%m/%Y}" if plan.issue_date else f" ngày {BLANK}/{BLANK}/{BLANK}"
+    return f"Kế hoạch số {_printed_number(plan.number, plan.symbol)}/{plan.symbol}{issued}"
+
+
+def _committee_territory(unit: Unit) -> str | None:
+    """The territory a People's Committee governs ("huyện Cao Lộc"), or None for any other body.
+
+    Its name says so ("UBND xã Định Hưng"), or its kind does: a unit whose administrative
+    level differs from its parent's heads that level (a province, a district, a commune).
+    """
+    name = " ".join(unit.name.split())
+    for prefix in _COMMITTEE_PREFIXES:
+        if name.lower().startswith(prefix):
+            return name[len(prefix) :]
+    level = unit.kind.administrative_level
+    parent_level = unit.parent.kind.administrative_level if unit.parent else None
+    return name if level and level != parent_level else None
+
+
+def header_lines(unit: Unit) -> tuple[str, list[str]]:
+    """The left header column (NĐ 30/2020, domain.md): the parent's line, then the issuer's bold lines.
+
+    A People's Committee writes no parent line, its own name in full on two lines; a body under
+    a parent (an office, a department) writes the parent, abbreviated, then its own name.
+    """
+    territory = _committee_territory(unit)
+    if territory is not None:
+        return "", [_COMMITTEE, territory.upper()]
+    parent = ""
+    if unit.parent is not None:
+        parent_territory = _committee_territory(unit.parent)
+        parent = f"UBND {parent_territory}" if parent_territory is not None else unit.parent.name
+    return parent.upper(), [unit.name.upper()]
+
+
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|^#+\s*", re.MULTILINE)
+_BULLET = re.compile(r"^\s*[*•+]\s+", re.MULTILINE)
+
+
+def plain(text: str) -> str:
+    """Narrative text as a document prints it: list bullets as "- ", markdown emphasis and headings dropped."""
+    return _MARKUP.sub("", _BULLET.sub("- ", text or "")).strip()
+
+
+def recipient_lines(text: str) -> list[str]:
+    """Recipients as NĐ 30/2020 lists them: each "- name;", the last ("- Lưu: VT, ...") ending with a full stop."""
+    names = [re.sub(r"^[-+*•]\s*", "", line.strip()).rstrip(" ;.,") for line in text.splitlines()]
+    names = [name for name in names if name]
+    return [f"- {name}" + ("." if index == len(names) - 1 else ";") for index, name in enumerate(names)]
 
 
 @translation.override(DOCUMENT_LANGUAGE)
@@ -145,7 +232,7 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
 def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) -> ReportData:
     start, cutoff = report_window(kind, plan.year)
     narrative = narrative or ReportNarrative(plan=plan, kind=kind)
-    issuer = plan.issuing_unit
+    issuer = Unit.objects.select_related("kind", "parent__kind").get(pk=plan.issuing_unit_id)
     snapshots = {
         s.indicator_id: s for s in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=issuer, day=cutoff)
     }
@@ -167,6 +254,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
     hidden_indicators = Indicator.objects.of_plan(plan).filter(stated_in__isnull=False)
     for indicator in hidden_indicators.order_by("stated_in__task__position", "position"):
         hidden[indicator.area_id].append(indicator)
+    history = _task_history(plan, cutoff)
     sections: list[AreaSection] = []
     unit_rows: defaultdict[str, Counter[str]] = defaultdict(Counter)
     annex_targets: list[list[str]] = []
@@ -174,7 +262,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
     for area in areas:
         area_targets = [(target, indicators[target.pk]) for target in targets[area.pk]]
         section, area_sentences[f"area_{area.number}"] = _area_section(
-            area, area_targets, tasks[area.pk], snapshots, hidden[area.pk], cutoff, narrative
+            area, area_targets, tasks[area.pk], snapshots, hidden[area.pk], cutoff, narrative, history
         )
         sections.append(section)
         for shown in section.targets:
@@ -190,42 +278,105 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
             counts["late"] += state == TaskState.COMPLETED_LATE
             counts["not_done"] += state not in _DONE_OR_CANCELLED
     period = _PERIOD_WORDS[ReportKind(kind)]
-    generated = _generated_sentences(sections, period, plan.year, issuer.name) | area_sentences
-    number = _document_number(narrative.number)
+    facts = _Facts(
+        plan=plan, issuer=issuer.name, period=period, sections=sections, cutoff=cutoff,
+        returned=history.returned, lead_units=len(unit_rows),
+    )  # fmt: skip
+    generated = _generated_sentences(facts) | area_sentences
+    parent_authority, issuer_lines = header_lines(issuer)
+    annex_units = [UnitTaskRow(unit=name, **dict(c)) for name, c in sorted(unit_rows.items())]
+    annex_dossiers, dossiers_total = _dossier_rows(plan, cutoff)
     return ReportData(
         kind=kind,
-        parent_authority=(issuer.parent.name if issuer.parent else "").upper(),
-        issuer=issuer.name.upper(),
-        reference=f"Số: {number}/{narrative.symbol}",
+        parent_authority=parent_authority,
+        issuer=" ".join(issuer_lines),
+        issuer_lines=issuer_lines,
+        reference=f"Số: {_printed_number(narrative.number, narrative.symbol)}/{narrative.symbol}",
         place_and_date=f"{plan.place or issuer.name}, {_date_words(narrative.report_date or cutoff)}",
         subject=f"Kết quả thực hiện công tác cải cách hành chính {period} {plan.year}",
         intro=(
-            f"Thực hiện Kế hoạch số {plan.reference}"
-            + (f" ngày {plan.issue_date:%d/%m/%Y}" if plan.issue_date else "")
+            f"Thực hiện {_plan_reference(plan)}"
             + f" về {plan.title[:1].lower()}{plan.title[1:]}, {issuer.name} báo cáo kết quả thực hiện công tác "
             f"cải cách hành chính {period} {plan.year} (số liệu từ ngày {start:%d/%m/%Y} đến ngày {cutoff:%d/%m/%Y}) "
             "như sau:"
         ),
         window=f"{start:%d/%m/%Y} – {cutoff:%d/%m/%Y}",
         cutoff=f"{cutoff:%d/%m/%Y}",
-        direction=narrative.direction or generated["direction"],
+        direction=plain(narrative.direction) or generated["direction"],
         areas=sections,
-        strengths=narrative.strengths or generated["strengths"],
-        weaknesses=narrative.weaknesses or generated["weaknesses"],
-        causes=narrative.causes,
-        next_tasks=narrative.next_tasks,
-        proposals=narrative.proposals,
+        strengths=plain(narrative.strengths) or generated["strengths"],
+        weaknesses=plain(narrative.weaknesses) or generated["weaknesses"],
+        causes=plain(narrative.causes) or generated["causes"],
+        next_tasks=plain(narrative.next_tasks) or generated["next_tasks"],
+        proposals=plain(narrative.proposals),
         annex_targets=annex_targets,
-        annex_units=[UnitTaskRow(unit=name, **dict(c)) for name, c in sorted(unit_rows.items())],
-        annex_dossiers=_dossier_rows(plan, cutoff),
+        annex_units=annex_units,
+        annex_dossiers=annex_dossiers,
         inspections_note="Chưa có dữ liệu kiểm tra CCHC trên hệ thống trong kỳ báo cáo.",
         signing_authority=narrative.signing_authority,
         signer_capacity=narrative.signer_capacity,
         signer_title=narrative.signer_title,
         signer_name=narrative.signer_name or _plan_signer_if_same_title(plan, narrative),
-        recipients=[line for line in (narrative.recipients or plan.recipients).splitlines() if line.strip()],
+        recipients=recipient_lines(narrative.recipients or plan.recipients),
         generated_sentences=generated,
+        annex_units_total=_units_total(annex_units),
+        annex_dossiers_total=dossiers_total,
     )
+
+
+def plan_gaps(plan: Plan) -> list[str]:
+    """The plan's blanks every report of it would print dotted (flagged on the reports page, no query)."""
+    gaps = []
+    if not plan.number.strip():
+        gaps.append(_("Kế hoạch chưa có số: báo cáo sẽ in “Kế hoạch số ....../%(symbol)s”.") % {"symbol": plan.symbol})
+    if plan.issue_date is None:
+        gaps.append(_("Kế hoạch chưa có ngày ban hành: báo cáo sẽ in ngày để trống."))
+    return gaps
+
+
+def report_gaps(*, plan: Plan, narrative: ReportNarrative | None) -> list[str]:
+    """What the narrative page flags before generation: the blanks the document would print dotted."""
+    gaps = plan_gaps(plan)
+    if narrative is None or not document_number(narrative.number, narrative.symbol):
+        gaps.append(_("Báo cáo chưa có số: sẽ in “Số: ....../BC-UBND” để văn thư điền."))
+    if narrative is None or not narrative.proposals.strip():
+        gaps.append(_("Mục V (Kiến nghị, đề xuất) chưa có nội dung: mục này sẽ không được in."))
+    return gaps
+
+
+@dataclass
+class _TaskHistory:
+    results: dict[int, str]
+    extensions: dict[int, str]
+    returned: int
+
+
+def _task_history(plan: Plan, cutoff: datetime.date) -> _TaskHistory:
+    """Each task's latest progress report and its extensions up to the cut-off, and the figures returned."""
+    results: dict[int, str] = {}
+    reports = ProgressReport.objects.filter(task__area__plan=plan, role="lead", created_at__date__lte=cutoff)
+    for task_id, text in reports.order_by("task_id", "-created_at", "-pk").values_list("task_id", "text"):
+        results.setdefault(task_id, plain(text))
+    extensions: defaultdict[int, list[str]] = defaultdict(list)
+    requests = ExtensionRequest.objects.filter(task__area__plan=plan, requested_at__date__lte=cutoff)
+    for task_id, new_due, reason, state in requests.order_by("requested_at", "pk").values_list(
+        "task_id", "new_due_date", "reason", "state"
+    ):
+        answer = _EXTENSION_ANSWERS.get(state, "đang đề nghị gia hạn")
+        extensions[task_id].append(f"{answer} đến ngày {new_due:%d/%m/%Y} ({plain(reason).rstrip('.')})")
+    returned = Measurement.objects.filter(
+        indicator__area__plan=plan, status=MeasurementStatus.RETURNED, period__end__lte=cutoff
+    ).count()
+    return _TaskHistory(results, {k: "; ".join(v) for k, v in extensions.items()}, returned)
+
+
+def _units_total(rows: list[UnitTaskRow]) -> UnitTaskRow | None:
+    if not rows:
+        return None
+    return UnitTaskRow(
+        unit="Tổng cộng", assigned=sum(r.assigned for r in rows), on_time=sum(r.on_time for r in rows),
+        late=sum(r.late for r in rows), not_done=sum(r.not_done for r in rows),
+    )  # fmt: skip
 
 
 def _plan_signer_if_same_title(plan: Plan, narrative: ReportNarrative) -> str:
@@ -235,14 +386,37 @@ def _plan_signer_if_same_title(plan: Plan, narrative: ReportNarrative) -> str:
     return plan.signer_name if same else ""
 
 
+def _task_name(task: Task) -> str:
+    # The title is cut at 120 characters for lists ("…"); the report names the task in full.
+    title = " ".join(plain(task.title).split())
+    return title if title and not title.endswith("…") else " ".join(plain(task.text).split()).rstrip(" ;.")
+
+
+def _task_line(
+    area: ReformArea, task: Task, state: TaskState, history: _TaskHistory, cutoff: datetime.date
+) -> TaskLine:
+    lead = task.lead_unit.name + (_ASSUMED if task.assignment_assumed else "") if task.lead_unit else ""
+    return TaskLine(
+        number=f"{area.number}.{task.position}", title=_task_name(task), lead_unit=lead, state=str(state.label),
+        due_date=f"{task.due_date:%d/%m/%Y}" if task.due_date else "",
+        completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
+        result=(history.results.get(task.pk) or plain(task.progress_note)).rstrip(" ."),
+        extensions=history.extensions.get(task.pk, ""),
+        pressing=state == TaskState.OVERDUE or (
+            state not in _DONE and task.due_date is not None
+            and task.due_date <= cutoff + datetime.timedelta(days=_NEXT_PERIOD_DAYS)
+        ),
+    )  # fmt: skip
+
+
 def _area_section(
     area: ReformArea, area_targets: list[tuple[Target, list[Indicator]]], tasks: list[Task],
     snapshots: dict[int, IndicatorSnapshot], hidden: list[Indicator], cutoff: datetime.date,
-    narrative: ReportNarrative,
+    narrative: ReportNarrative, history: _TaskHistory,
 ) -> tuple[AreaSection, str]:  # fmt: skip
     """The area's section, and the comment generated for it (shown when the secretariat wrote none)."""
     targets = [
-        TargetResult(text=target.text, indicators=[_result(i, snapshots.get(i.pk)) for i in target_indicators])
+        TargetResult(text=plain(target.text), indicators=[_result(i, snapshots.get(i.pk)) for i in target_indicators])
         for target, target_indicators in area_targets
     ]
     if hidden:
@@ -252,34 +426,30 @@ def _area_section(
             )
         )
     states: Counter[str] = Counter()
-    not_done = []
+    done: list[TaskLine] = []
+    not_done: list[TaskLine] = []
     for task in tasks:
         state = task.state_as_of(cutoff)
         if state == TaskState.CANCELLED:
             continue
         states[state] += 1
-        if state not in (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE):
-            not_done.append(
-                TaskLine(
-                    number=f"{area.number}.{task.position}", title=task.title,
-                    lead_unit=task.lead_unit.name if task.lead_unit else "", state=str(state.label),
-                    due_date=f"{task.due_date:%d/%m/%Y}" if task.due_date else "",
-                    completed_on=f"{task.completed_on:%d/%m/%Y}" if task.completed_on else "",
-                )
-            )  # fmt: skip
+        (done if state in _DONE else not_done).append(_task_line(area, task, state, history, cutoff))
     total = sum(states.values())
     on_time, late = states[TaskState.COMPLETED_ON_TIME], states[TaskState.COMPLETED_LATE]
     unjudged = (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
     judged = [r for t in targets for r in t.indicators if r.status_code not in unjudged]
     good = [r for r in judged if r.status_code in (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)]
-    generated = (
-        f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn). "
-        f"{len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."
-    )
+    behind = [f"{r.name} ({r.value}, mục tiêu {r.rule})" for r in judged if r.status_code in _BEHIND]
+    generated = f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn)."
+    if judged:
+        generated += f" {len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."
+    if behind:
+        generated += " Chỉ tiêu chưa đạt tiến độ: " + "; ".join(behind) + "."
     section = AreaSection(
         number=area.number, name=area.name, targets=targets, tasks_total=total, tasks_on_time=on_time,
         tasks_late=late, tasks_not_done=total - on_time - late, not_done=not_done,
-        comment=(narrative.area_comments or {}).get(str(area.number)) or generated,
+        comment=plain((narrative.area_comments or {}).get(str(area.number), "")) or generated,
+        done=done, indicators_behind=behind,
     )  # fmt: skip
     return section, generated
 
@@ -294,32 +464,94 @@ def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> Indicat
         value = format_number(snapshot.value, 1) + suffix
     code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
     return IndicatorResult(
-        name=indicator.name, rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
+        name=plain(indicator.name), rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
         reason=status_reason(indicator, snapshot),
     )  # fmt: skip
 
 
-def _generated_sentences(sections: list[AreaSection], period: str, year: int, issuer: str) -> dict[str, str]:
+@dataclass
+class _Facts:
+    """What the generated narrative is drafted from."""
+
+    plan: Plan
+    issuer: str
+    period: str
+    sections: list[AreaSection]
+    cutoff: datetime.date
+    returned: int
+    lead_units: int
+
+
+def _generated_sentences(facts: _Facts) -> dict[str, str]:
+    """A draft of sections I, III and IV from the data, for the secretariat to edit (section V is theirs)."""
+    sections = facts.sections
     total = sum(s.tasks_total for s in sections)
     done = sum(s.tasks_on_time + s.tasks_late for s in sections)
     late = sum(s.tasks_late for s in sections)
+    indicators = sum(len(t.indicators) for s in sections for t in s.targets)
+    when = f"{facts.period} {facts.plan.year}"
+    direction = (
+        f"{facts.issuer} đã ban hành {_plan_reference(facts.plan)} với {len(sections)} lĩnh vực, {indicators} chỉ tiêu "
+        f"và {total} nhiệm vụ, giao {facts.lead_units} cơ quan, đơn vị chủ trì thực hiện; tiến độ nhiệm vụ và số "
+        f"liệu chỉ tiêu được các đơn vị cập nhật, Phòng Nội vụ theo dõi, tổng hợp trên hệ thống.\n"
+        f"Trong {when}, đến thời điểm báo cáo đã hoàn thành {done}/{total} nhiệm vụ ({late} nhiệm vụ hoàn thành "
+        f"trễ hạn)."
+    )
+    complete = [f"{s.number}. {s.name}" for s in sections if s.tasks_total and not s.tasks_not_done]
+    on_track = [f"{s.number}. {s.name}" for s in sections if not s.indicators_behind and s.tasks_total]
+    strengths = [f"Đã hoàn thành {done}/{total} nhiệm vụ, trong đó {done - late} nhiệm vụ đúng hạn."]
+    if complete:
+        strengths.append("Hoàn thành toàn bộ nhiệm vụ ở các lĩnh vực: " + "; ".join(complete) + ".")
+    elif on_track:
+        strengths.append("Các chỉ tiêu có số liệu đạt hoặc đúng tiến độ ở các lĩnh vực: " + "; ".join(on_track) + ".")
+    weaknesses, causes = [], []
+    if total > done:
+        weaknesses.append(f"Còn {total - done}/{total} nhiệm vụ chưa hoàn thành.")
+    if late:
+        weaknesses.append(f"{late} nhiệm vụ hoàn thành trễ hạn.")
+    behind = [f"{s.number}. {s.name}" for s in sections if s.indicators_behind]
+    if behind:
+        weaknesses.append("Có chỉ tiêu chưa đạt tiến độ ở các lĩnh vực: " + "; ".join(behind) + ".")
+    if facts.returned:
+        weaknesses.append(f"{facts.returned} số liệu chỉ tiêu bị trả lại để đơn vị rà soát, nhập lại.")
+    extended = [t for s in sections for t in (*s.done, *s.not_done) if t.extensions]
+    for task in extended:
+        causes.append(f"Nhiệm vụ {task.number} ({task.title}): {task.extensions}.")
+    if total > done and not extended:
+        causes.append(
+            "Một số đơn vị chủ trì chưa cập nhật kịp thời tiến độ, kết quả thực hiện nhiệm vụ trên hệ thống "
+            "(đề nghị Phòng Nội vụ bổ sung nguyên nhân cụ thể)."
+        )
+    open_tasks = [t for s in sections for t in s.not_done]
+    due = [t for t in open_tasks if t.pressing]
+    next_tasks = [
+        (f"Tiếp tục thực hiện {len(open_tasks)} nhiệm vụ chưa hoàn thành"
+         + ("; tập trung vào các nhiệm vụ quá hạn và đến hạn trong kỳ tới:" if due else ".")) if open_tasks else "",
+        *(f"- Nhiệm vụ {t.number}: {t.title} ({t.lead_unit or 'chưa phân công'}"
+          + (f", hạn {t.due_date}" if t.due_date else "") + ")." for t in due),
+        *(f"- Phấn đấu đạt chỉ tiêu: {name}." for s in sections for name in s.indicators_behind),
+    ]  # fmt: skip
     return {
-        "direction": (
-            f"Trong {period} {year}, {issuer} đã chỉ đạo triển khai {total} nhiệm vụ cải cách hành chính "
-            f"theo Kế hoạch; đến thời điểm báo cáo đã hoàn thành {done} nhiệm vụ ({late} nhiệm vụ hoàn thành trễ hạn)."
-        ),
-        "strengths": f"Hoàn thành {done}/{total} nhiệm vụ theo Kế hoạch.",
-        "weaknesses": f"Còn {total - done} nhiệm vụ chưa hoàn thành." if total > done else "",
+        "direction": direction,
+        "strengths": "\n".join(strengths),
+        "weaknesses": "\n".join(weaknesses),
+        "causes": "\n".join(causes),
+        "next_tasks": "\n".join(line for line in next_tasks if line),
     }
 
 
-def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
-    """One-stop dossier statistics by unit, from the on-time dossiers indicator's approved figures."""
+def _dossier_row(name: str, resolved: Decimal, on_time: Decimal) -> DossierRow:
+    rate = format_percent(on_time * 100 / resolved) if resolved else "—"
+    return DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
+
+
+def _dossier_rows(plan: Plan, cutoff: datetime.date) -> tuple[list[DossierRow], DossierRow | None]:
+    """One-stop dossier statistics by unit, from the on-time dossiers indicator's approved figures, and their total."""
     indicator = (
         Indicator.objects.of_plan(plan).filter(numerator_label__icontains="hồ sơ giải quyết", kind="ratio").first()
     )
     if indicator is None:
-        return []
+        return [], None
     # Per unit path: its name, dossiers resolved, resolved on time.
     rows: dict[str, tuple[str, Decimal, Decimal]] = {}
     figures = Measurement.objects.filter(
@@ -328,9 +560,12 @@ def _dossier_rows(plan: Plan, cutoff: datetime.date) -> list[DossierRow]:
     for name, path, numerator, denominator in figures:
         unit_name, resolved, on_time = rows.get(path, (name, Decimal(0), Decimal(0)))
         rows[path] = (unit_name, resolved + (denominator or 0), on_time + (numerator or 0))
-    result = []
-    for _path, (name, resolved, on_time) in sorted(rows.items()):
-        rate = format_percent(on_time * 100 / resolved) if resolved else "—"
-        row = DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
-        result.append(row)
-    return result
+    result = [_dossier_row(name, resolved, on_time) for _path, (name, resolved, on_time) in sorted(rows.items())]
+    if not result:
+        return [], None
+    total = _dossier_row(
+        "Tổng cộng",
+        sum((r for _n, r, _o in rows.values()), Decimal(0)),
+        sum((o for _n, _r, o in rows.values()), Decimal(0)),
+    )
+    return result, total

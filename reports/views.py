@@ -17,7 +17,7 @@ from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan
 from reports.forms import NarrativeForm
 from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
-from reports.selectors import report_data
+from reports.selectors import plan_gaps, report_data, report_gaps
 from reports.services import narrative_save, report_request, report_retry
 
 
@@ -37,7 +37,8 @@ def report_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reports = GeneratedReport.objects.filter(plan=plan).select_related("author")
     return render(
         request, "reports/report_home.html",
-        {"plan": plan, "kinds": kinds, "reports": reports, "can_write": _can_write(request.user, plan)},
+        {"plan": plan, "kinds": kinds, "reports": reports, "can_write": _can_write(request.user, plan),
+         "gaps": plan_gaps(plan)},
     )  # fmt: skip
 
 
@@ -59,7 +60,8 @@ def narrative_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
             report = report_request(plan=plan, kind=kind, user=request.user)
             return redirect("report-detail", pk=report.pk)
         return redirect("report-narrative", pk=plan.pk, kind=kind)
-    return render(request, "reports/narrative_form.html", {"plan": plan, "kind": kind, "form": form,
+    gaps = report_gaps(plan=plan, narrative=narrative)
+    return render(request, "reports/narrative_form.html", {"plan": plan, "kind": kind, "form": form, "gaps": gaps,
                                                            "label": ReportKind(kind).label})  # fmt: skip
 
 

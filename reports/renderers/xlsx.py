@@ -35,7 +35,7 @@ def render_xlsx(data: ReportData) -> bytes:
         [("Đơn vị", 45), ("Được giao", 12), (str(TaskState.COMPLETED_ON_TIME.label), 14),
          (str(TaskState.COMPLETED_LATE.label), 14), ("Chưa hoàn thành", 14), ("Tỷ lệ hoàn thành", 14)],
         [[r.unit, r.assigned, r.on_time, r.late, r.not_done, _share(r.on_time + r.late, r.assigned)]
-         for r in data.annex_units],
+         for r in [*data.annex_units, *([data.annex_units_total] if data.annex_units_total else [])]],
         percent_columns={6},
     )  # fmt: skip
     _sheet(book, "PL III - Kiểm tra", "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC", data, [("Nội dung", 90)],
@@ -44,12 +44,28 @@ def render_xlsx(data: ReportData) -> bytes:
         book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
         [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14)],
         [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved))]
-         for r in data.annex_dossiers],
+         for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
         percent_columns={4},
     )  # fmt: skip
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+# 12 pt Times New Roman: about 1.1 characters per unit of column width, 16 points a line.
+_CHARS_PER_WIDTH = 1.1
+_LINE_POINTS = 16
+
+
+def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int) -> None:
+    """Row heights for the wrapped text: Excel keeps a row one line high, and LibreOffice prints it so."""
+    for number, row in enumerate(sheet.iter_rows(min_row=header_row), start=header_row):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            text = "" if cell.value is None else str(cell.value)
+            per_line = max(1, int(width * _CHARS_PER_WIDTH))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in text.split("\n")))
+        sheet.row_dimensions[number].height = lines * _LINE_POINTS
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -81,6 +97,8 @@ def _sheet(
                 )
             if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
+    _fit_rows(sheet, [width for _label, width in headers], header_row)
+    sheet.print_area = f"A1:{get_column_letter(len(headers))}{max(sheet.max_row, header_row)}"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

@@ -43,13 +43,13 @@ def test_the_unit_chooses_the_plan_of_that_issuer(odd_plan: Plan, tmp_path: Path
     target = tmp_path / "xa.pdf"
     _export("--year", "2024", "--unit", "T-XA", "--kind", "h1", "--format", "pdf", "-o", str(target))
     page_one = words(pdf_text(target, first=1, last=1))
-    assert "UBND XÃ THỬ NGHIỆM" in page_one and "6 tháng đầu năm 2024" in page_one
+    assert "ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM" in page_one and "6 tháng đầu năm 2024" in page_one
 
 
 def test_without_a_unit_the_plan_of_the_highest_issuer_is_taken(odd_plan: Plan, tmp_path: Path) -> None:
     target = tmp_path / "huyen.xlsx"
     _export("--year", "2024", "--kind", "q1", "--format", "xlsx", "-o", str(target))
-    assert load_workbook(target).worksheets[0]["A2"].value.startswith("UBND HUYỆN CAO LỘC")
+    assert load_workbook(target).worksheets[0]["A2"].value.startswith("ỦY BAN NHÂN DÂN HUYỆN CAO LỘC")
 
 
 def test_a_year_without_a_plan_is_an_error_that_says_so(seed_plan: Plan, tmp_path: Path) -> None:

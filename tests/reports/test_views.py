@@ -52,7 +52,7 @@ def test_the_secretariat_finds_the_narrative_pre_filled_with_generated_sentences
     response = client_for(secretariat).get(reverse("report-narrative", args=[seed_plan.pk, "year"]))
     assert response.status_code == 200
     form = response.context["form"]
-    assert "đã chỉ đạo triển khai 37 nhiệm vụ" in form["direction"].value()
+    assert "với 7 lĩnh vực, 27 chỉ tiêu và 37 nhiệm vụ" in form["direction"].value()
     assert form["area_3"].value().startswith("Hoàn thành 1/8 nhiệm vụ")
     assert form["signing_authority"].value() == "TM. ỦY BAN NHÂN DÂN"
     assert "Hoàn thành 1/8 nhiệm vụ" in response.content.decode()

@@ -37,7 +37,14 @@ def book(year_report: RenderedReport) -> Workbook:
 
 
 def _rows(sheet: Worksheet) -> list[tuple]:
-    return list(sheet.iter_rows(min_row=5, values_only=True))
+    """The body rows, without the total row that ends the units' sheets."""
+    return [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0] != "Tổng cộng"]
+
+
+def _total(sheet: Worksheet) -> tuple:
+    last = list(sheet.iter_rows(min_row=5, values_only=True))[-1]
+    assert last[0] == "Tổng cộng"
+    return last[1:]
 
 
 def test_there_is_one_sheet_per_annex_in_order(book: Workbook) -> None:
@@ -53,7 +60,9 @@ def test_each_sheet_has_its_vietnamese_headers_in_row_4(book: Workbook, name: st
 def test_each_sheet_names_the_report_its_period_and_cut_off_in_rows_1_to_3(book: Workbook, name: str) -> None:
     sheet = book[name]
     assert sheet["A1"].value and sheet["A1"].font.bold
-    assert sheet["A2"].value == "UBND HUYỆN CAO LỘC — Kết quả thực hiện công tác cải cách hành chính năm 2024"
+    assert (
+        sheet["A2"].value == "ỦY BAN NHÂN DÂN HUYỆN CAO LỘC — Kết quả thực hiện công tác cải cách hành chính năm 2024"
+    )
     assert sheet["A3"].value == "Kỳ số liệu: 15/12/2023 – 14/12/2024 (đến ngày 14/12/2024)"
 
 
@@ -165,4 +174,31 @@ def test_a_plan_without_tasks_figures_or_targets_gives_sheets_with_headers_only(
     assert _rows(book["PL I - Chỉ tiêu"]) == []
     assert _rows(book["PL IV - Hồ sơ TTHC"]) == []
     assert [row[0] for row in _rows(book["PL II - Nhiệm vụ"])] == ["Văn phòng - Thống kê xã Thử Nghiệm"]
-    assert book["PL II - Nhiệm vụ"]["A2"].value.startswith("UBND XÃ THỬ NGHIỆM — ")
+    assert book["PL II - Nhiệm vụ"]["A2"].value.startswith("ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM — ")
+
+
+def test_the_units_sheets_end_with_a_total_row_of_their_columns(book: Workbook) -> None:
+    tasks = _rows(book["PL II - Nhiệm vụ"])
+    assigned, on_time, late, not_done, rate = _total(book["PL II - Nhiệm vụ"])
+    assert (assigned, on_time, late, not_done) == tuple(sum(row[i] for row in tasks) for i in range(1, 5))
+    assert assigned == 37 and rate == pytest.approx((on_time + late) / assigned)
+    dossiers = _rows(book["PL IV - Hồ sơ TTHC"])
+    resolved, in_time, share = _total(book["PL IV - Hồ sơ TTHC"])
+    assert (resolved, in_time) == (sum(row[1] for row in dossiers), sum(row[2] for row in dossiers))
+    assert share == pytest.approx(in_time / resolved)
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_each_sheet_prints_its_title_and_every_row(book: Workbook, name: str) -> None:
+    sheet = book[name]
+    last_column = chr(ord("A") + len(SHEETS[name]) - 1)
+    assert sheet.print_area == f"'{name}'!$A$1:${last_column}${sheet.max_row}"
+
+
+def test_a_row_of_wrapped_text_is_as_high_as_its_lines(book: Workbook) -> None:
+    sheet = book["PL I - Chỉ tiêu"]
+    width = sheet.column_dimensions["B"].width
+    long_row = next(row for row in sheet.iter_rows(min_row=5) if len(str(row[1].value)) > width * 1.5)
+    short_row = next(row for row in sheet.iter_rows(min_row=5) if len(str(row[1].value)) < width)
+    assert sheet.row_dimensions[long_row[0].row].height >= 32
+    assert sheet.row_dimensions[short_row[0].row].height == 16
