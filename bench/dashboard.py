@@ -658,6 +658,10 @@ def generate(scale: Scale) -> dict[str, Any]:
         "indicator_id", "unit_id", "period_id", "numerator", "denominator", "value", "met", "note",
         "status", "submitted_at", "reviewed_at", "review_comment",
     ]  # fmt: skip
+    # Django keeps field defaults in Python; COPY needs the one of `version` in the table (the
+    # benchmark database keeps it: its rows are only ever written here).
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE targets_measurement ALTER COLUMN version SET DEFAULT 1")
     load("figures", "targets_measurement", figure_columns, figure_chunks(rng, base, counts))
     days = [today - datetime.timedelta(days=n) for n in range(scale.snapshot_days, 0, -1)]
     load(

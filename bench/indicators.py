@@ -328,6 +328,9 @@ def generate(*, units: int, indicators: int, years: int, seed: int = 2024) -> di
                 "indicator_id", "unit_id", "period_id", "numerator", "denominator", "value", "met", "note",
                 "status", "submitted_at", "reviewed_at", "review_comment",
             ]  # fmt: skip
+            # Django keeps field defaults in Python; COPY needs the one of `version` in the table (the
+            # benchmark database keeps it: its rows are only ever written here).
+            cursor.execute("ALTER TABLE targets_measurement ALTER COLUMN version SET DEFAULT 1")
             _copy(
                 cursor,
                 "targets_measurement",
