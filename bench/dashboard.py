@@ -414,8 +414,7 @@ class StatusRule:
     def __call__(self, value: str, d: int) -> tuple[str, str]:
         key = (value, d)
         if key not in self.memo:
-            from targets.evaluation import rule_of
-            from targets.status import Reading, judge
+            from targets.status import Reading, judge, rule_of
 
             state, expected = judge(rule_of(self.indicator), Reading(value=Decimal(value), fraction=self.fractions[d]))
             self.memo[key] = (str(state), r"\N" if expected is None else f"{expected:.4f}")

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Evidence
+from parplan.accounts.admin import AdministratorsRead
 from parplan.admin import HistoryAdmin
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(HistoryAdmin):
+# Files are reached through what they prove, whose pages check the person's rights;
+# the list here spans every authority, so only administrators see it, and nobody edits it.
+class EvidenceAdmin(AdministratorsRead, HistoryAdmin):
     """To look files up: they come and go only with the figure or report they prove (evidence_attach)."""
 
     list_display = ["original_name", "owner_type", "owner_id", "size", "uploaded_by", "uploaded_at"]
@@ -26,20 +28,3 @@ class EvidenceAdmin(HistoryAdmin):
     @admin.display(description=_("tệp"))
     def stored_file(self, obj: Evidence) -> SafeString:
         return format_html('<a href="{}">{}</a>', reverse("evidence-download", args=[obj.pk]), obj.file.name)
-
-    # Files are reached through what they prove, whose pages check the person's rights;
-    # the list here spans every authority, so only administrators see it.
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
-        return False

@@ -32,7 +32,7 @@ from parplan.access import (
     rights_scope,
     scope_filter,
 )
-from parplan.accounts import admin as accounts_admin  # noqa: F401  # registers the users' and axes' pages
+from parplan.accounts import admin as accounts_admin  # also registers the users' and axes' pages
 from parplan.forms import AdminLoginForm, NumberField, NumberTextInput, PortalModelForm, WholeNumberField
 from parplan.http import signed_in_user
 from parplan.models import Membership, Plan, ReformArea, Responsibility, RightsChange, Role, Unit, UnitKind
@@ -320,7 +320,7 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(RightsChange)
-class RightsChangeAdmin(admin.ModelAdmin):
+class RightsChangeAdmin(accounts_admin.AdministratorsRead, admin.ModelAdmin):
     """The trail of every change of rights (parplan.audit): administrators read it; nobody edits it."""
 
     list_display = ["at", "actor", "kind", "granted", "person", "group", "permission", "object_type", "object_pk",
@@ -328,18 +328,3 @@ class RightsChangeAdmin(admin.ModelAdmin):
     list_filter = ["kind", "granted"]
     search_fields = ["actor", "person", "group", "permission", "reason"]
     date_hierarchy = "at"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -28,7 +28,6 @@ from parplan.events import plan_changed_now
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
     Aggregation,
-    Frequency,
     Indicator,
     IndicatorKind,
     IndicatorSnapshot,
@@ -38,7 +37,7 @@ from targets.models import (
     Scope,
 )
 from targets.periods import elapsed_fraction, periods_of, year_window
-from targets.status import Reading, Rule, judge
+from targets.status import Reading, judge, rule_of
 
 _HUNDRED = Decimal(100)
 # indicator id, unit id, numerator, denominator, value, expected, status, missed: one snapshot.
@@ -113,19 +112,15 @@ def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
     return totals.last_value
 
 
-def rule_of(indicator: Indicator) -> Rule:
-    return Rule(
-        kind=indicator.kind,
-        comparator=indicator.comparator,
-        threshold=indicator.threshold,
-        target_type=indicator.target_type,
-        risk_band=indicator.risk_band,
-        periodic=indicator.kind == IndicatorKind.MILESTONE and indicator.frequency != Frequency.YEAR,
-    )
-
-
 def reading_of(
-    indicator: Indicator, totals: Totals, *, day: datetime.date, window_end: datetime.date, fraction: float, due: int
+    indicator: Indicator,
+    totals: Totals,
+    *,
+    periodic: bool,
+    day: datetime.date,
+    window_end: datetime.date,
+    fraction: float,
+    due: int,
 ) -> Reading:
     """What one unit's totals say on `day`, for `targets.status.judge`."""
     value = value_of(indicator, totals)
@@ -133,7 +128,7 @@ def reading_of(
     if closed and indicator.aggregation == Aggregation.LATEST:
         # A year-to-date figure of 14/9 does not settle the year: final once the last period's figures are in.
         closed = totals.last_end is not None and totals.last_end >= window_end
-    if indicator.kind == IndicatorKind.MILESTONE and indicator.frequency != Frequency.YEAR:
+    if periodic:
         due_here = due * max(totals.units, 1)
         value = Decimal(1) if totals.met >= due_here and not totals.missed and totals.figures else Decimal(0)
         if not totals.figures and not due_here:
@@ -254,7 +249,15 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
         rolled_up = _rolled_up(indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains)
         indicator_id = indicator.pk
         for unit, unit_totals in rolled_up:
-            reading = reading_of(indicator, unit_totals, day=day, window_end=window_end, fraction=fraction, due=due)
+            reading = reading_of(
+                indicator,
+                unit_totals,
+                periodic=rule.periodic,
+                day=day,
+                window_end=window_end,
+                fraction=fraction,
+                due=due,
+            )
             status, expected = judge(rule, reading)
             if rule.periodic:
                 met, due_here = Decimal(unit_totals.met), Decimal(due * max(unit_totals.units, 1))

@@ -72,6 +72,18 @@ class Reading:
     due: int = 0
 
 
+def rule_of(indicator: Indicator) -> Rule:
+    """What an indicator asks; a yes/no indicator reported more often than yearly is due every period."""
+    return Rule(
+        kind=indicator.kind,
+        comparator=indicator.comparator,
+        threshold=indicator.threshold,
+        target_type=indicator.target_type,
+        risk_band=indicator.risk_band,
+        periodic=indicator.kind == IndicatorKind.MILESTONE and indicator.frequency != Frequency.YEAR,
+    )
+
+
 def band(rule: Rule) -> Decimal:
     """How far short of the mark is still "at risk", in the indicator's own terms."""
     if rule.risk_band is not None:
@@ -211,7 +223,7 @@ def status_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> s
         return _("Chưa có số liệu được duyệt.")
     if indicator.threshold is None or not indicator.comparator:
         return _("Giá trị %(value)s; chỉ số không có ngưỡng để so sánh.") % {"value": _shown(value, indicator)}
-    rule = Rule(indicator.kind, indicator.comparator, indicator.threshold, indicator.target_type)
+    rule = rule_of(indicator)
     threshold, sign = indicator.threshold, indicator.get_comparator_display()
     facts = {
         "value": _shown(value, indicator, apart_from=threshold),
@@ -247,7 +259,7 @@ def status_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> s
 
 
 def _milestone_reason(indicator: Indicator, snapshot: IndicatorSnapshot) -> str:
-    if snapshot.denominator is not None and indicator.frequency != Frequency.YEAR:
+    if snapshot.denominator is not None and rule_of(indicator).periodic:
         met, due = int(snapshot.numerator or 0), int(snapshot.denominator)
         missed = snapshot.missed or 0
         facts = {"met": met, "due": due, "missed": missed}

@@ -128,12 +128,17 @@ admin.site.unregister(Group)
 admin.site.register(Group, RecordedGroupAdmin)
 
 
-class AdministratorsOnly:
+class AdministratorsRead:
+    """Only administrators (active superusers) see the records here; nobody adds, changes or deletes them.
+
+    For trails written by the code (sign-ins, rights changes, evidence files), whose rows must stay as written.
+    """
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
+        return is_administrator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+        return is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -146,7 +151,7 @@ class AdministratorsOnly:
 
 
 @admin.register(AccessAttempt)
-class LockoutAttemptAdmin(AdministratorsOnly, AccessAttemptAdmin):
+class LockoutAttemptAdmin(AdministratorsRead, AccessAttemptAdmin):
     """Failed attempts counting towards a lockout; deleting a username's row unlocks it at once."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -154,10 +159,10 @@ class LockoutAttemptAdmin(AdministratorsOnly, AccessAttemptAdmin):
 
 
 @admin.register(AccessLog)
-class LoginRecordAdmin(AdministratorsOnly, AccessLogAdmin):
+class LoginRecordAdmin(AdministratorsRead, AccessLogAdmin):
     pass
 
 
 @admin.register(AccessFailureLog)
-class FailedLoginRecordAdmin(AdministratorsOnly, AccessFailureLogAdmin):
+class FailedLoginRecordAdmin(AdministratorsRead, AccessFailureLogAdmin):
     pass
