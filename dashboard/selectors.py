@@ -444,3 +444,37 @@ def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tup
 
 def _unit_field(name: str) -> Subquery:
     return Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values(name))
+
+
+RANKING_EDGE = 10
+# The full needs-attention lists (?view=…): the overdue tasks and the missing figures belong to
+# units and filter by their kind; the indicators behind are the authority's, of no unit's kind.
+ATTENTION_LISTS = {"overdue", "off_track", "missing"}
+
+RankLine = tuple[int | None, UnitRank]
+
+
+def rank_lines(ranks: Sequence[UnitRank]) -> list[RankLine]:
+    """Each line with the rank number to print: once per tied group, on its first line shown."""
+    lines: list[RankLine] = []
+    for i, rank in enumerate(ranks):
+        lines.append((rank.rank if i == 0 or ranks[i - 1].rank != rank.rank else None, rank))
+    return lines
+
+
+def ranking_shown(ranking: list[UnitRank]) -> tuple[list[RankLine], list[RankLine], int]:
+    """The top and bottom of a long ranking; the middle is on the full ranking page."""
+    if len(ranking) <= 2 * RANKING_EDGE:
+        return rank_lines(ranking), [], 0
+    return rank_lines(ranking[:RANKING_EDGE]), rank_lines(ranking[-RANKING_EDGE:]), len(ranking) - 2 * RANKING_EDGE
+
+
+def attention_rows(board: Dashboard, view: str, kind: str) -> tuple[Sequence[Any], Sequence[Any], str]:
+    """One needs-attention list whole, filtered to a kind of unit: (the kinds to filter by, the rows, the kind)."""
+    if view == "overdue":
+        rows: Sequence[Any] = board.overdue_tasks
+        return board.overdue_kinds, [t for t in rows if t["lead_unit__kind__code"] == kind] if kind else rows, kind
+    if view == "missing":
+        rows = board.missing_figures
+        return board.missing_kinds, [m for m in rows if m["unit__kind__code"] == kind] if kind else rows, kind
+    return [], board.off_track, ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,7 +12,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dashboard.selectors import ATTENTION_ROWS, RANK_MIN_PARTS, RANK_WEIGHTS, Dashboard, UnitRank, dashboard_for
+from dashboard.selectors import (
+    ATTENTION_LISTS,
+    ATTENTION_ROWS,
+    RANK_MIN_PARTS,
+    RANK_WEIGHTS,
+    Dashboard,
+    attention_rows,
+    dashboard_for,
+    rank_lines,
+    ranking_shown,
+)
 from parplan.access import has_plan_perm, visible_plans
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, Plan, PlanStatus, Unit
@@ -45,7 +54,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context = _attention_list(board, view, request.GET.get("kind", ""), request.GET.get("page"))
         context |= {"plan": plan, "unit": unit, "sees_all": sees_all, "view": view}
         return render(request, "dashboard/dashboard_attention.html", context)
-    top, bottom, hidden = _ranking_shown(board.ranking)
+    top, bottom, hidden = ranking_shown(board.ranking)
     return render(
         request,
         "dashboard/dashboard.html",
@@ -67,39 +76,10 @@ def dashboard_units(user: User, plan: Plan, sees_all: bool, code: str = "") -> l
     return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
 
 
-RANKING_EDGE = 10
 ATTENTION_PAGE = 50
-# The full needs-attention lists (?view=…): the overdue tasks and the missing figures belong to
-# units and filter by their kind; the indicators behind are the authority's, of no unit's kind.
-ATTENTION_LISTS = {"overdue", "off_track", "missing"}
-
-RankLine = tuple[int | None, UnitRank]
-
-
-def rank_lines(ranks: Sequence[UnitRank]) -> list[RankLine]:
-    """Each line with the rank number to print: once per tied group, on its first line shown."""
-    lines: list[RankLine] = []
-    for i, rank in enumerate(ranks):
-        lines.append((rank.rank if i == 0 or ranks[i - 1].rank != rank.rank else None, rank))
-    return lines
-
-
-def _ranking_shown(ranking: list[UnitRank]) -> tuple[list[RankLine], list[RankLine], int]:
-    """The top and bottom of a long ranking; the middle is on the full ranking page."""
-    if len(ranking) <= 2 * RANKING_EDGE:
-        return rank_lines(ranking), [], 0
-    return rank_lines(ranking[:RANKING_EDGE]), rank_lines(ranking[-RANKING_EDGE:]), len(ranking) - 2 * RANKING_EDGE
 
 
 def _attention_list(board: Dashboard, view: str, kind: str, page: str | None) -> dict[str, Any]:
     """One needs-attention list, whole, filtered to a kind of unit and paginated."""
-    rows: Sequence[Any]
-    if view == "overdue":
-        kinds, rows = board.overdue_kinds, board.overdue_tasks
-        rows = [t for t in rows if t["lead_unit__kind__code"] == kind] if kind else rows
-    elif view == "missing":
-        kinds, rows = board.missing_kinds, board.missing_figures
-        rows = [m for m in rows if m["unit__kind__code"] == kind] if kind else rows
-    else:
-        kinds, rows, kind = [], board.off_track, ""
+    kinds, rows, kind = attention_rows(board, view, kind)
     return {"board": board, "kinds": kinds, "kind": kind, "page": Paginator(rows, ATTENTION_PAGE).get_page(page)}
