@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parplan.formatting import format_number, format_percent
-from parplan.models import Plan, ReformArea, Unit
+from parplan.models import Plan, ReformArea, Role, Unit
 from reports.models import ReportKind, ReportNarrative, report_window
 from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
 from targets.status import status_reason
@@ -212,11 +212,50 @@ def plain(text: str) -> str:
     return _MARKUP.sub("", _BULLET.sub("- ", text or "")).strip()
 
 
-def recipient_lines(text: str) -> list[str]:
-    """Recipients as NĐ 30/2020 lists them: each "- name;", the last ("- Lưu: VT, ...") ending with a full stop."""
+def recipient_lines(text: str, drafting_unit: str = "") -> list[str]:
+    """Recipients as NĐ 30/2020 lists them: each "- name;", the last "- Lưu: VT, <drafting unit>." with a full stop.
+
+    A filing line that names only the office of records ("Lưu: VT", as plans are often typed)
+    gets the drafting unit's short name; one that names a unit is left as typed.
+    """
     names = [re.sub(r"^[-+*•]\s*", "", line.strip()).rstrip(" ;.,") for line in text.splitlines()]
     names = [name for name in names if name]
+    filing = _FILING.match(names[-1]) if names else None
+    if drafting_unit and filing is None:
+        names.append(f"Lưu: VT, {drafting_unit}")
+    elif drafting_unit and filing is not None and (filing.group(1) or "VT").strip().upper() == "VT":
+        names[-1] = f"Lưu: VT, {drafting_unit}"
     return [f"- {name}" + ("." if index == len(names) - 1 else ";") for index, name in enumerate(names)]
+
+
+# "Lưu: VT, NV" or a bare "Lưu"; not a recipient whose name starts with the word ("Lưu trữ lịch sử").
+_FILING = re.compile(r"^lưu\s*(?::(.*))?$", re.IGNORECASE)
+# The type word that opens an office's name, which its short name leaves out (Phòng Nội vụ: NV).
+_OFFICE_WORDS = ("phòng ", "sở ", "ban ", "trung tâm ", "chi cục ")
+
+
+def unit_short_name(name: str) -> str:
+    """The short name a document files under: "Phòng Nội vụ" NV, "Phòng Tài chính - Kế hoạch" TCKH, "Văn phòng …" VP."""
+    name = " ".join(name.split())
+    if name.lower().startswith("văn phòng"):
+        return "VP"
+    for word in _OFFICE_WORDS:
+        if name.lower().startswith(word):
+            name = name[len(word) :]
+            break
+    return "".join(word[0].upper() for word in re.findall(r"\w+", name) if word.lower() != "và")
+
+
+def _drafting_unit(issuer: Unit) -> str:
+    """The short name of the office that drafts the issuer's reports: its secretariat's (Phòng Nội vụ), if any."""
+    drafting = (
+        Unit.objects.filter(path__startswith=issuer.path, memberships__role=Role.SECRETARIAT)
+        .exclude(pk=issuer.pk)
+        .order_by("path")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return unit_short_name(drafting) if drafting else ""
 
 
 @translation.override(DOCUMENT_LANGUAGE)
@@ -317,7 +356,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         signer_capacity=narrative.signer_capacity,
         signer_title=narrative.signer_title,
         signer_name=narrative.signer_name or _plan_signer_if_same_title(plan, narrative),
-        recipients=recipient_lines(narrative.recipients or plan.recipients),
+        recipients=recipient_lines(narrative.recipients or plan.recipients, _drafting_unit(issuer)),
         generated_sentences=generated,
         annex_units_total=_units_total(annex_units),
         annex_dossiers_total=dossiers_total,

@@ -7,8 +7,8 @@
 #         .venv from requirements/base.txt (make run, make check)
 #   dev   the same with .venv from requirements/dev.txt: pytest, ruff, djLint,
 #         import-linter, mypy (make lint, make lock)
-#   test  dev + chromium (browser tests) and poppler-utils (PDF tests) (make test;
-#         the default)
+#   test  dev + chromium (browser tests), poppler-utils (PDF tests) and LibreOffice
+#         Calc (the Excel annexes printed) (make test; the default)
 #
 # Idempotent and quick when nothing changed: Debian packages are checked with dpkg
 # (apt-get runs only for missing ones, through sudo when not root), and .venv is
@@ -50,6 +50,12 @@ elif ((!python_venv)); then
     packages+=(python3-venv)  # Debian's python3 keeps ensurepip in this package
 fi
 apt_install_missing "${packages[@]}"
+# libreoffice-calc-nogui: soffice --headless prints the Excel annexes to PDF as offices'
+# LibreOffice does (tests/reports/test_xlsx_print.py). Without recommends (Java, help,
+# more fonts), which the converter does not use: 56 packages, 272 MB, about 25 s to install.
+if [[ $mode == test ]]; then
+    APT_NO_RECOMMENDS=1 apt_install_missing libreoffice-calc-nogui
+fi
 [[ -n ${python_version:-} ]] || read -r python_version python_ok python_venv < <(python_info || true) || true
 [[ -n ${python_version:-} ]] || die "no $PYTHON"
 ((python_ok)) || die "$PYTHON is Python $python_version; ParPlan needs Python >= 3.11 (set PYTHON=python3.11 or newer)"

@@ -29,5 +29,8 @@ apt_install_missing() {
     command -v apt-get >/dev/null 2>&1 || die "missing packages: ${missing[*]} (no apt-get here: install them by hand)"
     log "Installing Debian packages: ${missing[*]}"
     as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    # APT_NO_RECOMMENDS=1: only what the packages depend on (a large suite's optional parts left out).
+    local options=(-y -q)
+    [[ ${APT_NO_RECOMMENDS:-} == 1 ]] && options+=(--no-install-recommends)
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install "${options[@]}" "${missing[@]}"
 }

@@ -9,6 +9,8 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,7 +30,7 @@ def render_xlsx(data: ReportData) -> bytes:
     _sheet(
         book, "PL I - Chỉ tiêu", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", data,
         [("Lĩnh vực", 9), ("Chỉ tiêu", 70), ("Mục tiêu", 14), ("Kết quả", 16), ("Đánh giá", 18)],
-        [[int(row[0]), *row[1:]] for row in data.annex_targets],
+        [[int(row[0]), *row[1:]] for row in data.annex_targets], centred_columns={1},
     )  # fmt: skip
     _sheet(
         book, "PL II - Nhiệm vụ", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ CHỦ TRÌ", data,
@@ -52,20 +54,48 @@ def render_xlsx(data: ReportData) -> bytes:
     return output.getvalue()
 
 
-# 12 pt Times New Roman: about 1.1 characters per unit of column width, 16 points a line.
-_CHARS_PER_WIDTH = 1.1
+# 12 pt Times New Roman: LibreOffice fits about 1.35 characters in a unit of column width
+# (the width of a "0" in the default font); 1.2 leaves room for Excel's wider rendering and
+# bold headers, so an estimate errs on a blank line, never on text running into the next row.
+_CHARS_PER_WIDTH = 1.2
 _LINE_POINTS = 16
+# NĐ 30/2020's margins in inches (openpyxl's unit): left 30 mm, right 15 mm, top and bottom 20 mm;
+# the page number sits in the top margin, as on the report's own pages.
+_MARGINS = PageMargins(left=1.18, right=0.59, top=0.79, bottom=0.79, header=0.3, footer=0.3)
+
+
+def _lines(value: object, width: int) -> int:
+    """How many lines a cell's text wraps to; a number shows on one line (Excel never wraps it)."""
+    if value is None or isinstance(value, int | float):
+        return 1
+    per_line = max(1, int(width * _CHARS_PER_WIDTH))
+    return sum(-(-max(len(part), 1) // per_line) for part in str(value).split("\n"))
 
 
 def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int) -> None:
     """Row heights for the wrapped text: Excel keeps a row one line high, and LibreOffice prints it so."""
     for number, row in enumerate(sheet.iter_rows(min_row=header_row), start=header_row):
-        lines = 1
-        for cell, width in zip(row, widths, strict=False):
-            text = "" if cell.value is None else str(cell.value)
-            per_line = max(1, int(width * _CHARS_PER_WIDTH))
-            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in text.split("\n")))
+        lines = max((_lines(cell.value, width) for cell, width in zip(row, widths, strict=False)), default=1)
         sheet.row_dimensions[number].height = lines * _LINE_POINTS
+
+
+def _page_setup(sheet: Worksheet, columns: int, total_width: int, header_row: int) -> None:
+    """A4, landscape when wide, one page wide and as many high as it takes, the header row on every page."""
+    sheet.print_area = f"A1:{get_column_letter(columns)}{max(sheet.max_row, header_row)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if total_width > 90 else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = _MARGINS
+    sheet.print_options.horizontalCentered = True
+    # Odd pages only: the sheets set neither a different first page nor different even pages.
+    page_number = HeaderFooterItem()
+    page_number.center.text, page_number.center.font, page_number.center.size = "&P", f"{_FONT},Regular", 13
+    sheet_name = HeaderFooterItem()
+    sheet_name.right.text, sheet_name.right.font, sheet_name.right.size = "&A", f"{_FONT},Italic", 10
+    sheet.HeaderFooter.oddHeader, sheet.HeaderFooter.oddFooter = page_number, sheet_name
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -74,7 +104,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _sheet(
     book: Workbook, name: str, title: str, data: ReportData, headers: Sequence[tuple[str, int]],
-    rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None,
+    rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None, centred_columns: set[int] | None = None,
 ) -> Worksheet:  # fmt: skip
     sheet: Worksheet = book.create_sheet(name[:31])
     append_row(sheet, [title])
@@ -92,18 +122,12 @@ def _sheet(
             cell.font = Font(name=_FONT, size=12, bold=row_number in (1, header_row))
             if row_number >= header_row:
                 cell.border = _BOX
-                cell.alignment = Alignment(
-                    wrap_text=True, vertical="top", horizontal="center" if row_number == header_row else None
-                )
+                centred = row_number == header_row or column_number in (centred_columns or set())
+                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if centred else None)
             if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
-    _fit_rows(sheet, [width for _label, width in headers], header_row)
-    sheet.print_area = f"A1:{get_column_letter(len(headers))}{max(sheet.max_row, header_row)}"
+    widths = [width for _label, width in headers]
+    _fit_rows(sheet, widths, header_row)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if sum(w for _l, w in headers) > 90 else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    _page_setup(sheet, len(headers), sum(widths), header_row)
     return sheet

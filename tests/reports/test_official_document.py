@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -18,9 +19,10 @@ from pypdf import PdfReader
 from parplan.models import Plan, Unit, UnitKind
 from reports.models import GeneratedReport, GenerationState, ReportNarrative
 from reports.renderers.pdf import report_html
-from reports.selectors import header_lines, plain, recipient_lines, report_data
+from reports.selectors import header_lines, plain, recipient_lines, report_data, unit_short_name
 from reports.services import narrative_save, report_request
 from tasks.models import ExtensionRequest, ExtensionState, ProgressReport, Task, TaskState
+from tests.reports.conftest import RenderedReport
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +201,44 @@ def test_recipients_are_listed_as_the_decree_lists_them() -> None:
         "- Các xã, thị trấn;",
         "- Lưu: VT, NV.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "last"),
+    [("Sở Nội vụ\nLưu: VT", "- Lưu: VT, NV."), ("Sở Nội vụ\n- Lưu: VT.", "- Lưu: VT, NV."),
+     ("Sở Nội vụ\nLưu", "- Lưu: VT, NV."), ("Sở Nội vụ;", "- Lưu: VT, NV."),
+     ("Sở Nội vụ\n- Lưu: VT, TCKH", "- Lưu: VT, TCKH."), ("Lưu trữ lịch sử tỉnh", "- Lưu: VT, NV.")],
+)  # fmt: skip
+def test_the_last_recipient_files_the_copy_with_the_office_of_records_and_the_drafting_unit(
+    typed: str, last: str
+) -> None:
+    lines = recipient_lines(typed, "NV")
+    assert lines[-1] == last
+    assert all(line.startswith("- ") and line.endswith(";") for line in lines[:-1])
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("Phòng Nội vụ", "NV"), ("Phòng Tài chính - Kế hoạch", "TCKH"), ("Văn phòng HĐND và UBND", "VP"),
+     ("Sở Nội vụ", "NV"), ("Phòng Văn hóa và Thông tin", "VHTT")],
+)  # fmt: skip
+def test_a_unit_files_under_the_initials_of_its_name_without_its_type_word(name: str, short: str) -> None:
+    assert unit_short_name(name) == short
+
+
+def test_the_printed_recipients_each_end_with_a_semicolon_and_the_filing_line_with_the_drafting_unit(
+    year_report: RenderedReport,
+) -> None:
+    """Read back with pdfplumber: from "Nơi nhận:" down the left column, each recipient on its own line."""
+    with pdfplumber.open(year_report.pdf_path) as pdf:
+        page = next(page for page in pdf.pages if "Nơi nhận:" in (page.extract_text() or ""))
+        label = page.search("Nơi nhận:")[0]
+        column = page.crop((0, label["top"], label["x0"] + (page.width - label["x0"]) * 0.4, page.height))
+        lines = [unicodedata.normalize("NFC", line) for line in (column.extract_text() or "").splitlines()]
+    recipients = lines[1 : next(i for i, line in enumerate(lines) if line.startswith("- Lưu")) + 1]
+    assert recipients == year_report.data.recipients and len(recipients) == 8
+    assert all(line.startswith("- ") and line.endswith(";") for line in recipients[:-1])
+    assert recipients[-1] == "- Lưu: VT, NV."
 
 
 def test_the_annex_tables_end_with_total_rows(seed_plan: Plan) -> None:

@@ -10,6 +10,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
@@ -21,6 +22,7 @@ from tests.reports.conftest import (
     ARTIFACTS,
     LONG_TARGET,
     LONG_TASK,
+    ROOT,
     SIGNER,
     RenderedReport,
     page_texts,
@@ -155,7 +157,7 @@ def test_the_signature_block_and_the_recipients_are_printed(year_report: Rendere
         SIGNER,
         "Nơi nhận:",
         "- Sở Nội vụ;",
-        "- Lưu: VT.",
+        "- Lưu: VT, NV.",
     ):
         assert line in text
     assert re.search(r"Nơi nhận:\s+TM\. ỦY BAN NHÂN DÂN", text), "recipients and signature share a line"
@@ -236,22 +238,44 @@ def test_the_only_fonts_are_liberation_serif_and_all_are_embedded(year_report: R
     assert all(row[-5] == "yes" for row in rows)
 
 
+def test_the_targets_annex_names_the_report_and_prints_each_rating_on_one_line(year_report: RenderedReport) -> None:
+    first = _annex_pages(year_report)[0]
+    assert "(Kèm theo Báo cáo số ....../BC-UBND; số liệu đến ngày 14/12/2024)" in pdf_text(
+        year_report.pdf_path, first=first, last=first
+    )
+    with pdfplumber.open(year_report.pdf_path) as pdf:
+        page = pdf.pages[first - 1]
+        # A rating wrapped in a column too narrow ("Chưa có / số liệu") is not found on one line.
+        assert len(page.search("Chưa có số liệu")) >= 10
+
+
 # --- Pictures for a person ------------------------------------------------------------
 
 
-def test_page_one_and_an_annex_page_are_rendered_to_png_for_review(year_report: RenderedReport) -> None:
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_page_one_a_body_page_and_an_annex_page_are_rendered_to_png_for_review(year_report: RenderedReport) -> None:
+    """test-artifacts/reports/ for a person to look at; docs/images/ keeps copies for the docs (docs/reports.md)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     annex = _annex_pages(year_report)[0]
-    for page, name in ((1, "year-report-page-1"), (annex, "year-report-annex")):
+    for page, name, dpi in ((1, "report-page-1", 60), (3, "report-page-3", 60), (annex, "report-annex", 80)):
         target = ARTIFACTS / name
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page),
+            ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-f", str(page), "-l", str(page),
              str(year_report.pdf_path), str(target)],
             check=True,
         )  # fmt: skip
         png = target.with_suffix(".png")
-        assert png.exists() and png.stat().st_size > 10_000
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 10_000
+        # A4 at that resolution, 210 x 297 mm, either way round (pdftoppm rounds a pixel up).
+        short, long = sorted(_png_size(png.read_bytes()))
+        assert abs(short - 210 / 25.4 * dpi) <= 1 and abs(long - 297 / 25.4 * dpi) <= 1
+        kept = ROOT / "docs" / "images" / png.name
+        if dpi == 60:
+            assert _png_size(kept.read_bytes()) == _png_size(png.read_bytes()), f"{kept} is missing or not page {page}"
 
 
 # --- Edge cases -----------------------------------------------------------------------

@@ -152,12 +152,13 @@ def test_the_plan_signer_is_not_named_under_another_title(seed_plan: Plan, secre
 
 
 def test_the_recipients_are_the_plan_s_unless_the_narrative_names_others(seed_plan: Plan, secretariat: Any) -> None:
-    assert report_data(plan=seed_plan, kind="year").recipients[-1] == "- Lưu: VT."
+    # The plan files under "Lưu: VT."; the report adds its drafting office, the secretariat's (Phòng Nội vụ).
+    assert report_data(plan=seed_plan, kind="year").recipients[-1] == "- Lưu: VT, NV."
     narrative = narrative_save(
-        plan=seed_plan, kind="year", user=secretariat, recipients="- Sở Nội vụ;\n\n- Lưu: VT, NV."
+        plan=seed_plan, kind="year", user=secretariat, recipients="- Sở Nội vụ;\n\n- Lưu: VT, VP."
     ).record
     data = report_data(plan=seed_plan, kind="year", narrative=narrative)
-    assert data.recipients == ["- Sở Nội vụ;", "- Lưu: VT, NV."]
+    assert data.recipients == ["- Sở Nội vụ;", "- Lưu: VT, VP."]
 
 
 def test_every_target_statement_is_reported_with_one_result_per_indicator(seed_plan: Plan) -> None:
@@ -189,13 +190,14 @@ def test_gathering_takes_the_same_number_of_queries_however_many_tasks_and_targe
 ) -> None:
     # 1 the issuer with its kind and its parent's, 1 snapshots on the cut-off day, 1 areas, 1 targets,
     # 1 their indicators, 1 tasks with lead units, 1 indicators hidden in tasks, 1 lead units' progress
-    # reports, 1 extension requests, 1 returned figures, 1 the dossier indicator, 1 its approved figures.
-    with django_assert_num_queries(12):
+    # reports, 1 extension requests, 1 returned figures, 1 the dossier indicator, 1 its approved figures,
+    # 1 the drafting office (the secretariat's unit) that the filing line names.
+    with django_assert_num_queries(13):
         report_data(plan=seed_plan, kind="year")
     units = list(Unit.objects.filter(code__in=["06184", "06190", "183-TP"]))
     _grow(seed_plan, tasks=60, targets=14, leads=units, user=secretariat)
     plan = Plan.objects.select_related("issuing_unit").get(pk=seed_plan.pk)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         data = report_data(plan=plan, kind="year")
     assert sum(a.tasks_total for a in data.areas) == 37 + 60
 

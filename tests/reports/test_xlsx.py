@@ -202,3 +202,19 @@ def test_a_row_of_wrapped_text_is_as_high_as_its_lines(book: Workbook) -> None:
     short_row = next(row for row in sheet.iter_rows(min_row=5) if len(str(row[1].value)) < width)
     assert sheet.row_dimensions[long_row[0].row].height >= 32
     assert sheet.row_dimensions[short_row[0].row].height == 16
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_each_sheet_prints_with_the_decree_s_margins_and_its_page_number_at_the_top(book: Workbook, name: str) -> None:
+    sheet = book[name]
+    margins = sheet.page_margins
+    # Inches: left 30 mm, right 15 mm, top and bottom 20 mm (NĐ 30/2020).
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (1.18, 0.59, 0.79, 0.79)
+    assert sheet.oddHeader.center.text == "&P" and sheet.oddFooter.right.text == "&A"
+    assert sheet.page_setup.fitToHeight == 0
+
+
+def test_a_number_counts_as_one_line_however_long_its_digits(book: Workbook) -> None:
+    # The rates are floats (0.98963…): counted as text they made every dossier row three lines high.
+    sheet = book["PL IV - Hồ sơ TTHC"]
+    assert {sheet.row_dimensions[row[0].row].height for row in sheet.iter_rows(min_row=5)} == {16}
