@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from parplan.models import Plan
 from targets.models import Indicator
 from tasks.models import Task
 from tests.browser.helpers import ARTIFACTS, axe_violations, horizontal_overflow, log_in
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
@@ -65,6 +65,22 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(browser: Browser, live_s
     assert not found, f"axe-core (WCAG 2 A/AA) found:\n{report}"
 
 
+def _first_screen_answers(page: Page) -> None:
+    """What is off track, who lags, what is overdue: on the phone's first screen, and no column hidden."""
+    tiles = page.locator(".dash-summary .tile")
+    expect(tiles).to_have_count(3)
+    expect(tiles.nth(0)).to_contain_text("chỉ số chậm, không đạt")
+    expect(tiles.nth(1)).to_contain_text("Đơn vị chậm nhất")
+    expect(tiles.nth(2)).to_contain_text("nhiệm vụ quá hạn")
+    for i in range(3):
+        box = tiles.nth(i).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], f"tile {i} below the first screen"
+    # The indicators' table is cards on a phone; the value column used to be cut off (display: none).
+    values = page.locator("table.dash-indicators td.value-cell")
+    expect(values.first).to_be_visible()
+    expect(page.locator("svg.trend").first).to_be_visible()
+
+
 def test_the_dashboard_plan_and_figure_form_do_not_scroll_sideways_on_a_phone(
     browser: Browser, live_server: Any, demo: Plan
 ) -> None:
@@ -82,6 +98,7 @@ def test_the_dashboard_plan_and_figure_form_do_not_scroll_sideways_on_a_phone(
         if overflow := horizontal_overflow(page):
             too_wide[name] = overflow
         if name == "dashboard":
+            _first_screen_answers(page)
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
     assert too_wide == {}, f"pixels wider than a {PHONE['width']}px screen: {too_wide}"
