@@ -46,9 +46,9 @@ def test_committee_filters_the_dashboard_to_a_unit_and_prints_it(browser, live_s
     expect(ranked.first).to_be_visible()
     names = page.locator("#ranking li .rank-name")
     assert names.count() >= 2
-    # A flat trend line has no height, which Playwright counts as hidden: check the chart, then its points.
-    expect(page.locator("svg.sparkline").first).to_be_visible()
-    trend_lines = [line.split() for line in page.locator("svg.sparkline polyline").evaluate_all(
+    # A flat line has no height, which Playwright counts as hidden: check the chart, then its points.
+    expect(page.locator("svg.trend").first).to_be_visible()
+    trend_lines = [line.split() for line in page.locator("svg.trend polyline").evaluate_all(
         "lines => lines.map(line => line.getAttribute('points'))"
     )]  # fmt: skip
     assert trend_lines and all(len(points) >= 2 for points in trend_lines)
