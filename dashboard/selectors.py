@@ -19,8 +19,9 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import get_language
 
-from parplan.formatting import machine_number
+from dashboard.charts import INDICATOR_SHADES, TASK_SHADES, Segment, segments
 from parplan.models import Plan, Unit
+from targets.charts import TrendChart, trend_chart
 from targets.models import (
     Indicator,
     IndicatorSnapshot,
@@ -36,9 +37,10 @@ from tasks.models import Task, TaskState
 CACHE_SECONDS = 15 * 60
 # Part of the cache key: raised whenever `Dashboard` changes shape, so that a board cached by
 # the previous release (pickled without the new fields) is never served to the new templates.
-BOARD_FORMAT = 2
+BOARD_FORMAT = 3
 TREND_POINTS = 12
 ATTENTION_ROWS = 10
+LAGGING_SHOWN = 3  # the units named on the dashboard's first screen as lagging
 # The ranking mix, stated on the page: share of tasks completed on time, share of
 # figures submitted by their due date, share of indicators achieved or on track.
 RANK_WEIGHTS = {"tasks": Decimal("0.4"), "figures": Decimal("0.3"), "indicators": Decimal("0.3")}
@@ -56,6 +58,30 @@ class AreaSummary:
     indicators: Counter[str] = field(default_factory=Counter)
     tasks: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def indicator_bar(self) -> list[Segment]:
+        return segments(self.indicators, INDICATOR_SHADES)
+
+    @property
+    def task_bar(self) -> list[Segment]:
+        return segments(self.tasks, TASK_SHADES)
+
+    @property
+    def indicators_good(self) -> int:
+        return sum(self.indicators[s] for s in GOOD_STATUSES)
+
+    @property
+    def indicators_total(self) -> int:
+        return sum(self.indicators.values())
+
+    @property
+    def tasks_total(self) -> int:
+        return sum(self.tasks.values())
+
+    @property
+    def tasks_done(self) -> int:
+        return self.tasks[TaskState.COMPLETED_ON_TIME] + self.tasks[TaskState.COMPLETED_LATE]
+
 
 @dataclass
 class IndicatorRow:
@@ -67,7 +93,7 @@ class IndicatorRow:
     value: Decimal | None
     status: str
     trend: list[float]
-    trend_points: str = ""
+    chart: TrendChart | None = None  # the trend over the periods, with axes and the threshold
     day: datetime.date | None = None
     reason: str = ""  # why the status is what it is (targets.status.status_reason)
 
@@ -131,6 +157,11 @@ class Dashboard:
     missing_period: str | None
     missing_figures: list[MissingFigures]
     totals: dict[str, int]
+
+    @property
+    def lagging(self) -> list[UnitRank]:
+        """The units at the bottom of the ranking, the last first: who lags, on the first screen."""
+        return self.ranking[::-1][:LAGGING_SHOWN]
 
     @property
     def overdue_shown(self) -> list[dict[str, Any]]:
@@ -207,7 +238,9 @@ def dashboard_for(*, plan: Plan, role: str, unit: Unit | None, today: datetime.d
 
 def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> Dashboard:
     areas = {a.number: AreaSummary(a.number, a.name) for a in plan.areas.order_by("number")}
-    rows, day = _indicator_rows(plan, unit)
+    # The plan's months, read once: they name the trend charts' points and give the last closed month.
+    months = list(Period.objects.filter(plan=plan, frequency="monthly").order_by("end"))
+    rows, day = _indicator_rows(plan, unit, months)
     for row in rows:
         areas[row.area].indicators[row.status] += 1
     tasks = Task.objects.filter(area__plan=plan, cancelled_at__isnull=True).with_state(today)
@@ -230,7 +263,7 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
             "lead_unit__kind__name",
         )
     )
-    missing_period, missing = _missing_figures(plan, unit, today)
+    missing_period, missing = _missing_figures(plan, unit, today, months)
     totals: Counter[str] = Counter()
     for area in areas.values():
         totals.update({f"indicator_{k}": v for k, v in area.indicators.items()})
@@ -252,7 +285,9 @@ def build_dashboard(*, plan: Plan, unit: Unit | None, today: datetime.date) -> D
     )
 
 
-def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], datetime.date | None]:
+def _indicator_rows(
+    plan: Plan, unit: Unit | None, months: list[Period]
+) -> tuple[list[IndicatorRow], datetime.date | None]:
     """Indicators with their latest value and status for the authority (or the unit), and a trend."""
     wanted = Indicator.objects.of_plan(plan).select_related("area").order_by("area__number", "pk")
     subject = unit or plan.issuing_unit
@@ -280,30 +315,33 @@ def _indicator_rows(plan: Plan, unit: Unit | None) -> tuple[list[IndicatorRow], 
     for indicator in indicators:
         points = history.get(indicator.pk, [])
         latest = points[-1] if points else None
-        trend = [float(p.value) for p in points if p.value is not None]
+        measured = [p for p in points if p.value is not None]
+        trend = [float(p.value) for p in measured if p.value is not None]
+        named = [(*period_names(p.day, months), float(p.value)) for p in measured if p.value is not None]
+        chart = trend_chart(named, indicator.threshold, suffix="%" if indicator.kind == "ratio" else "")
         rows.append(
             IndicatorRow(
                 pk=indicator.pk, area=indicator.area.number, name=indicator.name, rule=indicator.rule,
                 kind=indicator.kind, value=latest.value if latest else None,
                 status=latest.status if latest else IndicatorStatus.NO_DATA, trend=trend,
-                trend_points=sparkline(trend), day=latest.day if latest else None,
+                chart=chart, day=latest.day if latest else None,
                 reason=status_reason(indicator, latest),
             )
         )  # fmt: skip
     return rows, (days[0] if days else None)
 
 
-def sparkline(values: list[float], width: int = 100, height: int = 24) -> str:
-    """SVG polyline points for a small trend line (empty below two points)."""
-    if len(values) < 2:
-        return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    step = width / (len(values) - 1)
-    return " ".join(
-        f"{machine_number(i * step)},{machine_number(height - 2 - (v - low) / span * (height - 4))}"
-        for i, v in enumerate(values)
-    )
+def period_names(day: datetime.date, months: Sequence[Period]) -> tuple[str, str]:
+    """An evaluation day named for the month it reports: the last whose figures were due by then.
+
+    (Its full name for the text alternative, a short one for the axis.) A day before the
+    first month's due date keeps its date.
+    """
+    reported = [month for month in months if month.due_date <= day]
+    if not reported:
+        return f"{day:%d/%m/%Y}", f"{day:%d/%m}"
+    month = reported[-1]
+    return str(month), f"{month.number:02d}/{month.end:%y}"
 
 
 def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[IndicatorRow]) -> list[UnitRank]:
@@ -404,9 +442,11 @@ def _number(ranks: list[UnitRank]) -> None:
         rank.rank = previous.rank if previous is not None and previous.score == rank.score else position
 
 
-def _missing_figures(plan: Plan, unit: Unit | None, today: datetime.date) -> tuple[str | None, list[MissingFigures]]:
-    """Units that have not submitted figures for the last closed monthly period."""
-    period = Period.objects.filter(plan=plan, frequency="monthly", end__lt=today).order_by("-end").first()
+def _missing_figures(
+    plan: Plan, unit: Unit | None, today: datetime.date, months: Sequence[Period]
+) -> tuple[str | None, list[MissingFigures]]:
+    """Units that have not submitted figures for the last closed monthly period (`months`: the plan's, by end)."""
+    period = next((month for month in reversed(months) if month.end < today), None)
     if period is None:
         return None, []
     pairs = Indicator.scope_units.through.objects.filter(

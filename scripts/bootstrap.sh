@@ -7,8 +7,10 @@
 #         .venv from requirements/base.txt (make run, make check)
 #   dev   the same with .venv from requirements/dev.txt: pytest, ruff, djLint,
 #         import-linter, mypy (make lint, make lock)
-#   test  dev + chromium (browser tests), poppler-utils (PDF tests) and LibreOffice
-#         Calc (the Excel annexes printed) (make test; the default)
+#   test  dev + chromium (browser tests), poppler-utils (PDF tests), LibreOffice
+#         Calc (the Excel annexes printed) and node_modules/ from package-lock.json:
+#         axe-core, which the browser tests inject to check WCAG 2 A/AA (make test;
+#         the default)
 #
 # Idempotent and quick when nothing changed: Debian packages are checked with dpkg
 # (apt-get runs only for missing ones, through sudo when not root), and .venv is
@@ -34,8 +36,15 @@ STAMP=$VENV/.parplan-installed
 packages=(fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 # chromium: browser tests (Playwright drives /usr/bin/chromium, 500 MB with its
 # libraries); poppler-utils: pdftotext/pdftoppm in the PDF tests; postgresql-client:
-# pg_dump/pg_restore, which the backup test runs against PostgreSQL.
+# pg_dump/pg_restore, which the backup test runs against PostgreSQL; nodejs npm: `npm ci`
+# for axe-core (test only: the portal serves no JavaScript from npm).
 [[ $mode == test ]] && packages+=(chromium poppler-utils postgresql-client)
+# Node.js from elsewhere (NodeSource's nodejs carries its own npm and conflicts with
+# Debian's npm package): Debian's packages only for the commands that are missing.
+if [[ $mode == test ]]; then
+    command -v node >/dev/null 2>&1 || packages+=(nodejs)
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 packages+=("$@")
 # One interpreter start (a pyenv shim takes a quarter of a second): its version,
 # and whether it can make a venv.
@@ -104,3 +113,15 @@ $VENV/bin/python scripts/messages.py compile || die "could not compile the messa
 # The lock files and pyproject.toml's ranges must agree (CI fails otherwise).
 $VENV/bin/python scripts/check-lock.py \
     || log "warning: install from the lock files as they are; refresh them with: make lock"
+
+# axe-core for the browser tests' accessibility checks (package-lock.json pins it), installed
+# again only when node_modules is missing or the lock file changed since (stamp file).
+if [[ $mode == test ]]; then
+    NODE_STAMP=node_modules/.parplan-installed
+    node_want="package-lock.json $(sha256sum package-lock.json | cut -d' ' -f1)"
+    if [[ ! -d node_modules || $(cat "$NODE_STAMP" 2>/dev/null || true) != "$node_want" ]]; then
+        log "Installing the browser tests' JavaScript (package-lock.json)"
+        npm ci --no-audit --no-fund || die "npm ci failed (package-lock.json)"
+        echo "$node_want" >"$NODE_STAMP"
+    fi
+fi

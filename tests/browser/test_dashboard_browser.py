@@ -46,16 +46,36 @@ def test_committee_filters_the_dashboard_to_a_unit_and_prints_it(browser, live_s
     expect(ranked.first).to_be_visible()
     names = page.locator("#ranking li .rank-name")
     assert names.count() >= 2
-    # A flat trend line has no height, which Playwright counts as hidden: check the chart, then its points.
-    expect(page.locator("svg.sparkline").first).to_be_visible()
-    trend_lines = [line.split() for line in page.locator("svg.sparkline polyline").evaluate_all(
+    # A flat line has no height, which Playwright counts as hidden: check the chart, then its points.
+    expect(page.locator("svg.trend").first).to_be_visible()
+    trend_lines = [line.split() for line in page.locator("svg.trend polyline").evaluate_all(
         "lines => lines.map(line => line.getAttribute('points'))"
     )]  # fmt: skip
     assert trend_lines and all(len(points) >= 2 for points in trend_lines)
     assert any(len({point.split(",")[1] for point in points}) > 1 for points in trend_lines), "every line is flat"
     assert page.locator("table.dash-areas tbody tr").count() == 7
+    # Bars per area, the ranking as bars, trend charts with axes: each with its words beside or inside it.
+    expect(page.locator("ol.areas > li")).to_have_count(7)
+    expect(page.locator("ol.areas svg.bar").first).to_be_visible()
+    expect(page.locator("#ranking svg.rank-bar").first).to_be_visible()
+    chart = page.locator("svg.trend").first
+    expect(chart).to_be_visible()
+    expect(chart.locator("title").first).to_contain_text("Diễn biến: ")
+    expect(chart.locator("desc")).to_contain_text("Tháng ")
+    assert chart.locator(".axis text").count() >= 4  # values up the side, periods along the bottom
     ARTIFACTS.mkdir(exist_ok=True)
+    # The full-page picture at desktop width (docs/images/dashboard.png is a copy of it).
     page.screenshot(path=str(ARTIFACTS / "dashboard-all.png"), full_page=True)
+    page.emulate_media(media="print")
+    whole = ARTIFACTS / "dashboard-all-print.pdf"
+    page.pdf(path=str(whole), format="A4", print_background=True)
+    printed = PdfReader(whole)
+    # The whole authority's board on a few sheets, not one sheet per table row (7 on the demo plan).
+    assert 2 <= len(printed.pages) <= 12, len(printed.pages)
+    printed_text = "".join(sheet.extract_text() for sheet in printed.pages)
+    # The charts are in the PDF as drawn text: the areas' counts and the trend axes' period labels.
+    assert "hoàn thành" in printed_text and re.search(r"(?<![\d/])\d{2}/\d{2}(?![\d/])", printed_text)
+    page.emulate_media(media="screen")
 
     page.get_by_label("Đơn vị").select_option(label=COMMUNE)
     page.get_by_role("button", name="Xem").click()

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.selectors import RANK_WEIGHTS, build_dashboard
+from dashboard.selectors import RANK_WEIGHTS, build_dashboard, period_names
 from parplan.models import Plan, Role, Unit, UnitKind
 from parplan.services import membership_add, unit_upsert
 from planio.interchange import plan_import
@@ -656,7 +656,7 @@ def test_indicator_rows_show_latest_value_status_and_trend(small_plan):
         assert row.status == (history[-1].status if history else IndicatorStatus.NO_DATA)
         assert row.value == (history[-1].value if history else None)
         assert row.trend == [float(s.value) for s in history if s.value is not None]
-        assert (row.trend_points != "") is (len(row.trend) >= 2)
+        assert (row.chart is not None) is (len(row.trend) >= 2)
     dossiers = next(r for r in board.indicators if r.pk == small_plan.indicators["dossiers"].pk)
     # Σ numerators / Σ denominators over A (91…96), B (6 × 88) and C (5 × 100), Tháng 01 to 06.
     assert (dossiers.status, round(dossiers.value, 2)) == (IndicatorStatus.ON_TRACK, Decimal("93.47"))
@@ -744,13 +744,13 @@ def test_ranking_reads_each_indicator_s_latest_result_after_one_is_re_evaluated(
 
 # build_dashboard, whatever the plan's size:
 #  1. the plan's reform areas
-#  2. its indicators, with their areas (filtered to a unit: those it or a unit below it reports)
-#  3. the last 12 evaluation days (DISTINCT day)
-#  4. the authority's (or the unit's) snapshots of those days
-#  5. task counts per area and state
-#  6. the first overdue tasks
-#  7. the last closed monthly period
-#  8. units missing figures for it, with counts
+#  2. the plan's monthly periods (the trend charts' period names, and the last closed month)
+#  3. its indicators, with their areas (filtered to a unit: those it or a unit below it reports)
+#  4. the last 12 evaluation days (DISTINCT day)
+#  5. the authority's (or the unit's) snapshots of those days
+#  6. task counts per area and state
+#  7. the first overdue tasks
+#  8. units missing figures for the last closed month, with counts
 #  9. ranking: tasks led and completed on time per unit
 # 10. ranking: closed periods' frequencies
 # 11. ranking: figures expected per unit and frequency
@@ -1046,8 +1046,10 @@ def test_a_dashboard_cached_in_english_is_not_served_in_vietnamese(client_for, s
     for language in ("en", "vi"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         pages[language] = client.get(reverse("dashboard") + f"?plan={seed_plan.pk}").content.decode()
-    assert '<td class="rule">&gt; 99.5 %</td>' in pages["en"]
-    assert '<td class="rule">&gt; 99,5 %</td>' in pages["vi"] and "99.5" not in pages["vi"]
+    assert '<td class="rule short-cell" data-label="Target">&gt; 99.5 %</td>' in pages["en"]
+    # (Not "99.5" alone: the charts' coordinates are written with a point in every language.)
+    assert '<td class="rule short-cell" data-label="Mục tiêu">&gt; 99,5 %</td>' in pages["vi"]
+    assert "99.5 %" not in pages["vi"]
 
 
 # --- (6) A fair ranking, whole needs-attention lists (issue 12, items 3 and 4) ----------------
@@ -1194,3 +1196,91 @@ def test_missing_figures_show_communes_beside_many_offices_and_filter_by_kind(
     assert len({row[0] for rows in pages for row in rows}) == 15
     pager = _attention_page(client, plan, "missing", page=3).root.one("nav", "pager")
     assert pager.text.startswith("‹ Trước Trang 3/3")
+
+
+# --- (7) A dashboard for people who look rather than read (issue 12, item 6) ----------------
+
+
+def test_the_dashboard_opens_with_what_is_off_track_who_lags_and_what_is_overdue(small_plan, client_for, steering):
+    """Issue 12: the first screen of a phone held the areas' table; the three answers were far below."""
+    plan = small_plan.plan
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    main = page.root.one("main")
+    first = next(child for child in main.children if child.tag in ("section", "form"))
+    assert first.attrs.get("class") == "dash-summary", "the summary comes before every other section and the filter"
+    off_track, lagging, overdue = first.all("a", "tile")
+    assert off_track.one("span", "tile-n").text == str(len(board.off_track)) and board.off_track
+    assert overdue.one("span", "tile-n").text == str(len(board.overdue_tasks)) and board.overdue_tasks
+    assert [line.text for line in overdue.all("span", "tile-line")][0].startswith(
+        f"{board.overdue_tasks[0]['area__number']}.{board.overdue_tasks[0]['position']} "
+    )
+    # The lowest scores first: the units that lag.
+    named = [line.text for line in lagging.all("span", "tile-line")]
+    assert named and named[0].startswith(board.ranking[-1].name)
+    assert len(named) == min(3, len(board.ranking))
+
+
+def test_each_area_has_bars_that_add_up_to_its_counts(small_plan, client_for, steering):
+    plan = small_plan.plan
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    for area in board.areas:
+        for bar, total in ((area.indicator_bar, area.indicators_total), (area.task_bar, area.tasks_total)):
+            assert sum(s.n for s in bar) == total
+            if bar:
+                assert [s.x for s in bar] == sorted(s.x for s in bar) and bar[0].x == 0
+                assert abs(sum(s.width for s in bar) - 100) < 0.5
+                assert all(abs(a.x + a.width - b.x) < 0.2 for a, b in zip(bar, bar[1:], strict=False))
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    shown = page.root.one("ol", "areas").all("li")
+    assert len(shown) == len(board.areas)
+    for li, area in zip(shown, board.areas, strict=True):
+        indicators, tasks = li.all("svg", "bar")
+        # Words beside the bar and in its label: colour is never the only signal.
+        assert f"{area.indicators_good}/{area.indicators_total}" in li.text
+        assert f"{area.tasks_done}/{area.tasks_total}" in li.text
+        assert indicators.attrs["role"] == "img" and indicators.attrs["aria-label"].startswith("Chỉ số: ")
+        assert len(tasks.all("rect")) == 1 + len(area.task_bar)  # the track and one rectangle per state
+
+
+def test_every_trend_chart_has_axes_a_threshold_period_names_a_title_and_a_description(
+    small_plan, client_for, steering
+):
+    """Issue 12: the only charts were small lines without axes."""
+    plan = small_plan.plan
+    board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    charted = {row.pk: row for row in board.indicators if row.chart is not None}
+    assert charted
+    page = Page(_dashboard(client_for(steering), plan).content.decode())
+    charts = page.root.all("svg", "trend")
+    assert len(charts) == len(charted)
+    for svg in charts:
+        title, desc = svg.one("title", id=svg.attrs["aria-labelledby"].split()[0]), svg.one("desc")
+        assert svg.attrs["aria-labelledby"].split()[1] == desc.attrs["id"]
+        row = next(r for r in charted.values() if title.text == f"Diễn biến: {r.name}"[: len(title.text)])
+        chart = row.chart
+        assert chart is not None
+        axis = svg.one("g", "axis")
+        labels = [text.text for text in axis.all("text")]
+        assert labels == [t.label for t in chart.y_ticks] + [t.label for t in chart.x_ticks]
+        assert len(chart.y_ticks) >= 2 and len(set(t.label for t in chart.y_ticks)) == len(chart.y_ticks)
+        # Period names: the month each evaluation reports, in the text alternative and on the axis.
+        assert all(re.fullmatch(r"Tháng \d{2}/\d{4}", p.period) for p in chart.points)
+        assert all(re.fullmatch(r"\d{2}/\d{2}", t.label) for t in chart.x_ticks)
+        assert desc.text.startswith(f"{chart.points[0].period}: {chart.points[0].value}")
+        thresholds = svg.all("line", "chart-threshold")
+        assert len(thresholds) == (1 if chart.threshold_y is not None else 0)
+        # The latest value is written next to its point.
+        assert any(text.text == chart.points[-1].value for text in svg.all("text", "point-label"))
+
+
+def test_a_trend_point_is_named_for_the_last_month_due_by_its_day(seed_plan):
+
+    months = list(Period.objects.filter(plan=seed_plan, frequency="monthly").order_by("end"))
+    november = next(m for m in months if m.number == 11)
+    assert period_names(november.due_date, months) == (str(november), f"11/{november.end:%y}")
+    # The day before November's due date still reports October.
+    october = next(m for m in months if m.number == 10)
+    assert period_names(november.due_date - datetime.timedelta(days=1), months)[0] == str(october)
+    before = months[0].due_date - datetime.timedelta(days=1)
+    assert period_names(before, months) == (f"{before:%d/%m/%Y}", f"{before:%d/%m}")

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from targets.charts import line_chart
+from targets.charts import line_chart, nice_ticks, tick_decimals, trend_chart
 from targets.models import IndicatorSnapshot
 
 D = datetime.date
@@ -35,6 +35,43 @@ def test_points_without_a_value_are_left_out_and_svg_coordinates_keep_their_deci
     assert [point.label for point in chart.points] == ["20/01/2024: 50,5", "20/03/2024: 60,0"]
     pairs = [pair.split(",") for pair in chart.polyline.split()]
     assert [len(pair) for pair in pairs] == [2, 2] and all(float(c) >= 0 for pair in pairs for c in pair)
+
+
+def test_an_axis_runs_in_round_steps_around_the_values():
+    for low, high in ((0.0, 100.0), (87.25, 99.1), (99.02, 99.18), (3.0, 3.0), (-5.0, 12.0)):
+        ticks = nice_ticks(low, high)
+        assert ticks[0] <= low and ticks[-1] >= high
+        steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1 and 2 <= len(ticks) <= 6, ticks
+
+
+def test_tick_labels_have_the_decimals_that_tell_them_apart():
+    # Steps of 0,05 written with one decimal said "99,1" twice.
+    assert tick_decimals([99.0, 99.05, 99.1]) == 2
+    assert tick_decimals([0, 20, 40]) == 0 and tick_decimals([2.5, 5.0]) == 1
+    chart = trend_chart([("Tháng 01/2024", "01/24", 99.02), ("Tháng 02/2024", "02/24", 99.18)], None)
+    assert chart is not None
+    labels = [t.label for t in chart.y_ticks]
+    assert len(set(labels)) == len(labels) and all("," in label for label in labels)
+
+
+def test_a_trend_chart_names_its_periods_labels_its_points_and_places_its_threshold():
+    months = [(f"Tháng {m:02d}/2024", f"{m:02d}/24", 80.0 + m) for m in range(1, 10)]
+    chart = trend_chart(months, Decimal("95"), suffix="%")
+    assert chart is not None
+    assert [p.period for p in chart.points] == [name for name, _short, _value in months]
+    # Nine points: every other period named on the axis, from the latest back.
+    assert [t.label for t in chart.x_ticks] == ["01/24", "03/24", "05/24", "07/24", "09/24"]
+    assert [p.labelled for p in chart.points] == [False] * 8 + [True]
+    assert chart.points[-1].value == "89,0%"
+    assert chart.description.startswith("Tháng 01/2024: 81,0%; Tháng 02/2024: 82,0%")
+    # 95 is above every value: the threshold is drawn above the highest point, inside the plot.
+    assert chart.threshold_y is not None
+    assert chart.top <= chart.threshold_y < min(p.y for p in chart.points) <= chart.bottom
+    assert chart.left < chart.points[0].x < chart.points[-1].x < chart.right
+    few = trend_chart(months[:3], None)
+    assert few is not None and all(p.labelled for p in few.points) and few.threshold_y is None
+    assert trend_chart(months[:1], Decimal("95")) is None
 
 
 # --- Every chart as rendered: coordinates a browser can read, in every language ---------------
@@ -137,7 +174,8 @@ def test_the_indicator_pages_trend_chart_has_coordinates_a_browser_reads(client_
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_dashboards_trend_lines_have_coordinates_a_browser_reads(client_for, steering, seed_plan, language):
     html = _page(client_for(steering), reverse("dashboard") + f"?plan={seed_plan.pk}", language)
-    charts = _charts(html)
+    # The trend charts; the bars beside them are rectangles on a 0–100 scale.
+    charts = [chart for chart in _charts(html) if "trend" in chart[0][1].get("class", "").split()]
     assert len(charts) >= 5
     for chart in charts:
         _spread(chart)
