@@ -50,7 +50,7 @@ def render_xlsx(data: ReportData) -> bytes:
           *([r.year_resolved, r.year_rate] if ytd else [])]
          for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
         percent_columns={4},
-        note=f"Số liệu {data.dossier_periods}" if data.dossier_periods else "",
+        note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
     )  # fmt: skip
     if data.kind == "year":
         _sheet(
@@ -91,7 +91,7 @@ def _sheet(
     sheet: Worksheet = book.create_sheet(name[:31])
     append_row(sheet, [title])
     append_row(sheet, [f"{data.issuer} — {data.subject}"])
-    sheet.append([note or f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})"])
+    sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})" + (f"; {note}" if note else "")])
     sheet.append([label for label, _width in headers])
     header_row = 4
     for row in rows:
