@@ -80,6 +80,13 @@ class IndicatorResult:
             parts.append(f"lũy kế {self.year_to_date_covered}: {self.year_to_date}")
         return f"{self.value} ({'; '.join(parts)})" if parts else self.value
 
+    @property
+    def judged(self) -> str:
+        """The value the status was judged on, with its periods: the year to date where shown beside the window's."""
+        if self.year_to_date:
+            return f"{self.year_to_date} lũy kế {self.year_to_date_covered}"
+        return f"{self.value}, {self.covered}" if self.covered else self.value
+
 
 @dataclass
 class TargetResult:
@@ -502,7 +509,7 @@ def _area_section(
     unjudged = (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
     judged = [r for t in targets for r in t.indicators if r.status_code not in unjudged]
     good = [r for r in judged if r.status_code in (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)]
-    behind = [f"{r.name} ({r.value}, mục tiêu {r.rule})" for r in judged if r.status_code in _BEHIND]
+    behind = [f"{r.name} ({r.judged}, mục tiêu {r.rule})" for r in judged if r.status_code in _BEHIND]
     generated = f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn)."
     if judged:
         generated += f" {len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."

@@ -64,6 +64,18 @@ def test_a_q3_indicator_result_names_its_window_and_the_year_to_date(seed_plan: 
     assert data.annex_targets_headers[4:6] == ["Kỳ số liệu", "Lũy kế T1–T9/2024"]
 
 
+def test_an_indicator_behind_is_named_with_the_year_to_date_it_was_judged_on(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="q3")
+    behind = [
+        r for a in data.areas for t in a.targets for r in t.indicators if r.status_code in ("at_risk", "off_track")
+    ]
+    for result in behind:
+        expected = f"{result.name} ({result.judged}, mục tiêu {result.rule})"
+        assert any(expected in a.indicators_behind for a in data.areas)
+        if result.year_to_date:
+            assert result.judged == f"{result.year_to_date} lũy kế {result.year_to_date_covered}"
+
+
 def test_the_q1_report_never_shows_a_figure_of_a_period_ending_after_its_cut_off(seed_plan: Plan) -> None:
     start, cutoff = report_window("q1", 2024)
     later = Measurement.objects.filter(
