@@ -548,7 +548,13 @@ def _result(indicator: Indicator, figures: _Figures | IndicatorSnapshot | None) 
     # Judged on the year to date: a year's target (70 % disbursed) is not a quarter's.
     judged = figures.year_to_date if figures else None
     code = judged.status if judged else IndicatorStatus.NO_DATA
-    separate = figures is not None and figures.year_to_date is not figures.window and not is_level(indicator)
+    # A level's year to date is its window's latest figure, unless the window has none (the half-year's
+    # figure in the Q3 report): then the figure it was judged on is shown, labelled, beside "no data".
+    separate = (
+        figures is not None
+        and figures.year_to_date is not figures.window
+        and (not is_level(indicator) or figures.window.value is None)
+    )
     ytd = figures.year_to_date if separate and figures else None
     return IndicatorResult(
         name=plain(indicator.name), rule=indicator.rule, value=_written(indicator, window), status=str(_STATUS[code]),

@@ -64,6 +64,18 @@ def test_a_q3_indicator_result_names_its_window_and_the_year_to_date(seed_plan: 
     assert data.annex_targets_headers[4:6] == ["Kỳ số liệu", "Lũy kế T1–T9/2024"]
 
 
+def test_a_level_without_a_figure_in_the_window_shows_the_one_it_was_judged_on_labelled(seed_plan: Plan) -> None:
+    data = report_data(plan=seed_plan, kind="q3")
+    judged_elsewhere = [
+        r for a in data.areas for t in a.targets for r in t.indicators
+        if r.value == "Chưa có số liệu" and r.status_code != "no_data"
+    ]  # fmt: skip
+    assert judged_elsewhere, "the demo holds a level read before the third quarter (the half-year's degree figure)"
+    for result in judged_elsewhere:
+        assert result.year_to_date_covered.startswith("đến ") and result.year_to_date != ""
+        assert result.shown == f"Chưa có số liệu (lũy kế {result.year_to_date_covered}: {result.year_to_date})"
+
+
 def test_an_indicator_behind_is_named_with_the_year_to_date_it_was_judged_on(seed_plan: Plan) -> None:
     data = report_data(plan=seed_plan, kind="q3")
     behind = [
