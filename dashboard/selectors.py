@@ -32,6 +32,7 @@ from targets.models import (
 )
 from targets.sources import Source
 from targets.status import status_reason
+from targets.windows import snapshot_label
 from tasks.models import Task, TaskState
 
 CACHE_SECONDS = 15 * 60
@@ -96,6 +97,7 @@ class IndicatorRow:
     chart: TrendChart | None = None  # the trend over the periods, with axes and the threshold
     day: datetime.date | None = None
     reason: str = ""  # why the status is what it is (targets.status.status_reason)
+    covered: str = ""  # the periods the value covers, "T1–T9/2024" (targets.windows)
 
 
 class MissingFigures(TypedDict):
@@ -325,7 +327,7 @@ def _indicator_rows(
                 kind=indicator.kind, value=latest.value if latest else None,
                 status=latest.status if latest else IndicatorStatus.NO_DATA, trend=trend,
                 chart=chart, day=latest.day if latest else None,
-                reason=status_reason(indicator, latest),
+                reason=status_reason(indicator, latest), covered=snapshot_label(indicator, latest),
             )
         )  # fmt: skip
     return rows, (days[0] if days else None)

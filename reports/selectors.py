@@ -19,8 +19,20 @@ from django.utils.translation import gettext as _
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea, Role, Unit
 from reports.models import ReportKind, ReportNarrative, report_window
-from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Target
+from targets.evaluation import evaluate_window, missing_figures
+from targets.models import (
+    Frequency,
+    Indicator,
+    IndicatorSnapshot,
+    IndicatorStatus,
+    Measurement,
+    MeasurementStatus,
+    Target,
+    period_label,
+)
+from targets.periods import year_window
 from targets.status import status_reason
+from targets.windows import is_level, periods_label, snapshot_label
 from tasks.models import ExtensionRequest, ExtensionState, ProgressReport, Task, TaskState
 
 # A report is a Vietnamese administrative document (NĐ 30/2020): its text, the labels it
@@ -51,10 +63,29 @@ _EXTENSION_ANSWERS: dict[str, str] = {
 class IndicatorResult:
     name: str
     rule: str
-    value: str
+    value: str  # from the report's window only
     status: str
     status_code: str
     reason: str = ""
+    covered: str = ""  # the periods the value covers, "T7–T9/2024" (targets.windows)
+    # The year to date, where the window does not start the year (the Q3 report), and its periods.
+    year_to_date: str = ""
+    year_to_date_covered: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value with its periods, and the year to date labelled: "185 hồ sơ (T7–T9/2024; lũy kế ...)"."""
+        parts = [self.covered] if self.covered else []
+        if self.year_to_date:
+            parts.append(f"lũy kế {self.year_to_date_covered}: {self.year_to_date}")
+        return f"{self.value} ({'; '.join(parts)})" if parts else self.value
+
+    @property
+    def judged(self) -> str:
+        """The value the status was judged on, with its periods: the year to date where shown beside the window's."""
+        if self.year_to_date:
+            return f"{self.year_to_date} lũy kế {self.year_to_date_covered}"
+        return f"{self.value}, {self.covered}" if self.covered else self.value
 
 
 @dataclass
@@ -109,6 +140,19 @@ class DossierRow:
     resolved: str
     on_time: str
     rate: str
+    # The year to date, in a report whose window does not start the year (Q3).
+    year_resolved: str = ""
+    year_rate: str = ""
+
+
+@dataclass
+class MissingRow:
+    """Units and periods of an indicator whose figures are still missing (the year report's annex)."""
+
+    indicator: str
+    unit: str
+    periods: str
+    count: int
 
 
 @dataclass
@@ -143,6 +187,18 @@ class ReportData:
     generated_sentences: dict[str, str] = field(default_factory=dict)
     annex_units_total: UnitTaskRow | None = None
     annex_dossiers_total: DossierRow | None = None
+    # The periods the window's figures cover ("T7–T9/2024"), and the year to date's where shown ("T1–T9/2024").
+    window_periods: str = ""
+    year_to_date_periods: str = ""
+    # The year report: per indicator, the units and periods with no approved figure, and how many figures.
+    annex_missing: list[MissingRow] = field(default_factory=list)
+    missing_count: int = 0
+    dossier_periods: str = ""  # the periods the dossier annex's figures cover
+
+    @property
+    def annex_targets_headers(self) -> list[str]:
+        ytd = [f"Lũy kế {self.year_to_date_periods}"] if self.year_to_date_periods else []
+        return ["Lĩnh vực", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Kỳ số liệu", *ytd, "Đánh giá"]
 
 
 def _date_words(day: datetime.date) -> str:
@@ -270,11 +326,15 @@ def report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None = No
 
 def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) -> ReportData:
     start, cutoff = report_window(kind, plan.year)
+    year_start = year_window(plan.year)[0]
     narrative = narrative or ReportNarrative(plan=plan, kind=kind)
     issuer = Unit.objects.select_related("kind", "parent__kind").get(pk=plan.issuing_unit_id)
-    snapshots = {
-        s.indicator_id: s for s in IndicatorSnapshot.objects.filter(indicator__area__plan=plan, unit=issuer, day=cutoff)
-    }
+    # The window's figures only: a period ending after the cut-off (the half-year's in the Q1
+    # report) or begun before the window (the first half's in the Q3 report) is not in it.
+    in_window = evaluate_window(plan=plan, window=(start, cutoff), day=cutoff)
+    # The status is the plan's year target judged on the year to date, with the same periods bound.
+    to_date = in_window if start == year_start else evaluate_window(plan=plan, window=(year_start, cutoff), day=cutoff)
+    snapshots = {pk: _Figures(in_window[pk], to_date[pk]) for pk in in_window}
     areas = list(plan.areas.order_by("number"))
     # Grouped here rather than prefetched: prefetching links every task and target back to
     # its area, and those reference cycles (43,000 objects for a province) would outlive this
@@ -306,7 +366,11 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         sections.append(section)
         for shown in section.targets:
             for result in shown.indicators:
-                annex_targets.append([str(area.number), result.name, result.rule, result.value, result.status])
+                ytd = [result.year_to_date or "—"] if start != year_start else []
+                annex_targets.append(
+                    [str(area.number), result.name, result.rule, result.value, result.covered or "—", *ytd,
+                     result.status]
+                )  # fmt: skip
         for task in tasks[area.pk]:
             if task.lead_unit is None:
                 continue
@@ -324,7 +388,8 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
     generated = _generated_sentences(facts) | area_sentences
     parent_authority, issuer_lines = header_lines(issuer)
     annex_units = [UnitTaskRow(unit=name, **dict(c)) for name, c in sorted(unit_rows.items())]
-    annex_dossiers, dossiers_total = _dossier_rows(plan, cutoff)
+    annex_dossiers, dossiers_total, dossier_periods = _dossier_rows(plan, start, cutoff, year_start)
+    missing = _missing_rows(plan, start, cutoff) if kind == ReportKind.YEAR else []
     return ReportData(
         kind=kind,
         parent_authority=parent_authority,
@@ -333,6 +398,11 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         reference=f"Số: {_printed_number(narrative.number, narrative.symbol)}/{narrative.symbol}",
         place_and_date=f"{plan.place or issuer.name}, {_date_words(narrative.report_date or cutoff)}",
         subject=f"Kết quả thực hiện công tác cải cách hành chính {period} {plan.year}",
+        window_periods=periods_label(Frequency.MONTHLY, start, cutoff),
+        year_to_date_periods="" if start == year_start else periods_label(Frequency.MONTHLY, year_start, cutoff),
+        annex_missing=missing,
+        dossier_periods=dossier_periods,
+        missing_count=sum(row.count for row in missing),
         intro=(
             f"Thực hiện {_plan_reference(plan)}"
             + f" về {plan.title[:1].lower()}{plan.title[1:]}, {issuer.name} báo cáo kết quả thực hiện công tác "
@@ -450,7 +520,7 @@ def _task_line(
 
 def _area_section(
     area: ReformArea, area_targets: list[tuple[Target, list[Indicator]]], tasks: list[Task],
-    snapshots: dict[int, IndicatorSnapshot], hidden: list[Indicator], cutoff: datetime.date,
+    snapshots: dict[int, _Figures], hidden: list[Indicator], cutoff: datetime.date,
     narrative: ReportNarrative, history: _TaskHistory,
 ) -> tuple[AreaSection, str]:  # fmt: skip
     """The area's section, and the comment generated for it (shown when the secretariat wrote none)."""
@@ -478,7 +548,7 @@ def _area_section(
     unjudged = (IndicatorStatus.NO_DATA, IndicatorStatus.NOT_APPLICABLE)
     judged = [r for t in targets for r in t.indicators if r.status_code not in unjudged]
     good = [r for r in judged if r.status_code in (IndicatorStatus.ACHIEVED, IndicatorStatus.ON_TRACK)]
-    behind = [f"{r.name} ({r.value}, mục tiêu {r.rule})" for r in judged if r.status_code in _BEHIND]
+    behind = [f"{r.name} ({r.judged}, mục tiêu {r.rule})" for r in judged if r.status_code in _BEHIND]
     generated = f"Hoàn thành {on_time + late}/{total} nhiệm vụ ({on_time} đúng hạn, {late} trễ hạn)."
     if judged:
         generated += f" {len(good)}/{len(judged)} chỉ tiêu có số liệu đạt hoặc đúng tiến độ."
@@ -493,18 +563,43 @@ def _area_section(
     return section, generated
 
 
-def _result(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> IndicatorResult:
+@dataclass(frozen=True)
+class _Figures:
+    """An indicator's evaluation over the report's window, and over the year to date (the same for Q1, H1, year)."""
+
+    window: IndicatorSnapshot
+    year_to_date: IndicatorSnapshot
+
+
+def _written(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
     if snapshot is None or snapshot.value is None:
-        value = "Chưa có số liệu"
-    elif indicator.kind == "milestone":
-        value = "Đạt" if snapshot.value >= 1 else "Chưa đạt"
-    else:
-        suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
-        value = format_number(snapshot.value, 1) + suffix
-    code = snapshot.status if snapshot else IndicatorStatus.NO_DATA
+        return "Chưa có số liệu"
+    if indicator.kind == "milestone":
+        return "Đạt" if snapshot.value >= 1 else "Chưa đạt"
+    suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
+    return format_number(snapshot.value, 1) + suffix
+
+
+def _result(indicator: Indicator, figures: _Figures | IndicatorSnapshot | None) -> IndicatorResult:
+    if isinstance(figures, IndicatorSnapshot):
+        figures = _Figures(figures, figures)
+    window = figures.window if figures else None
+    # Judged on the year to date: a year's target (70 % disbursed) is not a quarter's.
+    judged = figures.year_to_date if figures else None
+    code = judged.status if judged else IndicatorStatus.NO_DATA
+    # A level's year to date is its window's latest figure, unless the window has none (the half-year's
+    # figure in the Q3 report): then the figure it was judged on is shown, labelled, beside "no data".
+    separate = (
+        figures is not None
+        and figures.year_to_date is not figures.window
+        and (not is_level(indicator) or figures.window.value is None)
+    )
+    ytd = figures.year_to_date if separate and figures else None
     return IndicatorResult(
-        name=plain(indicator.name), rule=indicator.rule, value=value, status=str(_STATUS[code]), status_code=code,
-        reason=status_reason(indicator, snapshot),
+        name=plain(indicator.name), rule=indicator.rule, value=_written(indicator, window), status=str(_STATUS[code]),
+        status_code=code, reason=status_reason(indicator, judged), covered=snapshot_label(indicator, window),
+        year_to_date=_written(indicator, ytd) if ytd is not None and ytd.value is not None else "",
+        year_to_date_covered=snapshot_label(indicator, ytd),
     )  # fmt: skip
 
 
@@ -584,27 +679,74 @@ def _dossier_row(name: str, resolved: Decimal, on_time: Decimal) -> DossierRow:
     return DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
 
 
-def _dossier_rows(plan: Plan, cutoff: datetime.date) -> tuple[list[DossierRow], DossierRow | None]:
-    """One-stop dossier statistics by unit, from the on-time dossiers indicator's approved figures, and their total."""
+def _missing_rows(plan: Plan, start: datetime.date, cutoff: datetime.date) -> list[MissingRow]:
+    """The year report's annex: per indicator and unit, the periods still without an approved figure."""
+    return [
+        MissingRow(
+            indicator=plain(gap.indicator.name),
+            unit=gap.unit.name,
+            periods=", ".join(period_label(s.frequency, s.number, plan.year) for s in gap.periods),
+            count=len(gap.periods),
+        )  # fmt: skip
+        for gap in missing_figures(plan=plan, window=(start, cutoff))
+    ]
+
+
+def _dossier_figures(
+    indicator: Indicator, start: datetime.date, cutoff: datetime.date, covered: list[datetime.date]
+) -> dict[str, tuple[str, Decimal, Decimal]]:
+    """Per unit path: its name, dossiers resolved, resolved on time, from the periods inside the window.
+
+    `covered` receives the first period's start and the last one's end (the annex names them).
+    """
+    rows: dict[str, tuple[str, Decimal, Decimal]] = {}
+    figures = Measurement.objects.filter(
+        indicator=indicator, status=MeasurementStatus.APPROVED, period__start__gte=start, period__end__lte=cutoff
+    ).values_list("unit__name", "unit__path", "numerator", "denominator", "period__start", "period__end")
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    for name, path, numerator, denominator, period_start, period_end in figures:
+        unit_name, resolved, on_time = rows.get(path, (name, Decimal(0), Decimal(0)))
+        rows[path] = (unit_name, resolved + (denominator or 0), on_time + (numerator or 0))
+        first = period_start if first is None else min(first, period_start)
+        last = period_end if last is None else max(last, period_end)
+    if first is not None and last is not None:
+        covered[:] = [first, last]
+    return rows
+
+
+def _with_year(row: DossierRow, year: tuple[str, Decimal, Decimal] | None) -> DossierRow:
+    if year is not None:
+        row.year_resolved = _dossier_row(*year).resolved
+        row.year_rate = _dossier_row(*year).rate
+    return row
+
+
+def _dossier_rows(
+    plan: Plan, start: datetime.date, cutoff: datetime.date, year_start: datetime.date
+) -> tuple[list[DossierRow], DossierRow | None, str]:
+    """One-stop dossier statistics by unit, from the on-time dossiers indicator's approved figures, and their total.
+
+    The window's figures; in a report whose window does not start the year (Q3), the year to date beside
+    them; and the periods the window's figures cover ("T7–T9/2024").
+    """
     indicator = (
         Indicator.objects.of_plan(plan).filter(numerator_label__icontains="hồ sơ giải quyết", kind="ratio").first()
     )
     if indicator is None:
-        return [], None
-    # Per unit path: its name, dossiers resolved, resolved on time.
-    rows: dict[str, tuple[str, Decimal, Decimal]] = {}
-    figures = Measurement.objects.filter(
-        indicator=indicator, status=MeasurementStatus.APPROVED, period__end__lte=cutoff
-    ).values_list("unit__name", "unit__path", "numerator", "denominator")
-    for name, path, numerator, denominator in figures:
-        unit_name, resolved, on_time = rows.get(path, (name, Decimal(0), Decimal(0)))
-        rows[path] = (unit_name, resolved + (denominator or 0), on_time + (numerator or 0))
-    result = [_dossier_row(name, resolved, on_time) for _path, (name, resolved, on_time) in sorted(rows.items())]
+        return [], None, ""
+    covered: list[datetime.date] = []
+    rows = _dossier_figures(indicator, start, cutoff, covered)
+    year = _dossier_figures(indicator, year_start, cutoff, []) if start != year_start else {}
+    result = [
+        _with_year(_dossier_row(name, resolved, on_time), year.get(path))
+        for path, (name, resolved, on_time) in sorted(rows.items())
+    ]
     if not result:
-        return [], None
-    total = _dossier_row(
-        "Tổng cộng",
-        sum((r for _n, r, _o in rows.values()), Decimal(0)),
-        sum((o for _n, _r, o in rows.values()), Decimal(0)),
-    )
-    return result, total
+        return [], None, ""
+    total = _with_year(_dossier_row("Tổng cộng", *_sums(rows)), ("Tổng cộng", *_sums(year)) if year else None)
+    return result, total, periods_label(indicator.frequency, *covered)
+
+
+def _sums(rows: dict[str, tuple[str, Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    return sum((r for _n, r, _o in rows.values()), Decimal(0)), sum((o for _n, _r, o in rows.values()), Decimal(0))

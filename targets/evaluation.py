@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from parplan.events import plan_changed_now
@@ -36,12 +36,15 @@ from targets.models import (
     MeasurementStatus,
     Scope,
 )
-from targets.periods import elapsed_fraction, periods_of, year_window
+from targets.periods import PeriodSpec, elapsed_fraction, periods_of, year_window
 from targets.status import Reading, judge, rule_of
 
 _HUNDRED = Decimal(100)
-# indicator id, unit id, numerator, denominator, value, expected, status, missed: one snapshot.
-SnapshotRow = tuple[int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str, int | None]
+# indicator id, unit id, numerator, denominator, value, expected, status, missed, covered from, to: one snapshot.
+SnapshotRow = tuple[
+    int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str, int | None,
+    datetime.date | None, datetime.date | None,
+]  # fmt: skip
 
 
 @dataclass
@@ -64,6 +67,9 @@ class Totals:
     # The earliest of the units' latest periods' ends: a latest-value indicator is final only once
     # every unit's figure is of the window's last period.
     last_end: datetime.date | None = None
+    # The periods the figures came from: the earliest start and the latest end (targets.windows).
+    first_start: datetime.date | None = None
+    latest_end: datetime.date | None = None
 
     def add(self, other: Totals) -> None:
         # Spelled out: this runs once per unit and level of the tree for every indicator.
@@ -80,6 +86,10 @@ class Totals:
         self.units += other.units
         if other.last_end is not None and (self.last_end is None or other.last_end < self.last_end):
             self.last_end = other.last_end
+        if other.first_start is not None and (self.first_start is None or other.first_start < self.first_start):
+            self.first_start = other.first_start
+        if other.latest_end is not None and (self.latest_end is None or other.latest_end > self.latest_end):
+            self.latest_end = other.latest_end
 
 
 @dataclass
@@ -166,20 +176,30 @@ def fraction_of(indicator: Indicator, totals: Totals) -> tuple[Decimal | None, D
 # --- Aggregation in the database ---------------------------------------------------
 
 
-def _totals_by_indicator_and_unit(indicators: list[Indicator], day: datetime.date) -> dict[tuple[int, int], Totals]:
-    approved = Measurement.objects.filter(
-        indicator__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED, period__start__lte=day
-    )
+def _totals_by_indicator_and_unit(
+    indicators: list[Indicator], day: datetime.date, *, window: tuple[datetime.date, datetime.date] | None = None
+) -> dict[tuple[int, int], Totals]:
+    """Totals of the approved figures of periods begun by `day`, or of those inside `window` only.
+
+    A report's window takes a period only if it lies wholly inside: the half-year's figure
+    (15/12–14/6) is no figure of the first quarter, nor 15/6–14/12 one of the third.
+    """
+    approved = Measurement.objects.filter(indicator__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED)
+    if window is None:
+        approved = approved.filter(period__start__lte=day)
+    else:
+        approved = approved.filter(period__start__gte=window[0], period__end__lte=window[1])
     totals: dict[tuple[int, int], Totals] = {}
     sums = (
         approved.values("indicator_id", "unit_id")
         .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"), value_sum=Sum("value"),
                   figures=Count("id"), met_count=Count("id", filter=Q(met=True)),
-                  missed_count=Count("id", filter=Q(met=False)))
+                  missed_count=Count("id", filter=Q(met=False)), first_start=Min("period__start"),
+                  latest_end=Max("period__end"))
         .values_list("indicator_id", "unit_id", "numerator_sum", "denominator_sum", "value_sum", "figures",
-                     "met_count", "missed_count")
+                     "met_count", "missed_count", "first_start", "latest_end")
     )  # fmt: skip
-    for indicator_id, unit_id, numerator, denominator, total, figures, met, missed in sums:
+    for indicator_id, unit_id, numerator, denominator, total, figures, met, missed, first, latest in sums:
         totals[(indicator_id, unit_id)] = Totals(
             numerator=numerator or Decimal(0),
             denominator=denominator or Decimal(0),
@@ -188,6 +208,8 @@ def _totals_by_indicator_and_unit(indicators: list[Indicator], day: datetime.dat
             met=met,
             missed=missed,
             units=1,
+            first_start=first,
+            latest_end=latest,
         )
     _fill_latest_figures(indicators, approved, totals)
     return totals
@@ -247,7 +269,6 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
         rule = rule_of(indicator)
         due = _periods_due(indicator, plan.year, day) if rule.periodic else 0
         rolled_up = _rolled_up(indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains)
-        indicator_id = indicator.pk
         for unit, unit_totals in rolled_up:
             reading = reading_of(
                 indicator,
@@ -259,14 +280,8 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
                 due=due,
             )
             status, expected = judge(rule, reading)
-            if rule.periodic:
-                met, due_here = Decimal(unit_totals.met), Decimal(due * max(unit_totals.units, 1))
-                rows.append((indicator_id, unit.id, met, due_here, reading.value, None, status, unit_totals.missed))
-            elif unit_totals.figures:
-                numerator, denominator = fraction_of(indicator, unit_totals)
-                rows.append((indicator_id, unit.id, numerator, denominator, reading.value, expected, status, None))
-            else:
-                rows.append((indicator_id, unit.id, None, None, reading.value, expected, status, None))
+            periodic = rule.periodic
+            rows.append(snapshot_row(indicator, unit.id, unit_totals, reading, status, expected, periodic=periodic))
             if unit.id == issuer.id:
                 summary.statuses[status] += 1
     alias = router.db_for_write(IndicatorSnapshot)
@@ -277,6 +292,102 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     # New statuses: the dashboard must not serve the old ones from its cache.
     plan_changed_now(plan.pk)
     return summary
+
+
+def snapshot_row(
+    indicator: Indicator, unit_id: int, totals: Totals, reading: Reading, status: str, expected: Decimal | None,
+    *, periodic: bool,
+) -> SnapshotRow:  # fmt: skip
+    """One snapshot's stored values: periodic obligations keep met / due, rates their fraction."""
+    covered = (totals.first_start, totals.latest_end) if totals.figures else (None, None)
+    if periodic:
+        met, due = Decimal(totals.met), Decimal(reading.due)
+        return (indicator.pk, unit_id, met, due, reading.value, None, status, totals.missed, *covered)
+    numerator, denominator = fraction_of(indicator, totals) if totals.figures else (None, None)
+    return (indicator.pk, unit_id, numerator, denominator, reading.value, expected, status, None, *covered)
+
+
+@dataclass(frozen=True)
+class MissingFigures:
+    """A unit in an indicator's scope with no approved figure for some periods of a window."""
+
+    indicator: Indicator
+    unit: Unit
+    periods: list[PeriodSpec]
+
+
+def evaluate_window(
+    *, plan: Plan, window: tuple[datetime.date, datetime.date], day: datetime.date
+) -> dict[int, IndicatorSnapshot]:
+    """The issuer's value and status of every indicator from the periods inside `window` only, as of `day`.
+
+    Not stored (a report's window is not a day's evaluation): unsaved snapshots, judged by
+    the status rule exactly as `evaluate_plan` judges, whose covered dates name the periods.
+    """
+    indicators = list(Indicator.objects.of_plan(plan))
+    totals = _totals_by_indicator_and_unit(indicators, day, window=window)
+    issuer = plan.issuing_unit
+    subtree = list(Unit.objects.subtree_of(issuer))
+    units_by_path = {unit.path: unit for unit in subtree}
+    scope_units = _scope_units(indicators, subtree)
+    fraction, year_end = elapsed_fraction(plan.year, day), year_window(plan.year)[1]
+    chains: dict[str, list[str]] = {}
+    snapshots = {}
+    for indicator in indicators:
+        rule = rule_of(indicator)
+        due = _periods_due_in(indicator, plan.year, window, day) if rule.periodic else 0
+        # Only the issuer's line: the first of the roll-up.
+        _unit, issuer_totals = _rolled_up(
+            indicator, issuer, units_by_path, totals, scope_units.get(indicator.pk, []), chains
+        )[0]
+        reading = reading_of(
+            indicator, issuer_totals, periodic=rule.periodic, day=day, window_end=year_end, fraction=fraction, due=due
+        )
+        status, expected = judge(rule, reading)
+        row = snapshot_row(indicator, issuer.pk, issuer_totals, reading, status, expected, periodic=rule.periodic)
+        snapshots[indicator.pk] = IndicatorSnapshot(
+            indicator=indicator, unit=issuer, day=day, numerator=row[2], denominator=row[3], value=row[4],
+            expected=row[5], status=row[6], missed=row[7], covered_from=row[8], covered_to=row[9],
+        )  # fmt: skip
+    return snapshots
+
+
+def _periods_due_in(
+    indicator: Indicator, year: int, window: tuple[datetime.date, datetime.date], day: datetime.date
+) -> int:
+    """Periods of a periodic obligation inside `window` whose due date has passed on `day`."""
+    return sum(
+        1
+        for spec in periods_of(indicator.frequency, year)
+        if spec.start >= window[0] and spec.end <= window[1] and spec.due_date < day
+    )
+
+
+def missing_figures(*, plan: Plan, window: tuple[datetime.date, datetime.date]) -> list[MissingFigures]:
+    """Per indicator, the units in its scope and the periods inside `window` with no approved figure.
+
+    A periodic figure is owed by each unit in scope (the issuer, for an authority-wide indicator)
+    for each period of the indicator's frequency lying wholly inside the window.
+    """
+    indicators = list(Indicator.objects.of_plan(plan).order_by("area__number", "target__position", "position", "pk"))
+    issuer = plan.issuing_unit
+    subtree = list(Unit.objects.subtree_of(issuer))
+    scope_units = _scope_units(indicators, subtree)
+    reported = set(
+        Measurement.objects.filter(
+            indicator__in=indicators, status=MeasurementStatus.APPROVED,
+            period__start__gte=window[0], period__end__lte=window[1],
+        ).values_list("indicator_id", "unit_id", "period__frequency", "period__number")
+    )  # fmt: skip
+    missing = []
+    for indicator in indicators:
+        specs = [s for s in periods_of(indicator.frequency, plan.year) if s.start >= window[0] and s.end <= window[1]]
+        units = [issuer] if indicator.scope == Scope.AUTHORITY else scope_units.get(indicator.pk, [])
+        for unit in units:
+            lacking = [s for s in specs if (indicator.pk, unit.pk, s.frequency, s.number) not in reported]
+            if lacking:
+                missing.append(MissingFigures(indicator=indicator, unit=unit, periods=lacking))
+    return missing
 
 
 def _scope_units(indicators: list[Indicator], subtree: list[Unit]) -> dict[int, list[Unit]]:
@@ -300,26 +411,33 @@ def _insert_snapshots(alias: str, day: datetime.date, rows: list[SnapshotRow]) -
             day_text = day.isoformat()
             text = "".join(
                 f"{indicator_id}\t{unit_id}\t{day_text}\t{_copy_text(numerator)}\t{_copy_text(denominator)}\t"
-                f"{_copy_text(value)}\t{_copy_text(expected)}\t{status}\t{_copy_text(missed)}\n"
-                for indicator_id, unit_id, numerator, denominator, value, expected, status, missed in rows
-            )
+                f"{_copy_text(value)}\t{_copy_text(expected)}\t{status}\t{_copy_text(missed)}\t"
+                f"{_copy_text(covered_from)}\t{_copy_text(covered_to)}\n"
+                for indicator_id, unit_id, numerator, denominator, value, expected, status, missed, covered_from,
+                covered_to in rows
+            )  # fmt: skip
             table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
-            columns = "indicator_id, unit_id, day, numerator, denominator, value, expected, status, missed"
+            columns = (
+                "indicator_id, unit_id, day, numerator, denominator, value, expected, status, missed, "
+                "covered_from, covered_to"
+            )
             cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
             return
     IndicatorSnapshot.objects.using(alias).bulk_create(
         (
             IndicatorSnapshot(
                 indicator_id=indicator_id, unit_id=unit_id, day=day, numerator=numerator, denominator=denominator,
-                value=value, expected=expected, status=status, missed=missed,
+                value=value, expected=expected, status=status, missed=missed, covered_from=covered_from,
+                covered_to=covered_to,
             )
-            for indicator_id, unit_id, numerator, denominator, value, expected, status, missed in rows
+            for indicator_id, unit_id, numerator, denominator, value, expected, status, missed, covered_from,
+            covered_to in rows
         ),
         batch_size=2000,
     )  # fmt: skip
 
 
-def _copy_text(value: Decimal | int | None) -> str:
+def _copy_text(value: Decimal | int | datetime.date | None) -> str:
     return "\\N" if value is None else str(value)
 
 

@@ -416,6 +416,10 @@ class IndicatorSnapshot(models.Model):
     status = models.CharField(_("đánh giá"), max_length=16, choices=IndicatorStatus.choices)
     # A periodic yes/no obligation: periods reported "not met" (numerator / denominator: met / due).
     missed = models.PositiveSmallIntegerField(null=True)
+    # The periods the value was computed from: the first one's start and the latest one's end
+    # (targets.windows names them, "T1–T9/2024" or "đến 14/09/2024"); empty without figures.
+    covered_from = models.DateField(_("số liệu từ ngày"), null=True)
+    covered_to = models.DateField(_("số liệu đến ngày"), null=True)
 
     objects = SnapshotQuerySet.as_manager()
 

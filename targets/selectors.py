@@ -70,7 +70,7 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     history = list(
         IndicatorSnapshot.objects.filter(indicator=indicator, unit_id=issuer_id)
         .order_by("day")
-        .only("day", "value", "status", "expected", "numerator", "denominator")
+        .only("day", "value", "status", "expected", "numerator", "denominator", "covered_from", "covered_to")
     )
     latest = history[-1] if history else None
     units: list[IndicatorSnapshot] = []

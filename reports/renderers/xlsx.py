@@ -27,9 +27,10 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 def render_xlsx(data: ReportData) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
+    widths = [9, 70, 14, 16, 16, *([16] if data.year_to_date_periods else []), 18]
     _sheet(
         book, "PL I - Chỉ tiêu", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", data,
-        [("Lĩnh vực", 9), ("Chỉ tiêu", 70), ("Mục tiêu", 14), ("Kết quả", 16), ("Đánh giá", 18)],
+        list(zip(data.annex_targets_headers, widths, strict=True)),
         [[int(row[0]), *row[1:]] for row in data.annex_targets], centred_columns={1},
     )  # fmt: skip
     _sheet(
@@ -42,13 +43,24 @@ def render_xlsx(data: ReportData) -> bytes:
     )  # fmt: skip
     _sheet(book, "PL III - Kiểm tra", "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC", data, [("Nội dung", 90)],
            [[data.inspections_note]])  # fmt: skip
+    ytd = data.year_to_date_periods
     _sheet(
         book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
-        [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14)],
-        [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved))]
+        [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14),
+         *([(f"Lũy kế {ytd}: hồ sơ đã giải quyết", 18), (f"Lũy kế {ytd}: tỷ lệ đúng hạn", 16)] if ytd else [])],
+        [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved)),
+          *([r.year_resolved, r.year_rate] if ytd else [])]
          for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
         percent_columns={4},
+        note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
     )  # fmt: skip
+    if data.kind == "year":
+        _sheet(
+            book, "PL V - Số liệu còn thiếu", "SỐ LIỆU CHỈ TIÊU CÒN THIẾU", data,
+            [("Chỉ tiêu", 60), ("Đơn vị", 40), ("Kỳ còn thiếu", 40), ("Số kỳ", 10)],
+            [[m.indicator, m.unit, m.periods, m.count] for m in data.annex_missing]
+            + [["Tổng cộng", "", "", data.missing_count]],
+        )  # fmt: skip
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -105,11 +117,12 @@ def _share(part: int, whole: int) -> float | None:
 def _sheet(
     book: Workbook, name: str, title: str, data: ReportData, headers: Sequence[tuple[str, int]],
     rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None, centred_columns: set[int] | None = None,
+    note: str = "",
 ) -> Worksheet:  # fmt: skip
     sheet: Worksheet = book.create_sheet(name[:31])
     append_row(sheet, [title])
     append_row(sheet, [f"{data.issuer} — {data.subject}"])
-    sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})"])
+    sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})" + (f"; {note}" if note else "")])
     sheet.append([label for label, _width in headers])
     header_row = 4
     for row in rows:

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from parplan.badges import badge
 from targets.models import NOT_EVALUATED_LABEL, Indicator, IndicatorSnapshot, IndicatorStatus, MeasurementStatus
 from targets.status import status_reason
+from targets.windows import snapshot_label
 
 register = template.Library()
 
@@ -33,6 +34,12 @@ def figure_status(status: str) -> SafeString:
     """A figure's place in the review, as a badge: `{% figure_status figure.status %}`."""
     choice = MeasurementStatus(status)
     return badge(choice.css, str(choice.label))
+
+
+@register.simple_tag
+def indicator_covered(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
+    """Which periods the value covers: `{% indicator_covered indicator snapshot %}` (targets/windows.py)."""
+    return snapshot_label(indicator, snapshot)
 
 
 @register.simple_tag

@@ -188,16 +188,18 @@ def test_a_unit_without_tasks_has_no_row_in_the_tasks_annex(odd_plan: Plan) -> N
 def test_gathering_takes_the_same_number_of_queries_however_many_tasks_and_targets(
     seed_plan: Plan, secretariat: Any, django_assert_num_queries: Any
 ) -> None:
-    # 1 the issuer with its kind and its parent's, 1 snapshots on the cut-off day, 1 areas, 1 targets,
-    # 1 their indicators, 1 tasks with lead units, 1 indicators hidden in tasks, 1 lead units' progress
-    # reports, 1 extension requests, 1 returned figures, 1 the dossier indicator, 1 its approved figures,
-    # 1 the drafting office (the secretariat's unit) that the filing line names.
-    with django_assert_num_queries(13):
+    # 1 the issuer with its kind and its parent's, 5 the window's evaluation (indicators, figures summed,
+    # latest figures, the issuer's subtree, scope units), 1 areas, 1 targets, 1 their indicators, 1 tasks
+    # with lead units, 1 indicators hidden in tasks, 1 lead units' progress reports, 1 extension requests,
+    # 1 returned figures, 1 the dossier indicator, 1 its approved figures, 4 the figures still missing
+    # (indicators, subtree, scope units, approved figures' keys), 1 the drafting office (the secretariat's
+    # unit) that the filing line names.
+    with django_assert_num_queries(21):
         report_data(plan=seed_plan, kind="year")
     units = list(Unit.objects.filter(code__in=["06184", "06190", "183-TP"]))
     _grow(seed_plan, tasks=60, targets=14, leads=units, user=secretariat)
     plan = Plan.objects.select_related("issuing_unit").get(pk=seed_plan.pk)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(21):
         data = report_data(plan=plan, kind="year")
     assert sum(a.tasks_total for a in data.areas) == 37 + 60
 

@@ -31,9 +31,10 @@ TITLES = (
     "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC",
     "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ",
 )
-# One page at least per sheet; the demo's 33 indicators and 30 units take 6 (LibreOffice 7.4).
-# Rows twice too high, or a sheet not fitted to the page's width, would take more than 8.
-MOST_PAGES = 8
+# One page at least per sheet; the demo's 33 indicators and 30 units take 6 (LibreOffice 7.4), and the
+# figures still missing (PL V) about one page per 14 rows. Rows twice too high, or a sheet not fitted to the
+# page's width, would take more than twice that.
+MISSING_ROWS_PER_PAGE = 14
 
 
 def _soffice() -> str:
@@ -100,10 +101,13 @@ def test_the_printed_annexes_show_every_sheet_title_and_every_row(printed: Path,
     assert [name for name in expected if _words(name) not in cells] == []
 
 
-def test_the_printed_annexes_fit_a_few_landscape_pages_numbered_at_the_top(printed: Path) -> None:
+def test_the_printed_annexes_fit_a_few_landscape_pages_numbered_at_the_top(
+    printed: Path, year_report: RenderedReport
+) -> None:
     with pdfplumber.open(printed) as pdf:
         pages = pdf.pages
-        assert 4 <= len(pages) <= MOST_PAGES, len(pages)
+        most = 8 + len(year_report.data.annex_missing) // MISSING_ROWS_PER_PAGE
+        assert 4 <= len(pages) <= most, len(pages)
         assert pages[0].width > pages[0].height, "PL I prints on A4 landscape"
         assert round(pages[0].width) == 842 and round(pages[0].height) == 595
         for number, page in enumerate(pages, start=1):
