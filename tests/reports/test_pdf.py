@@ -6,10 +6,9 @@ Most tests read the demo plan's year report, rendered once for the session
 
 from __future__ import annotations
 
-from collections import Counter
-
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
