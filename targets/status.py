@@ -109,9 +109,11 @@ _COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 
 
 def meets(value: Decimal, comparator: str, threshold: Decimal) -> bool:
-    # A table lookup, not Comparator(comparator): this runs for every unit of every indicator each night.
-    # An unknown comparator still raises ValueError, from Comparator().
-    compare = _COMPARISONS.get(comparator) or _COMPARISONS[Comparator(comparator)]
+    # A table lookup, not a dict of all five comparisons and Comparator(comparator) on every call:
+    # this runs for every unit of every indicator each night.
+    compare = _COMPARISONS.get(comparator)
+    if compare is None:
+        raise ValueError(f"{comparator!r} is not a valid Comparator")  # as Comparator(comparator) raised
     return compare(value, threshold)
 
 
