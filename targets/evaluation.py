@@ -439,29 +439,44 @@ def _merge_snapshots(
         for indicator_id, unit_id, numerator, denominator, value, expected, status, missed in rows
     )
     cursor.cursor.copy_expert(f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN", io.StringIO(text))
-    same_key = "s.indicator_id = n.indicator_id AND s.unit_id = n.unit_id AND s.day = %(day)s"
     params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
-    # Units that left an indicator's scope lose that day's snapshot.
+    # Units that left an indicator's scope lose that day's snapshot. NOT IN: a hashed look-up of the
+    # staged keys (never NULL), where NOT EXISTS was planned as a sort of both sides.
     cursor.execute(
         f"DELETE FROM {table} s WHERE s.day = %(day)s AND s.indicator_id = ANY(%(indicators)s::bigint[])"
-        f" AND NOT EXISTS (SELECT 1 FROM {_STAGED} n WHERE s.indicator_id = n.indicator_id"
-        f" AND s.unit_id = n.unit_id)",
+        f" AND (s.indicator_id, s.unit_id) NOT IN (SELECT indicator_id, unit_id FROM {_STAGED})",
         params,
     )
-    assignments = ", ".join(f"{column} = n.{column}" for column in _VALUE_COLUMNS)
-    old = ", ".join(f"s.{column}" for column in _VALUE_COLUMNS)
-    new = ", ".join(f"n.{column}" for column in _VALUE_COLUMNS)
-    cursor.execute(
-        f"UPDATE {table} s SET {assignments} FROM {_STAGED} n WHERE {same_key} AND ({old}) IS DISTINCT FROM ({new})",
-        params,
-    )
-    cursor.execute(
-        f"INSERT INTO {table} (indicator_id, unit_id, day, {values})"
-        f" SELECT n.indicator_id, n.unit_id, %(day)s, {new} FROM {_STAGED} n"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {same_key})",
-        params,
-    )
+    for statement in _upsert_statements(table, cursor.db.pg_version):
+        cursor.execute(statement, params)
     cursor.execute(f"DROP TABLE {_STAGED}")
+
+
+def _upsert_statements(table: str, pg_version: int) -> list[str]:
+    """SQL that updates the stored snapshots that differ from the staged ones and inserts the missing ones.
+
+    One MERGE on PostgreSQL 15 and later (one join of the staged and stored rows
+    instead of two); an UPDATE and an INSERT before that.
+    """
+    same_key = "s.indicator_id = n.indicator_id AND s.unit_id = n.unit_id AND s.day = %(day)s"
+    assignments = ", ".join(f"{column} = n.{column}" for column in _VALUE_COLUMNS)
+    differs = (
+        f"({', '.join(f's.{column}' for column in _VALUE_COLUMNS)})"
+        f" IS DISTINCT FROM ({', '.join(f'n.{column}' for column in _VALUE_COLUMNS)})"
+    )
+    columns = f"indicator_id, unit_id, day, {', '.join(_VALUE_COLUMNS)}"
+    new_row = f"n.indicator_id, n.unit_id, %(day)s, {', '.join(f'n.{column}' for column in _VALUE_COLUMNS)}"
+    if pg_version >= 150000:
+        return [
+            f"MERGE INTO {table} s USING {_STAGED} n ON {same_key}"
+            f" WHEN MATCHED AND {differs} THEN UPDATE SET {assignments}"
+            f" WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({new_row})"
+        ]
+    return [
+        f"UPDATE {table} s SET {assignments} FROM {_STAGED} n WHERE {same_key} AND {differs}",
+        f"INSERT INTO {table} ({columns}) SELECT {new_row} FROM {_STAGED} n"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {same_key})",
+    ]
 
 
 def evaluate_active_plans(*, day: datetime.date, plan_id: int | None = None) -> list[EvaluationSummary]:
