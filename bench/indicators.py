@@ -13,8 +13,11 @@
 2. Times `evaluate_plan()` for the latest plan on 14/12 of its year (snapshot
    writes included) and one hand-written SQL query doing the same aggregation,
    alternately, `--runs` times each after one untimed warm-up of each; reports
-   best and median and their ratio. Peak memory of one evaluation is read in a
-   fresh subprocess (ru_maxrss).
+   best and median and their ratio. The evaluation is timed twice a round: the
+   day evaluated again (its snapshots there already, as after an approval or
+   for a report) and a new day (the day's snapshots deleted untimed first, as
+   for the nightly run at 01:00, which inserts every row). Peak memory of one
+   evaluation is read in a fresh subprocess (VmHWM).
 3. Prints a table and rewrites the results block of bench/README.md.
 """
 
@@ -410,6 +413,18 @@ def evaluate(plan_id: int, day: datetime.date) -> int:
     return evaluate_plan(plan=plan, day=day).snapshots
 
 
+def forget_day(plan_id: int, day: datetime.date) -> None:
+    """Delete the plan's snapshots of `day` (untimed): the next evaluation of it is a new day's."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM targets_indicatorsnapshot WHERE day = %s AND indicator_id IN (SELECT i.id FROM "
+            "targets_indicator i JOIN parplan_reformarea a ON a.id = i.area_id WHERE a.plan_id = %s)",
+            [day, plan_id],
+        )
+
+
 def timed(function: Callable[..., _T], *args: Any) -> tuple[float, _T]:
     started = time.perf_counter()
     result = function(*args)
@@ -540,25 +555,35 @@ def main() -> None:
     print(f"Timing plan {plan.year} (id {plan.pk}) on {day:%d/%m/%Y}, {args.runs} runs each after a warm-up …")
     evaluate(plan.pk, day)  # warm-up: every timed run then replaces the same snapshots
     groups = raw_sql(plan.pk, day)
-    evaluation_times, sql_times = [], []
+    evaluation_times, sql_times, new_day_times = [], [], []
     snapshots = 0
     for _ in range(args.runs):
         seconds, snapshots = timed(evaluate, plan.pk, day)
         evaluation_times.append(seconds)
         seconds, groups = timed(raw_sql, plan.pk, day)
         sql_times.append(seconds)
+        forget_day(plan.pk, day)
+        seconds, _ = timed(evaluate, plan.pk, day)
+        new_day_times.append(seconds)
     memory = measure_memory(plan.pk, day)
     load_after = os.getloadavg()
 
     best_eval, median_eval = min(evaluation_times), statistics.median(evaluation_times)
     best_sql, median_sql = min(sql_times), statistics.median(sql_times)
+    best_new, median_new = min(new_day_times), statistics.median(new_day_times)
     peak_mb = memory["peak_kb"] / 1024
     delta_mb = (memory["peak_kb"] - memory["before_kb"]) / 1024
     info = machine()
     rows = [
-        ("evaluate_plan (whole, with snapshot writes)", f"{best_eval:.3f}", f"{median_eval:.3f}"),
+        ("evaluate_plan, the day again (whole, with snapshot writes)", f"{best_eval:.3f}", f"{median_eval:.3f}"),
+        ("evaluate_plan, a new day (every snapshot inserted)", f"{best_new:.3f}", f"{median_new:.3f}"),
         ("raw SQL GROUP BY (same aggregation)", f"{best_sql:.3f}", f"{median_sql:.3f}"),
-        ("ratio evaluation / raw SQL", f"{best_eval / best_sql:.2f}×", f"{median_eval / median_sql:.2f}×"),
+        (
+            "ratio evaluation / raw SQL, the day again",
+            f"{best_eval / best_sql:.2f}×",
+            f"{median_eval / median_sql:.2f}×",
+        ),
+        ("ratio evaluation / raw SQL, a new day", f"{best_new / best_sql:.2f}×", f"{median_new / median_sql:.2f}×"),
     ]
     width = max(len(r[0]) for r in rows)
     table = [f"{'':{width}}  {'best s':>9}  {'median s':>9}"] + [f"{a:{width}}  {b:>9}  {c:>9}" for a, b, c in rows]
@@ -570,8 +595,9 @@ def main() -> None:
     print(f"Snapshots written per evaluation: {snapshots:,}; (indicator, unit) groups from SQL: {groups:,}.")
     aims = {
         "peak memory < 500 MB": peak_mb < 500,
-        "evaluation within 3× of raw SQL (median)": median_eval <= 3 * median_sql,
-        "evaluation within 60 s": median_eval < 60,
+        "evaluation within 3× of raw SQL (median), the day again": median_eval <= 3 * median_sql,
+        "evaluation within 3× of raw SQL (median), a new day": median_new <= 3 * median_sql,
+        "evaluation within 60 s": max(median_eval, median_new) < 60,
     }
     for aim, ok in aims.items():
         print(f"  {'OK ' if ok else 'MISSED'} {aim}")

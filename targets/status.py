@@ -25,6 +25,8 @@ The principles:
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -97,14 +99,22 @@ def band(rule: Rule) -> Decimal:
     return abs(rule.threshold) * width / _HUNDRED  # a share of the threshold
 
 
+_COMPARISONS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    Comparator.GTE: operator.ge,
+    Comparator.GT: operator.gt,
+    Comparator.LTE: operator.le,
+    Comparator.LT: operator.lt,
+    Comparator.EQ: operator.eq,
+}
+
+
 def meets(value: Decimal, comparator: str, threshold: Decimal) -> bool:
-    return {
-        Comparator.GTE: value >= threshold,
-        Comparator.GT: value > threshold,
-        Comparator.LTE: value <= threshold,
-        Comparator.LT: value < threshold,
-        Comparator.EQ: value == threshold,
-    }[Comparator(comparator)]
+    # A table lookup, not a dict of all five comparisons and Comparator(comparator) on every call:
+    # this runs for every unit of every indicator each night.
+    compare = _COMPARISONS.get(comparator)
+    if compare is None:
+        raise ValueError(f"{comparator!r} is not a valid Comparator")  # as Comparator(comparator) raised
+    return compare(value, threshold)
 
 
 def shortfall(value: Decimal, mark: Decimal, rule: Rule) -> Decimal:
@@ -112,14 +122,19 @@ def shortfall(value: Decimal, mark: Decimal, rule: Rule) -> Decimal:
     return value - mark if rule.lower_is_better else mark - value
 
 
-def _graded(short: Decimal, rule: Rule) -> str:
+def _graded(short: Decimal, rule: Rule, width: Decimal | None) -> str:
     if short <= 0:
         return IndicatorStatus.ON_TRACK
-    return IndicatorStatus.AT_RISK if short <= band(rule) else IndicatorStatus.OFF_TRACK
+    return IndicatorStatus.AT_RISK if short <= (band(rule) if width is None else width) else IndicatorStatus.OFF_TRACK
 
 
-def judge(rule: Rule, reading: Reading) -> tuple[str, Decimal | None]:
-    """(status, value expected to date) for one indicator and unit on one day."""
+def judge(rule: Rule, reading: Reading, *, width: Decimal | None = None) -> tuple[str, Decimal | None]:
+    """(status, value expected to date) for one indicator and unit on one day.
+
+    `width` is `band(rule)` when the caller has it: the evaluation judges every
+    unit by one rule and computes it once (reading the settings costs more than
+    the rest of the rule).
+    """
     if rule.periodic and rule.kind == IndicatorKind.MILESTONE:
         return _judge_periodic(reading), None
     if reading.not_applicable:
@@ -136,23 +151,25 @@ def judge(rule: Rule, reading: Reading) -> tuple[str, Decimal | None]:
         # Measured but without a rule: nothing to judge against, so not flagged.
         return IndicatorStatus.ON_TRACK, None
     if rule.target_type == TargetType.CUMULATIVE:
-        return _judge_cumulative(rule, reading, value, threshold)
-    return _judge_level(rule, reading, value, threshold), threshold
+        return _judge_cumulative(rule, reading, value, threshold, width)
+    return _judge_level(rule, reading, value, threshold, width), threshold
 
 
-def _judge_level(rule: Rule, reading: Reading, value: Decimal, threshold: Decimal) -> str:
+def _judge_level(rule: Rule, reading: Reading, value: Decimal, threshold: Decimal, width: Decimal | None) -> str:
     """Kept all through the window (> 99 % on time): final only once the window is over."""
     if meets(value, rule.comparator, threshold):
         return IndicatorStatus.ACHIEVED if reading.closed else IndicatorStatus.ON_TRACK
     if reading.closed:
         return IndicatorStatus.NOT_ACHIEVED
     if rule.comparator == Comparator.EQ:
-        return _graded(abs(value - threshold), rule)
+        return _graded(abs(value - threshold), rule, width)
     # Strict comparators: exactly on the threshold is a miss by the smallest amount, still "at risk".
-    return _graded(max(shortfall(value, threshold, rule), Decimal("0.0001")), rule)
+    return _graded(max(shortfall(value, threshold, rule), Decimal("0.0001")), rule, width)
 
 
-def _judge_cumulative(rule: Rule, reading: Reading, value: Decimal, threshold: Decimal) -> tuple[str, Decimal | None]:
+def _judge_cumulative(
+    rule: Rule, reading: Reading, value: Decimal, threshold: Decimal, width: Decimal | None
+) -> tuple[str, Decimal | None]:
     """Reached by the window's end (≥ 70 % disbursed; ≤ 5 incidents in the year)."""
     expected = threshold * Decimal(str(reading.fraction))
     met = meets(value, rule.comparator, threshold)
@@ -167,7 +184,7 @@ def _judge_cumulative(rule: Rule, reading: Reading, value: Decimal, threshold: D
         return IndicatorStatus.ACHIEVED, expected  # reached: later figures only add to it
     if reading.closed:
         return IndicatorStatus.NOT_ACHIEVED, expected
-    return _graded(shortfall(value, expected, rule), rule), expected
+    return _graded(shortfall(value, expected, rule), rule, width), expected
 
 
 def _judge_periodic(reading: Reading) -> str:

@@ -1,0 +1,176 @@
+"""The evaluation's writes: a day evaluated again ends with exactly the rows a first evaluation writes.
+
+The PostgreSQL path (the one production and the tests run) writes only the
+snapshots that differ from the stored ones, deletes those of units no longer in
+scope and inserts the new ones; and the roll-up sums each unit once into its
+parent, through units that are not in scope themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from parplan.models import Unit, UnitKind
+from parplan.services import unit_upsert
+from targets.evaluation import evaluate_plan
+from targets.models import (
+    Aggregation,
+    Comparator,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorSnapshot,
+    IndicatorStatus,
+)
+from targets.services import FigureInput, indicator_define
+from tests.targets.builders import approved, new_indicator, ratio
+from tests.targets.conftest import seed_period
+
+D = datetime.date
+DAY = D(2024, 12, 20)
+VALUES = ("numerator", "denominator", "value", "expected", "status", "missed")
+
+
+@pytest.fixture
+def fresh_ratio(seed_plan, dong_dang: Unit, bao_lam: Unit) -> Indicator:
+    """A monthly "> 99 %" ratio reported only by Đồng Đăng and Bảo Lâm."""
+    return new_indicator(
+        seed_plan, name="Tỷ lệ hồ sơ đúng hạn (thử)", comparator=Comparator.GT, threshold=99,
+        scope_units=[dong_dang, bao_lam],
+    )  # fmt: skip
+
+
+@pytest.fixture(params=["merge", "update and insert"])
+def writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways of writing: one MERGE (PostgreSQL 15 and later), an UPDATE and an INSERT (earlier)."""
+    if request.param == "update and insert":
+        monkeypatch.setattr(connection, "pg_version", 140000)
+
+
+@pytest.fixture
+def village(bao_lam: Unit) -> Unit:
+    """A unit below Bảo Lâm, one level deeper than the communes."""
+    return unit_upsert(
+        code="06190-K1", name="Khối 1, Bảo Lâm", kind=UnitKind.objects.get(code="commune"), parent=bao_lam
+    )
+
+
+def _stored(indicator: Indicator, day: datetime.date = DAY) -> dict[str, dict[str, Any]]:
+    """The day's snapshots of the indicator by unit code: id and values."""
+    rows = IndicatorSnapshot.objects.filter(indicator=indicator, day=day).values("unit__code", "id", *VALUES)
+    return {row.pop("unit__code"): row for row in rows}
+
+
+def _values(stored: dict[str, dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    return {code: tuple(row[column] for column in VALUES) for code, row in stored.items()}
+
+
+@pytest.mark.usefixtures("writes")
+def test_evaluating_the_day_again_rewrites_only_the_snapshots_that_changed(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat
+):
+    january, february = (seed_period(seed_plan, Frequency.MONTHLY, n) for n in (1, 2))
+    approved(fresh_ratio, dong_dang, january, ratio(99, 100), secretariat)
+    approved(fresh_ratio, bao_lam, january, ratio(1, 10), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    before = _stored(fresh_ratio)
+    approved(fresh_ratio, dong_dang, february, ratio(100, 100), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    after = _stored(fresh_ratio)
+    # The new figure counts: Đồng Đăng 199/200, the authority 200/210.
+    assert (after["06184"]["numerator"], after["06184"]["denominator"]) == (199, 200)
+    assert (after["183"]["numerator"], after["183"]["denominator"]) == (200, 210)
+    assert after["06184"]["value"] == Decimal("99.5000")
+    # Bảo Lâm's figures did not change: its row is the same row, not a copy written again.
+    assert after["06190"] == before["06190"]
+    assert set(after) == {"183", "06184", "06190"}
+
+
+@pytest.mark.usefixtures("writes")
+def test_a_stored_snapshot_that_differs_in_any_value_is_put_right(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat
+):
+    approved(fresh_ratio, dong_dang, seed_period(seed_plan, Frequency.MONTHLY, 1), ratio(98, 100), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    first = _values(_stored(fresh_ratio))
+    day_rows = IndicatorSnapshot.objects.filter(indicator=fresh_ratio, day=DAY)
+    # The smallest change each column can hold, and NULL against a value both ways.
+    day_rows.filter(unit=dong_dang).update(value=Decimal("98.0001"), missed=0)
+    day_rows.filter(unit=bao_lam).update(numerator=Decimal(1), status=IndicatorStatus.ON_TRACK)
+    day_rows.filter(unit=seed_plan.issuing_unit).update(denominator=None, expected=Decimal("99.0001"))
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert _values(_stored(fresh_ratio)) == first
+
+
+@pytest.mark.usefixtures("writes")
+def test_a_unit_taken_out_of_scope_loses_the_days_snapshot_and_keeps_earlier_ones(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat
+):
+    earlier = D(2024, 11, 20)
+    evaluate_plan(plan=seed_plan, day=earlier, indicator_ids=[fresh_ratio.pk])
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    indicator_define(indicator=fresh_ratio, scope_units=[dong_dang])
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert set(_stored(fresh_ratio)) == {"183", "06184"}
+    assert set(_stored(fresh_ratio, earlier)) == {"183", "06184", "06190"}
+
+
+@pytest.mark.usefixtures("writes")
+def test_evaluating_one_indicator_leaves_the_other_indicators_snapshots_of_the_day_alone(
+    seed_plan, fresh_ratio, dong_dang, secretariat
+):
+    evaluate_plan(plan=seed_plan, day=DAY)
+    others = IndicatorSnapshot.objects.filter(day=DAY, indicator__area__plan=seed_plan).exclude(indicator=fresh_ratio)
+    before = sorted(others.values_list("id", "indicator_id", "unit_id", *VALUES))
+    approved(fresh_ratio, dong_dang, seed_period(seed_plan, Frequency.MONTHLY, 1), ratio(1, 2), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert sorted(others.values_list("id", "indicator_id", "unit_id", *VALUES)) == before
+    assert _stored(fresh_ratio)["06184"]["value"] == 50
+
+
+def test_a_unit_outside_the_scope_sums_the_scope_units_below_it(
+    seed_plan, fresh_ratio, dong_dang, village, secretariat
+):
+    # Bảo Lâm itself no longer reports; its village does.
+    indicator_define(indicator=fresh_ratio, scope_units=[dong_dang, village])
+    january = seed_period(seed_plan, Frequency.MONTHLY, 1)
+    approved(fresh_ratio, dong_dang, january, ratio(99, 100), secretariat)
+    approved(fresh_ratio, village, january, ratio(9, 10), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    stored = _stored(fresh_ratio)
+    fractions = {code: (row["numerator"], row["denominator"], row["value"]) for code, row in stored.items()}
+    assert fractions == {
+        "06184": (99, 100, Decimal("99.0000")),
+        "06190-K1": (9, 10, Decimal("90.0000")),
+        "06190": (9, 10, Decimal("90.0000")),
+        "183": (108, 110, Decimal("98.1818")),
+    }
+
+
+def test_a_periodic_obligation_counts_the_units_owing_it_at_every_level(
+    seed_plan, dong_dang, bao_lam, village, secretariat
+):
+    reports = new_indicator(
+        seed_plan, name="Báo cáo CCHC hằng quý (thử)", kind=IndicatorKind.MILESTONE, comparator="",
+        threshold=None, frequency=Frequency.QUARTERLY, aggregation=Aggregation.MILESTONE,
+        scope_units=[dong_dang, village],
+    )  # fmt: skip
+    approved(reports, dong_dang, seed_period(seed_plan, Frequency.QUARTERLY, 1), FigureInput(met=True), secretariat)
+    # On 01/07 the reports of Q1 (due 20/03) and Q2 (due 20/06) are due; the village sent none.
+    evaluate_plan(plan=seed_plan, day=D(2024, 7, 1), indicator_ids=[reports.pk])
+    stored = _stored(reports, D(2024, 7, 1))
+    counts = {
+        code: (row["numerator"], row["denominator"], row["missed"], row["status"]) for code, row in stored.items()
+    }
+    off_track = IndicatorStatus.OFF_TRACK
+    assert counts == {
+        "06184": (1, 2, 0, off_track),
+        "06190-K1": (0, 2, 0, off_track),
+        "06190": (0, 2, 0, off_track),  # owes what the village owes
+        "183": (1, 4, 0, off_track),
+    }
