@@ -136,11 +136,16 @@ def reading_of(
     window_end: datetime.date,
     fraction: float,
     due: int,
+    plan_closed: bool = False,
 ) -> Reading:
-    """What one unit's totals say on `day`, for `targets.status.judge`."""
+    """What one unit's totals say on `day`, for `targets.status.judge`.
+
+    `plan_closed`: the secretariat has closed the plan, so no figure can come in any more
+    and, past the window's end, every outcome is settled whatever period its last figure is of.
+    """
     value = value_of(indicator, totals)
     closed = day > window_end
-    if closed and indicator.aggregation == Aggregation.LATEST:
+    if closed and not plan_closed and indicator.aggregation == Aggregation.LATEST:
         # A year-to-date figure of 14/9 does not settle the year: final once the last period's figures are in.
         closed = totals.last_end is not None and totals.last_end >= window_end
     if periodic:
@@ -282,6 +287,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     summary = EvaluationSummary(day=day, indicators=len(indicators))
     window_end = year_window(plan.year)[1]
     fraction = elapsed_fraction(plan.year, day)
+    plan_closed = plan.status == PlanStatus.CLOSED
     # Plain rows, not model instances: a province has tens of thousands per day.
     rows: list[SnapshotRow] = []
     for indicator in indicators:
@@ -298,6 +304,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
                 window_end=window_end,
                 fraction=fraction,
                 due=due,
+                plan_closed=plan_closed,
             )
             status, expected = judge(rule, reading, width=width)
             rows.append(
@@ -357,7 +364,14 @@ def evaluate_window(
         # Only the issuer's line: the first of the roll-up.
         _issuer_id, issuer_totals = _rolled_up(indicator, tree, totals, scope_units.get(indicator.pk, []))[0]
         reading = reading_of(
-            indicator, issuer_totals, periodic=rule.periodic, day=day, window_end=year_end, fraction=fraction, due=due
+            indicator,
+            issuer_totals,
+            periodic=rule.periodic,
+            day=day,
+            window_end=year_end,
+            fraction=fraction,
+            due=due,
+            plan_closed=plan.status == PlanStatus.CLOSED,
         )
         status, expected = judge(rule, reading)
         row = snapshot_row(indicator, issuer.pk, issuer_totals, reading, status, expected, periodic=rule.periodic)

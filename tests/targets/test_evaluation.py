@@ -267,3 +267,28 @@ def test_the_demo_on_time_rate_is_the_sum_of_every_approved_figure_to_date(seed_
     assert figures.values("unit").distinct().count() == on_time.scope_units.count()
     assert (authority.numerator, authority.denominator) == (totals["n"], totals["d"])
     assert authority.value == (totals["n"] * 100 / totals["d"]).quantize(Decimal("0.0001"))
+
+
+@pytest.mark.parametrize(
+    ("plan_status", "expected"),
+    [
+        # Active: the 14/9 year-to-date figure does not settle the year, even on 31/12.
+        ("active", {OFF_TRACK}),
+        # Closed by the secretariat: the year is settled on the figures it has.
+        ("closed", {IndicatorStatus.NOT_ACHIEVED}),
+    ],
+)
+def test_a_closed_plans_latest_figures_are_final_after_the_window_whatever_their_period(
+    seed_plan, secretariat, plan_status, expected
+):
+    disbursed = new_indicator(
+        seed_plan, name="Tỷ lệ giải ngân lũy kế (thử)", frequency=Frequency.QUARTERLY,
+        aggregation=Aggregation.LATEST, target_type=TargetType.CUMULATIVE, threshold=70, scope=Scope.AUTHORITY,
+    )  # fmt: skip
+    third_quarter = seed_period(seed_plan, Frequency.QUARTERLY, 3)
+    approved(disbursed, seed_plan.issuing_unit, third_quarter, ratio(40, 100), secretariat)
+    seed_plan.status = plan_status
+    seed_plan.save(update_fields=["status"])
+    snapshots = _evaluate(seed_plan, disbursed, day=D(2024, 12, 31))
+    assert {snapshots["183"].status} == expected
+    assert snapshots["183"].value == 40
