@@ -1,0 +1,115 @@
+"""The reads of inspection pages: a plan's progress toward coverage, a visit's page, a unit's list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from inspections.indicators import COVERAGE, inspected_units, units_in_scope
+from inspections.models import Finding, InspectionPlan, Recommendation, RecommendationState, Visit
+from parplan.models import Plan
+from targets.models import Indicator
+
+
+@dataclass(frozen=True)
+class KindProgress:
+    """Units of one kind: in scope, inspected directly so far."""
+
+    name: str
+    in_scope: int
+    inspected: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return Decimal(self.inspected * 100) / self.in_scope if self.in_scope else None
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    kinds: list[KindProgress]
+    total: KindProgress
+    threshold: Decimal | None
+    unannounced: int
+    scheduled: int
+
+    @property
+    def meets_threshold(self) -> bool:
+        percent = self.total.percent
+        return percent is not None and self.threshold is not None and percent > self.threshold
+
+
+def coverage_threshold(plan: Plan) -> Decimal | None:
+    """The threshold of the plan's coverage indicator (the seed's "> 30 %"), None without one."""
+    indicator = Indicator.objects.of_plan(plan).filter(source=COVERAGE, threshold__isnull=False).first()
+    return indicator.threshold if indicator else None
+
+
+def plan_progress(inspection_plan: InspectionPlan, day: datetime.date) -> PlanProgress:
+    """Units inspected directly / units in scope, by kind of unit and in all, with the target's threshold."""
+    scope = units_in_scope(inspection_plan)
+    done = inspected_units(inspection_plan, day)
+    by_kind: dict[str, list[int]] = {}
+    for unit in scope:
+        counts = by_kind.setdefault(unit.kind.name, [0, 0])
+        counts[0] += 1
+        counts[1] += unit.pk in done
+    kinds = [KindProgress(name, total, inspected) for name, (total, inspected) in sorted(by_kind.items())]
+    total = KindProgress("", len(scope), sum(k.inspected for k in kinds))
+    visits = inspection_plan.visits.aggregate(
+        unannounced=Count("pk", filter=Q(unannounced=True)), scheduled=Count("pk", filter=Q(unannounced=False))
+    )
+    return PlanProgress(kinds, total, coverage_threshold(inspection_plan.plan), visits["unannounced"],
+                        visits["scheduled"])  # fmt: skip
+
+
+def plan_visits(inspection_plan: InspectionPlan) -> QuerySet[Visit]:
+    return (
+        inspection_plan.visits.select_related("unit", "lead")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            open_recommendations=Count(
+                "recommendations",
+                filter=~Q(recommendations__state=RecommendationState.CONFIRMED),
+                distinct=True,
+            ),
+        )
+        .order_by("-start_date", "unit__path")
+    )
+
+
+def visit_page(visit_pk: int) -> Visit:
+    """The visit with its team, checks, findings (and their files) and recommendations, in a fixed number of queries."""
+    return (
+        Visit.objects.select_related(
+            "unit", "lead", "inspection_plan__plan__issuing_unit", "inspection_plan__conducting_unit"
+        )
+        .prefetch_related(
+            "team",
+            "checks__area",
+            Prefetch("findings", queryset=Finding.objects.select_related("area").prefetch_related("evidence")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("finding", "responded_by").prefetch_related("evidence"),
+            ),
+        )
+        .get(pk=visit_pk)
+    )
+
+
+def recommendations_for_units(recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return recommendations.select_related("visit__unit").prefetch_related("evidence")
+
+
+def overdue_by_unit(plan: Plan, day: datetime.date) -> list[tuple[str, int]]:
+    """(unit name, recommendations past their deadline and not confirmed), most first."""
+    rows = (
+        Recommendation.objects.filter(visit__inspection_plan__plan=plan)
+        .overdue_on(day)
+        .values("unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "unit__name")
+    )
+    return [(row["unit__name"], row["count"]) for row in rows]
