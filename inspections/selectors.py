@@ -59,10 +59,11 @@ def plan_progress(inspection_plan: InspectionPlan, day: datetime.date) -> PlanPr
     kinds = [KindProgress(name, total, inspected) for name, (total, inspected) in sorted(by_kind.items())]
     total = KindProgress("", len(scope), sum(k.inspected for k in kinds))
     visits = inspection_plan.visits.aggregate(
-        unannounced=Count("pk", filter=Q(unannounced=True)), scheduled=Count("pk", filter=Q(unannounced=False))
+        unannounced_visits=Count("pk", filter=Q(unannounced=True)),
+        scheduled_visits=Count("pk", filter=Q(unannounced=False)),
     )
-    return PlanProgress(kinds, total, coverage_threshold(inspection_plan.plan), visits["unannounced"],
-                        visits["scheduled"])  # fmt: skip
+    return PlanProgress(kinds, total, coverage_threshold(inspection_plan.plan), visits["unannounced_visits"],
+                        visits["scheduled_visits"])  # fmt: skip
 
 
 def plan_visits(inspection_plan: InspectionPlan) -> QuerySet[Visit]:
