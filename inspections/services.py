@@ -332,6 +332,7 @@ def recommendation_confirm(*, recommendation: Recommendation, user: User, today:
         finding.outcome, finding.outcome_on = FindingOutcome.HANDLED, today
         setattr(finding, "_history_user", user)  # noqa: B010
         finding.save()
+        current.finding = finding
     _mark_indicators(current.visit.inspection_plan.plan)
     return current
 
