@@ -188,7 +188,8 @@ def visit_record(*, inspection_plan: InspectionPlan, data: VisitInput, user: Use
         errors["checks"] = [_("Lĩnh vực phải thuộc kế hoạch CCHC này.")]
     _refuse(errors)
     visit = Visit(
-        inspection_plan=inspection_plan, unit=data.unit, start_date=_checked(data.start_date), end_date=_checked(data.end_date),
+        inspection_plan=inspection_plan, unit=data.unit, start_date=_checked(data.start_date),
+        end_date=_checked(data.end_date),
         unannounced=data.unannounced, direct=data.direct, lead=data.lead, conclusion=data.conclusion.strip(),
         recorded_by=user,
     )  # fmt: skip

@@ -38,8 +38,13 @@ def _codes(client, urls):
 )
 def test_the_access_matrix(demo_records, client_for, django_user_model, who, expected):
     par, law, dongdang, open_one = demo_records
-    urls = [f"/inspections/plans/{par.pk}/", f"/inspections/plans/{law.pk}/", f"/inspections/visits/{dongdang.pk}/",
-            f"/inspections/plans/{par.pk}/visits/new/", f"/inspections/recommendations/{open_one.pk}/answer/"]  # fmt: skip
+    urls = [
+        f"/inspections/plans/{par.pk}/",
+        f"/inspections/plans/{law.pk}/",
+        f"/inspections/visits/{dongdang.pk}/",
+        f"/inspections/plans/{par.pk}/visits/new/",
+        f"/inspections/recommendations/{open_one.pk}/answer/",
+    ]
     assert _codes(client_for(django_user_model.objects.get(username=who)), urls) == expected
 
 
