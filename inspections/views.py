@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -109,7 +110,7 @@ def plan_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                                user=request.user)),
                   _("Đã lập kế hoạch kiểm tra.")):  # fmt: skip
             return redirect("inspection-plan", pk=created[0].pk)
-    return _form_page(request, form, title=_("Lập kế hoạch kiểm tra"), back="inspections")
+    return _form_page(request, form, title=_("Lập kế hoạch kiểm tra"), back=reverse("inspections"))
 
 
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -141,7 +142,7 @@ def planned_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                           month=data["month"], unannounced=data["unannounced"]),
                   _("Đã thêm đơn vị vào kế hoạch kiểm tra.")):  # fmt: skip
             return redirect("inspection-plan", pk=pk)
-    return _form_page(request, form, title=_("Thêm đơn vị vào kế hoạch"), back="inspections")
+    return _form_page(request, form, title=_("Thêm đơn vị vào kế hoạch"), back=reverse("inspection-plan", args=[pk]))
 
 
 def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -159,7 +160,7 @@ def visit_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                                      user=request.user)),
                   _("Đã ghi nhận đợt kiểm tra.")):  # fmt: skip
             return redirect("inspection-visit", pk=created[0].pk)
-    return _form_page(request, form, title=_("Ghi nhận đợt kiểm tra"), back="inspections")
+    return _form_page(request, form, title=_("Ghi nhận đợt kiểm tra"), back=reverse("inspection-plan", args=[pk]))
 
 
 def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -194,7 +195,9 @@ def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                                      files=data["files"], user=request.user),
                   _("Đã ghi vấn đề phát hiện.")):  # fmt: skip
             return redirect("inspection-visit", pk=visit.pk)
-    return _form_page(request, form, title=_("Ghi vấn đề phát hiện"), back="inspections", multipart=True)
+    return _form_page(
+        request, form, title=_("Ghi vấn đề phát hiện"), back=reverse("inspection-visit", args=[pk]), multipart=True
+    )
 
 
 @require_POST
@@ -208,7 +211,7 @@ def finding_settle_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                                                         note=data["note"], user=request.user),
                   _("Đã ghi kết quả xử lý vấn đề.")):  # fmt: skip
             return redirect("inspection-visit", pk=visit.pk)
-    return _form_page(request, form, title=_("Kết quả xử lý vấn đề"), back="inspections")
+    return _form_page(request, form, title=_("Kết quả xử lý vấn đề"), back=reverse("inspection-visit", args=[visit.pk]))
 
 
 def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -220,7 +223,7 @@ def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                                                             finding=data["finding"], user=request.user),
                   _("Đã ghi kiến nghị.")):  # fmt: skip
             return redirect("inspection-visit", pk=visit.pk)
-    return _form_page(request, form, title=_("Ghi kiến nghị"), back="inspections")
+    return _form_page(request, form, title=_("Ghi kiến nghị"), back=reverse("inspection-visit", args=[pk]))
 
 
 def recommendation_answer_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -232,8 +235,8 @@ def recommendation_answer_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
                                                                text=data["text"], files=data["files"]),
                   _("Đã gửi kết quả thực hiện kiến nghị.")):  # fmt: skip
             return redirect("inspection-visit", pk=recommendation.visit_id)
-    return _form_page(request, form, title=_("Báo cáo kết quả thực hiện kiến nghị"), back="inspections",
-                      multipart=True)  # fmt: skip
+    back = reverse("inspection-visit", args=[recommendation.visit_id])
+    return _form_page(request, form, title=_("Báo cáo kết quả thực hiện kiến nghị"), back=back, multipart=True)
 
 
 def recommendation_extension_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -245,7 +248,9 @@ def recommendation_extension_view(request: AuthenticatedHttpRequest, pk: int) ->
                 recommendation=recommendation, user=request.user, new_deadline=data["new_deadline"],
                 reason=data["reason"]), _("Đã gửi đề nghị gia hạn.")):  # fmt: skip
             return redirect("inspection-visit", pk=recommendation.visit_id)
-    return _form_page(request, form, title=_("Đề nghị gia hạn"), back="inspections")
+    return _form_page(
+        request, form, title=_("Đề nghị gia hạn"), back=reverse("inspection-visit", args=[recommendation.visit_id])
+    )
 
 
 def _review(request: AuthenticatedHttpRequest, pk: int, action: Callable[..., Any], message: str,
