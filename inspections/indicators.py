@@ -83,16 +83,16 @@ def _write(indicator: Indicator, unit: Unit, period: Period, fraction: Fraction)
     if current is None:
         measurement = Measurement(
             indicator=indicator, unit=unit, period=period, numerator=numerator, denominator=denominator,
-            status=MeasurementStatus.APPROVED, note="Tính từ kết quả kiểm tra",
+            status=MeasurementStatus.APPROVED,
         )  # fmt: skip
-        measurement._change_reason = "Tính từ kết quả kiểm tra"
+        measurement._change_reason = "computed from the inspection records"
         measurement.save()
         return
     if current.numerator == numerator and current.denominator == denominator and current.status == "approved":
         return
     current.numerator, current.denominator, current.status = numerator, denominator, MeasurementStatus.APPROVED
     current.version += 1
-    current._change_reason = "Tính lại từ kết quả kiểm tra"
+    current._change_reason = "recomputed from the inspection records"
     current.save()
 
 

@@ -36,6 +36,11 @@ class PlanProgress:
     scheduled: int
 
     @property
+    def badge_css(self) -> str:
+        """The badge's classes beside the threshold line (static/css/parplan.css)."""
+        return "badge badge-approved" if self.meets_threshold else "badge badge-draft"
+
+    @property
     def meets_threshold(self) -> bool:
         percent = self.total.percent
         return percent is not None and self.threshold is not None and percent > self.threshold
