@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
 
-from inspections.indicators import COVERAGE, inspected_units, units_in_scope
-from inspections.models import Finding, InspectionPlan, Recommendation, RecommendationState, Visit
+from inspections.indicators import COVERAGE, Fraction, coverage, findings_handled, inspected_units, units_in_scope
+from inspections.models import (
+    Finding,
+    FindingOutcome,
+    InspectionKind,
+    InspectionPlan,
+    Recommendation,
+    RecommendationState,
+    Visit,
+)
 from parplan.models import Plan
 from targets.models import Indicator
 
@@ -119,3 +129,72 @@ def overdue_by_unit(plan: Plan, day: datetime.date) -> list[tuple[str, int]]:
         .order_by("-count", "unit__name")
     )
     return [(row["unit__name"], row["count"]) for row in rows]
+
+
+# --- The periodic report's annex III and the dashboard -------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaFindings:
+    number: int
+    name: str
+    found: int
+    handled: int
+    referred: int
+    open: int
+
+
+@dataclass(frozen=True)
+class InspectionAnnex:
+    """What the report's annex III prints for the window [start, end]."""
+
+    visits: Sequence[Visit]
+    areas: list[AreaFindings]
+    # Labels left lazy: the document prints them in its own language, whatever the request's.
+    states: Sequence[tuple[str | Promise, int]]
+    overdue: int
+    coverage: Fraction | None
+    threshold: Decimal | None
+    findings_handled: Fraction
+
+
+def report_annex(plan: Plan, start: datetime.date, end: datetime.date) -> InspectionAnnex | None:
+    """The visits that began in the window, their findings by area, their recommendations by state; None without any."""
+    visits = list(
+        Visit.objects.filter(inspection_plan__plan=plan, start_date__gte=start, start_date__lte=end)
+        .select_related("unit", "inspection_plan")
+        .annotate(finding_count=Count("findings", distinct=True), recommendation_count=Count("recommendations",
+                                                                                            distinct=True))
+        .order_by("start_date", "unit__path")
+    )  # fmt: skip
+    if not visits:
+        return None
+    findings = Finding.objects.filter(visit__in=visits)
+    by_area = (
+        findings.values("area__number", "area__name")
+        .annotate(
+            found=Count("pk"),
+            handled=Count("pk", filter=Q(outcome=FindingOutcome.HANDLED)),
+            referred=Count("pk", filter=Q(outcome=FindingOutcome.REFERRED)),
+            still_open=Count("pk", filter=Q(outcome=FindingOutcome.OPEN)),
+        )
+        .order_by("area__number")
+    )
+    areas = [
+        AreaFindings(row["area__number"], row["area__name"], row["found"], row["handled"], row["referred"],
+                     row["still_open"])
+        for row in by_area
+    ]  # fmt: skip
+    recommendations = Recommendation.objects.filter(visit__in=visits)
+    counts = dict(recommendations.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    states = [(state.label, counts.get(state.value, 0)) for state in RecommendationState]
+    par = InspectionPlan.objects.select_related("plan__issuing_unit").filter(plan=plan, kind=InspectionKind.PAR).first()
+    return InspectionAnnex(
+        visits=visits,
+        areas=areas,
+        states=states,
+        overdue=recommendations.overdue_on(end + datetime.timedelta(days=1)).count(),
+        coverage=coverage(par, end) if par is not None else None,
+        threshold=coverage_threshold(plan),
+        findings_handled=findings_handled(plan, start, end, end),
+    )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from inspections.selectors import InspectionAnnex, report_annex
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea, Unit
 from reports.models import ReportKind, ReportNarrative, report_window
@@ -143,6 +144,7 @@ class ReportData:
     generated_sentences: dict[str, str] = field(default_factory=dict)
     annex_units_total: UnitTaskRow | None = None
     annex_dossiers_total: DossierRow | None = None
+    annex_inspections: InspectionAnnex | None = None
 
 
 def _date_words(day: datetime.date) -> str:
@@ -321,6 +323,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         generated_sentences=generated,
         annex_units_total=_units_total(annex_units),
         annex_dossiers_total=dossiers_total,
+        annex_inspections=report_annex(plan, start, cutoff),
     )
 
 
