@@ -109,6 +109,11 @@ def get_recommendation_for_user(user: User, pk: int, *, perm: str = "view") -> R
     return recommendation
 
 
+def unit_visits(user: User) -> QuerySet[Visit]:
+    """The visits to the units the person acts for (head, staff)."""
+    return Visit.objects.select_related("unit", "inspection_plan").filter(unit__in=_acting_units(user))
+
+
 def unit_recommendations(user: User) -> QuerySet[Recommendation]:
     """The recommendations to the units the person acts for (head, staff)."""
     return Recommendation.objects.for_list().filter(unit__in=_acting_units(user))

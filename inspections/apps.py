@@ -15,6 +15,8 @@ class InspectionsConfig(AppConfig):
         from inspections.access import FINDING_EVIDENCE, RECOMMENDATION_EVIDENCE
         from inspections.indicators import COVERAGE, FINDINGS_HANDLED, inspection_figures_write
         from inspections.models import Finding, Recommendation
+        from inspections.templatetags.inspection_board import board_invalidate
+        from parplan.events import plan_changed
         from parplan.registries import register_role_app
         from targets.sources import register_source
 
@@ -26,3 +28,4 @@ class InspectionsConfig(AppConfig):
         register_source(FINDINGS_HANDLED, _("Tính từ kết quả kiểm tra thi hành pháp luật: vấn đề được xử lý"))
         register_owner(Finding, FINDING_EVIDENCE)
         register_owner(Recommendation, RECOMMENDATION_EVIDENCE)
+        plan_changed.connect(board_invalidate, dispatch_uid="inspections-board-invalidate")

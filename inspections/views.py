@@ -24,6 +24,7 @@ from inspections.access import (
     get_visit_for_user,
     readable_plans,
     unit_recommendations,
+    unit_visits,
 )
 from inspections.forms import (
     AnswerForm,
@@ -91,7 +92,7 @@ def inspection_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "inspections/home.html",
         {"plans": readable_plans(user), "recommendations": recommendations, "today": timezone.localdate(),
-         "creatable": creatable},
+         "creatable": creatable, "visits": unit_visits(user).order_by("-start_date")},
     )  # fmt: skip
 
 
