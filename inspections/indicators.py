@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from inspections.models import Finding, FindingOutcome, InspectionKind, InspectionPlan, Visit
 from parplan.models import Plan, Unit
@@ -110,7 +111,9 @@ def inspection_figures_write(plan: Plan, day: datetime.date) -> int:
     periods = list(Period.objects.filter(plan=plan, start__lte=day).order_by("start"))
     for indicator in indicators:
         for period in (p for p in periods if p.frequency == indicator.frequency):
-            through = min(period.end, day)
+            # Each period's figure holds the records known today, whatever day is evaluated: an
+            # evaluation of a past day (the demo's history) then writes the same figures again.
+            through = min(period.end, max(day, timezone.localdate()))
             if indicator.source == COVERAGE:
                 if par_plan is None:
                     continue

@@ -133,7 +133,7 @@ class AreaCheck(models.Model):
     """What the team checked in one reform area at the visit."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="checks")
-    area = models.ForeignKey(ReformArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("lĩnh vực"))
+    area = models.ForeignKey(ReformArea, on_delete=models.CASCADE, related_name="+", verbose_name=_("lĩnh vực"))
     notes = models.TextField(_("nội dung đã kiểm tra"))
 
     history = HistoricalRecords()
@@ -164,7 +164,7 @@ class Finding(models.Model):
     """A problem the team found (tồn tại, hạn chế), to be handled or referred by its deadline."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
-    area = models.ForeignKey(ReformArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("lĩnh vực"))
+    area = models.ForeignKey(ReformArea, on_delete=models.CASCADE, related_name="+", verbose_name=_("lĩnh vực"))
     severity = models.CharField(_("mức độ"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     text = models.TextField(_("nội dung phát hiện"))
     deadline = models.DateField(_("hạn xử lý"))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from inspections.indicators import COVERAGE, Fraction, coverage, findings_handled, inspected_units, units_in_scope
 from inspections.models import (
@@ -20,6 +19,8 @@ from inspections.models import (
     RecommendationState,
     Visit,
 )
+from parplan.formatting import format_number
+from parplan.i18n import site_language
 from parplan.models import Plan
 from targets.models import Indicator
 
@@ -145,16 +146,28 @@ class AreaFindings:
 
 
 @dataclass(frozen=True)
-class InspectionAnnex:
-    """What the report's annex III prints for the window [start, end]."""
+class VisitRow:
+    day: str
+    unit: str
+    kind: str
+    form: str
+    findings: int
+    recommendations: int
 
-    visits: Sequence[Visit]
+
+@dataclass(frozen=True)
+class InspectionAnnex:
+    """What the report's annex III prints for the window [start, end]: plain data, as the report hashes it.
+
+    Labels are written in the site's language, the document's, whatever the request's.
+    """
+
+    visits: list[VisitRow]
     areas: list[AreaFindings]
-    # Labels left lazy: the document prints them in its own language, whatever the request's.
-    states: Sequence[tuple[str | Promise, int]]
+    states: list[tuple[str, int]]
     overdue: int
     coverage: Fraction | None
-    threshold: Decimal | None
+    threshold: str | None
     findings_handled: Fraction
 
 
@@ -187,14 +200,28 @@ def report_annex(plan: Plan, start: datetime.date, end: datetime.date) -> Inspec
     ]  # fmt: skip
     recommendations = Recommendation.objects.filter(visit__in=visits)
     counts = dict(recommendations.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    states = [(state.label, counts.get(state.value, 0)) for state in RecommendationState]
+    with site_language():
+        states = [(str(state.label), counts.get(state.value, 0)) for state in RecommendationState]
+        rows = [_visit_row(visit) for visit in visits]
+    threshold = coverage_threshold(plan)
     par = InspectionPlan.objects.select_related("plan__issuing_unit").filter(plan=plan, kind=InspectionKind.PAR).first()
     return InspectionAnnex(
-        visits=visits,
+        visits=rows,
         areas=areas,
         states=states,
         overdue=recommendations.overdue_on(end + datetime.timedelta(days=1)).count(),
         coverage=coverage(par, end) if par is not None else None,
-        threshold=coverage_threshold(plan),
+        threshold=format_number(threshold) if threshold is not None else None,
         findings_handled=findings_handled(plan, start, end, end),
     )
+
+
+def _visit_row(visit: Visit) -> VisitRow:
+    form = _("Đột xuất") if visit.unannounced else _("Theo kế hoạch")
+    if not visit.direct:
+        form = f"{form}, {_('qua báo cáo')}"
+    return VisitRow(
+        day=f"{visit.start_date:%d/%m/%Y}", unit=visit.unit.name, kind=visit.inspection_plan.get_kind_display(),
+        form=form, findings=getattr(visit, "finding_count", 0),
+        recommendations=getattr(visit, "recommendation_count", 0),
+    )  # fmt: skip
