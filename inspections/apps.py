@@ -1,3 +1,5 @@
+"""Inspections (kiểm tra CCHC, kiểm tra thi hành pháp luật): yearly plans, visits, findings, recommendations."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -9,9 +11,21 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Kiểm tra CCHC")
 
     def ready(self) -> None:
+        from evidence.owners import register_owner
+        from inspections.access import FINDING_EVIDENCE, RECOMMENDATION_EVIDENCE
+        from inspections.indicators import COVERAGE, FINDINGS_HANDLED, inspection_figures_write
+        from inspections.models import Finding, Recommendation
+        from inspections.templatetags.inspection_board import board_invalidate
+        from parplan.events import plan_changed
         from parplan.registries import register_role_app
         from targets.sources import register_source
 
         register_role_app(self.label)
-        # Inspection coverage ("kiểm tra trên 30% …"): computed from inspection records once that app has them.
-        register_source("inspections", _("Tính từ kết quả kiểm tra"))
+        # One writer for both sources: it writes the figures of every indicator of either.
+        register_source(
+            COVERAGE, _("Tính từ kết quả kiểm tra: đơn vị được kiểm tra trực tiếp"), inspection_figures_write
+        )
+        register_source(FINDINGS_HANDLED, _("Tính từ kết quả kiểm tra thi hành pháp luật: vấn đề được xử lý"))
+        register_owner(Finding, FINDING_EVIDENCE)
+        register_owner(Recommendation, RECOMMENDATION_EVIDENCE)
+        plan_changed.connect(board_invalidate, dispatch_uid="inspections-board-invalidate")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from inspections.selectors import InspectionAnnex, report_annex
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea, Role, Unit
 from reports.models import ReportKind, ReportNarrative, report_window
@@ -199,6 +200,8 @@ class ReportData:
     def annex_targets_headers(self) -> list[str]:
         ytd = [f"Lũy kế {self.year_to_date_periods}"] if self.year_to_date_periods else []
         return ["Lĩnh vực", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Kỳ số liệu", *ytd, "Đánh giá"]
+
+    annex_inspections: InspectionAnnex | None = None
 
 
 def _date_words(day: datetime.date) -> str:
@@ -430,6 +433,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         generated_sentences=generated,
         annex_units_total=_units_total(annex_units),
         annex_dossiers_total=dossiers_total,
+        annex_inspections=report_annex(plan, start, cutoff),
     )
 
 

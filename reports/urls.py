@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/<int:pk>/status/", views.report_status, name="report-status"),
     path("reports/<int:pk>/retry/", views.report_retry_view, name="report-retry"),
     path("reports/<int:pk>/<str:fmt>/", views.report_download, name="report-download"),
+    path("inspections/visits/<int:pk>/record.pdf", views.inspection_record, name="inspection-record"),
 ]

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections.access import get_visit_for_user
+from inspections.selectors import visit_page
 from parplan.access import get_plan_for_user, has_plan_perm, visible_plans
 from parplan.feedback import say_saved
 from parplan.files import send_stored_file
@@ -17,6 +19,7 @@ from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Plan
 from reports.forms import NarrativeForm
 from reports.models import GeneratedReport, ReportKind, ReportNarrative, report_window
+from reports.renderers.inspection_record import render_inspection_record
 from reports.selectors import plan_gaps, report_data, report_gaps
 from reports.services import narrative_save, report_request, report_retry
 
@@ -112,3 +115,11 @@ def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Htt
     if not field:
         raise Http404
     return send_stored_file(request, field, field.name.rsplit("/", 1)[-1])
+
+
+def inspection_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The visit's record (biên bản) as a PDF, for whoever reads the visit (inspections.access)."""
+    visit = visit_page(get_visit_for_user(request.user, pk).pk)
+    response = HttpResponse(render_inspection_record(visit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-ban-kiem-tra-{visit.pk}.pdf"'
+    return response

@@ -39,6 +39,7 @@ from targets.models import (
     Scope,
 )
 from targets.periods import PeriodSpec, elapsed_fraction, periods_of, year_window
+from targets.sources import computed_figures_write
 from targets.status import Reading, band, judge, rule_of
 
 if TYPE_CHECKING:
@@ -278,6 +279,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     Everything is computed before anything is written, and the day's rows are
     replaced in one transaction: a failure leaves earlier snapshots untouched.
     """
+    computed_figures_write(plan, day)
     indicators = list(Indicator.objects.of_plan(plan))
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]

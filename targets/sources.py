@@ -9,18 +9,43 @@ neither their import nor a migration.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from parplan.models import Plan
+
 _SOURCES: dict[str, str | Promise] = {}
 
+# A computed source's figures writer: (plan, day) → writes the approved figures of the plan's
+# indicators of that source as of `day`, before the evaluation reads them (targets.evaluation).
+FiguresWriter = Callable[["Plan", datetime.date], object]
+_WRITERS: dict[str, FiguresWriter] = {}
 
-def register_source(code: str, label: str | Promise) -> str:
-    """Make `code` a known source labelled `label`; return the code, for use as a constant."""
+
+def register_source(code: str, label: str | Promise, figures: FiguresWriter | None = None) -> str:
+    """Make `code` a known source labelled `label`; return the code, for use as a constant.
+
+    `figures`, for a source computed from another app's records, writes that
+    source's figures; the evaluation calls it first, so the figures of a day
+    reflect the records of that day (a finding falls due without anyone acting).
+    """
     if len(code) > 12:
         raise ValueError(f"indicator source {code!r} is longer than 12 characters")
     _SOURCES[code] = label
+    if figures is not None:
+        _WRITERS[code] = figures
     return code
+
+
+def computed_figures_write(plan: Plan, day: datetime.date) -> None:
+    """Let every computed source write its figures of `plan` as of `day`."""
+    for writer in _WRITERS.values():
+        writer(plan, day)
 
 
 def source_choices() -> list[tuple[str, str | Promise]]:

@@ -32,6 +32,9 @@ NOT_UI_FILES = {
     "reports/selectors.py": "the report's sentences: a Vietnamese administrative document (NĐ 30/2020)",
     "reports/renderers/xlsx.py": "the report's annexes, the same document as an Excel workbook",
     "templates/reports/report.html": "the report itself, rendered as the PDF document",
+    "templates/reports/_annex_inspections.html": "the report's annex III, part of the PDF document",
+    "templates/reports/inspection_record.html": "the record of an inspection visit (biên bản), a PDF document",
+    "reports/renderers/inspection_record.py": "the record's date line, part of the same document",
     "targets/parsing.py": "patterns that read the plan's own Vietnamese wording (“không thấp hơn”, “cấp xã”)",
 }
 # Single constants whose Vietnamese is not UI text.

@@ -26,6 +26,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
+from inspections.models import InspectionPlan
 from parplan.models import Plan, ReformArea, Unit
 from reports.models import GeneratedReport, ReportKind
 from targets.models import Indicator, Measurement, Period
@@ -63,6 +64,8 @@ PK_OWNER: dict[str, type[Model]] = {
     "periods": Period,
     "reports": GeneratedReport,
     "evidence": Evidence,
+    # Plans, visits, findings, recommendations: anonymous is sent to the login before any lookup.
+    "inspections": InspectionPlan,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")

@@ -762,7 +762,10 @@ BUILD_QUERIES = 14
 # memberships and their role groups' rights, the chosen plan, the units of the filter; after
 # it, the header's memberships and unread notices, and the plans of the plan select.
 PAGE_QUERIES_WARM = 9
-PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + BUILD_QUERIES
+# The inspection panel, for those who read the plan's inspections: the plan's inspection plan (none
+# here), built and cached with the board's lifetime (inspections/templatetags/inspection_board.py).
+INSPECTION_PANEL_QUERIES = 1
+PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + BUILD_QUERIES + INSPECTION_PANEL_QUERIES
 
 
 def test_selector_query_count_does_not_grow_with_the_data(sized_plan, django_assert_num_queries):
