@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 
 from dashboard.charts import INDICATOR_SHADES, TASK_SHADES, Segment, segments
 from parplan.models import Plan, Unit
-from targets.charts import TrendChart, trend_chart
+from targets.charts import TrendChart, period_names, trend_chart
 from targets.models import (
     Indicator,
     IndicatorSnapshot,
@@ -331,19 +331,6 @@ def _indicator_rows(
             )
         )  # fmt: skip
     return rows, (days[0] if days else None)
-
-
-def period_names(day: datetime.date, months: Sequence[Period]) -> tuple[str, str]:
-    """An evaluation day named for the month it reports: the last whose figures were due by then.
-
-    (Its full name for the text alternative, a short one for the axis.) A day before the
-    first month's due date keeps its date.
-    """
-    reported = [month for month in months if month.due_date <= day]
-    if not reported:
-        return f"{day:%d/%m/%Y}", f"{day:%d/%m}"
-    month = reported[-1]
-    return str(month), f"{month.number:02d}/{month.end:%y}"
 
 
 def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[IndicatorRow]) -> list[UnitRank]:

@@ -1,70 +1,23 @@
-"""A line chart of an indicator's history as inline SVG, drawn on the server.
+"""Trend charts of an indicator's values as inline SVG, drawn on the server.
 
-No charting library: the portal runs on closed government networks, and one
-polyline with its threshold needs no JavaScript. Colour is never the only
-signal: points carry a <title> and the table below the chart lists the values.
+No charting library: the portal runs on closed government networks, and a line
+with its axes and threshold needs no JavaScript. Colour is never the only
+signal: points carry a <title>, the SVG a <title> and <desc> written from the
+same numbers, and the tables beside the charts list the values.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from parplan.formatting import format_number, machine_number
-from targets.models import IndicatorSnapshot
+from targets.models import IndicatorSnapshot, Period
 
-WIDTH, HEIGHT, PAD = 640, 200, 28
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class LineChart:
-    points: list[ChartPoint]
-    polyline: str
-    threshold_y: float | None
-    y_max: float
-    y_min: float
-    width: int = WIDTH
-    height: int = HEIGHT
-
-
-def line_chart(history: list[IndicatorSnapshot], threshold: Decimal | None) -> LineChart | None:
-    measured = [(s.day, float(s.value)) for s in history if s.value is not None]
-    if not measured:
-        return None
-    values = [value for _day, value in measured] + ([float(threshold)] if threshold is not None else [])
-    low, high = min(values), max(values)
-    if high == low:
-        low, high = low - 1, high + 1
-    span = high - low
-    low, high = low - span * 0.1, high + span * 0.1
-
-    def y(value: float) -> float:
-        return round(HEIGHT - PAD - (value - low) / (high - low) * (HEIGHT - 2 * PAD), 1)
-
-    step = (WIDTH - 2 * PAD) / max(len(measured) - 1, 1)
-    points = [
-        ChartPoint(round(PAD + i * step, 1), y(value), f"{day:%d/%m/%Y}: {format_number(value, 1)}")
-        for i, (day, value) in enumerate(measured)
-    ]
-    return LineChart(
-        points=points,
-        # SVG reads a point as "x,y": the coordinates themselves are never localized.
-        polyline=" ".join(f"{machine_number(p.x)},{machine_number(p.y)}" for p in points),
-        threshold_y=y(float(threshold)) if threshold is not None else None,
-        y_max=high,
-        y_min=low,
-    )
-
-
-# --- A trend chart with axes, for the dashboard's indicators -------------------------------------
+# --- A trend chart with axes: the dashboard's indicators and the indicator page -----------------
 # Drawn on the server for the same reasons: it prints, needs no script, and its text alternative
 # (the SVG's <title> and <desc>) is written from the same numbers as the drawing.
 
@@ -162,3 +115,33 @@ def trend_chart(
         x_ticks=x_ticks,
         threshold_y=y(float(threshold)) if threshold is not None else None,
     )
+
+
+def period_names(day: datetime.date, months: Sequence[Period]) -> tuple[str, str]:
+    """An evaluation day named for the month it reports: the last whose figures were due by then.
+
+    (Its full name for the text alternative, a short one for the axis.) A day before the
+    first month's due date keeps its date.
+    """
+    reported = [month for month in months if month.due_date <= day]
+    if not reported:
+        return f"{day:%d/%m/%Y}", f"{day:%d/%m}"
+    month = reported[-1]
+    return str(month), f"{month.number:02d}/{month.end:%y}"
+
+
+def history_chart(
+    history: Sequence[IndicatorSnapshot], threshold: Decimal | None, months: Sequence[Period], *, suffix: str = ""
+) -> TrendChart | None:
+    """The indicator page's chart: one point per month reported, its last evaluation's value.
+
+    The history holds every evaluation day (each approval re-evaluates the day);
+    a month's last value is the one its period settled on.
+    """
+    by_month: dict[str, tuple[str, float]] = {}
+    for snapshot in history:  # oldest first
+        if snapshot.value is not None:
+            name, short = period_names(snapshot.day, months)
+            by_month.pop(name, None)  # re-inserted last: the order stays the months'
+            by_month[name] = (short, float(snapshot.value))
+    return trend_chart([(name, short, value) for name, (short, value) in by_month.items()], threshold, suffix=suffix)

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from evidence.models import Evidence
 from parplan.models import Plan, Unit
 from targets.models import (
+    Frequency,
     Indicator,
     IndicatorSnapshot,
     Measurement,
@@ -63,6 +64,7 @@ class IndicatorPage:
     units: list[IndicatorSnapshot]
     history: list[IndicatorSnapshot]
     figures: list[Measurement]
+    months: list[Period]  # the plan's, by end: they name the chart's points
 
 
 def indicator_page(indicator: Indicator) -> IndicatorPage:
@@ -86,7 +88,8 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
         .select_related("unit", "period")
         .order_by("-period__end", "unit__path")[:50]
     )
-    return IndicatorPage(authority=latest, units=units, history=history, figures=figures)
+    months = list(Period.objects.filter(plan_id=indicator.area.plan_id, frequency=Frequency.MONTHLY).order_by("end"))
+    return IndicatorPage(authority=latest, units=units, history=history, figures=figures, months=months)
 
 
 def plan_indicators(plan: Plan) -> list[tuple[Indicator, IndicatorSnapshot | None]]:

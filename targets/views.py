@@ -32,10 +32,10 @@ from targets.access import (
     removable_figures,
     units_for_figures,
 )
-from targets.charts import line_chart
+from targets.charts import history_chart
 from targets.conflicts import FigureConflict, figure_conflict
 from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
-from targets.models import Measurement, Period
+from targets.models import IndicatorKind, Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
 from targets.services import (
     figure_check,
@@ -65,7 +65,12 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "indicator": indicator,
             "plan": indicator.area.plan,
             "page": page,
-            "chart": line_chart(page.history, indicator.threshold),
+            "chart": history_chart(
+                page.history,
+                indicator.threshold,
+                page.months,
+                suffix="%" if indicator.kind == IndicatorKind.RATIO else "",
+            ),  # fmt: skip
             "can_edit": can_define(request.user, indicator),
             "can_review": can_review(request.user, indicator.area.plan),
         },

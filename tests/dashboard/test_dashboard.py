@@ -27,10 +27,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.selectors import RANK_WEIGHTS, build_dashboard, period_names
+from dashboard.selectors import RANK_WEIGHTS, build_dashboard
 from parplan.models import Plan, Role, Unit, UnitKind
 from parplan.services import membership_add, unit_upsert
 from planio.interchange import plan_import
+from targets.charts import period_names
 from targets.evaluation import evaluate_plan
 from targets.models import (
     Frequency,

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from targets.charts import line_chart, nice_ticks, tick_decimals, trend_chart
-from targets.models import IndicatorSnapshot
+from targets.charts import history_chart, nice_ticks, tick_decimals, trend_chart
+from targets.models import IndicatorSnapshot, Period
 
 D = datetime.date
 
@@ -24,17 +24,40 @@ def _history(*values: str | None) -> list[IndicatorSnapshot]:
     ]
 
 
-def test_a_points_title_has_a_decimal_comma_rounded_half_up_like_the_table():
+def _months() -> list[Period]:
+    return [Period(frequency="monthly", number=m, start=D(2024, m, 1), end=D(2024, m, 14), due_date=D(2024, m, 20))
+            for m in range(1, 13)]  # fmt: skip
+
+
+def test_a_points_value_has_a_decimal_comma_rounded_half_up_like_the_table():
     # The chart wrote "87.2" (a dot, rounded to even) under a table saying "87,3".
-    chart = line_chart(_history("87.2500", "-0.0400", "100.0000"), Decimal("95"))
-    assert [point.label for point in chart.points] == ["20/01/2024: 87,3", "20/02/2024: 0,0", "20/03/2024: 100,0"]
+    chart = history_chart(_history("87.2500", "-0.0400", "100.0000"), Decimal("95"), _months())
+    assert chart is not None
+    assert [point.value for point in chart.points] == ["87,3", "0,0", "100,0"]
 
 
 def test_points_without_a_value_are_left_out_and_svg_coordinates_keep_their_decimal_dots():
-    chart = line_chart(_history("50.5", None, "60"), None)
-    assert [point.label for point in chart.points] == ["20/01/2024: 50,5", "20/03/2024: 60,0"]
+    chart = history_chart(_history("50.5", None, "60"), None, _months())
+    assert chart is not None
+    assert [(point.period, point.value) for point in chart.points] == [
+        (str(_months()[0]), "50,5"), (str(_months()[2]), "60,0"),
+    ]  # fmt: skip
     pairs = [pair.split(",") for pair in chart.polyline.split()]
     assert [len(pair) for pair in pairs] == [2, 2] and all(float(c) >= 0 for pair in pairs for c in pair)
+
+
+def test_the_indicator_pages_chart_has_one_point_per_month_its_last_evaluation():
+    # Each approval re-evaluates the day: three evaluations in January, one in February.
+    history = [
+        IndicatorSnapshot(day=D(2024, 1, 20), value=Decimal("90"), status="on_track"),
+        IndicatorSnapshot(day=D(2024, 1, 25), value=Decimal("91"), status="on_track"),
+        IndicatorSnapshot(day=D(2024, 2, 3), value=Decimal("92"), status="on_track"),
+        IndicatorSnapshot(day=D(2024, 2, 20), value=Decimal("96"), status="on_track"),
+    ]
+    chart = history_chart(history, Decimal("95"), _months(), suffix="%")
+    assert chart is not None
+    assert [(p.period, p.value) for p in chart.points] == [(str(_months()[0]), "92,0%"), (str(_months()[1]), "96,0%")]
+    assert chart.y_ticks and chart.x_ticks and chart.threshold_y is not None
 
 
 def test_an_axis_runs_in_round_steps_around_the_values():
@@ -166,8 +189,11 @@ def test_the_indicator_pages_trend_chart_has_coordinates_a_browser_reads(client_
     _spread(chart)
     circles, (line,) = _points(chart), [a["points"] for tag, a in chart if tag == "polyline"]
     assert _numbers("points", line) == [number for point in circles for number in point]
-    (threshold,) = [a for tag, a in chart if tag == "line"]
-    assert 0 <= float(threshold["y1"]) == float(threshold["y2"]) <= 200
+    (threshold,) = [a for tag, a in chart if tag == "line" and "chart-threshold" in a.get("class", "")]
+    (view,) = [a["viewbox"] for tag, a in chart if tag == "svg"]
+    assert 0 <= float(threshold["y1"]) == float(threshold["y2"]) <= _numbers("viewbox", view)[3]
+    # Axes with their labels, not a bare line: the value axis and the months.
+    assert len([a for tag, a in chart if tag == "text"]) >= 4
 
 
 @pytest.mark.django_db

@@ -718,15 +718,16 @@ def test_review_queue_query_budget(client_for, secretariat, seed_plan, django_as
 def test_indicator_page_query_budget(client_for, steering, seed_plan, django_assert_num_queries, more_data):
     # 1 session, 2 user, 3-4 rights by role (memberships, role groups' rights), 5 indicator (with area, plan, issuer,
     # target, task), 6 authority snapshots by day, 7 units' snapshots of the latest day (with unit),
-    # 8 the last 50 figures (with unit and period), 9 header memberships, 10 header unread notifications.
+    # 8 the last 50 figures (with unit and period), 9 the plan's months (the chart's period names),
+    # 10 header memberships, 11 header unread notifications.
     client = client_for(steering)
     on_time = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3)
     url = reverse("indicator-detail", args=[on_time.pk])
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         small = client.get(url)
     more_data()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = client.get(url)
     assert len(large.context["page"].history) > len(small.context["page"].history)
 
