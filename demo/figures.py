@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,7 +47,16 @@ def demo_figures_load(*, plan: Plan) -> int:
 
 
 # The indicators `_seed_figures_load` fills (area, target, position).
-_SEED_INDICATORS = {(3, 3, 1), (3, 4, 1), (7, 3, 2), (6, 1, 1), (6, 3, 1), (6, 2, 1), (2, 1, 1), (5, 1, 1)}
+_SEED_INDICATORS: AbstractSet[tuple[object, ...]] = {
+    (3, 3, 1),
+    (3, 4, 1),
+    (7, 3, 2),
+    (6, 1, 1),
+    (6, 3, 1),
+    (6, 2, 1),
+    (2, 1, 1),
+    (5, 1, 1),
+}
 
 
 def _seed_figures_load(plan: Plan) -> int:
@@ -190,7 +200,7 @@ _REVIEW_DAYS_AFTER_DUE = 3
 
 
 def demo_story_figures_load(
-    *, plan: Plan, until: datetime.date, skip: set[tuple[object, ...]] | frozenset[tuple[object, ...]] = frozenset()
+    *, plan: Plan, until: datetime.date, skip: AbstractSet[tuple[object, ...]] = frozenset()
 ) -> int:
     """Figures of every typed-in indicator of `plan` for the periods due by `until`; returns how many were new.
 

@@ -248,6 +248,7 @@ class Task(models.Model):
     # reads them; outside a request it knows no user).
     _change_reason: str
     _history_user: User | None
+    _history_date: datetime.datetime  # when the change happened, if not now (the demo's past year)
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -350,6 +351,7 @@ class ProgressReport(models.Model):
     evidence = evidence_relation("progress_report")
 
     history = HistoricalRecords()
+    _history_date: datetime.datetime  # when the report was made, if not now (the demo's past year)
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
