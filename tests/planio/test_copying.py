@@ -46,7 +46,9 @@ def test_the_copy_has_the_plans_areas_targets_indicators_and_tasks(seed_plan, se
     assert list(copy.areas.values_list("number", "name")) == list(seed_plan.areas.values_list("number", "name"))
     assert _indicators(copy) == _indicators(seed_plan)
     assert len(_indicators(copy)) == 27
-    assert _tasks(copy) == [row for row in _tasks(seed_plan)]
+    assert _tasks(copy) == [
+        (*row[:2], row[2].replace("năm 2024", f"năm {YEAR}"), *row[3:]) for row in _tasks(seed_plan)
+    ]
     copied = Indicator.objects.of_plan(copy).get(area__number=3, target__position=3)
     assert set(copied.scope_units.values_list("pk", flat=True)) == set(
         indicator.scope_units.values_list("pk", flat=True)
@@ -87,11 +89,11 @@ def test_the_copy_has_no_progress_no_figures_and_its_own_periods(seed_plan, secr
 
 
 def test_the_copy_is_a_draft_not_yet_issued_named_for_its_year(seed_plan, secretariat):
-    assert "năm 2024" in seed_plan.title and seed_plan.number
+    assert "năm 2024" in seed_plan.title
     copy = plan_copy(seed_plan, YEAR, by=secretariat)
     assert copy.status == PlanStatus.DRAFT
     assert copy.title == seed_plan.title.replace("năm 2024", f"năm {YEAR}")
-    assert copy.number == "" and copy.issue_date is None
+    assert copy.number == "" and copy.issue_date is None and seed_plan.issue_date is not None
     assert copy.history.first().history_user == secretariat
     assert plan_copy(seed_plan, YEAR + 1, by=secretariat, status=PlanStatus.ACTIVE).status == PlanStatus.ACTIVE
 
