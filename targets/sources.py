@@ -9,6 +9,10 @@ neither their import nor a migration.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +41,57 @@ class Source:
 
     UNITS = register_source("units", _("Đơn vị nhập"))
     SECRETARIAT = register_source("secretariat", _("Phòng Nội vụ nhập"))
+
+
+# --- Rates computed from records, per unit and year (the scoring's suggestions) ---
+
+# A rate's function: the units' ids and the year → {unit id: (numerator, denominator)}.
+RateFunction = Callable[[Sequence[int], int], dict[int, tuple[Decimal, Decimal]]]
+
+
+@dataclass(frozen=True)
+class Rate:
+    code: str
+    label: str | Promise
+    compute: RateFunction
+
+
+_RATES: dict[str, Rate] = {}
+
+
+def register_rate(code: str, label: str | Promise, compute: RateFunction) -> str:
+    """A share the portal computes for a unit from its records (tasks on time, figures on time…).
+
+    Like the sources above, the apps that hold the records register them in their
+    `AppConfig.ready()`; the apps that use them (scoring) read them here without
+    importing the apps that compute them.
+    """
+    if len(code) > 12:
+        raise ValueError(f"rate {code!r} is longer than 12 characters")
+    _RATES[code] = Rate(code, label, compute)
+    return code
+
+
+def rate(code: str) -> Rate | None:
+    return _RATES.get(code)
+
+
+def rate_choices() -> list[tuple[str, str | Promise]]:
+    return [(r.code, r.label) for r in _RATES.values()]
+
+
+def figures_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Figures the unit sent by their period's due date, of the figures due from it in `year` (sent or not)."""
+    from django.db.models import Count, F, Q
+
+    from targets.models import Measurement  # this module is imported by targets.models
+
+    rows = (
+        Measurement.objects.filter(unit_id__in=unit_ids, period__end__year=year)
+        .values("unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(submitted_at__date__lte=F("period__due_date"))),
+        )
+    )
+    return {row["unit_id"]: (Decimal(row["on_time"]), Decimal(row["due"])) for row in rows}

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-APPS = ("config", "demo", "reports", "dashboard", "planio", "tasks", "inspections", "targets", "notifications",
+APPS = ("config", "demo", "reports", "dashboard", "planio", "tasks", "inspections", "scoring", "targets", "notifications",
         "evidence", "parplan")  # fmt: skip
 
 
