@@ -21,7 +21,6 @@ from scoring.models import Method, Part, Score, ScoringRound, ScoringTree, Step,
 from scoring.services import (
     CriterionInput,
     appraise,
-    final_appraise,
     round_open,
     round_units,
     self_score,
@@ -42,14 +41,35 @@ def _items() -> list[CriterionInput]:
     return [
         c("1", "Công tác chỉ đạo, điều hành CCHC", D(10)),
         c("1.1", "Kế hoạch CCHC năm", D(3), "1"),
-        c("1.1.1", "Ban hành kế hoạch CCHC năm đúng thời hạn", D(1.5), "1.1", method=Method.CHOICES,
-          choices="1.5|Ban hành đúng hạn\n0.5|Ban hành chậm\n0|Không ban hành", evidence_required=True),
-        c("1.1.2", "Mức độ thực hiện kế hoạch CCHC (tỷ lệ nhiệm vụ hoàn thành đúng hạn)", D(1.5), "1.1",
-          method=Method.RATIO, ratio_full=D(100), source="tasks_ontime",
-          guidance="Hoàn thành 100% nhiệm vụ đúng hạn: 1,5 điểm; dưới 100%: điểm tính theo tỷ lệ."),
+        c(
+            "1.1.1",
+            "Ban hành kế hoạch CCHC năm đúng thời hạn",
+            D(1.5),
+            "1.1",
+            method=Method.CHOICES,
+            choices="1.5|Ban hành đúng hạn\n0.5|Ban hành chậm\n0|Không ban hành",
+            evidence_required=True,
+        ),
+        c(
+            "1.1.2",
+            "Mức độ thực hiện kế hoạch CCHC (tỷ lệ nhiệm vụ hoàn thành đúng hạn)",
+            D(1.5),
+            "1.1",
+            method=Method.RATIO,
+            ratio_full=D(100),
+            source="tasks_ontime",
+            guidance="Hoàn thành 100% nhiệm vụ đúng hạn: 1,5 điểm; dưới 100%: điểm tính theo tỷ lệ.",
+        ),
         c("1.2", "Báo cáo CCHC định kỳ", D(3), "1"),
-        c("1.2.1", "Gửi số liệu, báo cáo đúng hạn", D(3), "1.2", method=Method.RATIO, ratio_full=D(100),
-          source="figs_ontime"),
+        c(
+            "1.2.1",
+            "Gửi số liệu, báo cáo đúng hạn",
+            D(3),
+            "1.2",
+            method=Method.RATIO,
+            ratio_full=D(100),
+            source="figs_ontime",
+        ),
         c("1.3", "Tuyên truyền CCHC", D(2), "1", method=Method.FREE),
         c("1.4", "Sáng kiến, giải pháp mới trong CCHC", D(2), "1", method=Method.FREE),
         c("2", "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật", D(10)),
@@ -57,8 +77,14 @@ def _items() -> list[CriterionInput]:
         c("2.2", "Kiểm tra, xử lý văn bản sau kiểm tra", D(5), "2", method=Method.FREE),
         c("3", "Cải cách thủ tục hành chính", D(14.5)),
         c("3.1", "Công khai thủ tục hành chính", D(4.5), "3", method=Method.FREE),
-        c("3.2", "Tỷ lệ hồ sơ giải quyết đúng hạn", D(6), "3", method=Method.FREE,
-          guidance="Trên 99% hồ sơ đúng hạn: 6 điểm."),
+        c(
+            "3.2",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn",
+            D(6),
+            "3",
+            method=Method.FREE,
+            guidance="Trên 99% hồ sơ đúng hạn: 6 điểm.",
+        ),
         c("3.3", "Xin lỗi khi giải quyết hồ sơ trễ hạn", D(4), "3", method=Method.FREE),
         c("4", "Cải cách tổ chức bộ máy", D(11)),
         c("4.1", "Thực hiện quy định về tổ chức bộ máy", D(6), "4", method=Method.FREE),
@@ -124,8 +150,14 @@ def _finish_2024(tree: ScoringTree) -> None:
         if item.method == Method.RATIO and score.suggested_points is not None:
             points = score.suggested_points
         uploads = [_pdf()] if item.evidence_required else []
-        self_score(score=score, points=points, comment="Đơn vị tự chấm theo kết quả thực hiện năm 2024.",
-                   uploads=uploads, user=None, today=day)
+        self_score(
+            score=score,
+            points=points,
+            comment="Đơn vị tự chấm theo kết quả thực hiện năm 2024.",
+            uploads=uploads,
+            user=None,
+            today=day,
+        )
     scoring_round = step_advance(scoring_round=scoring_round, user=secretariat)
     day = datetime.date(2025, 1, 25)
     for score in Score.objects.filter(round=scoring_round).select_related("criterion", "unit"):
@@ -134,13 +166,19 @@ def _finish_2024(tree: ScoringTree) -> None:
         if score.self_points is None:
             appraise(score=score, points=D(0), comment="Không có tài liệu kiểm chứng.", user=secretariat, today=day)
         elif score.criterion.code == "2.1" and score.self_points > D(4):
-            appraise(score=score, points=D(4), comment="Chưa rà soát đủ văn bản hết hiệu lực.", user=secretariat, today=day)
+            appraise(
+                score=score, points=D(4), comment="Chưa rà soát đủ văn bản hết hiệu lực.", user=secretariat, today=day
+            )
     scoring_round = step_advance(scoring_round=scoring_round, user=secretariat)
     scoring_round = step_advance(scoring_round=scoring_round, user=secretariat)
     day = datetime.date(2025, 2, 15)
     for unit in heads.values():
-        survey_enter(scoring_round=scoring_round, unit=unit,
-                     points={"8.1": (D("15.5") * _share(unit, 99)).quantize(D("0.01"))}, user=secretariat)
+        survey_enter(
+            scoring_round=scoring_round,
+            unit=unit,
+            points={"8.1": (D("15.5") * _share(unit, 99)).quantize(D("0.01"))},
+            user=secretariat,
+        )
     step_advance(scoring_round=scoring_round, user=secretariat)
     del day
 
@@ -155,13 +193,21 @@ def demo_scoring_load() -> int:
         tree = ScoringTree.objects.filter(authority=authority, year=YEAR, group=group).first()
         if tree is None:
             tree = tree_create(
-                authority=authority, year=YEAR, group=group,
+                authority=authority,
+                year=YEAR,
+                group=group,
                 title=f"Bộ tiêu chí Chỉ số CCHC {title} năm {YEAR}",
-                items=_items(), bonus_cap=D(2), penalty_cap=D(3), user=secretariat,
+                items=_items(),
+                bonus_cap=D(2),
+                penalty_cap=D(3),
+                user=secretariat,
             )
             _finish_2024(tree)
             created += 1
-        if today.year > YEAR and not ScoringTree.objects.filter(authority=authority, year=today.year, group=group).exists():
+        if (
+            today.year > YEAR
+            and not ScoringTree.objects.filter(authority=authority, year=today.year, group=group).exists()
+        ):
             current = tree_copy(tree=tree, year=today.year, user=secretariat)
             round_open(
                 tree=current,

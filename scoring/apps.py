@@ -17,5 +17,7 @@ class ScoringConfig(AppConfig):
 
         register_role_app(self.label)
         # The unit's heads and staff self-score it; appraisal is the secretariat's by role (scoring.change_round).
-        register_unit_right(UnitRight("self_score", _("Tự chấm điểm Chỉ số CCHC của đơn vị"), (Role.UNIT_HEAD, Role.UNIT_STAFF)))
+        register_unit_right(
+            UnitRight("self_score", _("Tự chấm điểm Chỉ số CCHC của đơn vị"), (Role.UNIT_HEAD, Role.UNIT_STAFF))
+        )
         register_owner(Score, SCORE_EVIDENCE)

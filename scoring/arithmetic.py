@@ -48,7 +48,9 @@ def tree_problems(tree: ScoringTree, criteria: Iterable[Criterion]) -> list[str]
             if not levels:
                 problems.append(_("Tiêu chí %(code)s chấm theo mức nhưng chưa có mức điểm nào.") % {"code": item.code})
             elif max(levels) > item.max_points or min(levels) < 0:
-                problems.append(_("Tiêu chí %(code)s có mức điểm ngoài khoảng 0 đến điểm tối đa.") % {"code": item.code})
+                problems.append(
+                    _("Tiêu chí %(code)s có mức điểm ngoài khoảng 0 đến điểm tối đa.") % {"code": item.code}
+                )
     return problems
 
 

@@ -90,7 +90,9 @@ class Criterion(models.Model):
     # CHOICES: one level a line, "points|label" (e.g. "1|Ban hành đúng hạn").
     choices = models.TextField(_("các mức điểm"), blank=True)
     # RATIO: full points at `ratio_full` % or more, proportional below it.
-    ratio_full = models.DecimalField(_("tỷ lệ đạt điểm tối đa (%)"), max_digits=6, decimal_places=2, default=Decimal(100))
+    ratio_full = models.DecimalField(
+        _("tỷ lệ đạt điểm tối đa (%)"), max_digits=6, decimal_places=2, default=Decimal(100)
+    )
     part = models.CharField(_("loại điểm"), max_length=10, choices=Part.choices, default=Part.BASE)
     is_survey = models.BooleanField(_("điểm điều tra xã hội học"), default=False)
     # A rate the portal computes from its records (targets.sources.register_rate), suggested to the unit.
@@ -139,7 +141,9 @@ class ScoringRound(models.Model):
     band_excellent = models.DecimalField(_("ngưỡng xuất sắc (%)"), max_digits=5, decimal_places=2, default=Decimal(90))
     band_good = models.DecimalField(_("ngưỡng tốt (%)"), max_digits=5, decimal_places=2, default=Decimal(80))
     band_fair = models.DecimalField(_("ngưỡng khá (%)"), max_digits=5, decimal_places=2, default=Decimal(70))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     finished_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     history = HistoricalRecords()
 

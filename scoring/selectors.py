@@ -148,9 +148,4 @@ def official_ranking(authority: Unit) -> dict[str, list[UnitResult]]:
 
 def open_rounds_for_unit(unit: Unit) -> QuerySet[ScoringRound]:
     """Rounds in which `unit` has scores and a step is still open: the digest's reminders."""
-    return (
-        ScoringRound.objects.select_related("tree")
-        .exclude(step=Step.DONE)
-        .filter(scores__unit=unit)
-        .distinct()
-    )
+    return ScoringRound.objects.select_related("tree").exclude(step=Step.DONE).filter(scores__unit=unit).distinct()

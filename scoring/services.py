@@ -101,7 +101,9 @@ def tree_create(
 
 
 @transaction.atomic
-def criteria_replace(*, tree: ScoringTree, items: Sequence[CriterionInput], user: User | None = None) -> list[Criterion]:
+def criteria_replace(
+    *, tree: ScoringTree, items: Sequence[CriterionInput], user: User | None = None
+) -> list[Criterion]:
     """The tree's criteria become `items`, all or nothing: every problem is listed in one ValidationError."""
     tree = ScoringTree.objects.select_for_update().get(pk=tree.pk)
     _unlocked(tree)
@@ -118,7 +120,10 @@ def criteria_replace(*, tree: ScoringTree, items: Sequence[CriterionInput], user
             )
             continue
         if item.source and rate(item.source) is None:
-            errors.append(_("Tiêu chí %(code)s gợi ý từ nguồn dữ liệu không có: %(source)s.") % {"code": item.code, "source": item.source})
+            errors.append(
+                _("Tiêu chí %(code)s gợi ý từ nguồn dữ liệu không có: %(source)s.")
+                % {"code": item.code, "source": item.source}
+            )
         by_code[item.code] = Criterion(
             tree=tree,
             code=item.code,
@@ -231,7 +236,11 @@ def round_open(
     scoring_round.save()
     items = leaves(tree.criteria.all())
     Score.objects.bulk_create(
-        [Score(round=scoring_round, unit=unit, criterion=item) for unit in (round_units(tree) if units is None else units) for item in items]
+        [
+            Score(round=scoring_round, unit=unit, criterion=item)
+            for unit in (round_units(tree) if units is None else units)
+            for item in items
+        ]
     )
     suggestions_refresh(scoring_round=scoring_round)
     return scoring_round
@@ -261,9 +270,7 @@ def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
         for score in scores:
             numerator, denominator = rates.get(score.unit_id, (ZERO, ZERO))
             points = suggested_points(item, numerator, denominator)
-            note = (
-                f"{source.label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
-            )
+            note = f"{source.label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
             if (score.suggested_points, score.suggestion_note) != (points, note[:255]):
                 score.suggested_points, score.suggestion_note = points, note[:255]
                 score.save(update_fields=["suggested_points", "suggestion_note"])
@@ -320,7 +327,11 @@ def check_points(criterion: Criterion, points: Decimal) -> None:
 
 
 def _locked_score(score: Score) -> Score:
-    return Score.objects.select_for_update(of=("self",)).select_related("round__tree", "criterion", "unit").get(pk=score.pk)
+    return (
+        Score.objects.select_for_update(of=("self",))
+        .select_related("round__tree", "criterion", "unit")
+        .get(pk=score.pk)
+    )
 
 
 @transaction.atomic
@@ -344,7 +355,12 @@ def self_score(
         check_points(score.criterion, points)
         if score.criterion.evidence_required and not uploads and not score.evidence.exists():
             raise ValidationError(
-                {"files": [_("Tiêu chí %(code)s bắt buộc có tài liệu kiểm chứng: cần tải lên ít nhất một tệp.") % {"code": score.criterion.code}]}
+                {
+                    "files": [
+                        _("Tiêu chí %(code)s bắt buộc có tài liệu kiểm chứng: cần tải lên ít nhất một tệp.")
+                        % {"code": score.criterion.code}
+                    ]
+                }
             )
     score.self_points = points
     score.self_comment = comment.strip()

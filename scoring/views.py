@@ -35,7 +35,9 @@ def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for r in ScoringRound.objects.select_related("tree__authority").order_by("-tree__year", "tree__group")
         if can_read_results(request.user, r)
     ]
-    units = [u for u in Unit.objects.filter(memberships__user=request.user).distinct() if can_self_score(request.user, u)]
+    units = [
+        u for u in Unit.objects.filter(memberships__user=request.user).distinct() if can_self_score(request.user, u)
+    ]
     own = [
         (r, u)
         for u in units

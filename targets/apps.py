@@ -22,8 +22,8 @@ class TargetsConfig(AppConfig):
         )
         from targets.access import FIGURE_EVIDENCE
         from targets.models import Measurement
-        from targets.selectors import unit_page_indicators
-        from targets.sources import figures_on_time, register_rate
+        from targets.selectors import figures_on_time, unit_page_indicators
+        from targets.sources import register_rate
 
         register_role_app(self.label)
         register_area_section(AreaSection(10, "targets/_area_targets.html", ("targets__indicators",)))

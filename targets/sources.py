@@ -78,20 +78,3 @@ def rate(code: str) -> Rate | None:
 
 def rate_choices() -> list[tuple[str, str | Promise]]:
     return [(r.code, r.label) for r in _RATES.values()]
-
-
-def figures_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
-    """Figures the unit sent by their period's due date, of the figures due from it in `year` (sent or not)."""
-    from django.db.models import Count, F, Q
-
-    from targets.models import Measurement  # this module is imported by targets.models
-
-    rows = (
-        Measurement.objects.filter(unit_id__in=unit_ids, period__end__year=year)
-        .values("unit_id")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=Q(submitted_at__date__lte=F("period__due_date"))),
-        )
-    )
-    return {row["unit_id"]: (Decimal(row["on_time"]), Decimal(row["due"])) for row in rows}

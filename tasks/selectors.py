@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
 from evidence.models import Evidence
@@ -215,8 +215,6 @@ def tasks_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal
 
     The rate the scoring suggests from (targets.sources.register_rate "tasks_ontime").
     """
-    from django.db.models import F
-
     rows = (
         Task.objects.filter(lead_unit_id__in=unit_ids, due_date__year=year, cancelled_at__isnull=True)
         .values("lead_unit_id")

@@ -73,7 +73,9 @@ def on_day(monkeypatch: pytest.MonkeyPatch) -> Any:
     real = timezone.localdate
 
     def freeze(day: datetime.date) -> None:
-        monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value, tz))
+        monkeypatch.setattr(
+            timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value, tz)
+        )
 
     freeze(datetime.date(2031, 1, 10))
     return freeze

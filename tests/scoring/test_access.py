@@ -28,7 +28,9 @@ def test_a_unit_sees_only_its_own_sheet(client_for, commune_head, scoring_round,
     assert client.get(reverse("scoring-results", args=[scoring_round.pk])).status_code == 404
 
 
-def test_a_unit_self_scores_its_own_item_and_not_anothers(client_for, commune_head, scoring_round, two_communes, on_day):
+def test_a_unit_self_scores_its_own_item_and_not_anothers(
+    client_for, commune_head, scoring_round, two_communes, on_day
+):
     dongdang, baolam = two_communes
     client = client_for(commune_head)
     own, other = _score(scoring_round, dongdang, "2.1"), _score(scoring_round, baolam, "2.1")
@@ -40,7 +42,9 @@ def test_a_unit_self_scores_its_own_item_and_not_anothers(client_for, commune_he
     assert client.post(reverse("scoring-score", args=[own.pk, "appraise"]), {"points": "1"}).status_code == 403
 
 
-def test_the_secretariat_appraises_but_does_not_self_score(client_for, secretariat, scoring_round, two_communes, on_day):
+def test_the_secretariat_appraises_but_does_not_self_score(
+    client_for, secretariat, scoring_round, two_communes, on_day
+):
     score = _score(scoring_round, two_communes[0], "2.1")
     client = client_for(secretariat)
     assert client.post(reverse("scoring-score", args=[score.pk, "self"]), {"points": "40"}).status_code == 403
@@ -67,10 +71,14 @@ def test_an_outsider_sees_nothing(client_for, outsider, scoring_round, two_commu
     assert client.get(reverse("scoring-sheet", args=[scoring_round.pk, two_communes[0].code])).status_code == 404
 
 
-def test_a_self_score_after_its_step_closed_is_refused_in_vietnamese(client_for, commune_head, scoring_round, two_communes):
+def test_a_self_score_after_its_step_closed_is_refused_in_vietnamese(
+    client_for, commune_head, scoring_round, two_communes
+):
     score = _score(scoring_round, two_communes[0], "2.1")
     step_advance(scoring_round=scoring_round)
-    response = client_for(commune_head).post(reverse("scoring-score", args=[score.pk, "self"]), {"points": "4"}, follow=True)
+    response = client_for(commune_head).post(
+        reverse("scoring-score", args=[score.pk, "self"]), {"points": "4"}, follow=True
+    )
     assert "Bước “Đơn vị tự chấm” không mở" in response.content.decode()
     score.refresh_from_db()
     assert score.self_points is None

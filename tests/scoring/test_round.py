@@ -97,7 +97,9 @@ def test_a_whole_round_for_two_units(scoring_round, two_communes, on_day, media_
     dongdang, baolam = two_communes
     for unit, plan_points, publicity, bonus, penalty in ((dongdang, D(10), D(40), D(3), D(0)),
                                                          (baolam, D(5), D(44), D(0), D(1))):  # fmt: skip
-        self_score(score=_score(scoring_round, unit, "1.1"), points=plan_points, comment="", uploads=[_pdf()], user=None)
+        self_score(
+            score=_score(scoring_round, unit, "1.1"), points=plan_points, comment="", uploads=[_pdf()], user=None
+        )
         self_score(score=_score(scoring_round, unit, "1.2"), points=D(20), comment="", user=None)
         self_score(score=_score(scoring_round, unit, "2.1"), points=publicity, comment="", user=None)
         self_score(score=_score(scoring_round, unit, "T"), points=bonus, comment="", user=None)
