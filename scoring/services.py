@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -295,17 +295,6 @@ def _open_for(scoring_round: ScoringRound, step: Step, today: datetime.date | No
             _("Đã quá hạn %(step)s (%(date)s): không sửa được nữa.")
             % {"step": step.label.lower(), "date": deadline.strftime("%d/%m/%Y")}
         )
-
-
-def parse_points(raw: str | Decimal | None) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, Decimal):
-        return raw
-    try:
-        return Decimal(raw.strip().replace(".", "").replace(",", ".") if "," in raw else raw.strip())
-    except InvalidOperation:
-        raise ValidationError(_("Điểm “%(raw)s” không phải là một số.") % {"raw": raw}) from None
 
 
 def check_points(criterion: Criterion, points: Decimal) -> None:
