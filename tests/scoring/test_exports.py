@@ -28,7 +28,7 @@ def test_the_results_export_to_excel_in_rank_order(client_for, secretariat, fini
     results = round_results(finished)
     assert [row[1] for row in rows] == [r.unit.name for r in results]
     assert rows[0][4] == f"{results[0].final_total:.2f}".replace(".", ",")
-    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
 
 
 def test_the_results_export_to_pdf_in_the_official_format(client_for, steering, finished):
