@@ -28,6 +28,7 @@ from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from parplan.models import Plan, ReformArea, Unit
 from reports.models import GeneratedReport, ReportKind
+from scoring.models import ScoringRound
 from targets.models import Indicator, Measurement, Period
 from tasks.models import Task
 from tests.files import pdf_bytes
@@ -63,6 +64,7 @@ PK_OWNER: dict[str, type[Model]] = {
     "periods": Period,
     "reports": GeneratedReport,
     "evidence": Evidence,
+    "scoring": ScoringRound,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
@@ -106,6 +108,7 @@ def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
     return {
         "kind": ReportKind.YEAR.value,
         "fmt": "pdf",
+        "action": "self",
         "number": str(area.number),
         "code": Unit.objects.get(code="06184").code,
         # A task's extension requests and periods: the login is asked for before any lookup.
