@@ -111,7 +111,6 @@ INSTALLED_APPS = [
     "targets",
     "tasks",
     "inspections",
-    "scoring",
     "planio",
     "dashboard",
     "reports",
