@@ -107,6 +107,8 @@ def inspection_figures_write(plan: Plan, day: datetime.date) -> int:
     par_plan = (
         InspectionPlan.objects.select_related("plan__issuing_unit").filter(plan=plan, kind=InspectionKind.PAR).first()
     )
+    # Without an inspection plan of the kind there is nothing to count: no data, not 0 % or "not applicable".
+    has_law_plan = InspectionPlan.objects.filter(plan=plan, kind=InspectionKind.LAW).exists()
     written = 0
     periods = list(Period.objects.filter(plan=plan, start__lte=day).order_by("start"))
     for indicator in indicators:
@@ -119,6 +121,8 @@ def inspection_figures_write(plan: Plan, day: datetime.date) -> int:
                     continue
                 fraction = coverage(par_plan, through)
             else:
+                if not has_law_plan:
+                    continue
                 fraction = findings_handled(plan, period.start, period.end, through)
             _write(indicator, issuer, period, fraction)
             written += 1

@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from inspections.models import InspectionKind, InspectionPlan
 from notifications.models import Notification
 from parplan.admin import SCOPE_LOOKUPS
 from parplan.models import Membership, Plan, RightsChange, Role, Unit
@@ -49,7 +50,18 @@ def _objects(authority: Authority) -> dict[type[Model], Model]:
         authority.unit, authority.indicator.target, authority.plan.responsibilities.first(), authority.secretariat,
         Membership.objects.get(user=authority.unit_head), authority.unit.kind, Group.objects.get(name=Role.SECRETARIAT),
     ]  # fmt: skip
-    return {type(obj): obj for obj in objects}
+    return {type(obj): obj for obj in objects} | {InspectionPlan: _inspection_plan(authority)}
+
+
+def _inspection_plan(authority: Authority) -> InspectionPlan:
+    """The authority's inspection plan (the demo's for the seed; a bare one for the other authority)."""
+    found = InspectionPlan.objects.filter(plan=authority.plan).order_by("pk").first()
+    if found is not None:
+        return found
+    return InspectionPlan.objects.create(
+        plan=authority.plan, kind=InspectionKind.values[0], conducting_unit=authority.plan.issuing_unit,
+        decision_number="1/QĐ-UBND", decision_date=datetime.date(authority.plan.year, 1, 15),
+    )  # fmt: skip
 
 
 def _any_row_of(model: type[Model], authority: Authority) -> int:
