@@ -407,9 +407,9 @@ def missing_figures(*, plan: Plan, window: tuple[datetime.date, datetime.date]) 
     """
     indicators = list(Indicator.objects.of_plan(plan).order_by("area__number", "target__position", "position", "pk"))
     issuer = plan.issuing_unit
-    subtree = list(Unit.objects.subtree_of(issuer))
+    subtree = list(Unit.objects.subtree_of(issuer).order_by("path"))
     units_by_id = {unit.pk: unit for unit in subtree}
-    scope_units = _scope_units(indicators, UnitTree.of(issuer))
+    scope_units = _scope_units(indicators, UnitTree.from_rows(issuer, [(unit.pk, unit.path) for unit in subtree]))
     reported = set(
         Measurement.objects.filter(
             indicator__in=indicators, status=MeasurementStatus.APPROVED,
@@ -444,7 +444,11 @@ class UnitTree:
 
     @classmethod
     def of(cls, issuer: Unit) -> UnitTree:
-        units = list(Unit.objects.subtree_of(issuer).order_by("path").values_list("id", "path"))
+        return cls.from_rows(issuer, list(Unit.objects.subtree_of(issuer).order_by("path").values_list("id", "path")))
+
+    @classmethod
+    def from_rows(cls, issuer: Unit, units: list[tuple[int, str]]) -> UnitTree:
+        """From the subtree's (id, path) pairs, in path order, already read."""
         id_by_path = {path: unit_id for unit_id, path in units}
         parent = {
             unit_id: id_by_path[path[: path.rstrip("/").rfind("/") + 1]]
