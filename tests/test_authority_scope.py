@@ -23,7 +23,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from inspections.models import InspectionKind, InspectionPlan
+from inspections.models import Finding, InspectionKind, InspectionPlan, Recommendation, Visit
 from notifications.models import Notification
 from parplan.admin import SCOPE_LOOKUPS
 from parplan.models import Membership, Plan, RightsChange, Role, Unit
@@ -51,6 +51,23 @@ def _objects(authority: Authority) -> dict[type[Model], Model]:
         Membership.objects.get(user=authority.unit_head), authority.unit.kind, Group.objects.get(name=Role.SECRETARIAT),
     ]  # fmt: skip
     return {type(obj): obj for obj in objects} | {InspectionPlan: _inspection_plan(authority)}
+
+
+def _inspection_pk(segment: str, authority: Authority) -> int:
+    """The authority's own record behind an inspections URL's pk (0, a page of nobody's, when it has none).
+
+    Each route names its own model: a visit's pk read as an inspection plan's could be the
+    other authority's visit, answered 200 to its own people.
+    """
+    if segment == "new":
+        return authority.plan.pk
+    if segment == "plans":
+        return _inspection_plan(authority).pk
+    lookups = {"visits": (Visit, "inspection_plan__plan"), "findings": (Finding, "visit__inspection_plan__plan"),
+               "recommendations": (Recommendation, "visit__inspection_plan__plan")}  # fmt: skip
+    model, lookup = lookups[segment]
+    row = model._default_manager.filter(**{lookup: authority.plan}).order_by("pk").first()
+    return row.pk if row is not None else 0
 
 
 def _inspection_plan(authority: Authority) -> InspectionPlan:
@@ -92,6 +109,8 @@ def _url(endpoint: Endpoint, authority: Authority) -> tuple[str, set[str]]:
     def value(endpoint: Endpoint, param: str, samples: dict[str, str]) -> str:
         filled.add(param)
         model = _admin_model(endpoint)
+        if param == "pk" and endpoint.route.startswith("inspections/"):
+            return str(_inspection_pk(endpoint.route.split("/")[1], authority))
         if param == "pk":
             return str(objects[PK_OWNER[endpoint.route.split("/", 1)[0]]].pk)
         if param == "code":
