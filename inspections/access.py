@@ -85,6 +85,13 @@ def get_visit_for_user(user: User, pk: int, *, manage: bool = False) -> Visit:
     return visit
 
 
+def get_finding_for_user(user: User, pk: int, *, manage: bool = False) -> Finding:
+    """A finding, through its visit's check (404 for a finding of a visit the user cannot read)."""
+    finding = get_object_or_404(Finding, pk=pk)
+    finding.visit = get_visit_for_user(user, finding.visit_id, manage=manage)
+    return finding
+
+
 def can_answer(user: User, recommendation: Recommendation) -> bool:
     """The inspected unit's own people answer, ask for more time, while it is not yet confirmed."""
     return (

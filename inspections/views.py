@@ -19,6 +19,7 @@ from inspections.access import (
     MANAGE,
     can_answer,
     can_manage,
+    get_finding_for_user,
     get_plan_for_user,
     get_recommendation_for_user,
     get_visit_for_user,
@@ -37,7 +38,6 @@ from inspections.forms import (
     ReturnForm,
     VisitForm,
 )
-from inspections.models import Finding
 from inspections.selectors import plan_progress, plan_visits, recommendations_for_units, visit_page
 from inspections.services import (
     PlanInput,
@@ -203,10 +203,10 @@ def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def finding_settle_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    finding = Finding.objects.select_related("visit").filter(pk=pk).first()
-    visit = get_visit_for_user(request.user, finding.visit_id if finding else 0, manage=True)
+    finding = get_finding_for_user(request.user, pk, manage=True)
+    visit = finding.visit
     form = FindingSettleForm(request.POST)
-    if form.is_valid() and finding is not None:
+    if form.is_valid():
         data = form.cleaned_data
         if _saved(request, form, lambda: finding_settle(finding=finding, outcome=data["outcome"], on=data["on"],
                                                         note=data["note"], user=request.user),
