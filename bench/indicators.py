@@ -414,7 +414,7 @@ def evaluate(plan_id: int, day: datetime.date) -> int:
 
 
 def forget_day(plan_id: int, day: datetime.date) -> None:
-    """Delete the plan's snapshots of `day` (untimed): the next evaluation of it is a new day's."""
+    """Delete the plan's snapshots of `day` and vacuum (untimed): the next evaluation of it is a new day's."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -423,6 +423,9 @@ def forget_day(plan_id: int, day: datetime.date) -> None:
             "targets_indicator i JOIN parplan_reformarea a ON a.id = i.area_id WHERE a.plan_id = %s)",
             [day, plan_id],
         )
+        # A real new day's keys were never stored: vacuumed, the unique index holds no dead copies of them
+        # for each insert to step over (without this, five deletions in a row made the inserts 4× slower).
+        cursor.execute("VACUUM targets_indicatorsnapshot")
 
 
 def timed(function: Callable[..., _T], *args: Any) -> tuple[float, _T]:

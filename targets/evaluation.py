@@ -320,7 +320,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
                 summary.statuses[status] += 1
     alias = router.db_for_write(IndicatorSnapshot)
     with transaction.atomic(using=alias):
-        _replace_snapshots(alias, day, [i.pk for i in indicators], rows)
+        _replace_snapshots(alias, plan.pk, day, [i.pk for i in indicators], rows)
     summary.snapshots = len(rows)
     # New statuses: the dashboard must not serve the old ones from its cache.
     plan_changed_now(plan.pk)
@@ -520,14 +520,22 @@ _VALUE_COLUMNS = ("numerator", "denominator", "value", "expected", "status", "mi
 # A scratch table of the evaluation's rows, dropped before the transaction ends.
 _STAGED = "evaluation_staged_snapshots"
 _NULL = "\\N"  # COPY's text format for NULL
+# The advisory-lock namespace of the plans' snapshot writers ("PPLN"), the plan's id the key within it.
+_SNAPSHOT_WRITERS = 0x50504C4E
 
 
-def _replace_snapshots(alias: str, day: datetime.date, indicator_ids: list[int], rows: list[SnapshotRow]) -> None:
+def _replace_snapshots(
+    alias: str, plan_id: int, day: datetime.date, indicator_ids: list[int], rows: list[SnapshotRow]
+) -> None:
     """Make the day's snapshots of these indicators exactly `rows`, in the caller's transaction."""
     connection = connections[alias]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             if hasattr(cursor.cursor, "copy_expert"):
+                # One writer of a plan's snapshots at a time (the nightly run, the approvals' sweep, a
+                # report): the second waits for the first to commit, then sees its rows and merges
+                # into them, where both inserting the same new day would fail on the unique key.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SNAPSHOT_WRITERS, plan_id])
                 _merge_snapshots(cursor, day, indicator_ids, rows)
                 return
     # Other databases (SQLite in development): delete and insert.
@@ -567,31 +575,21 @@ def _merge_snapshots(
         return
     table = cursor.db.ops.quote_name(IndicatorSnapshot._meta.db_table)
     values = ", ".join(_VALUE_COLUMNS)
+    params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
+    cursor.execute(
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]))",
+        params,
+    )
+    if not cursor.fetchone()[0]:
+        # A new day (the nightly run): nothing to compare with, every row goes straight in.
+        cursor.cursor.copy_expert(
+            f"COPY {table} (day, indicator_id, unit_id, {values}) FROM STDIN", _copy_text(rows, f"{day}\t")
+        )
+        return
     cursor.execute(
         f"CREATE TEMPORARY TABLE {_STAGED} AS SELECT indicator_id, unit_id, {values} FROM {table} WITH NO DATA"
     )
-    # Decimals go as their str() (what an f-string writes), exactly as psycopg2 sends them in an INSERT.
-    # Spelled out, not a helper per value: 24,000 rows of 8 values at province size.
-    text = "".join(
-        f"{indicator_id}\t{unit_id}\t{_NULL if numerator is None else numerator}\t"
-        f"{_NULL if denominator is None else denominator}\t{_NULL if value is None else value}\t"
-        f"{_NULL if expected is None else expected}\t{status}\t{_NULL if missed is None else missed}\t"
-        f"{_NULL if covered_from is None else covered_from}\t{_NULL if covered_to is None else covered_to}\n"
-        for (
-            indicator_id,
-            unit_id,
-            numerator,
-            denominator,
-            value,
-            expected,
-            status,
-            missed,
-            covered_from,
-            covered_to,
-        ) in rows
-    )
-    cursor.cursor.copy_expert(f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN", io.StringIO(text))
-    params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
+    cursor.cursor.copy_expert(f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN", _copy_text(rows))
     # Units that left an indicator's scope lose that day's snapshot. NOT IN: a hashed look-up of the
     # staged keys (never NULL), where NOT EXISTS was planned as a sort of both sides.
     cursor.execute(
@@ -602,6 +600,34 @@ def _merge_snapshots(
     for statement in _upsert_statements(table, cursor.db.pg_version):
         cursor.execute(statement, params)
     cursor.execute(f"DROP TABLE {_STAGED}")
+
+
+def _copy_text(rows: list[SnapshotRow], prefix: str = "") -> io.StringIO:
+    """The rows in COPY's text format, each line starting with `prefix` (the day's column, when given).
+
+    Decimals go as their str() (what an f-string writes), exactly as psycopg2 sends them in an INSERT.
+    Spelled out, not a helper per value: 24,000 rows of 8 values at province size.
+    """
+    return io.StringIO(
+        "".join(
+            f"{prefix}{indicator_id}\t{unit_id}\t{_NULL if numerator is None else numerator}\t"
+            f"{_NULL if denominator is None else denominator}\t{_NULL if value is None else value}\t"
+            f"{_NULL if expected is None else expected}\t{status}\t{_NULL if missed is None else missed}\t"
+            f"{_NULL if covered_from is None else covered_from}\t{_NULL if covered_to is None else covered_to}\n"
+            for (
+                indicator_id,
+                unit_id,
+                numerator,
+                denominator,
+                value,
+                expected,
+                status,
+                missed,
+                covered_from,
+                covered_to,
+            ) in rows
+        )
+    )
 
 
 def _upsert_statements(table: str, pg_version: int) -> list[str]:

@@ -174,3 +174,32 @@ def test_a_periodic_obligation_counts_the_units_owing_it_at_every_level(
         "06190": (0, 2, 0, off_track),  # owes what the village owes
         "183": (1, 4, 0, off_track),
     }
+
+
+def test_a_new_day_is_written_straight_in_and_matches_the_day_evaluated_again(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat
+):
+    """A new day's rows go in by COPY, without the comparison; evaluating it again changes nothing."""
+    january = seed_period(seed_plan, Frequency.MONTHLY, 1)
+    approved(fresh_ratio, dong_dang, january, ratio(98, 100), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    first = _stored(fresh_ratio)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert _stored(fresh_ratio) == first  # same ids, same values
+    assert first["06184"]["value"] == Decimal("98.0000") and first["06190"]["value"] is None
+
+
+def test_an_indicators_and_a_units_snapshots_go_with_them_without_database_constraints(
+    seed_plan, fresh_ratio, village, secretariat
+):
+    """The snapshot keys carry no foreign-key constraint (derived rows, written by the ten thousand each
+    night): Django's deletion still cascades to them."""
+    fresh_ratio.scope_units.add(village)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert IndicatorSnapshot.objects.filter(unit=village).exists()
+    village.delete()
+    assert not IndicatorSnapshot.objects.filter(unit_id=village.pk).exists()
+    indicator_id = fresh_ratio.pk
+    assert IndicatorSnapshot.objects.filter(indicator_id=indicator_id).exists()
+    fresh_ratio.delete()
+    assert not IndicatorSnapshot.objects.filter(indicator_id=indicator_id).exists()
