@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 from dashboard import views as dashboard_views
 from notifications import views as notification_views
 from parplan import views
+from reports import scoring_views
 from tasks import views as task_views
 
 urlpatterns = [

@@ -62,3 +62,40 @@ class Source:
 
     UNITS = register_source("units", _("Đơn vị nhập"))
     SECRETARIAT = register_source("secretariat", _("Phòng Nội vụ nhập"))
+
+
+# --- Rates computed from records, per unit and year (the scoring's suggestions) ---
+
+# A rate's function: the units' ids and the year → {unit id: (numerator, denominator)}.
+RateFunction = Callable[[Sequence[int], int], dict[int, tuple[Decimal, Decimal]]]
+
+
+@dataclass(frozen=True)
+class Rate:
+    code: str
+    label: str | Promise
+    compute: RateFunction
+
+
+_RATES: dict[str, Rate] = {}
+
+
+def register_rate(code: str, label: str | Promise, compute: RateFunction) -> str:
+    """A share the portal computes for a unit from its records (tasks on time, figures on time…).
+
+    Like the sources above, the apps that hold the records register them in their
+    `AppConfig.ready()`; the apps that use them (scoring) read them here without
+    importing the apps that compute them.
+    """
+    if len(code) > 12:
+        raise ValueError(f"rate {code!r} is longer than 12 characters")
+    _RATES[code] = Rate(code, label, compute)
+    return code
+
+
+def rate(code: str) -> Rate | None:
+    return _RATES.get(code)
+
+
+def rate_choices() -> list[tuple[str, str | Promise]]:
+    return [(r.code, r.label) for r in _RATES.values()]
