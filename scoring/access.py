@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from evidence.owners import EvidenceOwner
 from parplan.access import has_perm_at
 from parplan.models import Unit
-from scoring.models import Score, ScoringRound, Step
+from scoring.models import Criterion, Score, ScoringRound, ScoringTree, Step
 
 
 def can_manage(user: User, scoring_round: ScoringRound) -> bool:
@@ -30,7 +30,11 @@ def can_manage(user: User, scoring_round: ScoringRound) -> bool:
 
 def can_read_results(user: User, scoring_round: ScoringRound) -> bool:
     """Every unit's scores and the ranking: the secretariat and the steering committee."""
-    return has_perm_at(user, "scoring.view_scoringround", scoring_round.tree.authority.path)
+    return can_read_authority_results(user, scoring_round.tree.authority)
+
+
+def can_read_authority_results(user: User, authority: Unit) -> bool:
+    return has_perm_at(user, "scoring.view_scoringround", authority.path)
 
 
 def can_self_score(user: User, unit: Unit) -> bool:
@@ -40,6 +44,46 @@ def can_self_score(user: User, unit: Unit) -> bool:
 
 def can_read_unit_scores(user: User, scoring_round: ScoringRound, unit: Unit) -> bool:
     return can_self_score(user, unit) or can_read_results(user, scoring_round)
+
+
+def can_edit_trees(user: User, authority: Unit) -> bool:
+    """Write, import, copy a criteria tree and open its round: the authority's secretariat."""
+    return has_perm_at(user, "scoring.change_scoringtree", authority.path)
+
+
+def can_read_trees(user: User, authority: Unit) -> bool:
+    return has_perm_at(user, "scoring.view_scoringtree", authority.path)
+
+
+def get_authority_for_trees(user: User, code: str) -> Unit:
+    """The authority whose trees `user` reads (404 otherwise: another authority's trees are nobody's business)."""
+    authority = get_object_or_404(Unit, code=code)
+    if not can_read_trees(user, authority):
+        raise Http404
+    return authority
+
+
+def get_authority_for_tree_edit(user: User, code: str) -> Unit:
+    authority = get_authority_for_trees(user, code)
+    if not can_edit_trees(user, authority):
+        raise PermissionDenied
+    return authority
+
+
+def get_tree_for_user(user: User, pk: int, *, edit: bool = False) -> ScoringTree:
+    """A tree `user` reads (404 when not), or changes with `edit` (403 when they only read it)."""
+    tree = get_object_or_404(ScoringTree.objects.select_related("authority"), pk=pk)
+    if not can_read_trees(user, tree.authority):
+        raise Http404
+    if edit and not can_edit_trees(user, tree.authority):
+        raise PermissionDenied
+    return tree
+
+
+def get_criterion_for_edit(user: User, pk: int) -> Criterion:
+    criterion = get_object_or_404(Criterion.objects.select_related("tree__authority", "parent"), pk=pk)
+    get_tree_for_user(user, criterion.tree_id, edit=True)
+    return criterion
 
 
 def _round(pk: int) -> ScoringRound:

@@ -95,7 +95,7 @@ class Criterion(models.Model):
     )
     part = models.CharField(_("loại điểm"), max_length=10, choices=Part.choices, default=Part.BASE)
     is_survey = models.BooleanField(_("điểm điều tra xã hội học"), default=False)
-    # A rate the portal computes from its records (targets.sources.register_rate), suggested to the unit.
+    # A source whose share per unit (targets.sources.unit_rates) suggests the unit's points (scoring/suggestions.py).
     source = models.CharField(_("gợi ý từ dữ liệu"), max_length=12, blank=True)
     history = HistoricalRecords()
 

@@ -11,10 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
 
-from parplan.models import Unit
+from parplan.access import scope_filter
+from parplan.models import Plan, Unit
 from scoring.models import Criterion, Part, Score, ScoringRound, ScoringTree, Step
 
 ZERO = Decimal(0)
@@ -109,10 +112,10 @@ def previous_round(scoring_round: ScoringRound) -> ScoringRound | None:
     )
 
 
-def round_results(scoring_round: ScoringRound) -> list[UnitResult]:
-    """Every unit's totals, rank and band, with last year's final total beside it."""
+def round_results(scoring_round: ScoringRound, *, compare: bool = True) -> list[UnitResult]:
+    """Every unit's totals, rank and band, with last year's final total beside it (`compare`)."""
     results = _totals(scoring_round)
-    before = previous_round(scoring_round)
+    before = previous_round(scoring_round) if compare else None
     if before is not None:
         for unit_id, result in _totals(before).items():
             if unit_id in results:
@@ -136,16 +139,64 @@ def tree_items(tree: ScoringTree) -> list[Criterion]:
     return list(tree.criteria.order_by("position"))
 
 
-def official_ranking(authority: Unit) -> dict[str, list[UnitResult]]:
-    """The latest finished round's ranking per group: the dashboard's official unit ranking (empty before any)."""
-    rankings: dict[str, list[UnitResult]] = {}
+@dataclass(frozen=True)
+class OfficialRanking:
+    """A finished round's ranking as the dashboard shows it: its first units and how many it ranked."""
+
+    round: ScoringRound
+    top: list[UnitResult]
+    units: int
+
+
+def official_rankings(authority: Unit, shown: int = 5) -> list[OfficialRanking]:
+    """Per group, the ranking of the latest finished round of `authority`: the official unit ranking.
+
+    One query for the rounds, then two per group (its scores, its units); last year is not compared here.
+    """
     rounds = ScoringRound.objects.select_related("tree").filter(tree__authority=authority, step=Step.DONE)
+    latest: dict[str, ScoringRound] = {}
     for scoring_round in rounds.order_by("tree__group", "-tree__year"):
-        if scoring_round.tree.group not in rankings:
-            rankings[scoring_round.tree.group] = round_results(scoring_round)
+        latest.setdefault(scoring_round.tree.group, scoring_round)
+    rankings = []
+    for scoring_round in latest.values():
+        results = round_results(scoring_round, compare=False)
+        rankings.append(OfficialRanking(scoring_round, results[:shown], len(results)))
     return rankings
 
 
 def open_rounds_for_unit(unit: Unit) -> QuerySet[ScoringRound]:
     """Rounds in which `unit` has scores and a step is still open: the digest's reminders."""
     return ScoringRound.objects.select_related("tree").exclude(step=Step.DONE).filter(scores__unit=unit).distinct()
+
+
+def authorities_for_trees(user: User) -> QuerySet[Unit]:
+    """The authorities (issuers of plans) whose trees `user` reads by role."""
+    issuers = Unit.objects.filter(pk__in=Plan.objects.values("issuing_unit")).order_by("path")
+    scope = scope_filter(user, "scoring.view_scoringtree", "path")
+    return issuers if scope is None else issuers.filter(scope)
+
+
+def trees_of(authority: Unit) -> QuerySet[ScoringTree]:
+    return ScoringTree.objects.filter(authority=authority).select_related("round").order_by("-year", "group")
+
+
+def rounds_for_results(user: User) -> QuerySet[ScoringRound]:
+    """Rounds whose every unit's scores `user` reads by role (the secretariat, the steering committee)."""
+    rounds = ScoringRound.objects.select_related("tree__authority").order_by("-tree__year", "tree__group")
+    scope = scope_filter(user, "scoring.view_scoringround", "tree__authority__path")
+    return rounds if scope is None else rounds.filter(scope)
+
+
+def own_rounds(user: User) -> list[tuple[ScoringRound, Unit]]:
+    """The rounds of the units `user` self-scores (object rights on their own units only)."""
+    units = get_objects_for_user(user, "parplan.self_score", klass=Unit, accept_global_perms=False)
+    scores = (
+        Score.objects.filter(unit__in=units)
+        .values("round_id", "unit_id")
+        .distinct()
+        .order_by("-round__tree__year", "unit__name")
+    )
+    pairs = list(scores)
+    rounds = ScoringRound.objects.select_related("tree").in_bulk({pair["round_id"] for pair in pairs})
+    by_unit = Unit.objects.in_bulk({pair["unit_id"] for pair in pairs})
+    return [(rounds[pair["round_id"]], by_unit[pair["unit_id"]]) for pair in pairs]

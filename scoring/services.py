@@ -35,7 +35,8 @@ from scoring.models import (
     ScoringTree,
     Step,
 )
-from targets.sources import rate
+from scoring.suggestions import suggestions_refresh
+from targets.sources import unit_rates
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -81,8 +82,12 @@ def tree_create(
     bonus_cap: Decimal = ZERO,
     penalty_cap: Decimal = ZERO,
     user: User | None = None,
+    check_sums: bool = True,
 ) -> ScoringTree:
-    """A new tree with its criteria (parents before children); refused when its points do not sum as declared."""
+    """A new tree with its criteria (parents before children); refused when its points do not sum as declared.
+
+    `check_sums=False` for a tree begun empty on its page, item by item: its round will not open until they sum.
+    """
     if ScoringTree.objects.filter(authority=authority, year=year, group=group).exists():
         raise ValidationError(_("Đã có bộ tiêu chí của nhóm đơn vị này cho năm %(year)s.") % {"year": year})
     tree = ScoringTree(
@@ -96,13 +101,13 @@ def tree_create(
     )
     _by(tree, user)
     tree.save()
-    criteria_replace(tree=tree, items=items, user=user)
+    criteria_replace(tree=tree, items=items, user=user, check_sums=check_sums)
     return tree
 
 
 @transaction.atomic
 def criteria_replace(
-    *, tree: ScoringTree, items: Sequence[CriterionInput], user: User | None = None
+    *, tree: ScoringTree, items: Sequence[CriterionInput], user: User | None = None, check_sums: bool = True
 ) -> list[Criterion]:
     """The tree's criteria become `items`, all or nothing: every problem is listed in one ValidationError."""
     tree = ScoringTree.objects.select_for_update().get(pk=tree.pk)
@@ -119,7 +124,7 @@ def criteria_replace(
                 % {"code": item.code, "parent": item.parent_code}
             )
             continue
-        if item.source and rate(item.source) is None:
+        if item.source and unit_rates(item.source) is None:
             errors.append(
                 _("Tiêu chí %(code)s gợi ý từ nguồn dữ liệu không có: %(source)s.")
                 % {"code": item.code, "source": item.source}
@@ -149,10 +154,68 @@ def criteria_replace(
         _by(criterion, user)
         criterion.save()
         saved.append(criterion)
-    problems = tree_problems(tree, saved)
+    problems = tree_problems(tree, saved) if check_sums else []
     if problems:
         raise ValidationError(problems)
     return saved
+
+
+def _criterion_problems(tree: ScoringTree, item: CriterionInput, editing: Criterion | None) -> list[str]:
+    """What is wrong with one item on its own (its code, its parent, its points and levels); the sums are the tree's."""
+    problems: list[str] = []
+    others = tree.criteria.exclude(pk=editing.pk) if editing else tree.criteria.all()
+    if others.filter(code=item.code).exists():
+        problems.append(_("Mã tiêu chí %(code)s bị trùng.") % {"code": item.code})
+    if item.parent_code and not others.filter(code=item.parent_code).exists():
+        problems.append(
+            _("Tiêu chí %(code)s thuộc tiêu chí %(parent)s chưa có ở phía trên.")
+            % {"code": item.code, "parent": item.parent_code}
+        )
+    if item.source and unit_rates(item.source) is None:
+        problems.append(
+            _("Tiêu chí %(code)s gợi ý từ nguồn dữ liệu không có: %(source)s.")
+            % {"code": item.code, "source": item.source}
+        )
+    if item.max_points < 0:
+        problems.append(_("Tiêu chí %(code)s có điểm tối đa âm.") % {"code": item.code})
+    return problems
+
+
+@transaction.atomic
+def criterion_save(
+    *, tree: ScoringTree, item: CriterionInput, criterion: Criterion | None = None, user: User | None = None
+) -> Criterion:
+    """Add one item to an unlocked tree or change one; its sums are checked on the tree page and when a round opens.
+
+    A tree is built one item at a time, so its sums do not add up until the last
+    item is in: `tree_problems` lists what is still off, and `round_open` refuses
+    a tree with any (docs/scoring.md).
+    """
+    tree = ScoringTree.objects.select_for_update().get(pk=tree.pk)
+    _unlocked(tree)
+    problems = _criterion_problems(tree, item, criterion)
+    if problems:
+        raise ValidationError(problems)
+    parent = tree.criteria.get(code=item.parent_code) if item.parent_code else None
+    if criterion is not None and parent is not None and parent.pk == criterion.pk:
+        raise ValidationError(_("Tiêu chí không thể thuộc chính nó."))
+    row = criterion or Criterion(tree=tree, position=(tree.criteria.count() + 1))
+    for name in ("code", "name", "max_points", "guidance", "evidence_required", "method", "choices", "ratio_full",
+                 "part", "is_survey", "source"):  # fmt: skip
+        setattr(row, name, getattr(item, name))
+    row.parent = parent
+    _by(row, user)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, user: User | None = None) -> None:
+    """Remove an item of an unlocked tree, with the items under it."""
+    tree = ScoringTree.objects.select_for_update().get(pk=criterion.tree_id)
+    _unlocked(tree)
+    _by(criterion, user)
+    criterion.delete()
 
 
 @transaction.atomic
@@ -210,9 +273,13 @@ def round_open(
     explanation_until: datetime.date,
     final_until: datetime.date,
     units: Sequence[Unit] | None = None,
+    bands: tuple[Decimal, Decimal, Decimal] = (Decimal(90), Decimal(80), Decimal(70)),
     user: User | None = None,
 ) -> ScoringRound:
-    """Lock the tree, open its round with a deadline per step, and give each unit a row per scored item."""
+    """Lock the tree, open its round with a deadline per step, and give each unit a row per scored item.
+
+    `bands`: the thresholds of Xuất sắc, Tốt and Khá as a share (%) of the declared total.
+    """
     tree = ScoringTree.objects.select_for_update().get(pk=tree.pk)
     if ScoringRound.objects.filter(tree=tree).exists():
         raise ValidationError(_("Bộ tiêu chí này đã có đợt chấm điểm."))
@@ -221,6 +288,8 @@ def round_open(
         raise ValidationError(problems)
     if not self_until <= appraisal_until <= explanation_until <= final_until:
         raise ValidationError(_("Hạn các bước phải theo thứ tự: tự chấm, thẩm định, giải trình, thẩm định lần cuối."))
+    if not HUNDRED >= bands[0] > bands[1] > bands[2] >= 0:
+        raise ValidationError(_("Ngưỡng xếp loại phải giảm dần từ xuất sắc đến khá, trong khoảng 0 đến 100%."))
     tree.locked_at = timezone.now()
     _by(tree, user)
     tree.save(update_fields=["locked_at"])
@@ -230,6 +299,9 @@ def round_open(
         appraisal_until=appraisal_until,
         explanation_until=explanation_until,
         final_until=final_until,
+        band_excellent=bands[0],
+        band_good=bands[1],
+        band_fair=bands[2],
         opened_by=user,
     )
     _by(scoring_round, user)
@@ -244,38 +316,6 @@ def round_open(
     )
     suggestions_refresh(scoring_round=scoring_round)
     return scoring_round
-
-
-def suggested_points(criterion: Criterion, numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """Points from a ratio: the maximum at `ratio_full` % or above, proportional below; None when nothing was due."""
-    if denominator <= 0:
-        return None
-    percent = numerator * HUNDRED / denominator
-    full = criterion.ratio_full or HUNDRED
-    share = min(percent / full, Decimal(1))
-    return (criterion.max_points * share).quantize(Decimal("0.01"))
-
-
-def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
-    """Suggest points from the portal's records for the items that name a source; returns the rows suggested."""
-    year = scoring_round.tree.year
-    changed = 0
-    items = [c for c in scoring_round.tree.criteria.exclude(source="") if c.pk]
-    for item in items:
-        source = rate(item.source)
-        if source is None:
-            continue
-        scores = list(Score.objects.filter(round=scoring_round, criterion=item))
-        rates = source.compute([s.unit_id for s in scores], year)
-        for score in scores:
-            numerator, denominator = rates.get(score.unit_id, (ZERO, ZERO))
-            points = suggested_points(item, numerator, denominator)
-            note = f"{source.label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
-            if (score.suggested_points, score.suggestion_note) != (points, note[:255]):
-                score.suggested_points, score.suggestion_note = points, note[:255]
-                score.save(update_fields=["suggested_points", "suggestion_note"])
-                changed += 1
-    return changed
 
 
 # --- Steps ----------------------------------------------------------------------

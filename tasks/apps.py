@@ -17,7 +17,7 @@ class TasksConfig(AppConfig):
             register_role_app,
             register_unit_section,
         )
-        from targets.sources import register_rate, register_source
+        from targets.sources import register_source
         from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
         from tasks.access import REPORT_EVIDENCE
         from tasks.models import ProgressReport
@@ -27,7 +27,8 @@ class TasksConfig(AppConfig):
         register_area_section(
             AreaSection(20, "tasks/_area_tasks.html", ("tasks__lead_unit", "tasks__coordinating_units"))
         )
-        register_source("tasks", _("Tính từ nhiệm vụ"))
-        register_rate("tasks_ontime", _("Tỷ lệ nhiệm vụ hoàn thành đúng hạn"), tasks_on_time)
+        register_source(
+            "tasks", _("Tính từ nhiệm vụ"), unit_rates=(_("Tỷ lệ nhiệm vụ hoàn thành đúng hạn"), tasks_on_time)
+        )
         register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))
         register_owner(ProgressReport, REPORT_EVIDENCE)

@@ -213,7 +213,7 @@ def unit_page_tasks(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, 
 def tasks_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
     """Tasks a unit leads that fell due in `year`, confirmed completed by their due date, of those due (not cancelled).
 
-    The rate the scoring suggests from (targets.sources.register_rate "tasks_ontime").
+    The share per unit of the "tasks" source (targets.sources.unit_rates), which the scoring suggests from.
     """
     rows = (
         Task.objects.filter(lead_unit_id__in=unit_ids, due_date__year=year, cancelled_at__isnull=True)

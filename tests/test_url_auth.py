@@ -67,6 +67,8 @@ PK_OWNER: dict[str, type[Model]] = {
     "evidence": Evidence,
     # Plans, visits, findings, recommendations: anonymous is sent to the login before any lookup.
     "inspections": InspectionPlan,
+    # Rounds and their scores: anonymous is sent to the login before any lookup.
+    "scoring": ScoringRound,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")

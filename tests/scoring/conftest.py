@@ -28,7 +28,7 @@ def items() -> list[CriterionInput]:
         c("1.1", "Kế hoạch CCHC", D(10), "1", method=Method.CHOICES, choices="10|Đúng hạn\n5|Chậm\n0|Không có",
           evidence_required=True),
         c("1.2", "Nhiệm vụ hoàn thành đúng hạn", D(30), "1", method=Method.RATIO, ratio_full=D(90),
-          source="tasks_ontime"),
+          source="tasks"),
         c("2", "Thủ tục hành chính", D(45)),
         c("2.1", "Công khai thủ tục", D(45), "2"),
         c("3", "Điều tra xã hội học", D(15)),

@@ -29,7 +29,7 @@ def test_a_tree_whose_areas_do_not_sum_to_the_declared_total_is_refused(authorit
 def test_a_tree_that_sums_is_saved_with_its_hierarchy(tree):
     assert tree_problems(tree, tree.criteria.all()) == []
     sub = tree.criteria.get(code="1.2")
-    assert sub.parent.code == "1" and sub.source == "tasks_ontime"
+    assert sub.parent.code == "1" and sub.source == "tasks"
     assert sum(c.max_points for c in tree.criteria.filter(parent=None, part=Part.BASE)) == 100
 
 

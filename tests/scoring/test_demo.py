@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from scoring.models import ScoringRound, Step
-from scoring.selectors import official_ranking, round_results
+from scoring.selectors import official_rankings, round_results
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,6 @@ def test_the_demo_holds_a_finished_2024_round_and_an_open_current_one():
 
 
 def test_the_official_ranking_is_the_finished_rounds(seed_plan):
-    ranking = official_ranking(seed_plan.issuing_unit)
-    assert set(ranking) == {"offices", "communes"}
-    assert len(ranking["offices"]) == 13
+    rankings = {r.round.tree.group: r for r in official_rankings(seed_plan.issuing_unit)}
+    assert set(rankings) == {"offices", "communes"}
+    assert rankings["offices"].units == 13 and len(rankings["offices"].top) == 5

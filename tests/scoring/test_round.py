@@ -20,12 +20,12 @@ from scoring.services import (
     self_score,
     step_advance,
     steps_close_due,
-    suggested_points,
     suggestion_accept,
     survey_enter,
     tree_create,
 )
-from targets.sources import rate
+from scoring.suggestions import suggested_points
+from targets.sources import unit_rates
 from tasks.models import Task
 from tests.files import pdf_bytes
 
@@ -183,4 +183,13 @@ def test_the_ratio_rule():
     assert suggested_points(Item(), D(9), D(10)) == 30  # type: ignore[arg-type]
     assert suggested_points(Item(), D(45), D(100)) == 15  # type: ignore[arg-type]
     assert suggested_points(Item(), D(0), D(0)) is None  # type: ignore[arg-type]
-    assert rate("tasks_ontime") is not None and rate("figs_ontime") is not None
+
+
+def test_the_apps_holding_the_records_give_their_share_per_unit_through_the_source_registry():
+    """Tasks, the units' figures and inspection findings: each app's own source entry, no registry of the scoring's."""
+    assert {code: unit_rates(code) is not None for code in ("tasks", "units", "insp_law", "secretariat")} == {
+        "tasks": True,
+        "units": True,
+        "insp_law": True,
+        "secretariat": False,
+    }
