@@ -83,6 +83,14 @@ def _submit(form: forms.BaseForm, call: Callable[[], object]) -> bool:
     return True
 
 
+def _errors_shown(request: AuthenticatedHttpRequest, form: forms.BaseForm) -> None:
+    """A refused form's reasons as the page's messages, for a form the page no longer shows."""
+    for message in form.errors.as_data().values():
+        for error in message:
+            for text in error.messages:
+                messages.error(request, text)
+
+
 # --- Home, trees ------------------------------------------------------------------
 
 
@@ -130,9 +138,7 @@ def _tree_page(request: AuthenticatedHttpRequest, tree: ScoringTree, **bound: fo
         # A locked tree's page has no editing forms: a refused edit's reasons are shown above the page.
         for name, form in bound.items():
             if name != "copy_form":
-                for errors in form.errors.values():
-                    for message in errors:
-                        messages.error(request, message)
+                _errors_shown(request, form)
     context = {
         "tree": tree,
         "items": items,
@@ -303,9 +309,7 @@ def _sheet(
     rows = _rows(scores, scoring_round, who, bound)
     if bound and not any(row.form is bound[1] for row in rows):
         # The step moved on while the form was open: its form is gone from the page, its reasons are not.
-        for errors in bound[1].errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _errors_shown(request, bound[1])
     context = {
         "round": scoring_round,
         "unit": unit,

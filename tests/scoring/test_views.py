@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,7 +92,7 @@ def test_a_locked_tree_is_not_edited(client_for, secretariat, scoring_round, tre
     assert item.max_points == 45
 
 
-def _workbook(rows: list[list[object]]) -> SimpleUploadedFile:
+def _workbook(rows: list[list[Any]]) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
     for row in [["STT", "Tiêu chí", "Điểm tối đa", "Tài liệu kiểm chứng"], *rows]:
