@@ -368,7 +368,7 @@ def score_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
             scoring_round, unit = score.round, score.unit
             return _sheet(request, scoring_round, unit, (score.pk, form))
     else:
-        messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": score.criterion.code})
+        messages.success(request, _("Đã lưu điểm tiêu chí %(code)s.") % {"code": score.criterion.code})
     page = reverse("scoring-sheet", args=[score.round_id, score.unit.code])
     return redirect(f"{page}#score-{score.pk}")
 

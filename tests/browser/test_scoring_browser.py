@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from parplan.models import Unit
 from scoring.models import Score, ScoringRound, Step
-from scoring.services import round_open, step_advance, survey_enter, tree_create
+from scoring.services import round_open, survey_enter, tree_create
 from tests.browser.helpers import log_in
 from tests.files import pdf_bytes
 from tests.scoring.conftest import items
@@ -54,6 +54,7 @@ def test_a_commune_goes_through_a_round(browser, live_server, scoring_round, tmp
     evidence = tmp_path / "Kế hoạch CCHC 2030.pdf"
     evidence.write_bytes(pdf_bytes())
     sheet = f"{live_server.url}/scoring/{scoring_round.pk}/units/{dongdang.code}/"
+    results = f"{live_server.url}/scoring/{scoring_round.pk}/"
     page = browser.new_page()
 
     # The commune self-scores area 1's plan item with its evidence, and area 2.
@@ -74,20 +75,20 @@ def test_a_commune_goes_through_a_round(browser, live_server, scoring_round, tmp
     publicity.refresh_from_db()
     assert publicity.self_points == 44
 
-    # The secretariat closes self-assessment and changes one score.
-    step_advance(scoring_round=scoring_round)
+    # The secretariat closes self-assessment on the round's page and changes one score.
     page.context.clear_cookies()
     log_in(page, live_server.url, "noivu")
+    _close_step(page, results)
     page.goto(sheet)
     section = _section(page, publicity)
-    section.get_by_label("Điểm thẩm định (để trống: giữ nguyên)").fill("40")
-    section.get_by_label("Ý kiến").fill("Chưa công khai 4 thủ tục")
+    section.get_by_label("Điểm thẩm định").fill("40")
+    section.get_by_label("Ý kiến thẩm định").fill("Chưa công khai 4 thủ tục")
     with page.expect_navigation():
         section.get_by_role("button", name="Lưu thẩm định").click()
-    expect(_section(page, publicity).get_by_text("Thẩm định: 40,00 — Chưa công khai 4 thủ tục")).to_be_visible()
+    expect(_section(page, publicity).locator("dd").nth(1)).to_contain_text("40,00 — Chưa công khai 4 thủ tục")
+    _close_step(page, results)
 
     # The commune explains.
-    step_advance(scoring_round=scoring_round)
     page.context.clear_cookies()
     log_in(page, live_server.url, "dongdang.lanhdao")
     page.goto(sheet)
@@ -95,14 +96,33 @@ def test_a_commune_goes_through_a_round(browser, live_server, scoring_round, tmp
     section.get_by_label("Giải trình").fill("Đã công khai tại bộ phận một cửa")
     with page.expect_navigation():
         section.get_by_role("button", name="Gửi giải trình").click()
-    publicity.refresh_from_db()
-    assert publicity.explanation == "Đã công khai tại bộ phận một cửa"
+    expect(_section(page, publicity).locator("dd").nth(2)).to_have_text("Đã công khai tại bộ phận một cửa")
 
-    # Final appraisal, the survey part; the secretariat publishes; the rank appears to the commune.
-    step_advance(scoring_round=scoring_round)
-    for unit in Unit.objects.filter(pk__in=Score.objects.filter(round=scoring_round).values("unit")):
-        survey_enter(scoring_round=scoring_round, unit=unit, points={"3.1": Decimal(10)}, user=None)
-    scoring_round = step_advance(scoring_round=scoring_round)
+    # Final appraisal with the survey part; the secretariat publishes; the rank appears to the commune.
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "noivu")
+    _close_step(page, results)
+    page.goto(sheet)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Nhập điểm điều tra xã hội học").click()
+    page.get_by_label("3.1. Hài lòng").fill("12,5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu điểm điều tra xã hội học của")).to_be_visible()
+    other = Unit.objects.get(memberships__user__username="baolam.lanhdao")
+    survey_enter(scoring_round=scoring_round, unit=other, points={"3.1": Decimal(10)}, user=None)
+    _close_step(page, results)
+    scoring_round.refresh_from_db()
     assert scoring_round.step == Step.DONE
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "dongdang.lanhdao")
     page.goto(sheet)
     expect(page.locator("#unit-rank")).to_have_text("1")
+    assert Score.objects.get(round=scoring_round, unit=dongdang, criterion__code="3.1").final_points == Decimal("12.5")
+
+
+def _close_step(page: Any, results: str) -> None:
+    page.goto(results)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kết thúc bước này").click()
+    expect(page.get_by_text("Đã chuyển sang bước")).to_be_visible()
