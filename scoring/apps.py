@@ -12,6 +12,7 @@ class ScoringConfig(AppConfig):
         from evidence.owners import register_owner
         from parplan.models import Role
         from parplan.registries import UnitRight, register_role_app, register_unit_right
+        from scoring import notices  # noqa: F401  (registers the scoring's notice kinds)
         from scoring.access import SCORE_EVIDENCE
         from scoring.models import Score
 
