@@ -29,13 +29,22 @@ from scoring.services import (
     tree_copy,
     tree_create,
 )
+from targets.models import Indicator
 
 D = Decimal
 AUTHORITY = "183"
 YEAR = 2024
 
 
-def _items() -> list[CriterionInput]:
+def _dossiers_on_time(authority: Unit) -> int | None:
+    """The 2024 plan's indicator of dossiers resolved early or on time, reported by the units (its id)."""
+    indicator = Indicator.objects.filter(
+        area__plan__issuing_unit=authority, area__plan__year=YEAR, numerator_label="hồ sơ giải quyết trước và đúng hạn"
+    ).first()
+    return indicator.pk if indicator else None
+
+
+def _items(dossiers: int | None = None) -> list[CriterionInput]:
     """Areas → criteria → sub-criteria; leaves carry the scoring rules."""
     c = CriterionInput
     return [
@@ -82,13 +91,15 @@ def _items() -> list[CriterionInput]:
             "Tỷ lệ hồ sơ giải quyết đúng hạn",
             D(6),
             "3",
-            method=Method.FREE,
-            guidance="Trên 99% hồ sơ đúng hạn: 6 điểm.",
+            method=Method.RATIO,
+            ratio_full=D(99),
+            indicator_id=dossiers,
+            guidance="Từ 99% hồ sơ giải quyết trước và đúng hạn: 6 điểm; dưới 99%: điểm tính theo tỷ lệ.",
         ),
         c("3.3", "Xin lỗi khi giải quyết hồ sơ trễ hạn", D(4), "3", method=Method.FREE),
         c("4", "Cải cách tổ chức bộ máy", D(11)),
         c("4.1", "Thực hiện quy định về tổ chức bộ máy", D(6), "4", method=Method.FREE),
-        c("4.2", "Xử lý sau thanh tra, kiểm tra", D(5), "4", method=Method.FREE),
+        c("4.2", "Xử lý sau thanh tra, kiểm tra", D(5), "4", method=Method.RATIO, source="insp_law"),
         c("5", "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức", D(16)),
         c("5.1", "Vị trí việc làm và cơ cấu ngạch", D(6), "5", method=Method.FREE),
         c("5.2", "Đào tạo, bồi dưỡng", D(5), "5", method=Method.FREE),
@@ -197,7 +208,7 @@ def demo_scoring_load() -> int:
                 year=YEAR,
                 group=group,
                 title=f"Bộ tiêu chí Chỉ số CCHC {title} năm {YEAR}",
-                items=_items(),
+                items=_items(_dossiers_on_time(authority)),
                 bonus_cap=D(2),
                 penalty_cap=D(3),
                 user=secretariat,

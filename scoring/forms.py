@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import NumberField, PortalForm
-from scoring.models import Criterion, Method, Part, Score, ScoringRound, UnitGroup
-from scoring.services import CriterionInput, check_points
+from parplan.forms import NumberField, PortalForm, form_field
+from scoring.models import Criterion, Method, Part, Score, ScoringRound, ScoringTree, UnitGroup
+from scoring.services import CriterionInput, check_points, suggesting_indicators
+from targets.models import Indicator
 from targets.sources import unit_rate_choices
 
 _DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
@@ -90,19 +91,25 @@ class CriterionForm(PortalForm):
     part = forms.ChoiceField(label=_("Loại điểm"), choices=Part.choices, initial=Part.BASE)
     is_survey = forms.BooleanField(label=_("Điểm điều tra xã hội học"), required=False)
     source = forms.ChoiceField(label=_("Gợi ý từ dữ liệu của cổng"), required=False)
+    indicator = forms.ModelChoiceField(
+        label=_("Hoặc gợi ý từ chỉ số của kế hoạch"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("Chỉ số các đơn vị báo cáo số liệu, ví dụ tỷ lệ hồ sơ giải quyết đúng hạn."),
+    )
     guidance = forms.CharField(label=_("Hướng dẫn chấm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tree: ScoringTree, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        source = self.fields["source"]
-        assert isinstance(source, forms.ChoiceField)
-        source.choices = [("", _("Không gợi ý")), *unit_rate_choices()]
+        form_field(self, "source", forms.ChoiceField).choices = [("", _("Không gợi ý")), *unit_rate_choices()]
+        form_field(self, "indicator", forms.ModelChoiceField).queryset = suggesting_indicators(tree)
         self.fields["code"].error_messages["required"] = _("Cần nhập mã tiêu chí.")
         self.fields["name"].error_messages["required"] = _("Cần nhập nội dung tiêu chí.")
 
     @classmethod
     def of(cls, criterion: Criterion) -> CriterionForm:
         return cls(
+            tree=criterion.tree,
             initial={
                 "code": criterion.code,
                 "parent_code": criterion.parent.code if criterion.parent else "",
@@ -115,8 +122,9 @@ class CriterionForm(PortalForm):
                 "part": criterion.part,
                 "is_survey": criterion.is_survey,
                 "source": criterion.source,
+                "indicator": criterion.indicator_id,
                 "guidance": criterion.guidance,
-            }
+            },
         )
 
     def clean(self) -> dict[str, Any]:
@@ -125,6 +133,8 @@ class CriterionForm(PortalForm):
             self.add_error("max_points", _("Điểm tối đa không được âm."))
         if data.get("method") == Method.CHOICES and not (data.get("choices") or "").strip():
             self.add_error("choices", _("Cách chấm theo mức cần ít nhất một mức điểm."))
+        if data.get("source") and data.get("indicator"):
+            self.add_error("indicator", _("Chọn một nguồn gợi ý: dữ liệu của cổng hoặc một chỉ số, không cả hai."))
         return data
 
     def item(self) -> CriterionInput:
@@ -142,6 +152,7 @@ class CriterionForm(PortalForm):
             part=data["part"],
             is_survey=bool(data.get("is_survey")),
             source=data.get("source") or "",
+            indicator_id=data["indicator"].pk if data.get("indicator") else None,
         )
 
 

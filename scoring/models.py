@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from evidence.models import evidence_relation
 from parplan.models import Unit
+from targets.models import Indicator
 
 
 class UnitGroup(models.TextChoices):
@@ -97,6 +98,11 @@ class Criterion(models.Model):
     is_survey = models.BooleanField(_("điểm điều tra xã hội học"), default=False)
     # A source whose share per unit (targets.sources.unit_rates) suggests the unit's points (scoring/suggestions.py).
     source = models.CharField(_("gợi ý từ dữ liệu"), max_length=12, blank=True)
+    # Or an indicator of the year's plan whose figures the units report (the one-stop dossiers on time):
+    # its latest evaluation for the unit suggests the points. Kept when the indicator is gone, without a link.
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("gợi ý từ chỉ số")
+    )
     history = HistoricalRecords()
 
     class Meta:

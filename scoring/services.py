@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from scoring.models import (
     Step,
 )
 from scoring.suggestions import suggestions_refresh
+from targets.models import Indicator, Scope
 from targets.sources import unit_rates
 
 ZERO = Decimal(0)
@@ -63,6 +65,7 @@ class CriterionInput:
     part: str = Part.BASE
     is_survey: bool = False
     source: str = ""
+    indicator_id: int | None = None
 
 
 def _unlocked(tree: ScoringTree) -> None:
@@ -114,6 +117,7 @@ def criteria_replace(
     _unlocked(tree)
     errors: list[str] = []
     by_code: dict[str, Criterion] = {}
+    allowed_indicators = set(suggesting_indicators(tree).values_list("pk", flat=True))
     for item in items:
         if item.code in by_code:
             errors.append(_("Mã tiêu chí %(code)s bị trùng.") % {"code": item.code})
@@ -129,6 +133,8 @@ def criteria_replace(
                 _("Tiêu chí %(code)s gợi ý từ nguồn dữ liệu không có: %(source)s.")
                 % {"code": item.code, "source": item.source}
             )
+        if item.indicator_id is not None and item.indicator_id not in allowed_indicators:
+            errors.append(_indicator_problem(tree, item))
         by_code[item.code] = Criterion(
             tree=tree,
             code=item.code,
@@ -142,6 +148,7 @@ def criteria_replace(
             part=item.part,
             is_survey=item.is_survey,
             source=item.source,
+            indicator_id=item.indicator_id,
         )
     if errors:
         raise ValidationError(errors)
@@ -178,7 +185,23 @@ def _criterion_problems(tree: ScoringTree, item: CriterionInput, editing: Criter
         )
     if item.max_points < 0:
         problems.append(_("Tiêu chí %(code)s có điểm tối đa âm.") % {"code": item.code})
+    if item.indicator_id is not None and not suggesting_indicators(tree).filter(pk=item.indicator_id).exists():
+        problems.append(_indicator_problem(tree, item))
     return problems
+
+
+def _indicator_problem(tree: ScoringTree, item: CriterionInput) -> str:
+    return _("Tiêu chí %(code)s gợi ý từ một chỉ số không thuộc kế hoạch năm %(year)s của cơ quan chấm.") % {
+        "code": item.code,
+        "year": tree.year,
+    }
+
+
+def suggesting_indicators(tree: ScoringTree) -> QuerySet[Indicator]:
+    """Indicators a tree's item may be suggested from: those the units report, in the authority's plan of its year."""
+    return Indicator.objects.filter(
+        area__plan__issuing_unit=tree.authority, area__plan__year=tree.year, scope=Scope.UNITS
+    ).order_by("area__number", "position")
 
 
 @transaction.atomic
@@ -201,7 +224,7 @@ def criterion_save(
         raise ValidationError(_("Tiêu chí không thể thuộc chính nó."))
     row = criterion or Criterion(tree=tree, position=(tree.criteria.count() + 1))
     for name in ("code", "name", "max_points", "guidance", "evidence_required", "method", "choices", "ratio_full",
-                 "part", "is_survey", "source"):  # fmt: skip
+                 "part", "is_survey", "source", "indicator_id"):  # fmt: skip
         setattr(row, name, getattr(item, name))
     row.parent = parent
     _by(row, user)
@@ -223,6 +246,12 @@ def tree_copy(*, tree: ScoringTree, year: int, user: User | None = None) -> Scor
     """Last year's tree as the start of `year`'s: the same criteria, unlocked."""
     items = []
     codes = {c.pk: c.code for c in tree.criteria.all()}
+    # An indicator is of one year's plan: the copy links the same-named one of the new year's plan, if any.
+    next_year = Indicator.objects.filter(
+        area__plan__issuing_unit=tree.authority, area__plan__year=year, scope=Scope.UNITS
+    )
+    same_name = {name: pk for pk, name in next_year.values_list("pk", "name")}
+    linked = dict(tree.criteria.filter(indicator__isnull=False).values_list("pk", "indicator__name"))
     for c in tree.criteria.order_by("position"):
         items.append(
             CriterionInput(
@@ -238,6 +267,7 @@ def tree_copy(*, tree: ScoringTree, year: int, user: User | None = None) -> Scor
                 part=c.part,
                 is_survey=c.is_survey,
                 source=c.source,
+                indicator_id=same_name.get(linked[c.pk]) if c.pk in linked else None,
             )
         )
     title = tree.title.replace(str(tree.year), str(year)) if str(tree.year) in tree.title else f"{tree.title} ({year})"

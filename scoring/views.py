@@ -146,7 +146,7 @@ def _tree_page(request: AuthenticatedHttpRequest, tree: ScoringTree, **bound: fo
         "can_edit": can_edit_trees(request.user, tree.authority) and not tree.is_locked,
         "can_copy": can_edit_trees(request.user, tree.authority),
         "round": getattr(tree, "round", None),
-        "criterion_form": bound.get("criterion_form") or CriterionForm(),
+        "criterion_form": bound.get("criterion_form") or CriterionForm(tree=tree),
         "import_form": bound.get("import_form") or TreeImportForm(),
         "copy_form": bound.get("copy_form") or TreeCopyForm(initial={"year": tree.year + 1}),
         "open_form": bound.get("open_form") or RoundOpenForm(),
@@ -159,7 +159,7 @@ def tree_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tree = get_tree_for_user(request.user, pk, edit=request.method == "POST")
     if request.method != "POST":
         return _tree_page(request, tree)
-    form = CriterionForm(request.POST)
+    form = CriterionForm(request.POST, tree=tree)
     if _submit(form, lambda: services.criterion_save(tree=tree, item=form.item(), user=request.user)):
         messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": form.cleaned_data["code"]})
         return redirect("scoring-tree", tree.pk)
@@ -168,7 +168,7 @@ def tree_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def criterion_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criterion = get_criterion_for_edit(request.user, pk)
-    form = CriterionForm(request.POST) if request.method == "POST" else CriterionForm.of(criterion)
+    form = CriterionForm(request.POST, tree=criterion.tree) if request.method == "POST" else CriterionForm.of(criterion)
     if request.method == "POST":
         call = lambda: services.criterion_save(  # noqa: E731
             tree=criterion.tree, item=form.item(), criterion=criterion, user=request.user

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from inspections.models import Finding, FindingOutcome
@@ -14,7 +15,7 @@ from parplan.models import Unit
 from scoring.models import Method, Score, ScoringRound, Step, UnitGroup
 from scoring.reminders import scoring_reminders_create
 from scoring.services import CriterionInput, round_open, step_advance, tree_create
-from targets.models import Measurement
+from targets.models import Indicator, IndicatorSnapshot, Measurement
 from targets.periods import year_window
 
 from .conftest import APPRAISAL_UNTIL, SELF_UNTIL
@@ -89,3 +90,36 @@ def test_the_secretariat_is_reminded_of_the_appraisal(scoring_round):
         Notification.objects.filter(kind="scoring_due", day=day).values_list("recipient__username", flat=True)
     )
     assert "noivu" in recipients and "dongdang.lanhdao" not in recipients
+
+
+def test_suggestions_come_from_an_indicators_latest_evaluation_of_the_unit(authority):
+    """The one-stop dossiers resolved on time: an indicator the units report, read from its evaluations."""
+    indicator = Indicator.objects.get(
+        area__plan__issuing_unit=authority, area__plan__year=2024, numerator_label="hồ sơ giải quyết trước và đúng hạn"
+    )
+    latest = IndicatorSnapshot.objects.filter(indicator=indicator, denominator__gt=0).exclude(unit=authority)
+    snapshot = latest.order_by("unit__code", "-day").first()
+    snapshot = latest.filter(unit=snapshot.unit).order_by("-day").first()
+    c = CriterionInput
+    items = [
+        c("1", "Thủ tục hành chính", D(100)),
+        c("1.1", "Hồ sơ đúng hạn", D(6), "1", method=Method.RATIO, ratio_full=D(99), indicator_id=indicator.pk),
+        c("1.2", "Còn lại", D(94), "1"),
+    ]
+    tree = tree_create(authority=authority, year=2024, group=UnitGroup.SERVICE_UNITS, title="Thử 2024", items=items)
+    scoring_round = round_open(
+        tree=tree, self_until=datetime.date(2025, 1, 15), appraisal_until=datetime.date(2025, 1, 31),
+        explanation_until=datetime.date(2025, 2, 10), final_until=datetime.date(2025, 2, 20), units=[snapshot.unit],
+    )  # fmt: skip
+    score = Score.objects.get(round=scoring_round, criterion__code="1.1")
+    share = min(snapshot.numerator * 100 / snapshot.denominator / 99, D(1))
+    assert score.suggested_points == (D(6) * share).quantize(D("0.01"))
+    assert indicator.name in score.suggestion_note
+
+
+def test_an_indicator_of_another_year_or_authority_is_refused_as_a_suggestion(authority):
+    indicator = Indicator.objects.filter(area__plan__year=2024, scope="units").first()
+    c = CriterionInput
+    items = [c("1", "Một", D(100)), c("1.1", "Một", D(100), "1", indicator_id=indicator.pk)]
+    with pytest.raises(ValidationError, match="không thuộc kế hoạch năm 2030"):
+        tree_create(authority=authority, year=2030, group=UnitGroup.SERVICE_UNITS, title="Thử 2030", items=items)
