@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parplan.forms import PortalForm
 from parplan.http import AuthenticatedHttpRequest
 from scoring import services
 from scoring.access import (
@@ -342,7 +343,7 @@ def score_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
     user = request.user
     form: forms.BaseForm
     if action == "accept":
-        form = forms.Form(request.POST)
+        form = PortalForm(request.POST)
         call: Callable[[], object] = lambda: services.suggestion_accept(score=score, user=user)  # noqa: E731
     elif action == "self":
         form = SelfScoreForm(request.POST, request.FILES, score=score, auto_id=f"s{score.pk}_%s")

@@ -85,7 +85,9 @@ def test_a_self_score_after_its_step_closed_is_refused_in_vietnamese(
 
 
 def test_the_results_table_takes_the_same_queries_at_two_sizes(scoring_round, django_assert_num_queries):
-    # The demo's current round (22 communes) and ours (2), both with 2024's finished round as last year.
+    # The demo's current round (22 communes) and ours (2), both with 2024's finished round as last year:
+    #  1. the round's scores (unit, part, points of each step), 2. their units, 3. last year's finished
+    #  round of the group, 4. its scores, 5. their units.
     demo_current = ScoringRound.objects.select_related("tree").get(tree__year__gt=2024, tree__year__lt=2030,
                                                                    tree__group="communes")  # fmt: skip
     with django_assert_num_queries(5):
@@ -97,6 +99,7 @@ def test_the_results_table_takes_the_same_queries_at_two_sizes(scoring_round, dj
 
 
 def test_the_results_page_takes_the_same_queries_at_two_sizes(client_for, secretariat, scoring_round):
+    """The page: the request's own (session, user, rights, header), the round, then the table's five."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
