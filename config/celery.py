@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
         "task": "tasks.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    "close-due-scoring-steps": {
+        "task": "scoring.tasks.close_due_steps",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "evaluate-indicators": {
         "task": "targets.tasks.evaluate_indicators",
         "schedule": crontab(hour=1, minute=0),

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "targets",
     "tasks",
     "inspections",
+    "scoring",
     "planio",
     "dashboard",
     "reports",

@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 from dashboard import views as dashboard_views
 from notifications import views as notification_views
 from parplan import views
+from reports import scoring_views
 from tasks import views as task_views
 
 urlpatterns = [
@@ -26,6 +27,13 @@ urlpatterns = [
     path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
+    path("scoring/", include("scoring.urls")),
+    path("scoring/<int:pk>/results.<str:fmt>", scoring_views.results_export, name="scoring-results-export"),
+    path(
+        "scoring/<int:pk>/units/<str:code>/scorecard.<str:fmt>",
+        scoring_views.scorecard_export,
+        name="scoring-sheet-export",
+    ),
     path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
     path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
     path("notifications/", notification_views.notification_list, name="notifications"),

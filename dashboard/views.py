@@ -26,6 +26,8 @@ from dashboard.selectors import (
 from parplan.access import has_plan_perm, visible_plans
 from parplan.http import AuthenticatedHttpRequest
 from parplan.models import Membership, Plan, PlanStatus, Unit
+from scoring.access import can_read_authority_results
+from scoring.selectors import official_rankings
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -55,12 +57,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context |= {"plan": plan, "unit": unit, "sees_all": sees_all, "view": view}
         return render(request, "dashboard/dashboard_attention.html", context)
     top, bottom, hidden = ranking_shown(board.ranking)
+    # The official ranking is the PAR-index scoring's, for those who read every unit's results.
+    official = (
+        official_rankings(plan.issuing_unit) if can_read_authority_results(request.user, plan.issuing_unit) else []
+    )
     return render(
         request,
         "dashboard/dashboard.html",
         {"plan": plan, "plans": plans.order_by("-year"), "board": board, "unit": unit, "units": allowed_units,
          "sees_all": sees_all, "weights": RANK_WEIGHTS, "min_parts": RANK_MIN_PARTS, "ranking_top": top,
-         "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS},
+         "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS, "official_rankings": official},
     )  # fmt: skip
 
 

@@ -13,7 +13,12 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from evidence.owners import register_owner
         from inspections.access import FINDING_EVIDENCE, RECOMMENDATION_EVIDENCE
-        from inspections.indicators import COVERAGE, FINDINGS_HANDLED, inspection_figures_write
+        from inspections.indicators import (
+            COVERAGE,
+            FINDINGS_HANDLED,
+            findings_handled_by_unit,
+            inspection_figures_write,
+        )
         from inspections.models import Finding, Recommendation
         from inspections.templatetags.inspection_board import board_invalidate
         from parplan.events import plan_changed
@@ -25,7 +30,11 @@ class InspectionsConfig(AppConfig):
         register_source(
             COVERAGE, _("Tính từ kết quả kiểm tra: đơn vị được kiểm tra trực tiếp"), inspection_figures_write
         )
-        register_source(FINDINGS_HANDLED, _("Tính từ kết quả kiểm tra thi hành pháp luật: vấn đề được xử lý"))
+        register_source(
+            FINDINGS_HANDLED,
+            _("Tính từ kết quả kiểm tra thi hành pháp luật: vấn đề được xử lý"),
+            unit_rates=(_("Tỷ lệ vấn đề phát hiện qua kiểm tra được xử lý đúng hạn"), findings_handled_by_unit),
+        )
         register_owner(Finding, FINDING_EVIDENCE)
         register_owner(Recommendation, RECOMMENDATION_EVIDENCE)
         plan_changed.connect(board_invalidate, dispatch_uid="inspections-board-invalidate")

@@ -17,6 +17,7 @@ every other figure; the registry (`targets.sources`) has the evaluation call
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,3 +128,23 @@ def inspection_figures_write(plan: Plan, day: datetime.date) -> int:
             _write(indicator, issuer, period, fraction)
             written += 1
     return written
+
+
+def findings_handled_by_unit(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per inspected unit: findings of its visits (of either kind) due in the plan year's window and by today,
+    and those handled or referred by their deadline — the share the scoring suggests points from.
+    """
+    start, end = year_window(year)
+    today = timezone.localdate()
+    rows = (
+        Finding.objects.filter(visit__unit_id__in=unit_ids, deadline__gte=start, deadline__lte=min(end, today))
+        .values("visit__unit_id")
+        .annotate(
+            due=Count("pk"),
+            handled=Count(
+                "pk",
+                filter=~Q(outcome=FindingOutcome.OPEN) & Q(outcome_on__isnull=False, outcome_on__lte=F("deadline")),
+            ),
+        )
+    )
+    return {row["visit__unit_id"]: (Decimal(row["handled"]), Decimal(row["due"])) for row in rows}

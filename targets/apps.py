@@ -22,7 +22,8 @@ class TargetsConfig(AppConfig):
         )
         from targets.access import FIGURE_EVIDENCE
         from targets.models import Measurement
-        from targets.selectors import unit_page_indicators
+        from targets.selectors import figures_on_time, unit_page_indicators
+        from targets.sources import Source, register_source
 
         register_role_app(self.label)
         register_area_section(AreaSection(10, "targets/_area_targets.html", ("targets__indicators",)))
@@ -36,3 +37,5 @@ class TargetsConfig(AppConfig):
             UnitSection(order=20, template="targets/_unit_indicators.html", context=unit_page_indicators)
         )
         register_owner(Measurement, FIGURE_EVIDENCE)
+        # The units' typed-in figures: their share sent on time is what the scoring suggests from this source.
+        register_source(Source.UNITS, _("Đơn vị nhập"), unit_rates=(_("Tỷ lệ số liệu gửi đúng hạn"), figures_on_time))

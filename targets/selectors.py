@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from evidence.models import Evidence
 from parplan.models import Plan, Unit
@@ -113,3 +115,16 @@ def unit_page_indicators(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[
         .select_related("target__area__plan")
     )
     return {"indicators": indicators}
+
+
+def figures_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Figures the unit sent by their period's due date, of the figures due from it in `year` (sent or not)."""
+    rows = (
+        Measurement.objects.filter(unit_id__in=unit_ids, period__end__year=year)
+        .values("unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(submitted_at__date__lte=F("period__due_date"))),
+        )
+    )
+    return {row["unit_id"]: (Decimal(row["on_time"]), Decimal(row["due"])) for row in rows}

@@ -10,7 +10,8 @@ neither their import nor a migration.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
@@ -26,20 +27,45 @@ _SOURCES: dict[str, str | Promise] = {}
 FiguresWriter = Callable[["Plan", datetime.date], object]
 _WRITERS: dict[str, FiguresWriter] = {}
 
+# A source's share per unit over a year, read by the scoring to suggest points (scoring/suggestions.py):
+# (units' ids, year) → {unit id: (numerator, denominator)}; a unit with nothing due is left out.
+UnitRates = Callable[[Sequence[int], int], dict[int, tuple[Decimal, Decimal]]]
+_UNIT_RATES: dict[str, tuple[str | Promise, UnitRates]] = {}
 
-def register_source(code: str, label: str | Promise, figures: FiguresWriter | None = None) -> str:
+
+def register_source(
+    code: str,
+    label: str | Promise,
+    figures: FiguresWriter | None = None,
+    unit_rates: tuple[str | Promise, UnitRates] | None = None,
+) -> str:
     """Make `code` a known source labelled `label`; return the code, for use as a constant.
 
     `figures`, for a source computed from another app's records, writes that
     source's figures; the evaluation calls it first, so the figures of a day
     reflect the records of that day (a finding falls due without anyone acting).
+    `unit_rates` (its label, its function) gives the same records' share per unit
+    and year: the scoring suggests a unit's points from it without importing the
+    app that holds the records.
     """
     if len(code) > 12:
         raise ValueError(f"indicator source {code!r} is longer than 12 characters")
     _SOURCES[code] = label
     if figures is not None:
         _WRITERS[code] = figures
+    if unit_rates is not None:
+        _UNIT_RATES[code] = unit_rates
     return code
+
+
+def unit_rates(code: str) -> tuple[str | Promise, UnitRates] | None:
+    """The label and function of the source's share per unit, or None when the source has none."""
+    return _UNIT_RATES.get(code)
+
+
+def unit_rate_choices() -> list[tuple[str, str | Promise]]:
+    """The sources a criterion can be suggested from: those with a share per unit."""
+    return [(code, label) for code, (label, _function) in _UNIT_RATES.items()]
 
 
 def computed_figures_write(plan: Plan, day: datetime.date) -> None:

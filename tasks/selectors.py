@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
 from evidence.models import Evidence
@@ -206,3 +208,19 @@ def unit_page_tasks(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, 
     """The unit page's task section: tasks the unit leads or coordinates in the plans the person reads."""
     tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
     return {"tasks": tasks}
+
+
+def tasks_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Tasks a unit leads that fell due in `year`, confirmed completed by their due date, of those due (not cancelled).
+
+    The share per unit of the "tasks" source (targets.sources.unit_rates), which the scoring suggests from.
+    """
+    rows = (
+        Task.objects.filter(lead_unit_id__in=unit_ids, due_date__year=year, cancelled_at__isnull=True)
+        .values("lead_unit_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(confirmed_at__isnull=False, completed_on__lte=F("due_date"))),
+        )
+    )
+    return {row["lead_unit_id"]: (Decimal(row["on_time"]), Decimal(row["due"])) for row in rows}

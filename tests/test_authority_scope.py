@@ -27,6 +27,7 @@ from inspections.models import Finding, InspectionKind, InspectionPlan, Recommen
 from notifications.models import Notification
 from parplan.admin import SCOPE_LOOKUPS
 from parplan.models import Membership, Plan, RightsChange, Role, Unit
+from scoring.models import Criterion, Score, ScoringRound, ScoringTree
 from tasks.models import Task
 from tasks.services import extension_request, task_claim_completion
 from tests.conftest import Authority
@@ -38,7 +39,7 @@ SHARED_ROUTES = ("admin/parplan/unitkind/", "admin/auth/group/")
 PORTAL_WIDE: set[type[Model]] = {AccessAttempt, AccessLog, AccessFailureLog, RightsChange}
 # Parameters that name one object of the authority walked against.
 OBJECT_PARAMS = {"pk", "code", "object_id", "id", "content_type_id", "_positional0"}
-SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "occurrence_pk": "1",
+SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "occurrence_pk": "1", "action": "self",
            "app_label": "parplan", "url": "no-such-admin-page/"}  # fmt: skip
 
 
@@ -67,6 +68,18 @@ def _inspection_pk(segment: str, authority: Authority) -> int:
                "recommendations": (Recommendation, "visit__inspection_plan__plan")}  # fmt: skip
     model, lookup = lookups[segment]
     row = model._default_manager.filter(**{lookup: authority.plan}).order_by("pk").first()
+    return row.pk if row is not None else 0
+
+
+def _scoring_pk(route: str, authority: Authority) -> int:
+    """The authority's own scoring record behind a scoring URL's pk (0 when it has none): each route names its own."""
+    segment = route.split("/")[1]
+    lookups: dict[str, tuple[type[Model], str]] = {
+        "trees": (ScoringTree, "authority"), "criteria": (Criterion, "tree__authority"),
+        "scores": (Score, "round__tree__authority"),
+    }  # fmt: skip
+    model, lookup = lookups.get(segment, (ScoringRound, "tree__authority"))
+    row = model._default_manager.filter(**{lookup: authority.plan.issuing_unit}).order_by("pk").first()
     return row.pk if row is not None else 0
 
 
@@ -111,8 +124,12 @@ def _url(endpoint: Endpoint, authority: Authority) -> tuple[str, set[str]]:
         model = _admin_model(endpoint)
         if param == "pk" and endpoint.route.startswith("inspections/"):
             return str(_inspection_pk(endpoint.route.split("/")[1], authority))
+        if param == "pk" and endpoint.route.startswith("scoring/"):
+            return str(_scoring_pk(endpoint.route, authority))
         if param == "pk":
             return str(objects[PK_OWNER[endpoint.route.split("/", 1)[0]]].pk)
+        if param == "code" and endpoint.route.startswith("scoring/authorities/"):
+            return authority.plan.issuing_unit.code
         if param == "code":
             return authority.unit.code
         if param == "content_type_id":  # the admin's "view on site" link

@@ -26,6 +26,7 @@ from notifications.models import Notification
 from parplan.models import Plan, ReformArea, Responsibility, Unit, UnitKind
 from parplan.templatetags.languages import languages
 from reports.models import GeneratedReport, ReportKind
+from scoring.models import Criterion, Score, ScoringRound, ScoringTree
 from targets.models import Indicator, Measurement, Target
 from tasks.models import ProgressReport, Task
 
@@ -88,6 +89,11 @@ def _data_strings() -> list[str]:
         *Measurement.objects.values_list("review_comment", flat=True),
         *ProgressReport.objects.values_list("text", flat=True), *Notification.objects.values_list("message", flat=True),
         *Task.history.values_list("history_change_reason", flat=True),
+        *ScoringTree.objects.values_list("title", flat=True), *Criterion.objects.values_list("name", flat=True),
+        *Criterion.objects.values_list("guidance", flat=True), *Criterion.objects.values_list("choices", flat=True),
+        *Score.objects.values_list("self_comment", flat=True), *Score.objects.values_list("explanation", flat=True),
+        *Score.objects.values_list("appraisal_comment", flat=True),
+        *Score.objects.values_list("suggestion_note", flat=True),
         *[person.get_full_name() for person in people], *people.values_list("username", flat=True),
     ]  # fmt: skip
     pieces = {piece for value in values if value for piece in [value, *value.splitlines()] if piece.strip()}
@@ -160,6 +166,19 @@ def _pages(plan: Plan, report: GeneratedReport) -> list[str]:
         reverse("report-narrative", args=[plan.pk, "year"]),
         reverse("report-detail", args=[report.pk]),
         reverse("notifications"),
+        *_scoring_pages(),
+    ]
+
+
+def _scoring_pages() -> list[str]:
+    """The scoring's home, the communes' 2024 tree, its finished round and Đồng Đăng's scorecard in it."""
+    finished = ScoringRound.objects.get(tree__year=2024, tree__group="communes")
+    return [
+        reverse("scoring-rounds"),
+        reverse("scoring-trees", args=[finished.tree.authority.code]),
+        reverse("scoring-tree", args=[finished.tree_id]),
+        reverse("scoring-results", args=[finished.pk]),
+        reverse("scoring-sheet", args=[finished.pk, "06184"]),
     ]
 
 

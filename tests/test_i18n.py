@@ -36,6 +36,12 @@ NOT_UI_FILES = {
     "templates/reports/inspection_record.html": "the record of an inspection visit (biên bản), a PDF document",
     "reports/renderers/inspection_record.py": "the record's date line, part of the same document",
     "targets/parsing.py": "patterns that read the plan's own Vietnamese wording (“không thấp hơn”, “cấp xã”)",
+    "reports/scoring_exports.py": "the PAR-index results table and scorecard: Vietnamese documents (NĐ 30/2020)",
+    "templates/reports/_scoring_head.html": "the scoring documents' page setup, part of the PDF document",
+    "templates/reports/_scoring_header.html": "the scoring documents' header (NĐ 30/2020), part of the PDF document",
+    "templates/reports/scoring_results.html": "the results table, rendered as the PDF document",
+    "templates/reports/scoring_scorecard.html": "a unit's scorecard, rendered as the PDF document",
+    "scoring/importing.py": "the column headings of the provinces' published trees, read from their .xlsx files",
 }
 # Single constants whose Vietnamese is not UI text.
 NOT_UI_STRINGS = {

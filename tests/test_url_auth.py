@@ -29,6 +29,7 @@ from evidence.uploads import validate_uploads
 from inspections.models import InspectionPlan
 from parplan.models import Plan, ReformArea, Unit
 from reports.models import GeneratedReport, ReportKind
+from scoring.models import ScoringRound
 from targets.models import Indicator, Measurement, Period
 from tasks.models import Task
 from tests.files import pdf_bytes
@@ -66,6 +67,8 @@ PK_OWNER: dict[str, type[Model]] = {
     "evidence": Evidence,
     # Plans, visits, findings, recommendations: anonymous is sent to the login before any lookup.
     "inspections": InspectionPlan,
+    # Rounds and their scores: anonymous is sent to the login before any lookup.
+    "scoring": ScoringRound,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
@@ -109,6 +112,7 @@ def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
     return {
         "kind": ReportKind.YEAR.value,
         "fmt": "pdf",
+        "action": "self",
         "number": str(area.number),
         "code": Unit.objects.get(code="06184").code,
         # A task's extension requests and periods: the login is asked for before any lookup.

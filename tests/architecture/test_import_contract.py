@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-APPS = ("config", "demo", "reports", "dashboard", "planio", "tasks", "inspections", "targets", "notifications",
-        "evidence", "parplan")  # fmt: skip
+APPS = ("config", "demo", "reports", "dashboard", "planio", "tasks", "inspections", "scoring", "targets",
+        "notifications", "evidence", "parplan")  # fmt: skip
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:

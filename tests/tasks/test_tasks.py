@@ -124,6 +124,7 @@ def test_beat_schedules_the_nightly_and_morning_jobs_the_minute_sweeps_and_the_h
         "parplan.tasks.heartbeat",
         "parplan.tasks.send_pending_jobs",
         "reports.tasks.fail_stale_reports",
+        "scoring.tasks.close_due_steps",
         "targets.tasks.evaluate_indicators",
         "targets.tasks.evaluate_marked_indicators",
         "tasks.tasks.mark_overdue_tasks",

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from demo.figures import demo_figures_load
 from demo.inspections import demo_inspections_load
+from demo.scoring import demo_scoring_load
 from parplan.models import Membership, Plan, Role, Unit
 from parplan.services import membership_add, roles_ensure_groups, save_if_changed
 from planio.definitions import indicator_definitions_load
@@ -107,6 +108,7 @@ class Command(BaseCommand):
             self._load_progress(plan)
             figures = demo_figures_load(plan=plan)
             demo_inspections_load(plan=plan)
+            demo_scoring_load()
         self.stdout.write(self.style.SUCCESS(f"Đã nạp: {plan} — {plan.areas.count()} lĩnh vực, {figures} số liệu mẫu."))
         self.stdout.write("Tài khoản mẫu (chỉ dùng trên máy cá nhân), mật khẩu chung: " + DEMO_PASSWORD)
         for demo in DEMO_USERS:

@@ -1,0 +1,108 @@
+"""The scoring's results table and a unit's scorecard, as Excel and PDF in the official format (NĐ 30/2020).
+
+Through the report renderers (reports.renderers): the PDF is WeasyPrint's with the
+report's fonts; the workbook's page set-up is the annexes'. This app sits above
+scoring, so it reads the scoring's selectors; the scoring app knows nothing of it.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parplan.formatting import format_number
+from parplan.models import Unit
+from parplan.spreadsheets import append_row
+from reports.renderers.pdf import html_to_pdf
+from reports.renderers.xlsx import _page_setup
+from reports.selectors import DOCUMENT_LANGUAGE, header_lines
+from scoring.models import ScoringRound
+from scoring.selectors import UnitResult, round_results, unit_scores
+
+_FONT = "Times New Roman"
+RESULT_HEADERS = [("Hạng", 7), ("Đơn vị", 40), ("Tự chấm", 12), ("Thẩm định", 12), ("Cuối cùng", 12),
+                  ("Xếp loại", 14), ("Năm trước", 12)]  # fmt: skip
+SHEET_HEADERS = [("Mã", 8), ("Tiêu chí", 50), ("Tối đa", 9), ("Tự chấm", 10), ("Thẩm định", 10), ("Cuối cùng", 10),
+                 ("Ý kiến", 30)]  # fmt: skip
+
+
+def _context(scoring_round: ScoringRound) -> dict[str, object]:
+    parent, issuer = header_lines(scoring_round.tree.authority)
+    today = timezone.localdate()
+    return {"round": scoring_round, "parent": parent, "issuer": issuer, "today": today}
+
+
+def _result_row(result: UnitResult) -> list[object]:
+    last = "" if result.last_year is None else format_number(result.last_year, 2)
+    totals = [format_number(total, 2) for total in (result.self_total, result.appraised_total, result.final_total)]
+    return [result.rank, result.unit.name, *totals, result.band, last]
+
+
+def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]], rows: list[list[object]]) -> Worksheet:
+    sheet: Worksheet = book.create_sheet(title[:31])
+    append_row(sheet, [title])
+    sheet.cell(1, 1).font = Font(name=_FONT, bold=True, size=14)
+    append_row(sheet, [name for name, _width in headers])
+    for values in rows:
+        append_row(sheet, values)
+    for column, (_name, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for number, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+        for cell in row:
+            cell.font = Font(name=_FONT, size=12, bold=number == 2)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _page_setup(sheet, len(headers), sum(width for _name, width in headers), 2)
+    return sheet
+
+
+@translation.override(DOCUMENT_LANGUAGE)
+def results_xlsx(scoring_round: ScoringRound) -> bytes:
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    rows = [_result_row(result) for result in round_results(scoring_round)]
+    _sheet(book, "Kết quả", RESULT_HEADERS, rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@translation.override(DOCUMENT_LANGUAGE)
+def results_pdf(scoring_round: ScoringRound) -> bytes:
+    context = _context(scoring_round) | {"results": round_results(scoring_round)}
+    return html_to_pdf(render_to_string("reports/scoring_results.html", context))[0]
+
+
+def _sheet_rows(scoring_round: ScoringRound, unit: Unit) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for score in unit_scores(scoring_round, unit):
+
+        def shown(value: object) -> str:
+            return "" if value is None else format_number(value, 2)  # type: ignore[arg-type]
+
+        comment = score.final_comment or score.appraisal_comment or score.self_comment
+        points = [shown(score.criterion.max_points), shown(score.self_points), shown(score.appraised_points)]
+        rows.append([score.criterion.code, score.criterion.name, *points, shown(score.final_points), comment])
+    return rows
+
+
+@translation.override(DOCUMENT_LANGUAGE)
+def scorecard_xlsx(scoring_round: ScoringRound, unit: Unit) -> bytes:
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    _sheet(book, unit.name, SHEET_HEADERS, _sheet_rows(scoring_round, unit))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@translation.override(DOCUMENT_LANGUAGE)
+def scorecard_pdf(scoring_round: ScoringRound, unit: Unit) -> bytes:
+    result = next((r for r in round_results(scoring_round) if r.unit.pk == unit.pk), None)
+    context = _context(scoring_round) | {"unit": unit, "rows": _sheet_rows(scoring_round, unit), "result": result}
+    return html_to_pdf(render_to_string("reports/scoring_scorecard.html", context))[0]

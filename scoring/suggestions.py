@@ -1,0 +1,79 @@
+"""Points suggested from what the portal already records, for the items that name a source.
+
+The records belong to apps beside this one (tasks, inspections) or below it
+(targets): each gives its share per unit and year through its entry in the one
+source registry (`targets.sources.register_source(..., unit_rates=...)`), so the
+scoring imports none of the apps above targets. An item may instead name an
+indicator of the year's plan that the units report (the one-stop dossiers
+resolved on time): its latest evaluation per unit (`IndicatorSnapshot`) is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.functional import Promise
+
+from parplan.formatting import format_number
+from scoring.models import Criterion, Score, ScoringRound
+from targets.models import Indicator, IndicatorSnapshot
+from targets.sources import unit_rates
+
+HUNDRED = Decimal(100)
+
+
+def suggested_points(criterion: Criterion, numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """Points from a ratio: the maximum at `ratio_full` % or above, proportional below; None when nothing was due."""
+    if denominator <= 0:
+        return None
+    percent = numerator * HUNDRED / denominator
+    full = criterion.ratio_full or HUNDRED
+    share = min(percent / full, Decimal(1))
+    return (criterion.max_points * share).quantize(Decimal("0.01"))
+
+
+def latest_figures(indicator: Indicator, unit_ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each unit's numerator and denominator on the indicator's latest evaluation of it (the year so far)."""
+    snapshots = (
+        IndicatorSnapshot.objects.filter(indicator=indicator, unit_id__in=unit_ids, denominator__isnull=False)
+        .order_by("unit_id", "-day")
+        .distinct("unit_id")
+        .values_list("unit_id", "numerator", "denominator")
+    )
+    return {
+        unit_id: (numerator or Decimal(0), denominator or Decimal(0)) for unit_id, numerator, denominator in snapshots
+    }
+
+
+@transaction.atomic
+def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
+    """Suggest points from the records for the items that name a source; returns the rows whose suggestion changed.
+
+    A suggestion is shown beside the unit's own points; it never becomes them until the unit accepts it.
+    """
+    year = scoring_round.tree.year
+    changed = 0
+    items = scoring_round.tree.criteria.exclude(source="", indicator__isnull=True).select_related("indicator")
+    for item in items:
+        scores = list(Score.objects.filter(round=scoring_round, criterion=item))
+        unit_ids = [score.unit_id for score in scores]
+        if item.indicator is not None:
+            label: str | Promise = item.indicator.name
+            rates = latest_figures(item.indicator, unit_ids)
+        else:
+            entry = unit_rates(item.source)
+            if entry is None:
+                continue
+            label, compute = entry
+            rates = compute(unit_ids, year)
+        for score in scores:
+            numerator, denominator = rates.get(score.unit_id, (Decimal(0), Decimal(0)))
+            points = suggested_points(item, numerator, denominator)
+            note = f"{label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
+            if (score.suggested_points, score.suggestion_note) != (points, note[:255]):
+                score.suggested_points, score.suggestion_note = points, note[:255]
+                score.save(update_fields=["suggested_points", "suggestion_note"])
+                changed += 1
+    return changed

@@ -1,0 +1,27 @@
+"""The demo's scoring: a finished 2024 round per group and an open one for the current year."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from scoring.models import ScoringRound, Step
+from scoring.selectors import official_rankings, round_results
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_holds_a_finished_2024_round_and_an_open_current_one():
+    finished = ScoringRound.objects.filter(tree__year=2024, step=Step.DONE)
+    assert set(finished.values_list("tree__group", flat=True)) == {"offices", "communes"}
+    current = ScoringRound.objects.filter(tree__year=timezone.localdate().year, step=Step.SELF)
+    assert current.count() == 2
+    communes = round_results(finished.get(tree__group="communes"))
+    assert communes[0].rank == 1 and communes[0].final_total > communes[-1].final_total
+    assert all(r.final_total <= 100 + 2 for r in communes)
+
+
+def test_the_official_ranking_is_the_finished_rounds(seed_plan):
+    rankings = {r.round.tree.group: r for r in official_rankings(seed_plan.issuing_unit)}
+    assert set(rankings) == {"offices", "communes"}
+    assert rankings["offices"].units == 13 and len(rankings["offices"].top) == 5

@@ -1,0 +1,195 @@
+"""A whole round for two units: self-scoring with evidence, appraisal, explanation, final, ranking."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parplan.models import Unit
+from scoring.models import Score, ScoringRound, Step, UnitGroup
+from scoring.selectors import rank, round_results
+from scoring.services import (
+    appraise,
+    explain,
+    final_appraise,
+    round_open,
+    self_score,
+    step_advance,
+    steps_close_due,
+    suggestion_accept,
+    survey_enter,
+    tree_create,
+)
+from scoring.suggestions import suggested_points
+from targets.sources import unit_rates
+from tasks.models import Task
+from tests.files import pdf_bytes
+
+from .conftest import APPRAISAL_UNTIL, SELF_UNTIL, items
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+def _score(scoring_round, unit, code) -> Score:
+    return Score.objects.select_related("criterion", "unit").get(round=scoring_round, unit=unit, criterion__code=code)
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("ke-hoach.pdf", pdf_bytes(), content_type="application/pdf")
+
+
+def test_opening_locks_the_tree_and_gives_each_unit_a_row_per_scored_item(scoring_round, tree, two_communes):
+    tree.refresh_from_db()
+    assert tree.is_locked
+    # 1.1, 1.2, 2.1, 3.1, T, P: the leaves, not the areas.
+    assert Score.objects.filter(round=scoring_round).count() == 6 * 2
+    with pytest.raises(ValidationError, match="đã khóa"):
+        from scoring.services import criteria_replace
+
+        criteria_replace(tree=tree, items=items())
+
+
+def test_required_evidence_is_refused_when_missing(scoring_round, two_communes, on_day, media_root):
+    score = _score(scoring_round, two_communes[0], "1.1")
+    with pytest.raises(ValidationError) as refused:
+        self_score(score=score, points=D(10), comment="", user=None)
+    assert "bắt buộc có tài liệu kiểm chứng" in " ".join(refused.value.messages)
+    score.refresh_from_db()
+    assert score.self_points is None
+    self_score(score=score, points=D(10), comment="Ban hành ngày 05/01", uploads=[_pdf()], user=None)
+    assert score.evidence.count() == 1
+
+
+def test_an_edit_after_the_deadline_is_refused(scoring_round, two_communes, on_day):
+    score = _score(scoring_round, two_communes[0], "2.1")
+    on_day(SELF_UNTIL)
+    self_score(score=score, points=D(40), comment="", user=None)
+    on_day(SELF_UNTIL + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="Đã quá hạn đơn vị tự chấm \\(15/01/2031\\)"):
+        self_score(score=score, points=D(41), comment="", user=None)
+    score.refresh_from_db()
+    assert score.self_points == 40
+
+
+def test_steps_close_on_their_deadline(scoring_round, two_communes, on_day):
+    score = _score(scoring_round, two_communes[0], "2.1")
+    self_score(score=score, points=D(40), comment="", user=None)
+    ours = "Bộ tiêu chí thử 2030"  # the demo's open rounds move too, on days this far ahead
+    assert [m for m in steps_close_due(today=SELF_UNTIL) if m.startswith(ours)] == []
+    moved = [m for m in steps_close_due(today=SELF_UNTIL + datetime.timedelta(days=1)) if m.startswith(ours)]
+    assert moved == [f"{ours}: Thẩm định"]
+    scoring_round.refresh_from_db()
+    assert scoring_round.step == Step.APPRAISAL
+    # Many days late (the beat was down): every passed step closes, unappraised scores kept as self-scored.
+    steps_close_due(today=APPRAISAL_UNTIL + datetime.timedelta(days=60))
+    scoring_round.refresh_from_db()
+    assert scoring_round.step == Step.DONE and scoring_round.finished_at is not None
+    score.refresh_from_db()
+    assert (score.appraised_points, score.final_points) == (40, 40)
+
+
+def test_a_whole_round_for_two_units(scoring_round, two_communes, on_day, media_root):
+    dongdang, baolam = two_communes
+    for unit, plan_points, publicity, bonus, penalty in ((dongdang, D(10), D(40), D(3), D(0)),
+                                                         (baolam, D(5), D(44), D(0), D(1))):  # fmt: skip
+        self_score(
+            score=_score(scoring_round, unit, "1.1"), points=plan_points, comment="", uploads=[_pdf()], user=None
+        )
+        self_score(score=_score(scoring_round, unit, "1.2"), points=D(20), comment="", user=None)
+        self_score(score=_score(scoring_round, unit, "2.1"), points=publicity, comment="", user=None)
+        self_score(score=_score(scoring_round, unit, "T"), points=bonus, comment="", user=None)
+        self_score(score=_score(scoring_round, unit, "P"), points=penalty, comment="", user=None)
+    step_advance(scoring_round=scoring_round)
+    on_day(datetime.date(2031, 1, 20))
+    with pytest.raises(ValidationError, match="lý do"):
+        appraise(score=_score(scoring_round, baolam, "2.1"), points=D(35), comment="", user=None)
+    appraise(score=_score(scoring_round, baolam, "2.1"), points=D(35), comment="Thiếu 9 thủ tục", user=None)
+    appraise(score=_score(scoring_round, dongdang, "2.1"), points=None, comment="", user=None)
+    step_advance(scoring_round=scoring_round)
+    on_day(datetime.date(2031, 2, 5))
+    explain(score=_score(scoring_round, baolam, "2.1"), text="Đã công khai đủ, gửi kèm ảnh chụp", user=None)
+    step_advance(scoring_round=scoring_round)
+    on_day(datetime.date(2031, 2, 15))
+    final_appraise(score=_score(scoring_round, baolam, "2.1"), points=D(42), comment="Chấp nhận giải trình", user=None)
+    survey_enter(scoring_round=scoring_round, unit=dongdang, points={"3.1": D(12)}, user=None)
+    survey_enter(scoring_round=scoring_round, unit=baolam, points={"3.1": D(14)}, user=None)
+    with pytest.raises(ValidationError, match="vượt điểm tối đa"):
+        survey_enter(scoring_round=scoring_round, unit=baolam, points={"3.1": D(16)}, user=None)
+    step_advance(scoring_round=scoring_round)
+
+    results = {r.unit.pk: r for r in round_results(ScoringRound.objects.get(pk=scoring_round.pk))}
+    # Đồng Đăng: 10 + 20 + 40 + survey 12 + bonus 3 capped at 2 = 84; self (no survey) 72.
+    assert (results[dongdang.pk].self_total, results[dongdang.pk].final_total) == (D(72), D(84))
+    # Bảo Lâm: 5 + 20 + 42 + 14 − 1 = 80; appraised 5 + 20 + 35 + 14 − 1 = 73.
+    assert (results[baolam.pk].appraised_total, results[baolam.pk].final_total) == (D(73), D(80))
+    assert (results[dongdang.pk].rank, results[baolam.pk].rank) == (1, 2)
+    assert results[dongdang.pk].band == "Tốt" and results[baolam.pk].band == "Tốt"
+    history = _score(scoring_round, baolam, "2.1").history.order_by("history_date")
+    assert [h.appraised_points for h in history if h.appraised_points is not None][:1] == [35]
+    assert history.last().final_points == 42
+
+
+def test_ties_share_a_rank_after_the_penalty_rule(scoring_round, two_communes):
+    results = round_results(scoring_round)
+    a, b = results
+    a.final_total = b.final_total = D(80)
+    a.penalty, b.penalty = D(0), D(0)
+    ranked = rank([a, b])
+    assert [r.rank for r in ranked] == [1, 1]
+    b.penalty = D(1)
+    ranked = rank([b, a])
+    assert [(r.unit, r.rank) for r in ranked] == [(a.unit, 1), (b.unit, 2)]
+
+
+def test_a_score_above_the_maximum_is_refused_and_not_clipped(scoring_round, two_communes, on_day):
+    score = _score(scoring_round, two_communes[0], "2.1")
+    with pytest.raises(ValidationError, match="Điểm 45,5 vượt điểm tối đa 45 của tiêu chí 2.1"):
+        self_score(score=score, points=D("45.5"), comment="", user=None)
+    score.refresh_from_db()
+    assert score.self_points is None
+
+
+def test_suggestions_come_from_the_units_tasks(authority):
+    """A 2024 tree on the demo's tasks of Phòng Nội vụ: the suggestion is the on-time share, full points at 90 %."""
+    tree = tree_create(authority=authority, year=2024, group=UnitGroup.SERVICE_UNITS, title="Thử 2024", items=items())
+    unit = Unit.objects.get(code="183-NV")
+    due = Task.objects.filter(lead_unit=unit, due_date__year=2024, cancelled_at__isnull=True)
+    on_time = [t for t in due if t.confirmed_at and t.completed_on and t.completed_on <= t.due_date]
+    assert due.count() > len(on_time) > 0
+    scoring_round = round_open(
+        tree=tree, self_until=datetime.date(2025, 1, 15), appraisal_until=datetime.date(2025, 1, 31),
+        explanation_until=datetime.date(2025, 2, 10), final_until=datetime.date(2025, 2, 20), units=[unit],
+    )  # fmt: skip
+    score = _score(scoring_round, unit, "1.2")
+    share = D(len(on_time)) * 100 / D(due.count())
+    expected = (D(30) * min(share / 90, D(1))).quantize(D("0.01"))
+    assert score.suggested_points == expected
+    assert f"{len(on_time)}/{due.count()}" in score.suggestion_note
+    suggestion_accept(score=score, user=None, today=datetime.date(2025, 1, 10))
+    score.refresh_from_db()
+    assert score.self_points == expected
+
+
+def test_the_ratio_rule():
+    class Item:
+        max_points = D(30)
+        ratio_full = D(90)
+
+    assert suggested_points(Item(), D(9), D(10)) == 30  # type: ignore[arg-type]
+    assert suggested_points(Item(), D(45), D(100)) == 15  # type: ignore[arg-type]
+    assert suggested_points(Item(), D(0), D(0)) is None  # type: ignore[arg-type]
+
+
+def test_the_apps_holding_the_records_give_their_share_per_unit_through_the_source_registry():
+    """Tasks, the units' figures and inspection findings: each app's own source entry, no registry of the scoring's."""
+    assert {code: unit_rates(code) is not None for code in ("tasks", "units", "insp_law", "secretariat")} == {
+        "tasks": True,
+        "units": True,
+        "insp_law": True,
+        "secretariat": False,
+    }
