@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-
 from typing import Any
 
 from django.contrib.auth.models import User
