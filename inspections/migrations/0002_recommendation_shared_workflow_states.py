@@ -1,5 +1,7 @@
 """Recommendations follow the completion workflow shared with tasks (parplan.workflow): "answered" is now "claimed"."""
 
+from collections.abc import Callable
+
 from django.apps.registry import Apps
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -11,7 +13,7 @@ STATES = [
 ]
 
 
-def _rename(old: str, new: str):  # type: ignore[no-untyped-def]
+def _rename(old: str, new: str) -> Callable[[Apps, BaseDatabaseSchemaEditor], None]:
     def rename(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         for name in ("Recommendation", "HistoricalRecommendation"):
             apps.get_model("inspections", name).objects.filter(state=old).update(state=new)
