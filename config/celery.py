@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "tasks.tasks.mark_overdue_tasks",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Its notices go out in the morning digest, as the night's overdue tasks do.
+    "remind-overdue-recommendations": {
+        "task": "inspections.tasks.remind_overdue_recommendations",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "send-daily-digests": {
         "task": "tasks.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),

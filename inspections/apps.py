@@ -12,6 +12,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from evidence.owners import register_owner
+        from inspections import notices  # noqa: F401  (registers the recommendations' notice kinds)
         from inspections.access import FINDING_EVIDENCE, RECOMMENDATION_EVIDENCE
         from inspections.indicators import (
             COVERAGE,
@@ -20,9 +21,10 @@ class InspectionsConfig(AppConfig):
             inspection_figures_write,
         )
         from inspections.models import Finding, Recommendation
+        from inspections.selectors import unit_page_inspections
         from inspections.templatetags.inspection_board import board_invalidate
         from parplan.events import plan_changed
-        from parplan.registries import register_role_app
+        from parplan.registries import UnitSection, register_role_app, register_unit_section
         from targets.sources import register_source
 
         register_role_app(self.label)
@@ -37,4 +39,7 @@ class InspectionsConfig(AppConfig):
         )
         register_owner(Finding, FINDING_EVIDENCE)
         register_owner(Recommendation, RECOMMENDATION_EVIDENCE)
+        register_unit_section(
+            UnitSection(order=30, template="inspections/_unit_inspections.html", context=unit_page_inspections)
+        )
         plan_changed.connect(board_invalidate, dispatch_uid="inspections-board-invalidate")

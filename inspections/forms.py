@@ -148,6 +148,8 @@ class RecommendationForm(PortalForm):
 
 
 class AnswerForm(PortalForm):
+    # The version the page was opened on: an answer over a newer one (returned, extended meanwhile) is refused.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("Kết quả thực hiện"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -161,10 +163,11 @@ class ReturnForm(PortalForm):
     comment = forms.CharField(
         label=_("Lý do trả lại"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Cần ghi lý do trả lại.")},
+        error_messages={"required": _("Cần ghi rõ lý do trả lại để đơn vị bổ sung.")},
     )
 
 
 class ExtensionForm(PortalForm):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     new_deadline = forms.DateField(label=_("Hạn mới đề nghị"), widget=_DATE)
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))

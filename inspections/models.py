@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from evidence.models import evidence_relation
 from parplan.models import Plan, ReformArea, Unit, UnitKind
+from parplan.workflow import WorkState
 
 
 class InspectionKind(models.TextChoices):
@@ -187,18 +188,8 @@ class Finding(models.Model):
         return self.outcome != FindingOutcome.OPEN and self.outcome_on is not None and self.outcome_on <= self.deadline
 
 
-class RecommendationState(models.TextChoices):
-    """The states a recommendation passes, named as the task workflow names its own (docs/inspections.md)."""
-
-    OPEN = "open", _("Đơn vị đang thực hiện")
-    ANSWERED = "answered", _("Đơn vị đã báo cáo, chờ xác nhận")
-    CONFIRMED = "confirmed", _("Đã xác nhận hoàn thành")
-
-    @property
-    def css(self) -> str:
-        return {"open": "badge badge-draft", "answered": "badge badge-submitted", "confirmed": "badge badge-approved"}[
-            self.value
-        ]
+# The completion workflow a task follows too (parplan.workflow; docs/inspections.md says why it is shared).
+RecommendationState = WorkState
 
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):

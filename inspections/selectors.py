@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.access import readable_visits
 from inspections.indicators import COVERAGE, Fraction, coverage, findings_handled, inspected_units, units_in_scope
 from inspections.models import (
     Finding,
@@ -21,7 +25,7 @@ from inspections.models import (
 )
 from parplan.formatting import format_number
 from parplan.i18n import site_language
-from parplan.models import Plan
+from parplan.models import Plan, Unit
 from targets.models import Indicator
 
 
@@ -225,3 +229,27 @@ def _visit_row(visit: Visit) -> VisitRow:
         form=form, findings=getattr(visit, "finding_count", 0),
         recommendations=getattr(visit, "recommendation_count", 0),
     )  # fmt: skip
+
+
+# --- A unit's page ---------------------------------------------------------------------------
+
+
+def unit_page_inspections(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
+    """The unit page's inspections section: the unit's visits and its recommendations not yet confirmed.
+
+    Only what the person may read (inspections.access.readable_visits): another
+    unit's people see nothing of this unit's visits. Two queries, whatever the sizes.
+    """
+    visits = (
+        readable_visits(user)
+        .filter(unit=unit, inspection_plan__plan__in=plans)
+        .select_related("inspection_plan")
+        .order_by("-start_date")
+    )
+    recommendations = (
+        Recommendation.objects.filter(visit__in=visits)
+        .exclude(state=RecommendationState.CONFIRMED)
+        .select_related("visit__unit")
+        .order_by("deadline", "pk")
+    )
+    return {"visits": list(visits), "recommendations": list(recommendations), "today": timezone.localdate()}

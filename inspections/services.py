@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,11 +30,16 @@ from inspections.models import (
     InspectionPlan,
     PlannedUnit,
     Recommendation,
-    RecommendationState,
     Severity,
     Visit,
 )
+from inspections.notices import InspectionNotice
+from notifications.models import Notification
+from notifications.services import notify, people_of, secretariat_people
+from parplan import workflow
+from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit, UnitKind
+from parplan.workflow import Step
 from targets.models import Indicator
 from targets.periods import year_window
 from targets.services import indicator_mark_for_evaluation
@@ -254,12 +260,36 @@ def finding_settle(*, finding: Finding, outcome: str, on: datetime.date | None, 
 
 
 # --- Recommendations: the unit answers, the secretariat confirms or returns ---------------
+#
+# The states and steps are the completion workflow tasks follow (parplan.workflow):
+# answering is the claim. Each step locks the recommendation's row, refuses a step
+# taken on an older version than the stored one, and counts the version up.
+
+
+def _reviewers(inspection_plan: InspectionPlan) -> list[User]:
+    """Who confirms and returns: the plan's secretariat and the conducting body's people (access.can_manage)."""
+    people = secretariat_people(inspection_plan.plan) + people_of([inspection_plan.conducting_unit])
+    return list({person.pk: person for person in people}.values())
+
+
+def _page(recommendation: Recommendation) -> str:
+    return reverse("inspection-visit", args=[recommendation.visit_id]) + "#recommendations"
+
+
+def _tell(users: Sequence[User], kind: str, message: str, recommendation: Recommendation, day: datetime.date) -> None:
+    notify(users=users, kind=kind, message=message, url=_page(recommendation),
+           subject_key=f"recommendation:{recommendation.pk}", day=day)  # fmt: skip
+
+
+def _tell_unit(recommendation: Recommendation, kind: str, message: str, day: datetime.date) -> None:
+    _tell(people_of([recommendation.unit]), kind, message, recommendation, day)
 
 
 @transaction.atomic
 def recommendation_add(
     *, visit: Visit, text: str, deadline: datetime.date | None, finding: Finding | None, user: User
 ) -> Recommendation:
+    """A kiến nghị to the visited unit, with its deadline; the unit's people are told."""
     errors: Errors = {}
     if not text.strip():
         errors["text"] = [_("Cần ghi nội dung kiến nghị.")]
@@ -275,58 +305,64 @@ def recommendation_add(
     )
     recommendation._history_user = user
     recommendation.save()
+    with site_language():
+        message = _("Đoàn kiểm tra có kiến nghị với %(unit)s, hạn %(due)s: %(text)s") % {
+            "unit": visit.unit.name, "due": f"{recommendation.deadline:%d/%m/%Y}", "text": recommendation}  # fmt: skip
+    _tell_unit(recommendation, InspectionNotice.NEW_RECOMMENDATION, message, timezone.localdate())
     return recommendation
 
 
-def _locked(recommendation: Recommendation) -> Recommendation:
-    return (
+def _locked(recommendation: Recommendation, expected_version: int | None = None) -> Recommendation:
+    current = (
         Recommendation.objects.select_for_update(of=("self",))
-        .select_related("visit__inspection_plan__plan", "finding")
+        .select_related("visit__inspection_plan__plan", "visit__inspection_plan__conducting_unit", "unit", "finding")
         .get(pk=recommendation.pk)
     )
+    workflow.ensure_version(
+        current, expected_version,
+        _("Kiến nghị vừa được người khác cập nhật. Mở lại trang để xem thay đổi rồi thao tác lại."),
+    )  # fmt: skip
+    return current
 
 
-def _bump(recommendation: Recommendation, *, by: User, reason: str, **values: object) -> Recommendation:
-    for name, value in values.items():
-        setattr(recommendation, name, value)
-    recommendation._history_user = by
-    recommendation._change_reason = reason
-    recommendation.version += 1
-    recommendation.save()
-    return recommendation
-
-
-def _ensure_state(recommendation: Recommendation, *states: str) -> None:
-    if recommendation.state not in states:
-        raise ValidationError(
-            _("Kiến nghị đang ở trạng thái “%(state)s”, không thực hiện được thao tác này.")
-            % {"state": recommendation.state_label()}
-        )
+def _step(recommendation: Recommendation, step: Step) -> str:
+    """The state after `step`, by the shared workflow; refused with the recommendation's state named."""
+    return workflow.advance(
+        recommendation.state, step,
+        refused=_("Kiến nghị đang ở trạng thái “%(state)s”, không thực hiện được thao tác này.")
+        % {"state": recommendation.state_label()},
+    )  # fmt: skip
 
 
 @transaction.atomic
 def recommendation_answer(
-    *, recommendation: Recommendation, user: User, text: str, files: Sequence[UploadedFile] = ()
-) -> Recommendation:
-    """The inspected unit reports what it did, with evidence; it waits for the secretariat's confirmation."""
-    current = _locked(recommendation)
-    _ensure_state(current, RecommendationState.OPEN)
-    if not text.strip():
-        raise ValidationError({"text": [_("Cần ghi kết quả thực hiện kiến nghị.")]})
+    *, recommendation: Recommendation, user: User, text: str, files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Recommendation:  # fmt: skip
+    """The inspected unit reports what it did, with evidence (the claim); it waits for the confirmation."""
+    current = _locked(recommendation, expected_version)
+    state = _step(current, Step.CLAIM)
+    workflow.refuse(workflow.claim_errors(text, _("Cần ghi kết quả thực hiện kiến nghị.")))
     names = validate_uploads(files)
-    _bump(current, by=user, reason="answered", state=RecommendationState.ANSWERED, response=text.strip(),
-          responded_at=timezone.now(), responded_by=user)  # fmt: skip
+    workflow.bump(current, by=user, reason="answered", state=state, response=text.strip(),
+                  responded_at=timezone.now(), responded_by=user)  # fmt: skip
     evidence_attach(owner=current, uploads=files, names=names, user=user)
+    with site_language():
+        message = _("%(unit)s báo cáo kết quả thực hiện kiến nghị “%(text)s”, chờ xác nhận.") % {
+            "unit": current.unit.name, "text": current}  # fmt: skip
+    _tell(_reviewers(current.visit.inspection_plan), InspectionNotice.ANSWERED, message, current,
+          timezone.localdate())  # fmt: skip
     return current
 
 
 @transaction.atomic
-def recommendation_confirm(*, recommendation: Recommendation, user: User, today: datetime.date) -> Recommendation:
+def recommendation_confirm(
+    *, recommendation: Recommendation, user: User, today: datetime.date, expected_version: int | None = None
+) -> Recommendation:
     """Done: the recommendation closes and, when it answers a finding still open, the finding is handled today."""
-    current = _locked(recommendation)
-    _ensure_state(current, RecommendationState.ANSWERED)
-    _bump(current, by=user, reason="confirmed", state=RecommendationState.CONFIRMED, confirmed_on=today,
-          review_comment="")  # fmt: skip
+    current = _locked(recommendation, expected_version)
+    state = _step(current, Step.CONFIRM)
+    workflow.bump(current, by=user, reason="confirmed", state=state, confirmed_on=today, review_comment="")
     finding = current.finding
     if finding is not None and finding.outcome == FindingOutcome.OPEN:
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
@@ -339,40 +375,71 @@ def recommendation_confirm(*, recommendation: Recommendation, user: User, today:
 
 
 @transaction.atomic
-def recommendation_return(*, recommendation: Recommendation, user: User, comment: str) -> Recommendation:
-    """Not done yet: back to the unit with the reason (its answer and files stay in the history)."""
-    current = _locked(recommendation)
-    _ensure_state(current, RecommendationState.ANSWERED)
-    if not comment.strip():
-        raise ValidationError({"comment": [_("Cần ghi lý do trả lại.")]})
-    return _bump(current, by=user, reason="returned", state=RecommendationState.OPEN, review_comment=comment.strip())
+def recommendation_return(
+    *, recommendation: Recommendation, user: User, comment: str, expected_version: int | None = None
+) -> Recommendation:
+    """Not done yet: back to the unit with the reason (its answer and files stay in the history); the unit is told."""
+    current = _locked(recommendation, expected_version)
+    state = _step(current, Step.RETURN)
+    workflow.refuse(workflow.return_errors(comment))
+    workflow.bump(current, by=user, reason="returned", state=state, review_comment=comment.strip())
+    with site_language():
+        message = _("Kiến nghị “%(text)s” bị trả lại: %(comment)s") % {"text": current, "comment": comment.strip()}
+    _tell_unit(current, InspectionNotice.RETURNED, message, timezone.localdate())
+    return current
 
 
 @transaction.atomic
 def recommendation_request_extension(
-    *, recommendation: Recommendation, user: User, new_deadline: datetime.date | None, reason: str
-) -> Recommendation:
-    current = _locked(recommendation)
-    _ensure_state(current, RecommendationState.OPEN)
-    errors: Errors = {}
-    if current.requested_deadline is not None:
-        errors["new_deadline"] = [_("Đã có đề nghị gia hạn đang chờ quyết định.")]
-    elif new_deadline is None:
-        errors["new_deadline"] = [_("Cần ghi hạn mới đề nghị.")]
-    elif new_deadline <= current.deadline:
-        errors["new_deadline"] = [_("Hạn mới phải sau hạn hiện tại.")]
-    if not reason.strip():
-        errors["reason"] = [_("Cần ghi lý do đề nghị gia hạn.")]
-    _refuse(errors)
-    return _bump(current, by=user, reason="extension requested", requested_deadline=new_deadline,
-                 extension_reason=reason.strip())  # fmt: skip
+    *, recommendation: Recommendation, user: User, new_deadline: datetime.date | None, reason: str,
+    today: datetime.date | None = None, expected_version: int | None = None,
+) -> Recommendation:  # fmt: skip
+    """The unit asks for a later deadline, one request at a time; the secretariat is told."""
+    day = today or timezone.localdate()
+    current = _locked(recommendation, expected_version)
+    _step(current, Step.REQUEST_EXTENSION)
+    workflow.refuse(workflow.extension_errors(
+        year=current.visit.inspection_plan.plan.year, deadline=current.deadline, new_deadline=new_deadline,
+        today=day, reason=reason, pending=current.requested_deadline is not None, field="new_deadline",
+    ))  # fmt: skip
+    workflow.bump(current, by=user, reason="extension requested", requested_deadline=new_deadline,
+                  extension_reason=reason.strip())  # fmt: skip
+    with site_language():
+        message = _("%(unit)s đề nghị gia hạn kiến nghị “%(text)s” đến %(due)s.") % {
+            "unit": current.unit.name, "text": current, "due": f"{_checked(new_deadline):%d/%m/%Y}"}  # fmt: skip
+    _tell(_reviewers(current.visit.inspection_plan), InspectionNotice.EXTENSION_REQUESTED, message, current, day)
+    return current
 
 
 @transaction.atomic
-def recommendation_decide_extension(*, recommendation: Recommendation, user: User, approve: bool) -> Recommendation:
-    current = _locked(recommendation)
+def recommendation_decide_extension(
+    *, recommendation: Recommendation, user: User, approve: bool, note: str = "", expected_version: int | None = None
+) -> Recommendation:
+    """Approve (the deadline moves) or refuse with a reason (it stays); a confirmed recommendation takes neither."""
+    workflow.refuse(workflow.refusal_errors(approve=approve, note=note))
+    current = _locked(recommendation, expected_version)
     if current.requested_deadline is None:
         raise ValidationError(_("Không có đề nghị gia hạn nào đang chờ quyết định."))
+    _step(current, Step.DECIDE_EXTENSION)
     deadline = current.requested_deadline if approve else current.deadline
     reason = "extension approved" if approve else "extension refused"
-    return _bump(current, by=user, reason=reason, deadline=deadline, requested_deadline=None)
+    return workflow.bump(current, by=user, reason=reason, deadline=deadline, requested_deadline=None,
+                         review_comment=note.strip() or current.review_comment)  # fmt: skip
+
+
+def recommendations_remind_overdue(*, today: datetime.date) -> int:
+    """The daily digest's notices: each recommendation past its deadline and not confirmed, told to its unit once.
+
+    Once per deadline: a recommendation whose extended deadline passes again is told again.
+    """
+    told = set(Notification.objects.filter(kind=InspectionNotice.OVERDUE).values_list("recipient_id", "subject_key"))
+    created = 0
+    for recommendation in Recommendation.objects.overdue_on(today).select_related("unit"):
+        subject = f"recommendation:{recommendation.pk}:{recommendation.deadline:%Y%m%d}"
+        with site_language():
+            message = _("Kiến nghị “%(text)s” đã quá hạn (hạn %(due)s).") % {
+                "text": recommendation, "due": f"{recommendation.deadline:%d/%m/%Y}"}  # fmt: skip
+        users = [person for person in people_of([recommendation.unit]) if (person.pk, subject) not in told]
+        created += notify(users=users, kind=InspectionNotice.OVERDUE, message=message, url=_page(recommendation),
+                          subject_key=subject, day=today)  # fmt: skip
+    return created

@@ -229,11 +229,12 @@ def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 def recommendation_answer_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk, perm="answer")
-    form = AnswerForm(request.POST or None, request.FILES or None)
+    form = AnswerForm(request.POST or None, request.FILES or None, initial={"version": recommendation.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _saved(request, form, lambda: recommendation_answer(recommendation=recommendation, user=request.user,
-                                                               text=data["text"], files=data["files"]),
+                                                               text=data["text"], files=data["files"],
+                                                               expected_version=data["version"]),
                   _("Đã gửi kết quả thực hiện kiến nghị.")):  # fmt: skip
             return redirect("inspection-visit", pk=recommendation.visit_id)
     back = reverse("inspection-visit", args=[recommendation.visit_id])
@@ -242,23 +243,30 @@ def recommendation_answer_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 
 def recommendation_extension_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk, perm="answer")
-    form = ExtensionForm(request.POST or None)
+    form = ExtensionForm(request.POST or None, initial={"version": recommendation.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _saved(request, form, lambda: recommendation_request_extension(
                 recommendation=recommendation, user=request.user, new_deadline=data["new_deadline"],
-                reason=data["reason"]), _("Đã gửi đề nghị gia hạn.")):  # fmt: skip
+                reason=data["reason"], today=timezone.localdate(), expected_version=data["version"]),
+                _("Đã gửi đề nghị gia hạn.")):  # fmt: skip
             return redirect("inspection-visit", pk=recommendation.visit_id)
     return _form_page(
         request, form, title=_("Đề nghị gia hạn"), back=reverse("inspection-visit", args=[recommendation.visit_id])
     )
 
 
+def _opened_version(request: AuthenticatedHttpRequest) -> int | None:
+    """The version the page showed (its forms carry it): a step on an older one is refused."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
 def _review(request: AuthenticatedHttpRequest, pk: int, action: Callable[..., Any], message: str,
             **values: Any) -> HttpResponse:  # fmt: skip
     recommendation = get_recommendation_for_user(request.user, pk, perm="review")
     try:
-        action(recommendation=recommendation, user=request.user, **values)
+        action(recommendation=recommendation, user=request.user, expected_version=_opened_version(request), **values)
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
@@ -283,4 +291,4 @@ def recommendation_return_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 def recommendation_extension_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     return _review(request, pk, recommendation_decide_extension, _("Đã quyết định về đề nghị gia hạn."),
-                   approve=approve)  # fmt: skip
+                   approve=approve, note=request.POST.get("note", ""))  # fmt: skip

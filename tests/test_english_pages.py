@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from inspections.models import Recommendation
 from notifications.models import Notification
 from parplan.models import Plan, ReformArea, Responsibility, Unit, UnitKind
 from parplan.templatetags.languages import languages
@@ -88,6 +89,8 @@ def _data_strings() -> list[str]:
         *Measurement.objects.values_list("note", flat=True),
         *Measurement.objects.values_list("review_comment", flat=True),
         *ProgressReport.objects.values_list("text", flat=True), *Notification.objects.values_list("message", flat=True),
+        *Recommendation.objects.values_list("text", flat=True),
+        *Recommendation.objects.values_list("response", flat=True),
         *Task.history.values_list("history_change_reason", flat=True),
         *ScoringTree.objects.values_list("title", flat=True), *Criterion.objects.values_list("name", flat=True),
         *Criterion.objects.values_list("guidance", flat=True), *Criterion.objects.values_list("choices", flat=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.utils import translation
 from openpyxl import Workbook
@@ -14,6 +14,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from inspections.selectors import InspectionAnnex
+from parplan.formatting import format_number
 from parplan.spreadsheets import append_row
 from reports.selectors import DOCUMENT_LANGUAGE, ReportData
 from tasks.models import TaskState
@@ -41,8 +43,7 @@ def render_xlsx(data: ReportData) -> bytes:
          for r in [*data.annex_units, *([data.annex_units_total] if data.annex_units_total else [])]],
         percent_columns={6},
     )  # fmt: skip
-    _sheet(book, "PL III - Kiểm tra", "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC", data, [("Nội dung", 90)],
-           [[data.inspections_note]])  # fmt: skip
+    _inspections_sheet(book, data)
     ytd = data.year_to_date_periods
     _sheet(
         book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
@@ -84,9 +85,15 @@ def _lines(value: object, width: int) -> int:
     return sum(-(-max(len(part), 1) // per_line) for part in str(value).split("\n"))
 
 
-def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int) -> None:
-    """Row heights for the wrapped text: Excel keeps a row one line high, and LibreOffice prints it so."""
+def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int, wide_rows: Collection[int] = ()) -> None:
+    """Row heights for the wrapped text: Excel keeps a row one line high, and LibreOffice prints it so.
+
+    A row in `wide_rows` is one text merged across every column.
+    """
     for number, row in enumerate(sheet.iter_rows(min_row=header_row), start=header_row):
+        if number in wide_rows:
+            sheet.row_dimensions[number].height = _lines(row[0].value, sum(widths)) * _LINE_POINTS
+            continue
         lines = max((_lines(cell.value, width) for cell, width in zip(row, widths, strict=False)), default=1)
         sheet.row_dimensions[number].height = lines * _LINE_POINTS
 
@@ -110,6 +117,52 @@ def _page_setup(sheet: Worksheet, columns: int, total_width: int, header_row: in
     sheet.HeaderFooter.oddHeader, sheet.HeaderFooter.oddFooter = page_number, sheet_name
 
 
+def _inspections_sheet(book: Workbook, data: ReportData) -> None:
+    """Annex III as the PDF prints it: the window's visits, their findings by area, their recommendations by state."""
+    title = "KẾT QUẢ KIỂM TRA CÔNG TÁC CCHC"
+    annex = data.annex_inspections
+    if annex is None:
+        _sheet(book, "PL III - Kiểm tra", title, data, [("Nội dung", 90)], [[data.inspections_note]])
+        return
+    visits: list[list[object]] = [
+        [number, v.unit, v.day, v.kind, v.form, v.findings, v.recommendations]
+        for number, v in enumerate(annex.visits, start=1)
+    ]
+    visits.append(["", "Tổng cộng", f"{len(annex.visits)} đợt", "", "", sum(v.findings for v in annex.visits),
+                   sum(v.recommendations for v in annex.visits)])  # fmt: skip
+    areas: list[list[object]] = [[a.number, a.name, a.found, a.handled, a.referred, a.open] for a in annex.areas]
+    found = [sum(getattr(a, name) for a in annex.areas) for name in ("found", "handled", "referred", "open")]
+    areas.append(["", "Tổng cộng" if annex.areas else "Không phát hiện vấn đề.", *found])
+    states: list[list[object]] = [[number, label, count] for number, (label, count) in enumerate(annex.states, 1)]
+    states += [["", "Tổng cộng", sum(count for _label, count in annex.states)],
+               ["", "Trong đó quá hạn chưa hoàn thành", annex.overdue]]  # fmt: skip
+    _sheet(
+        book, "PL III - Kiểm tra", title, data,
+        [("STT", 6), ("Đơn vị được kiểm tra", 40), ("Ngày kiểm tra", 14), ("Loại kiểm tra", 24), ("Hình thức", 18),
+         ("Vấn đề phát hiện", 12), ("Kiến nghị", 12)],
+        visits, centred_columns={1},
+        more=[(["STT", "Lĩnh vực", "Vấn đề phát hiện", "Đã xử lý", "Đã kiến nghị xử lý", "Chưa xử lý"], areas),
+              (["STT", "Tình trạng kiến nghị", "Số kiến nghị"], states)],
+        closing=_inspection_figures(annex),
+    )  # fmt: skip
+
+
+def _inspection_figures(annex: InspectionAnnex) -> list[str]:
+    """The two computed figures under the tables, worded as in the PDF's annex."""
+    lines = []
+    coverage = annex.coverage
+    if coverage is not None and coverage.percent is not None:
+        threshold = f"; chỉ tiêu trên {annex.threshold}%" if annex.threshold is not None else ""
+        lines.append(f"Tỷ lệ cơ quan, đơn vị được kiểm tra trực tiếp: {coverage.numerator}/{coverage.denominator} "
+                     f"({format_number(coverage.percent, 1)}%){threshold}.")  # fmt: skip
+    handled = annex.findings_handled
+    if handled.percent is not None:
+        lines.append("Vấn đề phát hiện qua theo dõi, kiểm tra thi hành pháp luật đến hạn trong kỳ được xử lý hoặc "
+                     f"kiến nghị xử lý đúng hạn: {handled.numerator}/{handled.denominator} "
+                     f"({format_number(handled.percent, 1)}%).")  # fmt: skip
+    return lines
+
+
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -117,30 +170,50 @@ def _share(part: int, whole: int) -> float | None:
 def _sheet(
     book: Workbook, name: str, title: str, data: ReportData, headers: Sequence[tuple[str, int]],
     rows: Sequence[Sequence[object]], percent_columns: set[int] | None = None, centred_columns: set[int] | None = None,
-    note: str = "",
+    note: str = "", more: Sequence[tuple[Sequence[str], Sequence[Sequence[object]]]] = (),
+    closing: Sequence[str] = (),
 ) -> Worksheet:  # fmt: skip
+    """One annex: its title, the report, the window, a table; `more` tables below it in the same columns
+    (each after a blank row, with its own header row), and `closing` lines of text across the whole width."""
     sheet: Worksheet = book.create_sheet(name[:31])
     append_row(sheet, [title])
     append_row(sheet, [f"{data.issuer} — {data.subject}"])
     sheet.append([f"Kỳ số liệu: {data.window} (đến ngày {data.cutoff})" + (f"; {note}" if note else "")])
     sheet.append([label for label, _width in headers])
     header_row = 4
+    header_rows, table_rows = {header_row}, set(range(header_row, header_row + len(rows) + 1))
     for row in rows:
         append_row(sheet, row)
+    for more_headers, more_rows in more:
+        sheet.append([None])  # a blank row that counts in max_row (an empty append makes no cell)
+        header_rows.add(sheet.max_row + 1)
+        table_rows.update(range(sheet.max_row + 1, sheet.max_row + 2 + len(more_rows)))
+        append_row(sheet, more_headers)
+        for row in more_rows:
+            append_row(sheet, row)
+    wide_rows: set[int] = set()
+    if closing:
+        sheet.append([None])
+    for line in closing:
+        append_row(sheet, [line])
+        wide_rows.add(sheet.max_row)
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(headers))
     for index, (_label, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     # Counted here: openpyxl may leave a (merged) cell without its row and column.
     for row_number, row in enumerate(sheet.iter_rows(), start=1):
         for column_number, cell in enumerate(row, start=1):
-            cell.font = Font(name=_FONT, size=12, bold=row_number in (1, header_row))
-            if row_number >= header_row:
+            cell.font = Font(name=_FONT, size=12, bold=row_number == 1 or row_number in header_rows)
+            if row_number in table_rows:
                 cell.border = _BOX
-                centred = row_number == header_row or column_number in (centred_columns or set())
+                centred = row_number in header_rows or column_number in (centred_columns or set())
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if centred else None)
+            elif row_number in wide_rows:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
             if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
     widths = [width for _label, width in headers]
-    _fit_rows(sheet, widths, header_row)
+    _fit_rows(sheet, widths, header_row, wide_rows)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     _page_setup(sheet, len(headers), sum(widths), header_row)
     return sheet

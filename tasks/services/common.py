@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, people_of
+from parplan import workflow
 from parplan.events import plan_changed_on_commit
 from tasks.models import Task
 
@@ -24,10 +25,16 @@ def locked(task: Task) -> Task:
     return Task.objects.select_for_update().get(pk=task.pk)
 
 
+def work_state(task: Task) -> workflow.WorkState:
+    """The task's place in the completion workflow shared with recommendations (parplan.workflow)."""
+    return workflow.work_state(claimed=task.claimed_at is not None, confirmed=task.confirmed_at is not None)
+
+
 def ensure_open(task: Task) -> None:
+    """Cancelled (the task's own end) or confirmed (the workflow's), a task takes no further step."""
     if task.cancelled_at is not None:
         raise ValidationError(_("Nhiệm vụ đã bị hủy, không thể thay đổi."))
-    if task.confirmed_at is not None:
+    if work_state(task) == workflow.WorkState.CONFIRMED:
         raise ValidationError(_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi."))
 
 
@@ -50,14 +57,7 @@ def bump(task: Task, *, by: User | None = None, reason: str = "", **values: Any)
     `reason` becomes the history record's reason. The caller holds the row lock
     (`locked`): the whole row is saved, so a stale copy would undo others' writes.
     """
-    for name, value in values.items():
-        setattr(task, name, value)
-    if by is not None:
-        task._history_user = by
-    if reason:
-        task._change_reason = reason
-    task.version += 1
-    task.save()
+    workflow.bump(task, by=by, reason=reason, **values)
     plan_id = task.area.plan_id
     plan_changed_on_commit(plan_id)
     return task

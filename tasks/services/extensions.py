@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify, secretariat_people
+from parplan import workflow
 from parplan.i18n import site_language
-from parplan.validators import plan_date_errors
+from parplan.workflow import Step
 from tasks.models import ExtensionRequest, ExtensionState, Task
 from tasks.notices import TaskNotice
-from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
+from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url, work_state
 
 
 @transaction.atomic
@@ -25,23 +26,14 @@ def extension_request(
     # Locked so two requests sent at once cannot both pass the "one pending" check.
     task = locked(task)
     ensure_open(task)
-    errors: dict[str, list[str]] = {}
-    # A date outside the plan's years (01/01/1900) gets that one message, not three.
-    outside = plan_date_errors(task.area.plan.year, new_due_date=new_due_date)
-    if outside:
-        errors |= outside
-    elif new_due_date <= today:
-        errors["new_due_date"] = [_("Hạn mới phải sau ngày hôm nay.")]
-    elif task.due_date and new_due_date <= task.due_date:
-        errors["new_due_date"] = [_("Hạn mới phải sau hạn hiện tại (%(due)s).") % {"due": f"{task.due_date:%d/%m/%Y}"}]
-    if not outside and task.start_date and new_due_date < task.start_date:
-        errors.setdefault("new_due_date", []).append(_("Hạn mới không được trước ngày bắt đầu."))
-    if not reason.strip():
-        errors["reason"] = [_("Cần ghi lý do đề nghị gia hạn.")]
-    if task.extensions.filter(state=ExtensionState.PENDING).exists():
-        errors["__all__"] = [_("Đã có một đề nghị gia hạn đang chờ quyết định.")]
-    if errors:
-        raise ValidationError(errors)
+    workflow.advance(
+        work_state(task), Step.REQUEST_EXTENSION, refused=_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi.")
+    )
+    pending = task.extensions.filter(state=ExtensionState.PENDING).exists()
+    workflow.refuse(workflow.extension_errors(
+        year=task.area.plan.year, deadline=task.due_date, new_deadline=new_due_date, today=today, reason=reason,
+        pending=pending, not_before=task.start_date,
+    ))  # fmt: skip
     request = ExtensionRequest.objects.create(
         task=task, requested_by=user, current_due_date=task.due_date, new_due_date=new_due_date, reason=reason.strip()
     )
@@ -57,8 +49,7 @@ def extension_request(
 def extension_decide(
     *, request: ExtensionRequest, user: User, approve: bool, note: str, today: datetime.date
 ) -> ExtensionRequest:
-    if not approve and not note.strip():
-        raise ValidationError({"note": [_("Cần ghi lý do không đồng ý gia hạn.")]})
+    workflow.refuse(workflow.refusal_errors(approve=approve, note=note))
     # The task first, as `extension_request` locks it, then the request: of two
     # decisions sent at once the later waits here and finds the earlier's.
     task = locked(request.task)
@@ -66,6 +57,9 @@ def extension_decide(
     if request.state != ExtensionState.PENDING:
         raise ValidationError(_decided(request))
     ensure_open(task)
+    workflow.advance(
+        work_state(task), Step.DECIDE_EXTENSION, refused=_("Nhiệm vụ đã được xác nhận hoàn thành, không thể thay đổi.")
+    )
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     request.decided_by, request.decided_at, request.decision_note = user, timezone.now(), note.strip()
     request.save()

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from notifications.services import notify, secretariat_people
+from parplan import workflow
 from parplan.i18n import site_language
 from parplan.models import Unit
+from parplan.workflow import Step
 from tasks.models import ProgressReport, ProgressStatus, ReportRole, Task, TaskOccurrence
 from tasks.notices import TaskNotice
 from tasks.services.assignment import occurrences_sync
-from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url
+from tasks.services.common import bump, ensure_open, label, locked, notify_lead, task_url, work_state
 from tasks.services.conflicts import task_conflict
 
 # The lead unit reports these; completion is claimed with its own action.
@@ -122,13 +124,11 @@ def task_claim_completion(
     """
     current = locked(task)
     ensure_open(current)
-    if current.claimed_at is not None:
-        raise ValidationError(_("Nhiệm vụ đã được báo hoàn thành, đang chờ xác nhận."))
+    workflow.advance(work_state(current), Step.CLAIM,
+                     refused=_("Nhiệm vụ đã được báo hoàn thành, đang chờ xác nhận."))  # fmt: skip
     if current.occurrences.filter(done_on__isnull=True).exists():
         raise ValidationError(_("Còn kỳ thực hiện chưa hoàn thành; đánh dấu từng kỳ trước khi báo hoàn thành."))
-    errors: dict[str, list[str]] = {}
-    if not text.strip():
-        errors["text"] = [_("Cần ghi kết quả, sản phẩm của nhiệm vụ khi báo hoàn thành.")]
+    errors = workflow.claim_errors(text, _("Cần ghi kết quả, sản phẩm của nhiệm vụ khi báo hoàn thành."))
     if evidence_required(current) and not files and not _has_lead_evidence(current):
         errors["files"] = [
             _("Nhiệm vụ có sản phẩm “%(output)s”: cần đính kèm tài liệu kiểm chứng khi báo hoàn thành.")
@@ -159,8 +159,7 @@ def task_claim_completion(
 def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> Task:
     current = locked(task)
     ensure_open(current)
-    if current.claimed_at is None:
-        raise ValidationError(_no_claim(current))
+    workflow.advance(work_state(current), Step.CONFIRM, refused=lambda: _no_claim(current))
     bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
     with site_language():
         message = _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {"task": label(current)}
@@ -171,12 +170,10 @@ def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> 
 @transaction.atomic
 def task_return_completion(*, task: Task, user: User, comment: str, today: datetime.date) -> Task:
     """Not done yet: back to in progress, with the secretariat's reason."""
-    if not comment.strip():
-        raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị bổ sung.")]})
+    workflow.refuse(workflow.return_errors(comment))
     current = locked(task)
     ensure_open(current)
-    if current.claimed_at is None:
-        raise ValidationError(_no_claim(current))
+    workflow.advance(work_state(current), Step.RETURN, refused=lambda: _no_claim(current))
     current._change_reason = comment.strip()
     bump(
         current, by=user, status=ProgressStatus.IN_PROGRESS, progress_percent=min(current.progress_percent, 99),

@@ -128,3 +128,68 @@ def test_of_a_confirmation_and_a_return_of_one_claim_sent_at_once_one_is_recorde
     assert after_claim.count() == 1
     decided = after_claim.get()
     assert (decided.confirmed_at is not None, decided.claimed_at is None) in {(True, False), (False, True)}
+
+
+def _answered_recommendation(district: District) -> Any:
+    """A recommendation to the town, answered by its head: the claim the secretariat decides."""
+    from inspections.models import InspectionKind
+    from inspections.services import (
+        PlanInput,
+        VisitInput,
+        inspection_plan_create,
+        recommendation_add,
+        recommendation_answer,
+        visit_record,
+    )
+    from parplan.models import Unit
+
+    secretariat = district.secretariat
+    inspection_plan = inspection_plan_create(
+        plan=district.plan,
+        data=PlanInput(
+            kind=InspectionKind.PAR, conducting_unit=Unit.objects.get(code="182-NV"), decision_number="9/QĐ",
+            decision_date=datetime.date(2024, 1, 10), topics="", areas=list(district.plan.areas.all()),
+            scope_kinds=[district.town.kind], team=[secretariat], lead=secretariat,
+        ),
+        user=secretariat,
+    )  # fmt: skip
+    visit = visit_record(
+        inspection_plan=inspection_plan,
+        data=VisitInput(
+            unit=district.town, start_date=datetime.date(2024, 9, 3), end_date=datetime.date(2024, 9, 3),
+            unannounced=False, direct=True, team=[secretariat], lead=secretariat, conclusion="", checks={},
+        ),
+        user=secretariat,
+    )  # fmt: skip
+    made = recommendation_add(visit=visit, text="Niêm yết đủ TTHC.", deadline=datetime.date(2024, 10, 31),
+                              finding=None, user=secretariat)  # fmt: skip
+    return recommendation_answer(recommendation=made, user=district.head, text="Đã niêm yết.")
+
+
+def test_of_a_confirmation_and_a_return_of_one_answered_recommendation_sent_at_once_one_is_recorded(
+    district: District,
+):
+    from inspections.models import Recommendation
+    from inspections.services import recommendation_confirm, recommendation_return
+
+    answered = _answered_recommendation(district)
+    reviewers = [district.secretariat, district.secretariat_2]
+
+    def step(i: int) -> Any:
+        recommendation = Recommendation.objects.get(pk=answered.pk)
+        if i % 2:
+            return lambda: recommendation_confirm(recommendation=recommendation, user=reviewers[i % 2], today=TODAY)
+        return lambda: recommendation_return(recommendation=recommendation, user=reviewers[i % 2],
+                                             comment="Thiếu ảnh chụp.")  # fmt: skip
+
+    outcomes = at_once([step(i) for i in range(N)])
+
+    assert sum(o.error is None for o in outcomes) == 1
+    refused = [" ".join(o.error.messages) for o in outcomes if isinstance(o.error, ValidationError)]
+    assert len(refused) == N - 1
+    stored = Recommendation.objects.get(pk=answered.pk)
+    assert stored.state in {"confirmed", "open"}
+    assert all(message.startswith(f"Kiến nghị đang ở trạng thái “{stored.state_label()}”") for message in refused)
+    # One decision after the answer, one version more.
+    assert stored.version == answered.version + 1
+    assert stored.history.filter(version__gt=answered.version).count() == 1

@@ -74,7 +74,7 @@ def test_only_the_secretariat_confirms_and_the_unit_only_answers(demo_records, c
     assert client_for(commune_head).post(confirm).status_code == 403
     assert client_for(steering).post(confirm).status_code == 403
     open_one.refresh_from_db()
-    assert open_one.state == RecommendationState.ANSWERED
+    assert open_one.state == RecommendationState.CLAIMED
     assert client_for(secretariat).post(confirm).status_code == 302
     open_one.refresh_from_db()
     assert open_one.state == RecommendationState.CONFIRMED

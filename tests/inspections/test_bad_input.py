@@ -61,3 +61,82 @@ def test_an_answer_without_text(par, client_for, commune_head):
     assert "Cần ghi kết quả thực hiện kiến nghị." in response.content.decode()
     recommendation.refresh_from_db()
     assert (recommendation.state, recommendation.response) == ("open", "")
+
+
+def test_an_answer_without_text_keeps_no_file_either(par, client_for, commune_head, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.models import Evidence
+    from tests.files import pdf_bytes
+
+    recommendation = Recommendation.objects.get(visit__inspection_plan=par, unit__code="06184")
+    files_before = Evidence.objects.count()
+    upload = SimpleUploadedFile("Báo cáo.pdf", pdf_bytes(), content_type="application/pdf")
+    response = client_for(commune_head).post(f"/inspections/recommendations/{recommendation.pk}/answer/",
+                                             {"text": "", "files": [upload]})  # fmt: skip
+    assert "Cần ghi kết quả thực hiện kiến nghị." in response.content.decode()
+    assert Evidence.objects.count() == files_before
+    assert Recommendation.objects.get(pk=recommendation.pk).version == recommendation.version
+
+
+def test_an_answer_without_text_through_the_service_is_refused_before_its_file(par, commune_head, media_root):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.models import Evidence
+    from inspections.services import recommendation_answer
+    from tests.files import pdf_bytes
+
+    recommendation = Recommendation.objects.get(visit__inspection_plan=par, unit__code="06184")
+    files_before = Evidence.objects.count()
+    upload = SimpleUploadedFile("Báo cáo.pdf", pdf_bytes(), content_type="application/pdf")
+    with pytest.raises(ValidationError) as refused:
+        recommendation_answer(recommendation=recommendation, user=commune_head, text="  ", files=[upload])
+    assert refused.value.message_dict == {"text": ["Cần ghi kết quả thực hiện kiến nghị."]}
+    assert Evidence.objects.count() == files_before
+
+
+def test_a_recommendation_without_a_deadline_through_the_service(par, secretariat):
+    from django.core.exceptions import ValidationError
+
+    from inspections.services import recommendation_add
+
+    before = _counts()
+    with pytest.raises(ValidationError) as refused:
+        recommendation_add(visit=par.visits.first(), text="Sửa.", deadline=None, finding=None, user=secretariat)
+    assert refused.value.message_dict == {"deadline": ["Kiến nghị phải có hạn thực hiện."]}
+    assert _counts() == before
+
+
+def test_a_planned_unit_outside_the_issuers_tree(par, other_authority):
+    from django.core.exceptions import ValidationError
+
+    from inspections.services import planned_unit_add
+
+    planned = par.planned.count()
+    with pytest.raises(ValidationError) as refused:
+        planned_unit_add(inspection_plan=par, unit=Unit.objects.get(code="06112"), month=5, unannounced=False)
+    assert refused.value.message_dict["unit"] == ["Đơn vị “Thị trấn Na Sầm” không trực thuộc UBND huyện Cao Lộc."]
+    assert par.planned.count() == planned
+
+
+def test_a_visit_ending_before_it_starts_and_one_a_year_early(par, client_for, secretariat):
+    before = _counts()
+    unit = Unit.objects.get(code="06184")
+    page = (
+        client_for(secretariat)
+        .post(
+            f"/inspections/plans/{par.pk}/visits/new/", _visit_form(par, unit, "20/03/2024", "10/03/2024", secretariat)
+        )
+        .content.decode()
+    )
+    assert "Ngày kết thúc không được trước ngày bắt đầu." in page
+    page = (
+        client_for(secretariat)
+        .post(
+            f"/inspections/plans/{par.pk}/visits/new/", _visit_form(par, unit, "10/03/2023", "12/03/2023", secretariat)
+        )
+        .content.decode()
+    )
+    assert "Ngày phải trong năm kế hoạch 2024 (từ 15/12/2023 đến 14/12/2024)." in page
+    assert _counts() == before

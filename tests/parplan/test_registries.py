@@ -46,7 +46,11 @@ def test_the_figure_rights_targets_registers_are_granted_on_each_unit_to_its_gro
 
 def test_a_units_page_is_made_of_the_sections_the_apps_register_in_order():
     templates = [section.template for section in unit_sections()]
-    assert templates == ["tasks/_unit_tasks.html", "targets/_unit_indicators.html"]
+    assert templates == [
+        "tasks/_unit_tasks.html",
+        "targets/_unit_indicators.html",
+        "inspections/_unit_inspections.html",
+    ]
 
 
 def test_the_task_workflow_registers_its_notice_kinds():

@@ -214,9 +214,11 @@ def test_unit_detail_query_budget(client_for, commune_head, seed_plan, django_as
     # the edit button, 9 header memberships, 10 header count of unread notices,
     # 11 tasks involving the unit (with area, lead unit), 12 their coordinating
     # units, 13 indicators for the unit's level (with target, area, plan),
-    # 14 responsibilities (with plan), 15 child units, 16 members (with user).
+    # 14-16 the inspections section (tests/inspections/test_unit_page.py): the units the person acts
+    # for, the unit's visits, its open recommendations; 17 responsibilities (with plan),
+    # 18 child units, 19 members (with user).
     url = reverse("unit-detail", args=[COMMUNE])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 16, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 19, django_assert_num_queries)
 
 
 def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for, commune_head, administrator):

@@ -26,7 +26,8 @@ SHEETS = {
     "PL I - Chỉ tiêu": ["Lĩnh vực", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Kỳ số liệu", "Đánh giá"],
     "PL II - Nhiệm vụ": ["Đơn vị", "Được giao", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn", "Chưa hoàn thành",
                          "Tỷ lệ hoàn thành"],
-    "PL III - Kiểm tra": ["Nội dung"],
+    "PL III - Kiểm tra": ["STT", "Đơn vị được kiểm tra", "Ngày kiểm tra", "Loại kiểm tra", "Hình thức",
+                          "Vấn đề phát hiện", "Kiến nghị"],
     "PL IV - Hồ sơ TTHC": ["Đơn vị", "Hồ sơ đã giải quyết", "Giải quyết trước và đúng hạn", "Tỷ lệ đúng hạn"],
     "PL V - Số liệu còn thiếu": ["Chỉ tiêu", "Đơn vị", "Kỳ còn thiếu", "Số kỳ"],
 }  # fmt: skip
@@ -83,7 +84,7 @@ def test_the_header_rows_are_frozen_and_repeated_on_every_printed_page(book: Wor
 
 @pytest.mark.parametrize(
     ("name", "orientation"),
-    [("PL I - Chỉ tiêu", "landscape"), ("PL II - Nhiệm vụ", "landscape"), ("PL III - Kiểm tra", "portrait"),
+    [("PL I - Chỉ tiêu", "landscape"), ("PL II - Nhiệm vụ", "landscape"), ("PL III - Kiểm tra", "landscape"),
      ("PL IV - Hồ sơ TTHC", "landscape"), ("PL V - Số liệu còn thiếu", "landscape")],
 )  # fmt: skip
 def test_sheets_print_on_a4_landscape_where_they_are_wide(book: Workbook, name: str, orientation: str) -> None:
@@ -220,3 +221,73 @@ def test_a_number_counts_as_one_line_however_long_its_digits(book: Workbook) -> 
     # The rates are floats (0.98963…): counted as text they made every dossier row three lines high.
     sheet = book["PL IV - Hồ sơ TTHC"]
     assert {sheet.row_dimensions[row[0].row].height for row in sheet.iter_rows(min_row=5)} == {16}
+
+
+# --- Annex III: the window's inspections, from ReportData.annex_inspections ---------------------
+
+
+def _blocks(sheet: Worksheet) -> list[list[tuple]]:
+    """The sheet's tables from row 4 on, split at the blank rows; the closing text lines are the last block."""
+    blocks: list[list[tuple]] = [[]]
+    for row in sheet.iter_rows(min_row=4, values_only=True):
+        if all(value is None for value in row):
+            blocks.append([])
+        else:
+            blocks[-1].append(row)
+    return [block for block in blocks if block]
+
+
+def test_the_inspections_sheet_lists_the_windows_visits_with_a_total(book: Workbook, year_report: RenderedReport):
+    annex = year_report.data.annex_inspections
+    assert annex is not None and len(annex.visits) >= 13  # the demo's year: both kinds of inspection
+    visits = _blocks(book["PL III - Kiểm tra"])[0]
+    body, total = visits[1:-1], visits[-1]
+    assert [row[:7] for row in body] == [
+        (number, v.unit, v.day, v.kind, v.form, v.findings, v.recommendations)
+        for number, v in enumerate(annex.visits, start=1)
+    ]
+    assert total[1:3] == ("Tổng cộng", f"{len(annex.visits)} đợt")
+    assert total[5:7] == (sum(v.findings for v in annex.visits), sum(v.recommendations for v in annex.visits))
+    assert {"Theo dõi, kiểm tra thi hành pháp luật", "Kiểm tra công tác CCHC"} <= {row[3] for row in body}
+
+
+def test_the_inspections_sheet_counts_findings_by_area_and_recommendations_by_state(
+    book: Workbook, year_report: RenderedReport
+):
+    annex = year_report.data.annex_inspections
+    _visits, areas, states, closing = _blocks(book["PL III - Kiểm tra"])
+    assert areas[0][:6] == ("STT", "Lĩnh vực", "Vấn đề phát hiện", "Đã xử lý", "Đã kiến nghị xử lý", "Chưa xử lý")
+    assert [row[:6] for row in areas[1:-1]] == [(a.number, a.name, a.found, a.handled, a.referred, a.open)
+                                                for a in annex.areas]  # fmt: skip
+    assert areas[-1][1] == "Tổng cộng" and areas[-1][2] == sum(a.found for a in annex.areas) > 0
+    assert areas[-1][2] == areas[-1][3] + areas[-1][4] + areas[-1][5]
+    assert [row[1:3] for row in states[1:-2]] == annex.states
+    assert states[-2][1:3] == ("Tổng cộng", sum(count for _label, count in annex.states))
+    assert states[-1][1:3] == ("Trong đó quá hạn chưa hoàn thành", annex.overdue)
+    assert closing[0][0].startswith(
+        f"Tỷ lệ cơ quan, đơn vị được kiểm tra trực tiếp: {annex.coverage.numerator}/{annex.coverage.denominator} ("
+    )
+    assert "; chỉ tiêu trên 30%." in closing[0][0]
+
+
+def test_the_inspections_sheets_tables_are_boxed_with_bold_headers_and_rows_high_enough(book: Workbook):
+    sheet = book["PL III - Kiểm tra"]
+    headers = [row[0].row for row in sheet.iter_rows(min_row=4) if row[0].value == "STT"]
+    assert len(headers) == 3
+    assert all(sheet.cell(row=number, column=2).font.bold for number in headers)
+    assert all(sheet.cell(row=number, column=2).border.left.style == "thin" for number in headers)
+    # "Theo dõi, kiểm tra thi hành pháp luật" wraps in its 24-wide column: that row is two lines high at least.
+    law = next(
+        row[3].row for row in sheet.iter_rows(min_row=5) if row[3].value == "Theo dõi, kiểm tra thi hành pháp luật"
+    )
+    assert sheet.row_dimensions[law].height >= 32
+    closing = sheet.max_row
+    assert f"A{closing}:G{closing}" in {str(merged) for merged in sheet.merged_cells.ranges}
+
+
+def test_without_inspections_in_the_window_the_sheet_says_so(odd_plan):
+    data = report_data(plan=odd_plan, kind="year")
+    assert data.annex_inspections is None
+    sheet = load_workbook(io.BytesIO(render_xlsx(data)))["PL III - Kiểm tra"]
+    assert [cell.value for cell in sheet[4]] == ["Nội dung"]
+    assert sheet["A5"].value == data.inspections_note

@@ -95,7 +95,10 @@ def test_the_printed_annexes_show_every_sheet_title_and_every_row(printed: Path,
     cells = set(_cells(printed))
     data = year_report.data
     expected = [row[1] for row in data.annex_targets] + [row.unit for row in data.annex_units]
-    expected += [row.unit for row in data.annex_dossiers] + ["Tổng cộng", _words(data.inspections_note)]
+    expected += [row.unit for row in data.annex_dossiers] + ["Tổng cộng"]
+    expected += [visit.unit for visit in data.annex_inspections.visits] + [
+        area.name for area in data.annex_inspections.areas
+    ]
     assert len(expected) > 50
     # Each name whole in its own cell: not cut by a row too low, nor run into the row below.
     assert [name for name in expected if _words(name) not in cells] == []

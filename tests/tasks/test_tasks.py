@@ -121,6 +121,7 @@ def test_beat_runs_each_job_at_its_time(entry: str, job: str, hour: int, minute:
 
 def test_beat_schedules_the_nightly_and_morning_jobs_the_minute_sweeps_and_the_heartbeat():
     assert sorted(entry["task"] for entry in app.conf.beat_schedule.values()) == [
+        "inspections.tasks.remind_overdue_recommendations",
         "parplan.tasks.heartbeat",
         "parplan.tasks.send_pending_jobs",
         "reports.tasks.fail_stale_reports",
