@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import datetime
 import io
+from collections import Counter
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 from guardian.models import GroupObjectPermission
 
-from parplan.models import Plan, Unit
-from tasks.models import Task
+from demo.management.commands.demo import DEMO_USERS
+from parplan.models import Plan, PlanStatus, Role, Unit
+from targets.models import Indicator, IndicatorSnapshot, IndicatorStatus, Measurement, MeasurementStatus, Period
+from tasks.models import ProgressReport, Task
 
 
 def _row_counts() -> dict[str, int]:
@@ -72,3 +78,96 @@ def test_demo_refuses_to_run_in_production_mode(db):
     with pytest.raises(CommandError, match="production"):
         _run_demo()
     assert _row_counts() == before
+
+
+# --- The story the demo tells (issue 12 item 7) ---------------------------------------------
+
+TYPED_IN = ("units", "secretariat")
+
+
+def _current_plan() -> Plan:
+    return Plan.objects.get(issuing_unit__code="183", year=timezone.localdate().year)
+
+
+def test_every_typed_in_indicator_of_the_2024_plan_has_approved_figures(seed_plan):
+    # On main only 8 of the 27 indicators had figures: most of every page said "Chưa có số liệu".
+    indicators = Indicator.objects.of_plan(seed_plan)
+    assert indicators.count() == 27
+    without = indicators.filter(source__in=TYPED_IN).exclude(measurements__status=MeasurementStatus.APPROVED)
+    assert list(without.values_list("name", flat=True)) == []
+    # Only the inspections' coverage is computed, from inspection records the demo has none of.
+    assert set(indicators.exclude(source__in=TYPED_IN).values_list("source", flat=True)) == {"inspections"}
+
+
+def test_the_2024_plan_is_closed_with_statuses_evaluated_at_its_year_end(seed_plan):
+    assert seed_plan.status == PlanStatus.CLOSED
+    issuer = IndicatorSnapshot.objects.filter(indicator__area__plan=seed_plan, unit=seed_plan.issuing_unit)
+    assert issuer.latest_day(seed_plan) == datetime.date(2024, 12, 31)
+    final = issuer.filter(day=datetime.date(2024, 12, 31)).values_list("status", flat=True)
+    assert final.count() == 27
+    # A real picture, not everything green: achieved, missed and some with no data (computed elsewhere).
+    assert {IndicatorStatus.ACHIEVED, IndicatorStatus.NOT_ACHIEVED} <= set(final)
+    assert Counter(final)[IndicatorStatus.NO_DATA] <= 2
+
+
+def test_no_2024_work_is_dated_outside_2024(seed_plan):
+    tasks = Task.objects.filter(area__plan=seed_plan)
+    assert tasks.filter(confirmed_at__isnull=False).count() >= 3
+    for task in tasks.exclude(confirmed_at=None):
+        assert timezone.localtime(task.confirmed_at).year == 2024
+        assert timezone.localtime(task.claimed_at).year == 2024 and task.completed_on.year == 2024
+    reports = ProgressReport.objects.filter(task__area__plan=seed_plan)
+    assert reports.exists()
+    assert {timezone.localtime(r.created_at).year for r in reports} == {2024}
+    figures = Measurement.objects.filter(period__plan=seed_plan)
+    assert {timezone.localtime(at).year for at in figures.values_list("submitted_at", flat=True)} == {2024}
+    reviewed = figures.exclude(reviewed_at=None).values_list("reviewed_at", flat=True)
+    assert {timezone.localtime(at).year for at in reviewed} == {2024}
+
+
+def test_some_tasks_are_led_by_communes_with_progress(seed_plan):
+    for plan in (seed_plan, _current_plan()):
+        led = Task.objects.filter(area__plan=plan, lead_unit__kind__code__in=("town", "commune"))
+        assert set(led.values_list("lead_unit__code", flat=True)) >= {"06184", "06190"}
+        assert led.filter(reports__isnull=False).exists()
+
+
+def test_figures_show_missing_returned_and_pending_ones(seed_plan):
+    current = _current_plan()
+    figures = Measurement.objects.filter(period__plan__in=[seed_plan, current])
+    assert figures.filter(status=MeasurementStatus.RETURNED).exclude(review_comment="").exists()
+    # Công Sơn sent nothing for one period.
+    cong_son = figures.filter(unit__code="06232", indicator__area__number=7, indicator__target__position=4)
+    assert cong_son.filter(period__plan=seed_plan).count() == 11
+    # Varied: the communes' on-time shares are not all alike.
+    shares = {m.percent for m in figures.filter(indicator__area__number=7, indicator__position=2)[:50]}
+    assert len(shares) > 10
+
+
+def test_this_years_plan_is_active_copied_and_live_up_to_today(seed_plan):
+    today = timezone.localdate()
+    current = _current_plan()
+    assert current.status == PlanStatus.ACTIVE
+    assert Indicator.objects.of_plan(current).count() == 27
+    assert Task.objects.filter(area__plan=current).count() == Task.objects.filter(area__plan=seed_plan).count()
+    figures = Measurement.objects.filter(period__plan=current)
+    assert not figures.filter(period__due_date__gt=today).exists()
+    if Period.objects.filter(plan=current, due_date__lte=today).exists():
+        assert figures.exists()
+        latest = IndicatorSnapshot.objects.latest_day(current)
+        assert latest is not None and latest <= today and latest.year == today.year
+    for report in ProgressReport.objects.filter(task__area__plan=current):
+        assert timezone.localtime(report.created_at).date() <= today
+        assert timezone.localtime(report.created_at).year == today.year
+    assert not Task.objects.filter(area__plan=current, completed_on__gt=today).exists()
+
+
+def test_every_unit_the_readme_names_has_a_head_account_listed_in_both_halves():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    vietnamese, english = readme.split("\n# ParPlan (English)", 1)
+    for user in DEMO_USERS:
+        assert f"`{user.username}`" in vietnamese, user.username
+        assert f"`{user.username}`" in english, user.username
+    heads = {user.unit_code for user in DEMO_USERS if user.role == Role.UNIT_HEAD}
+    for code in ("183-NV", "06184", "06190", "06187", "06238"):
+        assert code in heads
