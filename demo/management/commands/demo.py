@@ -146,6 +146,7 @@ class Command(BaseCommand):
             self._load_leads(plan, secretariat)
             self._load_progress(plan, secretariat, datetime.date(plan.year, 12, 31))
             figures = demo_figures_load(plan=plan)
+            # Before the plan closes: its year's inspections are part of the statuses made final below.
             demo_inspections_load(plan=plan)
             # Its year is over: closed, so its statuses (evaluated as of 31/12) are final.
             plan = _plan_update(plan, secretariat, status=PlanStatus.CLOSED)
@@ -155,6 +156,8 @@ class Command(BaseCommand):
             if current is not None:
                 today = timezone.localdate()
                 self._load_progress(current, secretariat, today)
+                # Its inspections so far first: the evaluation as of today then counts them too.
+                demo_inspections_load(plan=current, until=today)
                 figures += demo_story_figures_load(plan=current, until=today)
         for shown in [plan, current] if current is not None else [plan]:
             self.stdout.write(self.style.SUCCESS(f"Đã nạp: {shown} ({shown.get_status_display()})."))
