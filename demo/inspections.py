@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from inspections.indicators import COVERAGE, FINDINGS_HANDLED
 from inspections.models import InspectionKind, InspectionPlan, Severity
@@ -151,7 +152,10 @@ def demo_inspections_load(*, plan: Plan, until: datetime.date | None = None) -> 
                                             user=secretariat)  # fmt: skip
         confirmed_on = day + datetime.timedelta(days=30)
         if code in ("183-VP", "06190") and confirmed_on <= last:
-            recommendation_answer(recommendation=recommendation, user=secretariat, text="Đơn vị đã khắc phục.")
+            answered = timezone.make_aware(datetime.datetime.combine(confirmed_on - datetime.timedelta(days=5),
+                                                                     datetime.time(9)))  # fmt: skip
+            recommendation_answer(recommendation=recommendation, user=secretariat, text="Đơn vị đã khắc phục.",
+                                  at=min(answered, timezone.now()))  # fmt: skip
             recommendation_confirm(recommendation=recommendation, user=secretariat, today=confirmed_on)
     for code, seed_day, findings in _LAW_VISITS:
         day = moved(seed_day)

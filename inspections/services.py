@@ -306,16 +306,26 @@ def _ensure_state(recommendation: Recommendation, *states: str) -> None:
 
 @transaction.atomic
 def recommendation_answer(
-    *, recommendation: Recommendation, user: User, text: str, files: Sequence[UploadedFile] = ()
+    *,
+    recommendation: Recommendation,
+    user: User,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
 ) -> Recommendation:
-    """The inspected unit reports what it did, with evidence; it waits for the secretariat's confirmation."""
+    """The inspected unit reports what it did, with evidence; it waits for the secretariat's confirmation.
+
+    `at` is when the unit answered (default now): the demo dates a past year's answers in that year.
+    """
     current = _locked(recommendation)
     _ensure_state(current, RecommendationState.OPEN)
     if not text.strip():
         raise ValidationError({"text": [_("Cần ghi kết quả thực hiện kiến nghị.")]})
     names = validate_uploads(files)
+    at = at or timezone.now()
+    current._history_date = at
     _bump(current, by=user, reason="answered", state=RecommendationState.ANSWERED, response=text.strip(),
-          responded_at=timezone.now(), responded_by=user)  # fmt: skip
+          responded_at=at, responded_by=user)  # fmt: skip
     evidence_attach(owner=current, uploads=files, names=names, user=user)
     return current
 
