@@ -1,7 +1,7 @@
 """Load the 2024 Cao Lộc plan, demo users, progress and figures, and this year's plan copied from it.
 
 The story: the 2024 plan ran its year (progress, claims and confirmations dated
-in 2024, figures for every period), was closed at its end with its statuses
+in 2024, figures for the periods due in it, inspections), was closed at its end with its statuses
 evaluated as of 31/12/2024; this year's plan, copied from it, is live up to
 today. Safe to run twice: what exists is left alone.
 """
