@@ -1,6 +1,6 @@
 """Task screens: who may do what (a matrix over the cast), lists, export, statistics, conflicts, budgets.
 
-The task most tests act on is the seed's 4.2, assigned the way the secretariat
+The task most tests act on is the seed's 4.4 (the demo's 4.2 is Bảo Lâm's, done), assigned the way the secretariat
 would (through `task_assign`): led by Thị trấn Đồng Đăng (commune_head,
 commune_staff), coordinated by Xã Bảo Lâm (other_commune_head). Phòng Tư pháp
 (office_head) has no part in it; the steering committee reads everything.
@@ -117,7 +117,8 @@ def _in_the_plan_year(clock_on_today: datetime.date) -> None:
 
 @pytest.fixture
 def commune_task(seed_plan: Plan, secretariat: Any) -> Task:
-    task = Task.objects.get(area__plan=seed_plan, area__number=4, position=2)
+    # An open task an office leads, given to Đồng Đăng (the demo's 4.2 is Bảo Lâm's and done).
+    task = Task.objects.get(area__plan=seed_plan, area__number=4, position=4)
     task_update(task=task, expected_version=task.version, user=secretariat, due_date=_today() + datetime.timedelta(30))
     # Fresh: the services lock and re-read the row, so `task` is stale after each write.
     task_assign(task=_fresh(task), lead_unit=_unit("06184"), coordinating_units=[_unit("06190")])
