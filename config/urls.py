@@ -26,6 +26,7 @@ urlpatterns = [
     path("units/<str:code>/edit/", views.unit_edit, name="unit-edit"),
     path("tasks/", include("tasks.urls")),
     path("inspections/", include("inspections.urls")),
+    path("", include("dossiers.urls")),
     path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
     path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
     path("notifications/", notification_views.notification_list, name="notifications"),
