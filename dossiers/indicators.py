@@ -81,9 +81,10 @@ def unit_sums(units: list[int], start: datetime.date, end: datetime.date) -> dic
     rows = (
         DossierMonth.objects.filter(unit_id__in=units, month__gt=start, month__lte=end)
         .values("unit_id")
-        .annotate(**_SUMS)
+        # Aliased: an annotation named like a column would shadow it in the sums that filter on others.
+        .annotate(**{f"total_{key}": value for key, value in _SUMS.items()})
     )
-    return {row.pop("unit_id"): {key: value or 0 for key, value in row.items()} for row in rows}
+    return {row.pop("unit_id"): {key.removeprefix("total_"): value or 0 for key, value in row.items()} for row in rows}
 
 
 def _scope_units(indicator: Indicator, plan: Plan) -> list[int]:

@@ -119,7 +119,8 @@ class DossierImport(models.Model):
     """One file from the one-stop system: checked, previewed, then imported whole or not at all."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="dossier_imports", verbose_name=_("kế hoạch"))
-    file = models.FileField(_("tệp"), upload_to=import_file_path, max_length=300)
+    # Blank for rows imported without a file (the demo).
+    file = models.FileField(_("tệp"), upload_to=import_file_path, max_length=300, blank=True)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     # The month given for rows without a month column (the form's, or --period).
     default_month = models.DateField(_("tháng mặc định"), null=True, blank=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from dossiers.arithmetic import arithmetic_problems
 from dossiers.indicators import DOSSIER_SOURCES
 from dossiers.layout import unit_name_key
 from dossiers.models import COUNTS, DossierImport, DossierMonth, ImportState, UnitNameMapping
@@ -115,9 +116,40 @@ def dossier_import_run(*, batch: DossierImport) -> DossierImport:
     return batch
 
 
-@transaction.atomic
 def _rows_write(batch: DossierImport) -> int:
     rows = valid_rows(batch.plan, Path(batch.file.path), batch.file_name, batch.default_month)
+    return _rows_save(batch, rows)
+
+
+@transaction.atomic
+def dossier_rows_import(*, plan: Plan, rows: Iterable[ParsedRow], source: str, user: User | None) -> DossierImport:
+    """Import rows read elsewhere (the demo, a script) as one import named `source`: checked, then all or none.
+
+    The rows are checked as a file's are, except that units and months come as ids and dates.
+    """
+    rows = list(rows)
+    problems = [(row.row, key, message) for row in rows for key, message in _row_problems(plan, row)]
+    if problems:
+        raise ValidationError([f"{row}: {key}: {message}" for row, key, message in problems])
+    batch = DossierImport.objects.create(
+        plan=plan, file_name=source, state=ImportState.RUNNING, row_count=len(rows), uploaded_by=user
+    )
+    _rows_save(batch, iter(rows))
+    batch.refresh_from_db()
+    return batch
+
+
+def _row_problems(plan: Plan, row: ParsedRow) -> list[tuple[str, str]]:
+    problems = arithmetic_problems(row.counts, received_total=None, resolved_total=None)
+    if row.month.year != plan.year or row.month.day != 1:
+        problems.append(("month", _("Tháng %(month)s ngoài năm của kế hoạch.") % {"month": f"{row.month:%m/%Y}"}))
+    if any(value is not None and value < 0 for value in row.counts.values()):
+        problems.append(("counts", _("Số âm: số hồ sơ không được âm.")))
+    return problems
+
+
+@transaction.atomic
+def _rows_save(batch: DossierImport, rows: Iterator[ParsedRow]) -> int:
     reason = _("Nhập từ tệp %(name)s") % {"name": batch.file_name}
     written = 0
     for chunk in _chunks(rows, WRITE_CHUNK):
@@ -128,9 +160,8 @@ def _rows_write(batch: DossierImport) -> int:
         state=ImportState.IMPORTED, done_rows=written, imported_at=timezone.now()
     )
     # The figures and statuses computed from the rows follow at the next sweep (a minute or two).
-    for indicator_id in (
-        Indicator.objects.of_plan(batch.plan).filter(source__in=DOSSIER_SOURCES).values_list("pk", flat=True)
-    ):
+    indicators = Indicator.objects.of_plan(batch.plan).filter(source__in=DOSSIER_SOURCES)
+    for indicator_id in indicators.values_list("pk", flat=True):
         indicator_mark_for_evaluation(indicator_id=indicator_id, plan_id=batch.plan_id)
     return written
 
