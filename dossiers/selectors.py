@@ -108,3 +108,48 @@ def unit_year(plan: Plan, unit: Unit) -> UnitYear:
 
 def recent_imports(plan: Plan) -> QuerySet[DossierImport]:
     return DossierImport.objects.filter(plan=plan).select_related("uploaded_by").order_by("-uploaded_at", "-pk")[:10]
+
+
+# Counts that are stocks (what is open at a month's end): over several months, the first month's carried
+# over and the last month's open dossiers, not their sums. Every other count is a flow and is summed.
+_OPENING = ("carried_over",)
+_CLOSING = ("pending_on_time", "pending_overdue", "awaiting_supplements", "paused")
+
+
+@dataclass
+class AnnexDossiers:
+    rows: list[CountsRow]
+    total: CountsRow | None
+    first: datetime.date | None = None  # the first and last month with rows, for the annex's note
+    last: datetime.date | None = None
+
+
+def annex_dossiers(plan: Plan, start: datetime.date, cutoff: datetime.date, total_label: str) -> AnnexDossiers:
+    """Per unit, the one-stop counts of the months inside [start, cutoff] (see indicators.unit_sums), and the total."""
+    months = (
+        DossierMonth.objects.filter(unit__path__startswith=plan.issuing_unit.path, month__gt=start, month__lte=cutoff)
+        .select_related("unit")
+        .order_by("unit__path", "month")
+    )
+    by_unit: dict[int, list[DossierMonth]] = {}
+    for row in months:
+        by_unit.setdefault(row.unit_id, []).append(row)
+    lines = [_window_row(rows) for rows in by_unit.values()]
+    if not lines:
+        return AnnexDossiers([], None)
+    first = min(rows[0].month for rows in by_unit.values())
+    last = max(rows[-1].month for rows in by_unit.values())
+    return AnnexDossiers(lines, total_of(lines, total_label), first, last)
+
+
+def _window_row(rows: list[DossierMonth]) -> CountsRow:
+    counts: dict[str, int | None] = {}
+    for key in COUNTS:
+        if key in _OPENING:
+            counts[key] = getattr(rows[0], key)
+        elif key in _CLOSING:
+            counts[key] = getattr(rows[-1], key)
+        else:
+            values = [getattr(row, key) for row in rows if getattr(row, key) is not None]
+            counts[key] = sum(values) if values else None
+    return CountsRow(rows[0].unit.name, counts, unit=rows[0].unit)
