@@ -113,13 +113,15 @@ def _write(indicator: Indicator, unit_id: int, period: Period, numerator: int, d
 
 @transaction.atomic
 def dossier_figures_write(plan: Plan, day: datetime.date) -> int:
-    """Write the figures of `plan`'s dossier indicators for every period begun by `day`; the count written."""
+    """Write the figures of `plan`'s dossier indicators for every period ended by `day`; the count written."""
     indicators = list(
         Indicator.objects.of_plan(plan).filter(source__in=DOSSIER_SOURCES).prefetch_related("scope_units")
     )
     if not indicators:
         return 0
-    periods = list(Period.objects.filter(plan=plan, start__lte=day).order_by("start"))
+    # Periods ended before `day`: the one-stop system reports a month once it is over, and an
+    # evaluation of a past day (the demo's history) must not count the months after it.
+    periods = list(Period.objects.filter(plan=plan, end__lt=day).order_by("start"))
     written = 0
     for indicator in indicators:
         units = _scope_units(indicator, plan)

@@ -81,6 +81,8 @@ def test_a_months_row_counts_in_the_period_ending_on_the_14th_of_that_month(seed
     quarter = Indicator.objects.get(pk=indicator.pk)
     indicator_define(indicator=quarter, frequency=Frequency.QUARTERLY)
     dossier_figures_write(seed_plan, datetime.date(2024, 2, 20))
+    assert not Measurement.objects.filter(indicator=indicator, period__frequency="quarterly").exists()  # not over
+    dossier_figures_write(seed_plan, datetime.date(2024, 3, 20))
     assert Measurement.objects.get(indicator=indicator, period__frequency="quarterly").period.number == 1
 
 
