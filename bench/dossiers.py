@@ -126,7 +126,7 @@ def write_files(units: int) -> dict[str, Path]:
 
 def child(plan_id: int, path: Path, again: bool) -> None:
     """In a fresh process: check then import `path`; print times and peak memory as JSON."""
-    from django.core.files import File
+    from django.core.files.uploadedfile import UploadedFile
 
     from dossiers.models import DossierMonth
     from dossiers.services import dossier_import_check, dossier_import_confirm
@@ -139,7 +139,8 @@ def child(plan_id: int, path: Path, again: bool) -> None:
     before = peak_rss_kb()
     started = time.perf_counter()
     with open(path, "rb") as handle:
-        batch, result = dossier_import_check(plan=plan, upload=File(handle, name=path.name), user=None)
+        upload = UploadedFile(handle, path.name, size=path.stat().st_size)
+        batch, result = dossier_import_check(plan=plan, upload=upload, user=None)
     checked = time.perf_counter()
     assert result.ok, result.errors[:5]
     batch = dossier_import_confirm(batch=batch, inline=True)
@@ -187,8 +188,10 @@ def main() -> None:
     setup_django()
     plan_id = prepare(args.units)
     files = write_files(args.units)
-    results = [(label, run_child(plan_id, path)) for label, path in files.items()]
-    results.append(("84k.csv again (replaces every row)", run_child(plan_id, files["84k.csv"], again=True)))
+    results = []
+    for label, path in [*files.items(), ("84k.csv again (replaces every row)", files["84k.csv"])]:
+        results.append((label, run_child(plan_id, path, again="again" in label)))
+        print(label, results[-1], flush=True)
     table = report(results)
     print(table)
     text = README.read_text(encoding="utf-8")

@@ -52,14 +52,15 @@ def _unit_year(unit: Unit, year: int) -> list[ParsedRow]:
     rows = []
     for month in range(1, 13):
         counts = _month(rng, unit.code, month, carried, rng.randint(low, high))
-        rows.append(ParsedRow(0, unit.pk, datetime.date(year, month, 1), counts))
+        stored: dict[str, int | None] = dict(counts)
+        rows.append(ParsedRow(0, unit.pk, datetime.date(year, month, 1), stored))
         # Next month opens with what this one left open.
         carried = counts["pending_on_time"] + counts["pending_overdue"] + counts["awaiting_supplements"]
         carried += counts["paused"]
     return rows
 
 
-def _month(rng: random.Random, code: str, month: int, carried: int, received: int) -> dict[str, int | None]:
+def _month(rng: random.Random, code: str, month: int, carried: int, received: int) -> dict[str, int]:
     online = int(received * min(0.9, 0.42 + 0.03 * month + rng.uniform(-0.05, 0.05)))
     by_post = rng.randint(0, max(1, received // 25))
     in_person = received - online - by_post
