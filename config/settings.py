@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "tasks",
     "inspections",
     "scoring",
+    "dossiers",
     "planio",
     "dashboard",
     "reports",
@@ -366,6 +367,10 @@ FILE_UPLOAD_HANDLERS = [
 # import_plan: a file above this size is refused before it is read; the memory an import
 # takes is a small multiple of the file's size (docs/plan-format.md, "Limits").
 PARPLAN_IMPORT_MAX_MB = env_int("PARPLAN_IMPORT_MAX_MB", 20)
+# One-stop dossier files (dossiers/): the largest accepted, and the largest imported during the
+# request; a larger one is imported by a Celery job with a progress bar (docs/dossiers.md).
+PARPLAN_DOSSIER_UPLOAD_MAX_BYTES = env_int("PARPLAN_DOSSIER_UPLOAD_MAX_MB", 50) * 1024 * 1024
+PARPLAN_DOSSIER_INLINE_ROWS = env_int("PARPLAN_DOSSIER_INLINE_ROWS", 2000)
 
 # Indicator status rule (targets/status.py, docs/indicators.md): how far short of the
 # threshold (or of the progress expected to date) is still "at risk" rather than

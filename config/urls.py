@@ -34,6 +34,7 @@ urlpatterns = [
         scoring_views.scorecard_export,
         name="scoring-sheet-export",
     ),
+    path("", include("dossiers.urls")),
     path("plans/<int:pk>/tasks/new/", task_views.task_create_view, name="task-create"),
     path("plans/<int:pk>/tasks/statistics/", task_views.task_statistics, name="task-statistics"),
     path("notifications/", notification_views.notification_list, name="notifications"),

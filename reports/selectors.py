@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dossiers.selectors import CountsRow
+from dossiers.selectors import annex_dossiers as annex_dossiers_of
 from inspections.selectors import InspectionAnnex, report_annex
 from parplan.formatting import format_number, format_percent
 from parplan.models import Plan, ReformArea, Role, Unit
@@ -146,6 +148,33 @@ class DossierRow:
     year_rate: str = ""
 
 
+# Annex IV from the one-stop rows (dossiers.selectors.annex_dossiers): every count, the two totals, two rates.
+ANNEX_IV_COLUMNS = (
+    ("carried_over", "Kỳ trước chuyển sang"), ("received_online", "Tiếp nhận trực tuyến"),
+    ("received_in_person", "Tiếp nhận trực tiếp"), ("received_by_post", "Tiếp nhận qua bưu chính"),
+    ("received", "Tổng tiếp nhận"), ("resolved_early", "Giải quyết trước hạn"),
+    ("resolved_on_time", "Giải quyết đúng hạn"), ("resolved_late", "Giải quyết quá hạn"),
+    ("resolved", "Tổng đã giải quyết"), ("pending_on_time", "Đang giải quyết trong hạn"),
+    ("pending_overdue", "Đang giải quyết quá hạn"), ("awaiting_supplements", "Chờ bổ sung"),
+    ("paused", "Tạm dừng"), ("withdrawn", "Rút hồ sơ"), ("apologised", "Quá hạn có phiếu xin lỗi"),
+    ("dossiers_digitised", "Hồ sơ được số hóa"), ("results_digitised", "Kết quả được số hóa"),
+)  # fmt: skip
+ANNEX_IV_RATES = ("Tỷ lệ trước và đúng hạn", "Tỷ lệ quá hạn có phiếu xin lỗi", "Tỷ lệ tiếp nhận trực tuyến")
+
+
+@dataclass
+class DossierCountsRow:
+    """A line of annex IV from the one-stop rows: the unit, each count (None: not reported), the rates as text."""
+
+    unit: str
+    counts: list[int | None]
+    rates: list[str]
+
+    @property
+    def cells(self) -> list[str]:
+        return ["—" if value is None else format_number(value, 0) for value in self.counts] + self.rates
+
+
 @dataclass
 class MissingRow:
     """Units and periods of an indicator whose figures are still missing (the year report's annex)."""
@@ -195,6 +224,13 @@ class ReportData:
     annex_missing: list[MissingRow] = field(default_factory=list)
     missing_count: int = 0
     dossier_periods: str = ""  # the periods the dossier annex's figures cover
+    # Annex IV from the one-stop rows, when the plan's units have any in the window (else the figures' table above).
+    annex_dossier_counts: list[DossierCountsRow] = field(default_factory=list)
+    annex_dossier_counts_total: DossierCountsRow | None = None
+
+    @property
+    def annex_iv_headers(self) -> list[str]:
+        return [header for _key, header in ANNEX_IV_COLUMNS] + list(ANNEX_IV_RATES)
 
     @property
     def annex_targets_headers(self) -> list[str]:
@@ -392,6 +428,9 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
     parent_authority, issuer_lines = header_lines(issuer)
     annex_units = [UnitTaskRow(unit=name, **dict(c)) for name, c in sorted(unit_rows.items())]
     annex_dossiers, dossiers_total, dossier_periods = _dossier_rows(plan, start, cutoff, year_start)
+    one_stop = annex_dossiers_of(plan, start, cutoff, "Tổng cộng")
+    if one_stop.first is not None and one_stop.last is not None:
+        dossier_periods = periods_label(Frequency.MONTHLY, *_month_window(one_stop.first, one_stop.last))
     missing = _missing_rows(plan, start, cutoff) if kind == ReportKind.YEAR else []
     return ReportData(
         kind=kind,
@@ -433,6 +472,8 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         generated_sentences=generated,
         annex_units_total=_units_total(annex_units),
         annex_dossiers_total=dossiers_total,
+        annex_dossier_counts=[_counts_row(row) for row in one_stop.rows],
+        annex_dossier_counts_total=_counts_row(one_stop.total) if one_stop.total else None,
         annex_inspections=report_annex(plan, start, cutoff),
     )
 
@@ -750,6 +791,27 @@ def _dossier_rows(
         return [], None, ""
     total = _with_year(_dossier_row("Tổng cộng", *_sums(rows)), ("Tổng cộng", *_sums(year)) if year else None)
     return result, total, periods_label(indicator.frequency, *covered)
+
+
+def _counts_row(row: CountsRow) -> DossierCountsRow:
+    def count(key: str) -> int | None:
+        if key == "received":
+            return row.received
+        if key == "resolved":
+            return row.resolved
+        return row.counts.get(key)
+
+    rates = [row.on_time_percent, row.apology_percent, row.online_percent]
+    return DossierCountsRow(
+        unit=row.label,
+        counts=[count(key) for key, _header in ANNEX_IV_COLUMNS],
+        rates=["—" if rate is None else format_percent(rate) for rate in rates],
+    )
+
+
+def _month_window(first: datetime.date, last: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Dates that `periods_label` reads as the months first … last (a window opening on the 1st opens that month)."""
+    return first, last.replace(day=14)
 
 
 def _sums(rows: dict[str, tuple[str, Decimal, Decimal]]) -> tuple[Decimal, Decimal]:

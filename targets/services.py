@@ -38,6 +38,7 @@ from targets.models import (
 from targets.number_rules import figure_rule, share_exceeded
 from targets.parsing import ParsedIndicator, parse_target
 from targets.periods import periods_for_year
+from targets.sources import is_computed
 
 
 @transaction.atomic
@@ -162,6 +163,10 @@ def figure_check(*, indicator: Indicator, unit: Unit, period: Period, figure: Fi
         add("__all__", _("“%(unit)s” không thuộc phạm vi báo cáo của chỉ số này.") % {"unit": unit})
     if period.is_locked:
         add("__all__", _("Kỳ “%(period)s” đã khóa; cần Phòng Nội vụ mở lại.") % {"period": period})
+    if is_computed(indicator.source):
+        # The source's writer would overwrite a typed figure at the next evaluation, silently.
+        message = _("Số liệu của chỉ số này được tính tự động (%(source)s); không nhập tay được.")
+        add("__all__", message % {"source": indicator.get_source_display()})
     rule = figure_rule(indicator)
     for field in ("numerator", "denominator", "value"):
         number = getattr(figure, field)

@@ -74,6 +74,11 @@ def computed_figures_write(plan: Plan, day: datetime.date) -> None:
         writer(plan, day)
 
 
+def is_computed(code: str) -> bool:
+    """Whether figures of a source are computed from records (typed-in figures are refused), not typed in."""
+    return code not in (Source.UNITS, Source.SECRETARIAT)
+
+
 def source_choices() -> list[tuple[str, str | Promise]]:
     """Choices for `Indicator.source`: a callable, so migrations do not list the sources."""
     return list(_SOURCES.items())

@@ -23,6 +23,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from dossiers.models import DossierImport
 from inspections.models import Finding, InspectionKind, InspectionPlan, Recommendation, Visit
 from notifications.models import Notification
 from parplan.admin import SCOPE_LOOKUPS
@@ -51,7 +52,10 @@ def _objects(authority: Authority) -> dict[type[Model], Model]:
         authority.unit, authority.indicator.target, authority.plan.responsibilities.first(), authority.secretariat,
         Membership.objects.get(user=authority.unit_head), authority.unit.kind, Group.objects.get(name=Role.SECRETARIAT),
     ]  # fmt: skip
-    return {type(obj): obj for obj in objects} | {InspectionPlan: _inspection_plan(authority)}
+    return {type(obj): obj for obj in objects} | {
+        InspectionPlan: _inspection_plan(authority),
+        DossierImport: DossierImport.objects.create(plan=authority.plan, file_name="so-lieu.xlsx", state="checked"),
+    }
 
 
 def _inspection_pk(segment: str, authority: Authority) -> int:

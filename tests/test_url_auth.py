@@ -23,6 +23,7 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from dossiers.models import DossierImport, ImportState
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
@@ -69,6 +70,8 @@ PK_OWNER: dict[str, type[Model]] = {
     "inspections": InspectionPlan,
     # Rounds and their scores: anonymous is sent to the login before any lookup.
     "scoring": ScoringRound,
+    # A one-stop file import ("dossiers/imports/<pk>/…"); the samples fixture makes one if the demo has none.
+    "dossiers": DossierImport,
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
@@ -109,6 +112,7 @@ def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
     figure = Measurement.objects.filter(indicator__area__plan=seed_plan).order_by("pk").first()
     upload = SimpleUploadedFile("Báo cáo.pdf", pdf_bytes(), content_type="application/pdf")
     evidence_attach(owner=figure, uploads=[upload], names=validate_uploads([upload]), user=None)
+    DossierImport.objects.create(plan=seed_plan, file_name="so-lieu.xlsx", state=ImportState.CHECKED)
     return {
         "kind": ReportKind.YEAR.value,
         "fmt": "pdf",

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from inspections.selectors import InspectionAnnex
 from parplan.formatting import format_number
 from parplan.spreadsheets import append_row
-from reports.selectors import DOCUMENT_LANGUAGE, ReportData
+from reports.selectors import ANNEX_IV_COLUMNS, ANNEX_IV_RATES, DOCUMENT_LANGUAGE, ReportData
 from tasks.models import TaskState
 
 _FONT = "Times New Roman"
@@ -44,17 +44,10 @@ def render_xlsx(data: ReportData) -> bytes:
         percent_columns={6},
     )  # fmt: skip
     _inspections_sheet(book, data)
-    ytd = data.year_to_date_periods
-    _sheet(
-        book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
-        [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14),
-         *([(f"Lũy kế {ytd}: hồ sơ đã giải quyết", 18), (f"Lũy kế {ytd}: tỷ lệ đúng hạn", 16)] if ytd else [])],
-        [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved)),
-          *([r.year_resolved, r.year_rate] if ytd else [])]
-         for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
-        percent_columns={4},
-        note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
-    )  # fmt: skip
+    if data.annex_dossier_counts:
+        _one_stop_sheet(book, data)
+    else:
+        _figures_dossier_sheet(book, data)
     if data.kind == "year":
         _sheet(
             book, "PL V - Số liệu còn thiếu", "SỐ LIỆU CHỈ TIÊU CÒN THIẾU", data,
@@ -165,6 +158,45 @@ def _inspection_figures(annex: InspectionAnnex) -> list[str]:
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def _figures_dossier_sheet(book: Workbook, data: ReportData) -> None:
+    """Annex IV from the on-time indicator's approved figures: a plan whose units have no one-stop rows."""
+    ytd = data.year_to_date_periods
+    _sheet(
+        book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
+        [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14),
+         *([(f"Lũy kế {ytd}: hồ sơ đã giải quyết", 18), (f"Lũy kế {ytd}: tỷ lệ đúng hạn", 16)] if ytd else [])],
+        [[r.unit, int(r.resolved), int(r.on_time), _share(int(r.on_time), int(r.resolved)),
+          *([r.year_resolved, r.year_rate] if ytd else [])]
+         for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
+        percent_columns={4},
+        note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
+    )  # fmt: skip
+
+
+def _one_stop_sheet(book: Workbook, data: ReportData) -> None:
+    """Annex IV from the one-stop rows: every count of every unit, then the total; the rates as fractions."""
+    total = [data.annex_dossier_counts_total] if data.annex_dossier_counts_total else []
+    rows = [[r.unit, *r.counts, *_one_stop_rates(r.counts)] for r in [*data.annex_dossier_counts, *total]]
+    first_rate = len(ANNEX_IV_COLUMNS) + 2
+    headers = [("Đơn vị", 36), *((header, 12) for _key, header in ANNEX_IV_COLUMNS)]
+    _sheet(
+        book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
+        [*headers, *((rate, 13) for rate in ANNEX_IV_RATES)],
+        rows, percent_columns={first_rate, first_rate + 1, first_rate + 2},
+        note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
+    )  # fmt: skip
+
+
+def _one_stop_rates(counts: list[int | None]) -> list[float | None]:
+    value = dict(zip((key for key, _header in ANNEX_IV_COLUMNS), counts, strict=True))
+    on_time = (value["resolved_early"] or 0) + (value["resolved_on_time"] or 0)
+    return [
+        _share(on_time, value["resolved"] or 0),
+        _share(value["apologised"] or 0, value["resolved_late"] or 0),
+        _share(value["received_online"] or 0, value["received"] or 0),
+    ]
 
 
 def _sheet(

@@ -198,14 +198,15 @@ def test_gathering_takes_the_same_number_of_queries_however_many_tasks_and_targe
     # with lead units, 1 indicators hidden in tasks, 1 lead units' progress reports, 1 extension requests,
     # 1 returned figures, 1 the dossier indicator, 1 its approved figures, 4 the figures still missing
     # (indicators, subtree, scope units, approved figures' keys), 1 the drafting office (the secretariat's
-    # unit) that the filing line names; then annex III (inspections.selectors.report_annex):
+    # unit) that the filing line names, 1 the window's one-stop rows with their units (annex IV,
+    # dossiers.selectors.annex_dossiers); then annex III (inspections.selectors.report_annex):
     # INSPECTION_ANNEX_QUERIES, whatever the visits.
-    with django_assert_num_queries(21 + INSPECTION_ANNEX_QUERIES):
+    with django_assert_num_queries(22 + INSPECTION_ANNEX_QUERIES):
         report_data(plan=seed_plan, kind="year")
     units = list(Unit.objects.filter(code__in=["06184", "06190", "183-TP"]))
     _grow(seed_plan, tasks=60, targets=14, leads=units, user=secretariat)
     plan = Plan.objects.select_related("issuing_unit").get(pk=seed_plan.pk)
-    with django_assert_num_queries(21 + INSPECTION_ANNEX_QUERIES):
+    with django_assert_num_queries(22 + INSPECTION_ANNEX_QUERIES):
         data = report_data(plan=plan, kind="year")
     assert sum(a.tasks_total for a in data.areas) == 37 + 60
 

@@ -1,0 +1,94 @@
+"""A year of made-up but plausible one-stop rows for every unit that handles procedure dossiers.
+
+Deterministic (seeded by unit code and month), imported through the same checks as a
+file (`dossier_rows_import`), so `demo` is repeatable: a second run finds the rows and
+imports nothing. The stories the indicators show: online filing rising through the
+year, a few late dossiers almost everywhere, Mẫu Sơn (remote) late more often and
+apologising for only some, Phòng Tài nguyên và Môi trường missing an apology now and
+then, and Thị trấn Cao Lộc with no late dossier all year.
+
+The rows are loaded before the demo's typed figures and history (demo.figures): the
+evaluation of each month's due date computes the dossier indicators' figures from them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+
+from dossiers.indicators import dossier_figures_write
+from dossiers.models import DossierMonth
+from dossiers.reading import ParsedRow
+from dossiers.services import dossier_rows_import
+from parplan.models import Plan, Unit
+
+_KINDS = ("office", "town", "commune")
+_SLOW_UNIT = "06238"  # Mẫu Sơn: a remote commune, late more often, apologises for half
+_NEVER_LATE = "06187"  # Thị trấn Cao Lộc
+_FORGETFUL_OFFICE = "TNMT"  # suffix of the office that now and then issues no apology
+# Dossiers received in a month, by kind of unit.
+_VOLUME = {"office": (12, 70), "town": (120, 260), "commune": (35, 140)}
+
+
+def demo_dossiers_load(*, plan: Plan) -> int:
+    """Import twelve months of rows for each office, town and commune of the plan's authority; the rows imported."""
+    units = list(Unit.objects.below(plan.issuing_unit).filter(kind__code__in=_KINDS).select_related("kind"))
+    if DossierMonth.objects.filter(unit__in=units, month__year=plan.year).exists():
+        return 0
+    rows = [row for unit in units for row in _unit_year(unit, plan.year)]
+    secretariat = get_user_model().objects.get(username="noivu")
+    batch = dossier_rows_import(plan=plan, rows=rows, source="Hệ thống một cửa (dữ liệu mẫu)", user=secretariat)
+    # The figures now, so that the demo's typed figures find them and leave these indicators alone.
+    dossier_figures_write(plan, datetime.date(plan.year, 12, 31))
+    return batch.done_rows
+
+
+def _unit_year(unit: Unit, year: int) -> list[ParsedRow]:
+    rng = random.Random(f"one-stop-{unit.code}")
+    low, high = _VOLUME.get(unit.kind.code, _VOLUME["commune"])
+    carried = rng.randint(low // 10, low // 3)
+    rows = []
+    for month in range(1, 13):
+        counts = _month(rng, unit.code, month, carried, rng.randint(low, high))
+        stored: dict[str, int | None] = dict(counts)
+        rows.append(ParsedRow(0, unit.pk, datetime.date(year, month, 1), stored))
+        # Next month opens with what this one left open.
+        carried = counts["pending_on_time"] + counts["pending_overdue"] + counts["awaiting_supplements"]
+        carried += counts["paused"]
+    return rows
+
+
+def _month(rng: random.Random, code: str, month: int, carried: int, received: int) -> dict[str, int]:
+    online = int(received * min(0.9, 0.42 + 0.03 * month + rng.uniform(-0.05, 0.05)))
+    by_post = rng.randint(0, max(1, received // 25))
+    in_person = received - online - by_post
+    available = carried + received
+    withdrawn = rng.choice((0, 0, 0, 1))
+    awaiting = rng.randint(0, max(1, available // 40))
+    paused = rng.choice((0, 0, 0, 0, 1))
+    pending_overdue = 0 if code == _NEVER_LATE else rng.choice((0, 0, 0, 0, 1))
+    pending_on_time = int(available * rng.uniform(0.08, 0.16))
+    resolved = available - withdrawn - awaiting - paused - pending_overdue - pending_on_time
+    if code == _NEVER_LATE:
+        late = 0
+    elif code == _SLOW_UNIT:
+        late = rng.randint(2, 6)
+    else:
+        late = rng.choice((0, 0, 0, 1, 1, 2))
+    late = min(late, resolved)
+    early = int((resolved - late) * rng.uniform(0.5, 0.7))
+    apologised = late
+    if code == _SLOW_UNIT:
+        apologised = late // 2
+    elif code.endswith(_FORGETFUL_OFFICE) and late and month % 4 == 0:
+        apologised = late - 1
+    return {
+        "carried_over": carried, "received_online": online, "received_in_person": in_person,
+        "received_by_post": by_post, "resolved_early": early, "resolved_on_time": resolved - late - early,
+        "resolved_late": late, "pending_on_time": pending_on_time, "pending_overdue": pending_overdue,
+        "awaiting_supplements": awaiting, "paused": paused, "withdrawn": withdrawn, "apologised": apologised,
+        "dossiers_digitised": int(received * rng.uniform(0.7, 0.95)),
+        "results_digitised": int(resolved * rng.uniform(0.6, 0.9)),
+    }  # fmt: skip

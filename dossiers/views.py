@@ -1,0 +1,150 @@
+"""Dossier statistics screens: thin views over dossiers.access, selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dossiers.access import can_import, get_import_for_user, get_unit_for_user, readable_units
+from dossiers.forms import MappingFormSet, UploadForm, parse_period
+from dossiers.layout import BY_KEY, TEMPLATE_ORDER
+from dossiers.models import ImportState
+from dossiers.reading import CheckResult, ParsedRow
+from dossiers.selectors import month_table, recent_imports, unit_year
+from dossiers.services import (
+    dossier_import_check,
+    dossier_import_confirm,
+    dossier_import_recheck,
+    import_progress,
+    unit_mappings_save,
+)
+from dossiers.template import template_xlsx
+from parplan.access import get_plan_for_user
+from parplan.files import attachment_header
+from parplan.http import AuthenticatedHttpRequest
+from parplan.models import Plan, Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The table's columns, in the template's order (the file's totals are derived on screen).
+COLUMNS = [(key, BY_KEY[key].header) for key in TEMPLATE_ORDER if key not in ("unit_code", "unit_name", "month")]
+
+
+def dossier_table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every unit's (or the person's own units') rows for a month, with the total and the year's trend."""
+    plan = get_plan_for_user(request.user, pk)
+    units = readable_units(request.user, plan)
+    if not units.exists():
+        raise PermissionDenied
+    table = month_table(plan, units, parse_period(request.GET.get("month", "")))
+    return render(
+        request,
+        "dossiers/table.html",
+        {"plan": plan, "table": table, "columns": COLUMNS, "can_import": can_import(request.user, plan)},
+    )
+
+
+def dossier_unit(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """A unit's own months, for its head."""
+    plan = get_plan_for_user(request.user, pk)
+    unit = get_unit_for_user(request.user, plan, code)
+    return render(
+        request, "dossiers/unit.html", {"plan": plan, "unit": unit, "year": unit_year(plan, unit), "columns": COLUMNS}
+    )
+
+
+def _plan_for_import(request: AuthenticatedHttpRequest, pk: int) -> Plan:
+    plan = get_plan_for_user(request.user, pk)
+    if not can_import(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_import(request, pk)
+    form = UploadForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch, _result = dossier_import_check(
+                plan=plan, upload=form.cleaned_data["file"], user=request.user, default_month=form.default_month()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("dossier-import-detail", pk=batch.pk)
+    return render(request, "dossiers/import.html", {"plan": plan, "form": form, "imports": recent_imports(plan)})
+
+
+def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for_import(request, pk)
+    units = list(Unit.objects.below(plan.issuing_unit).order_by("path"))
+    month = f"{timezone.localdate():%m}/{plan.year}"
+    response = HttpResponse(template_xlsx(units, month), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(f"mau-so-lieu-ho-so-{plan.year}.xlsx")
+    return response
+
+
+def dossier_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The preview of a checked file, or its errors, row by row and column by column; then its progress."""
+    batch = get_import_for_user(request.user, pk)
+    result = dossier_import_recheck(batch=batch) if batch.state in (ImportState.CHECKED, ImportState.INVALID) else None
+    units = Unit.objects.below(batch.plan.issuing_unit).order_by("path")
+    names = sorted(set(result.unknown_names)) if result else []
+    mappings = MappingFormSet(initial=[{"name": name} for name in names], form_kwargs={"units": units}, prefix="map")
+    return render(
+        request,
+        "dossiers/import_detail.html",
+        {"plan": batch.plan, "batch": batch, "result": result, "columns": COLUMNS, "mappings": mappings,
+         "progress": import_progress(batch), "preview": _preview(result)},
+    )  # fmt: skip
+
+
+def _preview(result: CheckResult | None) -> list[tuple[ParsedRow, str]]:
+    if result is None:
+        return []
+    names = dict(Unit.objects.filter(pk__in={row.unit_id for row in result.preview}).values_list("pk", "name"))
+    return [(row, names[row.unit_id]) for row in result.preview]
+
+
+@require_POST
+def dossier_import_mappings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = get_import_for_user(request.user, pk)
+    units = Unit.objects.below(batch.plan.issuing_unit)
+    formset = MappingFormSet(request.POST, form_kwargs={"units": units}, prefix="map")
+    if formset.is_valid():
+        chosen = [(form.cleaned_data["name"], form.cleaned_data["unit"]) for form in formset.forms
+                  if form.cleaned_data.get("unit")]  # fmt: skip
+        saved = unit_mappings_save(plan=batch.plan, names=chosen)
+        dossier_import_recheck(batch=batch, save=True)
+        messages.success(request, _("Đã lưu %(n)d tên đơn vị; tệp đã được kiểm tra lại.") % {"n": saved})
+    else:
+        messages.error(request, _("Chưa lưu: chọn lại đơn vị."))
+    return redirect("dossier-import-detail", pk=batch.pk)
+
+
+@require_POST
+def dossier_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = get_import_for_user(request.user, pk)
+    try:
+        batch = dossier_import_confirm(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Exception:  # the import rolled back and is marked failed; its page says why
+        messages.error(request, _("Nhập không thành công; không dòng nào được lưu."))
+    else:
+        if batch.state == ImportState.IMPORTED:
+            messages.success(request, _("Đã nhập %(n)d dòng số liệu.") % {"n": batch.done_rows})
+        else:
+            messages.info(request, _("Tệp lớn: đang nhập ở chế độ nền."))
+    return redirect("dossier-import-detail", pk=batch.pk)
+
+
+def dossier_import_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    batch = get_import_for_user(request.user, pk)
+    # "done" and "failed" end the page's polling (static/js/parplan.js, shared with the reports).
+    state = "done" if batch.state == ImportState.IMPORTED else batch.state
+    return JsonResponse({"state": state, "progress": import_progress(batch), "error": ""})

@@ -1,0 +1,50 @@
+"""The demo's year of one-stop rows: every office, town and commune, the stories the indicators should show."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import Q, Sum
+
+from demo.dossiers import demo_dossiers_load
+from dossiers.indicators import ON_TIME
+from dossiers.models import DossierMonth
+from parplan.models import Unit
+from targets.evaluation import evaluate_plan
+from targets.models import Indicator, IndicatorSnapshot, Measurement
+from targets.services import indicator_define
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_year_of_rows_for_every_unit_that_handles_dossiers_and_a_second_load_adds_nothing(seed_plan):
+    loaded = demo_dossiers_load(plan=seed_plan)
+    units = Unit.objects.below(seed_plan.issuing_unit).filter(kind__code__in=["office", "town", "commune"])
+    assert loaded == units.count() * 12 == DossierMonth.objects.filter(month__year=2024).count()
+    assert demo_dossiers_load(plan=seed_plan) == 0
+
+
+def test_the_rows_tell_the_demo_stories(seed_plan):
+    demo_dossiers_load(plan=seed_plan)
+    year = DossierMonth.objects.filter(month__year=2024).values("unit__code")
+    sums = {r["unit__code"]: r for r in year.annotate(late=Sum("resolved_late"), apologised=Sum("apologised"))}
+    assert sums["06187"]["late"] == 0  # Thị trấn Cao Lộc: never late
+    assert 0 < sums["06238"]["apologised"] < sums["06238"]["late"]  # Mẫu Sơn: late, apologises for some
+    late_somewhere = [code for code, r in sums.items() if r["late"] and code != "06238"]
+    assert len(late_somewhere) > 10
+    online = DossierMonth.objects.filter(month__year=2024).aggregate(
+        jan=Sum("received_online", filter=Q(month__month=1)),
+        dec=Sum("received_online", filter=Q(month__month=12)),
+    )
+    assert online["dec"] > online["jan"]  # online filing rises through the year
+
+
+def test_an_indicator_switched_to_the_source_shows_values_from_the_demo_rows(seed_plan):
+    indicator = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3, position=1)
+    indicator_define(indicator=indicator, source=ON_TIME)
+    Measurement.objects.filter(indicator=indicator).delete()
+    demo_dossiers_load(plan=seed_plan)
+    evaluate_plan(plan=seed_plan, day=datetime.date(2024, 6, 20))
+    snapshot = IndicatorSnapshot.objects.get(indicator=indicator, unit=seed_plan.issuing_unit, day="2024-06-20")
+    assert snapshot.denominator > 1000 and 95 < snapshot.value < 100

@@ -1,0 +1,125 @@
+"""The dossier screens: who may import, who sees which rows, the template, preview then confirm."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dossiers.models import DossierImport, DossierMonth, ImportState
+from dossiers.services import dossier_rows_import
+from tests.dossiers.builders import HEADERS, parsed, row, xlsx_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(media_root):
+    return media_root
+
+
+def _load(plan, codes=("06184", "06190")):
+    dossier_rows_import(plan=plan, rows=[parsed(code, 1) for code in codes], source="test", user=None)
+
+
+def test_only_the_secretariat_imports(seed_plan, client_for, secretariat, steering, commune_head, office_head):
+    url = reverse("dossier-import", args=[seed_plan.pk])
+    assert client_for(secretariat).get(url).status_code == 200
+    for user in (steering, commune_head, office_head):
+        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).get(reverse("dossier-template", args=[seed_plan.pk])).status_code == 403
+        upload = xlsx_file([row("06184")])
+        assert client_for(user).post(url, {"file": upload}).status_code == 403
+    assert not DossierImport.objects.exists()
+
+
+def test_a_unit_head_sees_only_their_own_units_rows(seed_plan, client_for, commune_head, other_commune_head):
+    _load(seed_plan)
+    page = client_for(commune_head).get(reverse("dossier-table", args=[seed_plan.pk]) + "?month=2024-01")
+    text = page.content.decode()
+    assert "Thị trấn Đồng Đăng" in text and "Bảo Lâm" not in text
+    own = client_for(commune_head).get(reverse("dossier-unit", args=[seed_plan.pk, "06184"]))
+    assert own.status_code == 200 and "01/2024" in own.content.decode()
+    assert client_for(commune_head).get(reverse("dossier-unit", args=[seed_plan.pk, "06190"])).status_code == 403
+    assert client_for(other_commune_head).get(reverse("dossier-unit", args=[seed_plan.pk, "06184"])).status_code == 403
+
+
+def test_the_secretariat_and_the_steering_committee_see_every_unit_with_totals(seed_plan, client_for, secretariat,
+                                                                                 steering):  # fmt: skip
+    _load(seed_plan)
+    for user in (secretariat, steering):
+        text = client_for(user).get(reverse("dossier-table", args=[seed_plan.pk]) + "?month=2024-01").content.decode()
+        assert "Thị trấn Đồng Đăng" in text and "Xã Bảo Lâm" in text
+        assert '<tr class="total">' in text
+        assert '<td class="number">40</td>' in text  # 20 + 20 early
+        assert "93,3" in text  # 84 of 90 early or on time, written the Vietnamese way
+
+
+def test_outsiders_find_nothing(seed_plan, client_for, outsider):
+    _load(seed_plan)
+    assert client_for(outsider).get(reverse("dossier-table", args=[seed_plan.pk])).status_code == 404
+    assert client_for(outsider).get(reverse("dossier-unit", args=[seed_plan.pk, "06184"])).status_code == 404
+
+
+def test_the_template_has_the_vietnamese_headers_and_one_row_per_unit(seed_plan, client_for, secretariat):
+    response = client_for(secretariat).get(reverse("dossier-template", args=[seed_plan.pk]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert ("06184", "Thị trấn Đồng Đăng") in {(r[0], r[1]) for r in rows[1:]}
+
+
+def test_upload_shows_every_error_then_a_good_file_is_previewed_and_confirmed(seed_plan, client_for, secretariat):
+    client = client_for(secretariat)
+    bad = client.post(
+        reverse("dossier-import", args=[seed_plan.pk]),
+        {"file": xlsx_file([row("99999"), row("06184", resolved_late=-2)])},
+    )
+    page = client.get(bad.url).content.decode()
+    assert "Tệp có 2 lỗi: chưa nhập dòng nào" in page
+    assert "99999" in page and "Số âm" in page
+    good = client.post(
+        reverse("dossier-import", args=[seed_plan.pk]), {"file": xlsx_file([row("06184"), row("06190")])}
+    )
+    preview = client.get(good.url).content.decode()
+    assert "Xem trước" in preview and "Xác nhận nhập 2 dòng" in preview
+    assert not DossierMonth.objects.filter(month__month=1, month__year=2024).exists()
+    batch = DossierImport.objects.get(pk=int(good.url.rstrip("/").split("/")[-1]))
+    done = client.post(reverse("dossier-import-confirm", args=[batch.pk]), follow=True)
+    assert "Đã nhập 2 dòng số liệu." in done.content.decode()
+    batch.refresh_from_db()
+    assert batch.state == ImportState.IMPORTED
+    assert DossierMonth.objects.filter(batch=batch).count() == 2
+
+
+def test_a_mapped_name_turns_an_invalid_file_valid(seed_plan, client_for, secretariat):
+    client = client_for(secretariat)
+    sent = client.post(
+        reverse("dossier-import", args=[seed_plan.pk]), {"file": xlsx_file([row("", name="TT Đồng Đăng")])}
+    )
+    batch = DossierImport.objects.get(pk=int(sent.url.rstrip("/").split("/")[-1]))
+    assert batch.state == ImportState.INVALID
+    from parplan.models import Unit
+
+    client.post(reverse("dossier-import-mappings", args=[batch.pk]), {
+        "map-TOTAL_FORMS": "1", "map-INITIAL_FORMS": "1", "map-0-name": "TT Đồng Đăng",
+        "map-0-unit": str(Unit.objects.get(code="06184").pk)})  # fmt: skip
+    batch.refresh_from_db()
+    assert batch.state == ImportState.CHECKED
+
+
+def test_the_month_table_costs_the_same_queries_for_more_units(seed_plan, client_for, secretariat):
+    client = client_for(secretariat)
+    url = reverse("dossier-table", args=[seed_plan.pk]) + "?month=2024-01"
+    _load(seed_plan, ("06184",))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _load(seed_plan, ("06190", "06193", "06196", "06199", "06202"))
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
