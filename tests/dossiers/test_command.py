@@ -28,7 +28,7 @@ def test_a_bad_file_prints_every_error_and_imports_nothing(tmp_path, seed_plan):
     out = io.StringIO()
     with pytest.raises(CommandError, match="2 lỗi"):
         call_command("import_dossiers", _write(tmp_path, [row("99999"), row("06184", paused=-1)]), "--period",
-                     "2024-01", stdout=out)  # fmt: skip
+                     "2024-01", "--plan", seed_plan.pk, stdout=out)  # fmt: skip
     assert "dòng 2, cột “Mã đơn vị”" in out.getvalue() and "dòng 3, cột “Tạm dừng”" in out.getvalue()
     assert not DossierMonth.objects.filter(month__year=2024, month__month=1).exists()
 
@@ -36,8 +36,14 @@ def test_a_bad_file_prints_every_error_and_imports_nothing(tmp_path, seed_plan):
 def test_dry_run_checks_only_and_a_real_run_imports(tmp_path, seed_plan):
     path = _write(tmp_path, [row("06184", month=""), row("06190", month="")])
     out = io.StringIO()
-    call_command("import_dossiers", path, "--period", "2024-04", "--dry-run", stdout=out)
+    call_command("import_dossiers", path, "--period", "2024-04", "--plan", seed_plan.pk, "--dry-run", stdout=out)
     assert "2 dòng, 2 đơn vị: không có lỗi" in out.getvalue()
     assert not DossierMonth.objects.filter(month__month=4).exists() and not DossierImport.objects.exists()
-    call_command("import_dossiers", path, "--period", "2024-04", stdout=out)
+    call_command("import_dossiers", path, "--period", "2024-04", "--plan", seed_plan.pk, stdout=out)
     assert DossierMonth.objects.filter(month__year=2024, month__month=4).count() == 2
+
+
+def test_without_plan_a_year_with_no_active_plan_is_refused_in_vietnamese(tmp_path, seed_plan):
+    """The demo's 2024 plan is closed: the command names no plan by itself, and says how to choose one."""
+    with pytest.raises(CommandError, match="đang thực hiện: chọn một kế hoạch bằng --plan"):
+        call_command("import_dossiers", _write(tmp_path, [row("06184")]), "--period", "2024-01")

@@ -27,11 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         month = parse_period(options["period"])
         if month is None:
-            raise CommandError("--period must be YYYY-MM")
+            raise CommandError("--period phải có dạng YYYY-MM (năm-tháng), ví dụ 2024-03")
         plan = self._plan(options["plan"], month.year)
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(f"{path}: không có tệp này")
         upload = SimpleUploadedFile(path.name, path.read_bytes())
         batch, result = dossier_import_check(plan=plan, upload=upload, user=None, default_month=month)
         for error in result.errors:
@@ -51,9 +51,11 @@ class Command(BaseCommand):
         if pk is not None:
             plan = plans.filter(pk=pk).first()
             if plan is None:
-                raise CommandError(f"no plan {pk}")
+                raise CommandError(f"Không có kế hoạch số {pk}")
             return plan
         active = list(plans.filter(year=year, status=PlanStatus.ACTIVE))
         if len(active) != 1:
-            raise CommandError(f"{len(active)} active plans of {year}: name one with --plan")
+            raise CommandError(
+                f"Có {len(active)} kế hoạch năm {year} đang thực hiện: chọn một kế hoạch bằng --plan <số>"
+            )
         return active[0]
