@@ -15,7 +15,11 @@ from django.urls import reverse
 
 TEMPLATES = sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html"))
 # Rendered to PDF by WeasyPrint, never served to a browser: its <style> is the page layout of the printed report.
-NOT_SERVED = {"reports/report.html", "reports/inspection_record.html"}  # PDF documents (WeasyPrint), not pages
+# PDF documents (WeasyPrint), not pages
+NOT_SERVED = {
+    "reports/report.html", "reports/inspection_record.html", "reports/_scoring_head.html",
+    "reports/scoring_results.html", "reports/scoring_scorecard.html",
+}  # fmt: skip
 SERVED = [t for t in TEMPLATES if str(t.relative_to(Path(settings.BASE_DIR) / "templates")) not in NOT_SERVED]
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
