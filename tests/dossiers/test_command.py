@@ -44,6 +44,6 @@ def test_dry_run_checks_only_and_a_real_run_imports(tmp_path, seed_plan):
 
 
 def test_without_plan_a_year_with_no_active_plan_is_refused_in_vietnamese(tmp_path, seed_plan):
-    """The demo's 2024 plan is closed: the command names no plan by itself, and says how to choose one."""
-    with pytest.raises(CommandError, match="đang thực hiện: chọn một kế hoạch bằng --plan"):
-        call_command("import_dossiers", _write(tmp_path, [row("06184")]), "--period", "2024-01")
+    """No plan of that year is in progress: the command names none by itself, and says how to choose one."""
+    with pytest.raises(CommandError, match="Có 0 kế hoạch năm 2031 đang thực hiện: chọn một kế hoạch bằng --plan"):
+        call_command("import_dossiers", _write(tmp_path, [row("06184")]), "--period", "2031-01")
