@@ -123,6 +123,9 @@ def test_the_sweep_forgets_jobs_sent_long_ago(monkeypatch):
 
 
 def test_the_sweeps_are_scheduled_every_minute():
+    # As a worker does at start: every app's tasks module imported (an earlier test may have finalized
+    # the app before reports.tasks was imported, which made this test depend on the order of the run).
+    app.loader.import_default_modules()
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     for name in ("parplan.tasks.send_pending_jobs", "reports.tasks.fail_stale_reports"):
         assert schedule[name] == 60.0
