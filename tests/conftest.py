@@ -28,7 +28,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -44,6 +43,7 @@ from reports.models import GeneratedReport, ReportKind
 from targets.models import Frequency, Indicator, Measurement, Period
 from targets.services import FigureInput, measurement_save
 from tasks.models import Task
+from tests.demo_copy import demo_load
 from tests.files import pdf_bytes
 from tests.tasks.builders import TODAY
 from tests.tasks.version_guard import task_versions_watched
@@ -98,11 +98,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    # Loaded once per session; each test rolls back its own changes.
-    # Transactional tests (browser, Redis) flush the database and load it again.
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Loaded once per session; each test rolls back its own changes. Transactional
+    # tests (browser, Redis) start on an emptied database and put the demo back with
+    # tests.demo_copy.demo_restore(), from the copy taken here.
     with django_db_blocker.unblock():
-        call_command("demo", stdout=open(os.devnull, "w"))
+        demo_load(tmp_path_factory.mktemp("demo-media"))
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
 from celery.signals import task_postrun
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 
 from config.celery import app
@@ -27,6 +26,7 @@ from tasks.models import Task
 from tasks.services import task_claim_completion, task_confirm_completion
 from tasks.tasks import mark_overdue_tasks
 from tests.builders import add_tasks
+from tests.demo_copy import demo_restore
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -63,7 +63,7 @@ def _close_connection(**_kwargs: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_mark_overdue_runs_on_a_real_worker_through_redis(redis_worker):
     # A transactional test may start on an emptied database: load the seed again.
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     plan = Plan.objects.get(issuing_unit__code="183", year=2024)
     lead = Unit.objects.get(code="06184")
     late, also_late, done = add_tasks(plan=plan, count=3, lead_units=[lead], coordinating_units=[])
@@ -86,7 +86,7 @@ def test_mark_overdue_runs_on_a_real_worker_through_redis(redis_worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_clears_a_mark_that_no_longer_holds(redis_worker):
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     plan = Plan.objects.get(issuing_unit__code="183", year=2024)
     (task,) = add_tasks(plan=plan, count=1, lead_units=[Unit.objects.get(code="06184")], coordinating_units=[])
     assert mark_overdue_tasks.delay("2025-01-15").get(timeout=30)["marked"] >= 1

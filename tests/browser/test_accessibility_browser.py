@@ -7,18 +7,17 @@ page: the portal itself never serves it. Select with `-m browser`.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from parplan.models import Plan
 from targets.models import Indicator
 from tasks.models import Task
 from tests.browser.helpers import ARTIFACTS, axe_violations, horizontal_overflow, log_in
+from tests.demo_copy import demo_restore
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -31,7 +30,7 @@ pytestmark = [
 @pytest.fixture
 def demo(transactional_db: Any) -> Plan:
     """The seed plan with its figures and evaluations (a transactional test starts empty)."""
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()  # the live server shares this process's cache
     return Plan.objects.get(issuing_unit__code="183", year=2024)
 

@@ -7,14 +7,12 @@ Select with `-m browser`; screenshots land in test-artifacts/.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -23,6 +21,7 @@ from parplan.models import Unit
 from tasks.models import ProgressStatus, Task, TaskState
 from tasks.services import task_assign, task_report_progress, task_update
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 
 PLAN_TITLE = "Cải cách hành chính huyện Cao Lộc năm 2024"
@@ -42,7 +41,7 @@ def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path, cloc
     Today is a day of the 2024 plan (`clock_on_today`): its tasks are due within its years.
     """
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     task = Task.objects.get(area__plan__issuing_unit__code="183", area__number=4, position=2)
     secretariat = get_user_model().objects.get(username="noivu")
     due = timezone.localdate() + datetime.timedelta(days=30)

@@ -6,17 +6,16 @@ Select with `-m browser`; screenshots and the A4 PDF land in test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.demo_copy import demo_restore
 
 COMMUNE = "Thị trấn Đồng Đăng"
 A4_POINTS = (595, 842)  # 210 × 297 mm
@@ -30,7 +29,7 @@ pytestmark = [
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
     """The seed plan with its figures and evaluations (a transactional test starts empty)."""
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     # The live server shares this process's cache; start from nothing built.
     cache.clear()
 

@@ -7,19 +7,18 @@ Select with `-m browser`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from evidence.models import Evidence
 from parplan.models import Plan, Unit
 from targets.models import Frequency, Indicator, Measurement, MeasurementStatus, Period
 from tests.browser.helpers import log_in
+from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 
 pytestmark = [
@@ -35,7 +34,7 @@ PDF = pdf_bytes()
 def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     """The seed with its demo figures (a transactional test starts empty); files go to tmp_path."""
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()
     return Plan.objects.get(issuing_unit__code="183", year=2024)
 

@@ -7,14 +7,12 @@ Select with `-m browser`; a screenshot of the indicator page lands in test-artif
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,6 +20,7 @@ from parplan.models import Plan, Unit
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
 from targets.services import evaluations_run_marked
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 
 pytestmark = [
@@ -34,7 +33,7 @@ pytestmark = [
 def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     """The seed with its demo figures (a transactional test starts empty); evidence goes to tmp_path."""
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     # The demo's own approvals left debounce keys that would swallow this test's re-evaluation.
     cache.clear()
     return Plan.objects.get(issuing_unit__code="183", year=2024)

@@ -6,20 +6,19 @@ Debian's Chromium driven by Playwright's sync API (never `playwright install`). 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from inspections.models import InspectionKind, InspectionPlan, Recommendation, RecommendationState
 from parplan.models import Plan, Role, Unit
 from parplan.services import membership_add
 from tests.browser.helpers import PASSWORD, log_in
+from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()
     # Xã Mẫu Sơn, not visited by the demo, gets a head who signs in.
     head = get_user_model().objects.create_user("mauson.lanhdao", password=PASSWORD, first_name="Hoàng Văn Nam")

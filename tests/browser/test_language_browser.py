@@ -7,18 +7,18 @@ so the person stays on the same page, filters included.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from parplan.models import Unit
+from scoring.models import ScoringTree
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.demo_copy import demo_restore
 
 VIETNAMESE = re.compile(
     "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
@@ -35,7 +35,7 @@ pytestmark = [
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
     """The seed plan with its figures and evaluations (a transactional test starts empty)."""
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()  # the live server shares this process's cache
 
 
@@ -45,12 +45,18 @@ def _texts(page: Page, selector: str) -> list[str]:
 
 def _chrome(page: Page) -> list[str]:
     """The interface's own words: headings, table headers, labels, buttons, the navigation but the unit links."""
-    # Unit names and the signed-in person's name (a link to the account page) are data.
-    data = set(Unit.objects.values_list("name", flat=True)) | {
-        user.get_full_name() for user in get_user_model().objects.all()
-    }
+    # Unit names, the signed-in person's name (a link to the account page) and the
+    # scoring trees' titles (the official ranking's headings) are data.
+    data = (
+        set(Unit.objects.values_list("name", flat=True))
+        | {user.get_full_name() for user in get_user_model().objects.all()}
+        | set(ScoringTree.objects.values_list("title", flat=True))
+    )
     navigation = [text for text in _texts(page, ".site-nav a, .site-user a, .site-user button") if text not in data]
-    return [*navigation, *_texts(page, "main h1, main h2, main h3, main th, main label, main button")]
+    main = [
+        text for text in _texts(page, "main h1, main h2, main h3, main th, main label, main button") if text not in data
+    ]
+    return [*navigation, *main]
 
 
 def test_the_committee_switches_its_dashboard_to_english_and_back(browser, live_server, demo):
@@ -71,7 +77,7 @@ def test_the_committee_switches_its_dashboard_to_english_and_back(browser, live_
     expect(page).to_have_url(filtered)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"PAR dashboard: {COMMUNE}")
-    for heading in ("By area", "Needs attention", "Unit ranking", "Indicators"):
+    for heading in ("By area", "Needs attention", "Unit ranking by the progress index", "Indicators"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     # The needs-attention lists carry their count.
     expect(page.get_by_role("heading", name=re.compile(r"^Overdue tasks \(\d+\)$"))).to_be_visible()

@@ -5,7 +5,6 @@ Debian's Chromium driven by Playwright's sync API (never `playwright install`). 
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from parplan.models import Plan, Unit
 from targets.models import Frequency, IndicatorKind, Measurement, Period
 from targets.services import indicator_define
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.demo_copy import demo_restore
 from tests.targets.builders import new_indicator
 
 pytestmark = [
@@ -32,7 +31,7 @@ pytestmark = [
 def demo(transactional_db: Any, settings: Any, tmp_path: Path) -> Plan:
     """The seed with its demo figures (a transactional test starts empty)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()
     return Plan.objects.get(issuing_unit__code="183", year=2024)
 

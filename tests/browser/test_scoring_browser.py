@@ -7,13 +7,11 @@ Debian's Chromium driven by Playwright's sync API (never `playwright install`).
 from __future__ import annotations
 
 import datetime
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -21,6 +19,7 @@ from parplan.models import Unit
 from scoring.models import Score, ScoringRound, Step
 from scoring.services import round_open, survey_enter, tree_create
 from tests.browser.helpers import log_in
+from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 from tests.scoring.conftest import items
 
@@ -30,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def scoring_round(transactional_db: Any, settings: Any, tmp_path: Path) -> ScoringRound:
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     authority = Unit.objects.get(code="183")
     units = [Unit.objects.get(code="06184"), Unit.objects.get(memberships__user__username="baolam.lanhdao")]
     tree = tree_create(authority=authority, year=2030, group="communes", title="Bộ tiêu chí thử 2030", items=items(),

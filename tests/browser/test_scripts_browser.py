@@ -7,19 +7,18 @@ blocked inline script, handler or style would be counted there.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from parplan.models import Plan
 from reports.models import GeneratedReport, GenerationState, ReportKind
 from tests.browser.helpers import log_in
+from tests.demo_copy import demo_restore
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +38,7 @@ window.print = () => { window.__printed += 1; };
 
 @pytest.fixture
 def demo(transactional_db: Any) -> Plan:
-    call_command("demo", stdout=open(os.devnull, "w"))
+    demo_restore()
     cache.clear()
     return Plan.objects.get(issuing_unit__code="183", year=2024)
 

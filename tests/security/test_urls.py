@@ -116,6 +116,7 @@ def _real_values(endpoint: Endpoint, seed: Authority) -> dict[str, str]:
         "code": seed.unit.code,
         "kind": "year",
         "fmt": "pdf",
+        "action": "self",  # scoring/scores/<pk>/<action>/: the unit's self-assessment
         "extension_pk": "1",
         "occurrence_pk": "1",
         "uidb64": "MQ",
