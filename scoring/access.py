@@ -138,8 +138,14 @@ def get_score_for_appraisal(user: User, pk: int) -> Score:
 
 
 def score_evidence_frozen(score: Score) -> str | None:
+    """Why a file of this score may not be removed now, or None."""
     if score.round.step != Step.SELF:
         return _("Đã hết bước tự chấm: tài liệu kiểm chứng được giữ nguyên để thẩm định.")
+    # A self-score that required its evidence keeps at least one file (self_score checked it was there).
+    if score.criterion.evidence_required and score.self_points is not None and score.evidence.count() <= 1:
+        return _(
+            "Tiêu chí %(code)s bắt buộc tài liệu kiểm chứng và đã tự chấm: đính kèm tệp khác trước khi xóa tệp này."
+        ) % {"code": score.criterion.code}
     return None
 
 

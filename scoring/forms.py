@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -56,20 +57,42 @@ class TreeCopyForm(PortalForm):
     year = forms.IntegerField(label=_("Sao chép sang năm"), min_value=2000, max_value=2100)
 
 
-class TreeImportForm(PortalForm):
-    file = forms.FileField(
-        label=_("Tệp .xlsx"),
-        help_text=_(
-            "Các cột: STT, Tiêu chí, Điểm tối đa; thêm Cách chấm, Các mức điểm, Tài liệu kiểm chứng, Loại điểm…"
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+class _WorkbookForm(PortalForm):
+    """One .xlsx file, checked by name, size and content before it is read; `file` is then its bytes."""
+
+    file = forms.FileField(label=_("Tệp .xlsx"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("Chỉ nhận tệp bảng tính .xlsx."))
-        return bytes(upload.read())
+        limit = int(settings.PARPLAN_IMPORT_MAX_MB)
+        if upload.size > limit * 1024 * 1024:
+            raise ValidationError(
+                _("Tệp quá lớn (%(size).1f MB); tối đa %(limit)d MB.")
+                % {"size": upload.size / 1024 / 1024, "limit": limit}
+            )
+        content = bytes(upload.read())
+        if not content.startswith(b"PK\x03\x04"):  # an .xlsx is a zip archive
+            raise ValidationError(_("Tệp không phải là bảng tính .xlsx đọc được."))
+        return content
+
+
+class TreeImportForm(_WorkbookForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Các cột: STT, Tiêu chí, Điểm tối đa; thêm Cách chấm, Các mức điểm, Tài liệu kiểm chứng, Loại điểm…"
+        )
+
+
+class SurveyImportForm(_WorkbookForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Một dòng cho mỗi đơn vị: cột Mã đơn vị, rồi mỗi tiêu chí điều tra một cột "
+            "(tiêu đề bắt đầu bằng mã tiêu chí)."
+        )
 
 
 class CriterionForm(PortalForm):

@@ -29,7 +29,12 @@ class UnitResult:
     self_total: Decimal = ZERO
     appraised_total: Decimal = ZERO
     final_total: Decimal = ZERO
-    penalty: Decimal = ZERO
+    penalty: Decimal = ZERO  # the final penalty as counted (within its cap)
+    # The final points by part as given, before the caps: shown beside what counted.
+    base: Decimal = ZERO
+    bonus_given: Decimal = ZERO
+    bonus: Decimal = ZERO  # counted
+    penalty_given: Decimal = ZERO
     rank: int = 0
     band: str = ""
     last_year: Decimal | None = None
@@ -83,6 +88,10 @@ def _totals(scoring_round: ScoringRound) -> dict[int, UnitResult]:
             appraised_total=_capped(tree, by_stage["appraised"]),
             final_total=_capped(tree, by_stage["final"]),
             penalty=min(by_stage["final"].get(Part.PENALTY, ZERO), tree.penalty_cap),
+            base=by_stage["final"].get(Part.BASE, ZERO),
+            bonus_given=by_stage["final"].get(Part.BONUS, ZERO),
+            bonus=min(by_stage["final"].get(Part.BONUS, ZERO), tree.bonus_cap),
+            penalty_given=by_stage["final"].get(Part.PENALTY, ZERO),
             parts={stage: dict(values) for stage, values in by_stage.items()},
         )
     return results

@@ -46,6 +46,7 @@ from scoring.forms import (
     ScoreForm,
     SelfScoreForm,
     SurveyForm,
+    SurveyImportForm,
     TreeCopyForm,
     TreeForm,
     TreeImportForm,
@@ -61,6 +62,7 @@ from scoring.selectors import (
     trees_of,
     unit_scores,
 )
+from scoring.surveys import SurveyImport, survey_import, survey_items, survey_template
 
 
 def _refused(form: forms.BaseForm, error: ValidationError) -> None:
@@ -245,13 +247,53 @@ def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def round_results_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    scoring_round = get_round_for_results(request.user, pk)
+    return _results_page(request, get_round_for_results(request.user, pk))
+
+
+def _results_page(
+    request: AuthenticatedHttpRequest, scoring_round: ScoringRound, survey_form: SurveyImportForm | None = None
+) -> HttpResponse:
+    manage = can_manage(request.user, scoring_round)
     context = {
         "round": scoring_round,
         "results": round_results(scoring_round),
-        "can_manage": can_manage(request.user, scoring_round),
+        "can_manage": manage,
+        # The survey file is taken until the results are published.
+        "survey_form": survey_form
+        or (SurveyImportForm() if manage and scoring_round.step != Step.DONE and survey_items(scoring_round) else None),
     }
-    return render(request, "scoring/round_results.html", context)
+    return render(request, "scoring/round_results.html", context, status=400 if survey_form else 200)
+
+
+@require_POST
+def round_survey_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every unit's survey points from one .xlsx: all saved, or none and every problem listed."""
+    scoring_round = get_round_for_manage(request.user, pk)
+    form = SurveyImportForm(request.POST, request.FILES)
+    done: list[SurveyImport] = []
+    call = lambda: done.append(  # noqa: E731
+        survey_import(scoring_round=scoring_round, content=form.cleaned_data["file"], user=request.user)
+    )
+    if _submit(form, call):
+        (result,) = done
+        messages.success(
+            request,
+            _("Đã nhập %(points)s điểm điều tra xã hội học của %(units)s đơn vị.")
+            % {"points": result.points, "units": result.units},
+        )
+        return redirect("scoring-results", pk)
+    return _results_page(request, scoring_round, survey_form=form)
+
+
+def round_survey_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The survey file's layout with the round's units and items, to be filled in and sent back."""
+    scoring_round = get_round_for_manage(request.user, pk)
+    response = HttpResponse(
+        survey_template(scoring_round),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dieu-tra-xhh-{scoring_round.pk}.xlsx"'
+    return response
 
 
 @require_POST

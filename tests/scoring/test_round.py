@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from evidence.services import evidence_remove
 from parplan.models import Unit
 from scoring.models import Score, ScoringRound, Step, UnitGroup
 from scoring.selectors import rank, round_results
@@ -63,6 +64,19 @@ def test_required_evidence_is_refused_when_missing(scoring_round, two_communes, 
     assert score.self_points is None
     self_score(score=score, points=D(10), comment="Ban hành ngày 05/01", uploads=[_pdf()], user=None)
     assert score.evidence.count() == 1
+
+
+def test_the_last_required_file_of_a_self_score_stays(scoring_round, two_communes, on_day, media_root, commune_head):
+    score = _score(scoring_round, two_communes[0], "1.1")
+    self_score(score=score, points=D(10), comment="", uploads=[_pdf()], user=None)
+    (only,) = score.evidence.all()
+    with pytest.raises(ValidationError, match="1.1 bắt buộc tài liệu kiểm chứng và đã tự chấm"):
+        evidence_remove(evidence=only, user=commune_head)
+    self_score(
+        score=_score(scoring_round, two_communes[0], "1.1"), points=D(10), comment="", uploads=[_pdf()], user=None
+    )
+    evidence_remove(evidence=only, user=commune_head)  # a second file is there: the first may go
+    assert list(score.evidence.all()) != [] and only.pk not in score.evidence.values_list("pk", flat=True)
 
 
 def test_an_edit_after_the_deadline_is_refused(scoring_round, two_communes, on_day):

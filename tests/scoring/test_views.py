@@ -227,3 +227,20 @@ def test_the_sheet_offers_each_step_its_own_form(client_for, secretariat, commun
     step_advance(scoring_round=scoring_round)
     assert reverse("scoring-score", args=[score.pk, "self"]) not in client_for(commune_head).get(url).content.decode()
     assert reverse("scoring-score", args=[score.pk, "appraise"]) in client_for(secretariat).get(url).content.decode()
+
+
+def test_the_scorecard_shows_a_bonus_above_its_cap_and_what_counted(
+    client_for, commune_head, scoring_round, two_communes
+):
+    unit = two_communes[0]
+    url = reverse("scoring-sheet", args=[scoring_round.pk, unit.code])
+    self_score(score=_score(scoring_round, unit, "2.1"), points=D(40), comment="", user=None)
+    self_score(score=_score(scoring_round, unit, "T"), points=D(3), comment="", user=None)
+    for _step in range(4):  # nobody appraises: the self-scores become the final points
+        scoring_round = step_advance(scoring_round=scoring_round)
+
+    page = " ".join(client_for(commune_head).get(url).content.decode().split())
+
+    # The tree caps the bonus at 2: the 3 given are shown, and that only 2 count (40 + 2).
+    assert "Cuối cùng: 42,00" in page
+    assert "điểm cơ bản 40,00 · điểm thưởng 3,00 (chỉ tính 2,00, mức trần của bộ tiêu chí)" in page
