@@ -57,7 +57,7 @@ def office_online(seed_plan: Plan) -> Indicator:
 
 @pytest.fixture
 def november(seed_plan: Plan) -> Period:
-    """Tháng 11/2024: no demo figures yet."""
+    """Tháng 11/2024: no demo figures of the on-time and apology indicators (theirs stop at October)."""
     return seed_period(seed_plan, Frequency.MONTHLY, 11)
 
 
