@@ -56,6 +56,7 @@ NOT_UI_STRINGS = {
     ("evidence/uploads.py", "đ"): "turning a Vietnamese file name into ASCII",
     ("dossiers/layout.py", "Đ"): "matching a column heading without its diacritics",
     ("dossiers/layout.py", "đ"): "matching a column heading without its diacritics",
+    ("planio/copying.py", r"\b(năm)\s+"): "the word a plan's text writes before its year, found to move the year on",
     ("targets/evaluation.py", ": đã đánh giá "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " chỉ số ("): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " kết quả) — "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",

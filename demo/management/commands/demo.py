@@ -149,10 +149,12 @@ class Command(BaseCommand):
             figures = demo_figures_load(plan=plan)
             # Before the plan closes: its year's inspections are part of the statuses made final below.
             demo_inspections_load(plan=plan)
-            # Its year is over: closed, so its statuses (evaluated as of 31/12) are final.
-            plan = _plan_update(plan, secretariat, status=PlanStatus.CLOSED)
-            # Judged again once closed: a closed plan's year is settled (docs/indicators.md).
-            evaluate_plan(plan=plan, day=datetime.date(plan.year, 12, 31))
+            year_end = datetime.date(plan.year, 12, 31)
+            if timezone.localdate() > year_end:
+                # Its year is over: closed, so its statuses (evaluated as of 31/12) are final.
+                plan = _plan_update(plan, secretariat, status=PlanStatus.CLOSED)
+                # Judged again once closed: a closed plan's year is settled (docs/indicators.md).
+                evaluate_plan(plan=plan, day=year_end)
             current = self._current_plan(plan, secretariat)
             if current is not None:
                 today = timezone.localdate()
