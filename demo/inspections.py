@@ -1,8 +1,10 @@
-"""A year of inspections for the demo plan: the secretariat's PAR inspections and the justice office's
+"""A year of inspections for a demo plan: the secretariat's PAR inspections and the justice office's
 monitoring of law enforcement, so the two computed indicators show real values (docs/inspections.md).
 
-Loaded once (the plans are the mark); the two indicators are evaluated on each month's due date, as
-`demo.figures` does for the others, so their history has a trend.
+The tables below are 2024's; a plan of another year gets the same days of its own year, up to its
+"today" (`until`): this year's live plan holds only what has happened by now. Loaded once (the
+plans are the mark); the two indicators are evaluated on each month's due date, as `demo.figures`
+does for the others, so their history has a trend.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from inspections.indicators import COVERAGE, FINDINGS_HANDLED
 from inspections.models import InspectionKind, InspectionPlan, Severity
@@ -65,10 +68,18 @@ _PAR_FINDINGS = {
 }
 
 
-def demo_inspections_load(*, plan: Plan) -> int:
-    """Load both inspection plans once, then evaluate their indicators month by month. Returns the visits loaded."""
+def demo_inspections_load(*, plan: Plan, until: datetime.date | None = None) -> int:
+    """Load both inspection plans once, then evaluate their indicators month by month. Returns the visits loaded.
+
+    `until` is the plan's "today" (default: 31/12 of its year): nothing after it is recorded.
+    """
     if InspectionPlan.objects.filter(plan=plan).exists():
         return 0
+    last = until or D(plan.year, 12, 31)
+
+    def moved(day: datetime.date) -> datetime.date:
+        return _in_year(day, plan.year)
+
     people = get_user_model().objects
     secretariat, head = people.get(username="noivu"), people.get(username="noivu.lanhdao")
     justice = people.get(username="tuphap.lanhdao")
@@ -80,7 +91,7 @@ def demo_inspections_load(*, plan: Plan) -> int:
             kind=InspectionKind.PAR,
             conducting_unit=Unit.objects.get(code="183-NV"),
             decision_number="125/QĐ-UBND",
-            decision_date=D(2024, 1, 22),
+            decision_date=min(moved(D(2024, 1, 22)), last),
             topics="Bộ phận một cửa; công khai TTHC; kỷ luật, kỷ cương hành chính.",
             areas=areas,
             scope_kinds=scope,
@@ -95,7 +106,7 @@ def demo_inspections_load(*, plan: Plan) -> int:
             kind=InspectionKind.LAW,
             conducting_unit=Unit.objects.get(code="183-TP"),
             decision_number="31/KH-PTP",
-            decision_date=D(2024, 1, 30),
+            decision_date=min(moved(D(2024, 1, 30)), last),
             topics="Theo dõi tình hình thi hành pháp luật về đất đai, xử lý vi phạm hành chính.",
             areas=[areas[1]],
             scope_kinds=scope,
@@ -106,13 +117,14 @@ def demo_inspections_load(*, plan: Plan) -> int:
     )
     loaded = 0
     planned: set[str] = set()
-    for code, month, unannounced, day in _PAR_UNITS:
+    for code, month, unannounced, seed_day in _PAR_UNITS:
         unit = Unit.objects.get(code=code)
         if code not in planned:
             planned_unit_add(inspection_plan=par, unit=unit, month=month, unannounced=unannounced)
             planned.add(code)
-        if day is None:
-            continue
+        day = moved(seed_day) if seed_day is not None else None
+        if day is None or day > last:
+            continue  # planned, not yet visited
         visit = visit_record(
             inspection_plan=par,
             data=VisitInput(
@@ -138,11 +150,17 @@ def demo_inspections_load(*, plan: Plan) -> int:
         recommendation = recommendation_add(visit=visit, text="Khắc phục: " + text[0].lower() + text[1:],
                                             deadline=day + datetime.timedelta(days=45), finding=finding,
                                             user=secretariat)  # fmt: skip
-        if code in ("183-VP", "06190"):
-            recommendation_answer(recommendation=recommendation, user=secretariat, text="Đơn vị đã khắc phục.")
-            recommendation_confirm(recommendation=recommendation, user=secretariat,
-                                   today=day + datetime.timedelta(days=30))  # fmt: skip
-    for code, day, findings in _LAW_VISITS:
+        confirmed_on = day + datetime.timedelta(days=30)
+        if code in ("183-VP", "06190") and confirmed_on <= last:
+            answered = timezone.make_aware(datetime.datetime.combine(confirmed_on - datetime.timedelta(days=5),
+                                                                     datetime.time(9)))  # fmt: skip
+            recommendation_answer(recommendation=recommendation, user=secretariat, text="Đơn vị đã khắc phục.",
+                                  at=min(answered, timezone.now()))  # fmt: skip
+            recommendation_confirm(recommendation=recommendation, user=secretariat, today=confirmed_on)
+    for code, seed_day, findings in _LAW_VISITS:
+        day = moved(seed_day)
+        if day > last:
+            continue
         visit = visit_record(
             inspection_plan=law,
             data=VisitInput(
@@ -160,14 +178,24 @@ def demo_inspections_load(*, plan: Plan) -> int:
         )
         loaded += 1
         for area, deadline, handled_on in findings:
-            finding = finding_add(visit=visit, area=areas[area - 1], severity=Severity.MEDIUM, deadline=deadline,
-                                  text="Quyết định xử phạt chưa ghi đủ căn cứ pháp lý.", user=justice)  # fmt: skip
-            if handled_on is not None:
-                finding_settle(finding=finding, outcome="handled", on=handled_on, note="", user=justice)
+            finding = finding_add(visit=visit, area=areas[area - 1], severity=Severity.MEDIUM,
+                                  deadline=moved(deadline), text="Quyết định xử phạt chưa ghi đủ căn cứ pháp lý.",
+                                  user=justice)  # fmt: skip
+            if handled_on is not None and moved(handled_on) <= last:
+                finding_settle(finding=finding, outcome="handled", on=moved(handled_on), note="", user=justice)
     indicator_ids = list(
         Indicator.objects.of_plan(plan).filter(source__in=[COVERAGE, FINDINGS_HANDLED]).values_list("pk", flat=True)
     )
     if indicator_ids:
         for spec in periods_of(Frequency.MONTHLY, plan.year):
-            evaluate_plan(plan=plan, day=spec.due_date, indicator_ids=indicator_ids)
+            if spec.due_date <= last:
+                evaluate_plan(plan=plan, day=spec.due_date, indicator_ids=indicator_ids)
     return loaded
+
+
+def _in_year(day: datetime.date, year: int) -> datetime.date:
+    """The same day in `year` (the tables' days are 2024's; 29/02 becomes 28/02)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)

@@ -233,6 +233,7 @@ class Recommendation(models.Model):
     history = HistoricalRecords()
     _history_user: Any
     _change_reason: str
+    _history_date: datetime.datetime  # when the change happened, if not now (the demo's past year)
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:

@@ -337,15 +337,20 @@ def _step(recommendation: Recommendation, step: Step) -> str:
 @transaction.atomic
 def recommendation_answer(
     *, recommendation: Recommendation, user: User, text: str, files: Sequence[UploadedFile] = (),
-    expected_version: int | None = None,
+    expected_version: int | None = None, at: datetime.datetime | None = None,
 ) -> Recommendation:  # fmt: skip
-    """The inspected unit reports what it did, with evidence (the claim); it waits for the confirmation."""
+    """The inspected unit reports what it did, with evidence (the claim); it waits for the confirmation.
+
+    `at` is when the unit answered (default now): the demo dates a past year's answers in that year.
+    """
     current = _locked(recommendation, expected_version)
     state = _step(current, Step.CLAIM)
     workflow.refuse(workflow.claim_errors(text, _("Cần ghi kết quả thực hiện kiến nghị.")))
     names = validate_uploads(files)
+    at = at or timezone.now()
+    current._history_date = at
     workflow.bump(current, by=user, reason="answered", state=state, response=text.strip(),
-                  responded_at=timezone.now(), responded_by=user)  # fmt: skip
+                  responded_at=at, responded_by=user)  # fmt: skip
     evidence_attach(owner=current, uploads=files, names=names, user=user)
     with site_language():
         message = _("%(unit)s báo cáo kết quả thực hiện kiến nghị “%(text)s”, chờ xác nhận.") % {

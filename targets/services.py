@@ -207,19 +207,21 @@ def measurement_save(
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> Measurement:
     """Save a unit's figure as a draft, or submit it for review; all or nothing.
 
     `expected_version` is the figure's version when the form was opened (0: there
     was none yet); another version raises FigureConflict and writes nothing.
     None (a caller with no form: the demo, scripts) saves without that check.
+    `at` is when it was sent (default now): the demo sends a past year's figures in that year.
     """
     figure_check(indicator=indicator, unit=unit, period=period, figure=figure)
     names = validate_uploads(files)
     typed = figure.values()
     values = dict(typed)
     if submit:
-        values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": timezone.now()}
+        values |= {"status": MeasurementStatus.SUBMITTED, "submitted_by": user, "submitted_at": at or timezone.now()}
         # Sent figures leave the dashboard's "not submitted" list at once.
         plan_changed_on_commit(period.plan_id)
     measurement, inserted = _figure_locked(indicator, unit, period), False
@@ -301,7 +303,8 @@ def _figure_for_review(measurement: Measurement) -> Period:
 
 
 @transaction.atomic
-def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
+def measurement_approve(*, measurement: Measurement, user: User, at: datetime.datetime | None = None) -> Measurement:
+    """Approve a sent figure; `at` is when (default now; the demo approves a past year's figures in it)."""
     period = _figure_for_review(measurement)
     if measurement.status != MeasurementStatus.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt được số liệu đang chờ duyệt.") + " " + decided_message(measurement))
@@ -313,7 +316,7 @@ def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
         by=user,
         status=MeasurementStatus.APPROVED,
         reviewed_by=user,
-        reviewed_at=timezone.now(),
+        reviewed_at=at or timezone.now(),
         review_comment="",
     )
     # Dashboards must not wait for the night: re-evaluate soon, once per burst of approvals.
@@ -322,7 +325,10 @@ def measurement_approve(*, measurement: Measurement, user: User) -> Measurement:
 
 
 @transaction.atomic
-def measurement_return(*, measurement: Measurement, user: User, comment: str) -> Measurement:
+def measurement_return(
+    *, measurement: Measurement, user: User, comment: str, at: datetime.datetime | None = None
+) -> Measurement:
+    """Send a figure back for correction with the reviewer's comment; `at` is when (default now)."""
     if not comment.strip():
         raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị sửa.")]})
     period = _figure_for_review(measurement)
@@ -333,7 +339,7 @@ def measurement_return(*, measurement: Measurement, user: User, comment: str) ->
         by=user,
         status=MeasurementStatus.RETURNED,
         reviewed_by=user,
-        reviewed_at=timezone.now(),
+        reviewed_at=at or timezone.now(),
         review_comment=comment.strip(),
     )
     # No longer sent: the dashboard's missing figures and figures on time change.

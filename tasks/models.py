@@ -248,6 +248,7 @@ class Task(models.Model):
     # reads them; outside a request it knows no user).
     _change_reason: str
     _history_user: User | None
+    _history_date: datetime.datetime  # when the change happened, if not now (the demo's past year)
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -342,13 +343,15 @@ class ProgressReport(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_reports", verbose_name=_("đơn vị"))
     role = models.CharField(_("vai trò"), max_length=12, choices=ReportRole.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    # The services pass the time of the action (`at`): the demo's reports of a past year are dated in it.
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, editable=False)
     status = models.CharField(_("tình trạng"), max_length=12, choices=ProgressStatus.choices, blank=True)
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
     text = models.TextField(_("kết quả thực hiện"))
     evidence = evidence_relation("progress_report")
 
     history = HistoricalRecords()
+    _history_date: datetime.datetime  # when the report was made, if not now (the demo's past year)
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")

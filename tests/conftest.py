@@ -128,7 +128,15 @@ def nginx_sendfile(settings: Any) -> Iterator[str]:
 
 @pytest.fixture
 def seed_plan(db: Any) -> Plan:
+    """The 2024 plan: its year is over, closed, its figures and statuses final."""
     return Plan.objects.select_related("issuing_unit").get(issuing_unit__code="183", year=2024)
+
+
+@pytest.fixture
+def current_plan(db: Any) -> Plan:
+    """This year's active plan, which the demo copies from the 2024 one; pages open on it by default."""
+    year = timezone.localdate().year
+    return Plan.objects.select_related("issuing_unit").get(issuing_unit__code="183", year=year)
 
 
 def _user(username: str) -> User:

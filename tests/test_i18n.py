@@ -61,6 +61,7 @@ NOT_UI_STRINGS = {
     ("scoring/surveys.py", "mã"): "a column heading the survey file is matched against, not UI",
     ("scoring/surveys.py", "tên đơn vị"): "a column heading the survey file is matched against, not UI",
     ("scoring/surveys.py", "đơn vị"): "a column heading the survey file is matched against, not UI",
+    ("planio/copying.py", r"\b(năm)\s+"): "the word a plan's text writes before its year, found to move the year on",
     ("targets/evaluation.py", ": đã đánh giá "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " chỉ số ("): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " kết quả) — "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",

@@ -46,12 +46,15 @@ def task_report_progress(
     text: str,
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """The lead unit's report: percent done, status, what was done, evidence.
 
     Status and percent agree: a task not started is at 0%. One in progress may
     still be at 0% (started, nothing measurable done yet); 100% is a claim.
+    `at` is when the report was made (default now): the demo dates a past year's reports in that year.
     """
+    at = at or timezone.now()
     current = locked(task)
     ensure_open(current)
     if current.claimed_at is not None:
@@ -76,11 +79,14 @@ def task_report_progress(
         raise ValidationError(errors)
     lead_unit = _lead_unit(current)
     names = validate_uploads(files)
-    report = ProgressReport.objects.create(
+    report = ProgressReport(
         task=current, unit=lead_unit, role=ReportRole.LEAD, author=user, status=status, percent=percent,
-        text=text.strip(),
+        text=text.strip(), created_at=at,
     )  # fmt: skip
+    report._history_date = at
+    report.save()
     evidence_attach(owner=report, uploads=files, names=names, user=user)
+    current._history_date = at
     bump(current, by=user, status=status, progress_percent=percent, progress_note=text.strip())
     return report
 
@@ -114,14 +120,22 @@ def _has_lead_evidence(task: Task) -> bool:
 
 @transaction.atomic
 def task_claim_completion(
-    *, task: Task, user: User, today: datetime.date, text: str, files: Sequence[UploadedFile] = ()
+    *,
+    task: Task,
+    user: User,
+    today: datetime.date,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
 ) -> Task:
     """The lead unit's head says the task is done; the completion date is today's.
 
     A claim states the result (`text`), and when the task names its output, the
     claim carries its file, or the lead unit's reports already do. The claim
     itself sets 100%: a task never reported before may be claimed, with its result.
+    `at` is when the claim was made (default now; the demo dates a past year's claims in that year).
     """
+    at = at or timezone.now()
     current = locked(task)
     ensure_open(current)
     workflow.advance(work_state(current), Step.CLAIM,
@@ -141,14 +155,17 @@ def task_claim_completion(
             "unit": current.lead_unit, "task": label(current)}  # fmt: skip
     lead_unit = _lead_unit(current)
     names = validate_uploads(files)
-    report = ProgressReport.objects.create(
+    report = ProgressReport(
         task=current, unit=lead_unit, role=ReportRole.LEAD, author=user, status=ProgressStatus.COMPLETED,
-        percent=100, text=text.strip(),
+        percent=100, text=text.strip(), created_at=at,
     )  # fmt: skip
+    report._history_date = at
+    report.save()
     evidence_attach(owner=report, uploads=files, names=names, user=user)
+    current._history_date = at
     bump(
         current, by=user, status=ProgressStatus.COMPLETED, progress_percent=100, completed_on=today,
-        claimed_at=timezone.now(), claimed_by=user, review_comment="", overdue_since=None,
+        claimed_at=at, claimed_by=user, review_comment="", overdue_since=None,
     )  # fmt: skip
     notify(users=secretariat_people(current.area.plan), kind=TaskNotice.CLAIMED, message=message,
            url=task_url(current), day=today)  # fmt: skip
@@ -156,11 +173,16 @@ def task_claim_completion(
 
 
 @transaction.atomic
-def task_confirm_completion(*, task: Task, user: User, today: datetime.date) -> Task:
+def task_confirm_completion(
+    *, task: Task, user: User, today: datetime.date, at: datetime.datetime | None = None
+) -> Task:
+    """The secretariat confirms a claim; `at` is when (default now; the demo confirms a past year's tasks in it)."""
+    at = at or timezone.now()
     current = locked(task)
     ensure_open(current)
     workflow.advance(work_state(current), Step.CONFIRM, refused=lambda: _no_claim(current))
-    bump(current, by=user, confirmed_at=timezone.now(), confirmed_by=user)
+    current._history_date = at
+    bump(current, by=user, confirmed_at=at, confirmed_by=user)
     with site_language():
         message = _("Nhiệm vụ %(task)s đã được xác nhận hoàn thành.") % {"task": label(current)}
     notify_lead(current, TaskNotice.CONFIRMED, message, today)

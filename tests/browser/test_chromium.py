@@ -24,7 +24,9 @@ from tests.browser.helpers import ARTIFACTS, log_in
 from tests.demo_copy import demo_restore
 from tests.files import pdf_bytes
 
-PLAN_TITLE = "Cải cách hành chính huyện Cao Lộc năm 2024"
+# This year's plan, the demo's copy of 2024's: live, so its tasks take reports today.
+YEAR = timezone.localdate().year
+PLAN_TITLE = f"Cải cách hành chính huyện Cao Lộc năm {YEAR}"
 PHONE = {"width": 375, "height": 812}
 HEAD, SECRETARIAT = "Hoàng Văn Tùng", "Hoàng Thị Lan (Thường trực CCHC)"
 
@@ -35,14 +37,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path, clock_on_today: datetime.date) -> Task:
-    """The seed (a transactional test starts empty), with task 4.2 led by Thị trấn Đồng Đăng, due in 30 days.
-
-    Today is a day of the 2024 plan (`clock_on_today`): its tasks are due within its years.
-    """
+def commune_lead_task(transactional_db: Any, settings: Any, tmp_path: Path) -> Task:
+    """The demo (a transactional test starts empty); this year's task 4.4 led by Đồng Đăng, due in 30 days."""
     settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     demo_restore()
-    task = Task.objects.get(area__plan__issuing_unit__code="183", area__number=4, position=2)
+    # An open task an office leads (the demo's 4.2 is Bảo Lâm's).
+    task = Task.objects.get(area__plan__issuing_unit__code="183", area__plan__year=YEAR, area__number=4, position=4)
     secretariat = get_user_model().objects.get(username="noivu")
     due = timezone.localdate() + datetime.timedelta(days=30)
     task_update(task=task, expected_version=task.version, user=secretariat, due_date=due)
@@ -71,7 +71,7 @@ def test_commune_head_reports_and_claims_the_secretariat_confirms(browser, live_
     page.locator("nav.site-nav").get_by_role("link", name="Nhiệm vụ", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ của đơn vị tôi")
     page.locator(f'tbody a[href="/tasks/{task.pk}/"]').click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.2")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.4")
 
     # 50 %, in progress, with what was done and a PDF.
     page.get_by_role("link", name="Cập nhật tiến độ").click()
@@ -98,8 +98,8 @@ def test_commune_head_reports_and_claims_the_secretariat_confirms(browser, live_
     # The secretariat is told, opens the task from the notice and confirms.
     _log_in(page, live_server.url, "noivu")
     page.locator(".site-user").get_by_role("link", name=re.compile("^Thông báo")).click()
-    page.get_by_role("link", name=re.compile(r"Thị trấn Đồng Đăng báo hoàn thành nhiệm vụ 4\.2")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.2")
+    page.get_by_role("link", name=re.compile(r"Thị trấn Đồng Đăng báo hoàn thành nhiệm vụ 4\.4")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ 4.4")
     page.get_by_role("button", name="Xác nhận hoàn thành").click()
     expect(page.get_by_role("status")).to_have_text("Đã xác nhận nhiệm vụ hoàn thành.")
     # Completed today, due in 30 days: on time.

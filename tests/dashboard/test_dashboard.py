@@ -902,14 +902,15 @@ def test_returning_a_figure_changes_the_next_render(
 
 
 @pytest.mark.parametrize("who", ["steering", "secretariat", "administrator"])
-def test_committee_and_secretariat_see_every_unit(request, client_for, seed_plan, who):
+def test_committee_and_secretariat_see_every_unit(request, client_for, current_plan, who):
+    # Without ?plan= the dashboard opens on the active plan (this year's), not on the closed 2024 one.
     response = client_for(request.getfixturevalue(who)).get(reverse("dashboard"))
     assert response.status_code == 200
-    assert response.context["plan"] == seed_plan
+    assert response.context["plan"] == current_plan
     options = Page(response.content.decode()).root.one("select", id="unit").all("option")
     assert options[0].text == "Toàn cơ quan" and options[0].attrs["value"] == ""
     assert [o.attrs["value"] for o in options[1:]] == list(
-        Unit.objects.below(seed_plan.issuing_unit).order_by("path").values_list("code", flat=True)
+        Unit.objects.below(current_plan.issuing_unit).order_by("path").values_list("code", flat=True)
     )
     assert response.context["unit"] is None
 
@@ -949,10 +950,11 @@ def test_anonymous_is_sent_to_log_in(client, seed_plan):
     assert response.url == f"{reverse('login')}?next={reverse('dashboard')}"
 
 
-def test_steering_committee_lands_on_the_dashboard(client_for, steering, secretariat, seed_plan):
+def test_steering_committee_lands_on_the_dashboard(client_for, steering, secretariat, current_plan):
     response = client_for(steering).get(reverse("home"))
     assert (response.status_code, response.url) == (302, reverse("dashboard"))
-    assert client_for(secretariat).get(reverse("home")).url == reverse("plan-detail", args=[seed_plan.pk])
+    # Others land on the newest active plan: this year's, not the closed 2024 one.
+    assert client_for(secretariat).get(reverse("home")).url == reverse("plan-detail", args=[current_plan.pk])
 
 
 def test_any_year_can_be_chosen(small_plan, client_for, steering, seed_plan):

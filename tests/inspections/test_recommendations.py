@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from inspections.models import Recommendation, RecommendationState
 from inspections.services import (
@@ -56,6 +57,14 @@ def test_answer_return_answer_confirm_and_the_finding_is_handled_that_day(
     assert list(done.history.order_by("history_id").values_list("history_change_reason", flat=True)) == [
         None, "answered", "returned", "answered", "confirmed",
     ]  # fmt: skip
+
+
+def test_an_answer_is_dated_when_it_was_given(open_one, commune_head):
+    # The demo records a past year's answers on their own days, history included.
+    at = timezone.make_aware(datetime.datetime(2024, 9, 20, 9))
+    answered = recommendation_answer(recommendation=open_one, user=commune_head, text="Đã niêm yết.", at=at)
+    assert answered.responded_at == at
+    assert answered.history.latest("history_id").history_date == at
 
 
 def test_a_confirmed_recommendation_takes_no_further_answer(open_one, commune_head, secretariat, clock_on_today):

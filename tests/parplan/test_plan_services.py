@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from parplan.models import Plan, ReformArea, Responsibility, Unit
 from parplan.services import (
@@ -43,9 +44,12 @@ def test_plan_upsert_records_who_changed_the_plan_and_why(seed_plan: Plan, secre
 
 
 def test_plan_upsert_creates_the_issuers_plan_of_a_new_year(seed_plan: Plan):
-    plan = plan_upsert(issuing_unit=seed_plan.issuing_unit, year=2025, title="Kế hoạch CCHC năm 2025")
-    assert (plan.year, plan.status, plan.symbol) == (2025, "draft", "KH-UBND")
-    assert Plan.objects.filter(issuing_unit=seed_plan.issuing_unit).count() == 2
+    # Next year: the demo holds 2024's plan and this year's, none of next year.
+    year = timezone.localdate().year + 1
+    before = Plan.objects.filter(issuing_unit=seed_plan.issuing_unit).count()
+    plan = plan_upsert(issuing_unit=seed_plan.issuing_unit, year=year, title=f"Kế hoạch CCHC năm {year}")
+    assert (plan.year, plan.status, plan.symbol) == (year, "draft", "KH-UBND")
+    assert Plan.objects.filter(issuing_unit=seed_plan.issuing_unit).count() == before + 1
 
 
 def test_area_upsert_renames_the_area_of_that_number(seed_plan: Plan, secretariat):

@@ -36,6 +36,13 @@ def _task(plan: Plan, area: int, position: int) -> Task:
     return Task.objects.get(area__plan=plan, area__number=area, position=position)
 
 
+def _office_task(plan: Plan) -> Task:
+    """An open task an office leads and no commune was given (the demo gives (4, 2) to Bảo Lâm and closes it)."""
+    task = _task(plan, 4, 4)
+    assert task.lead_unit is not None and task.lead_unit.kind.code == "office" and not task.is_closed
+    return task
+
+
 def _new_user(username: str = "nguoimoi") -> Any:
     return get_user_model().objects.create_user(username, password="x")
 
@@ -77,34 +84,34 @@ def test_membership_add_twice_keeps_one_membership(db):
 
 
 def test_commune_head_cannot_report_on_a_task_before_their_commune_leads_it(seed_plan: Plan, commune_head):
-    assert not _can(commune_head, REPORT, _task(seed_plan, 4, 2))
+    assert not _can(commune_head, REPORT, _office_task(seed_plan))
 
 
 def test_commune_head_can_report_on_a_task_once_their_commune_leads_it(seed_plan: Plan, commune_head):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06184"), coordinating_units=[])
     assert _can(commune_head, REPORT, task)
 
 
 def test_commune_head_cannot_report_on_other_tasks_after_one_assignment(seed_plan: Plan, commune_head):
-    task_assign(task=_task(seed_plan, 4, 2), lead_unit=_unit("06184"), coordinating_units=[])
+    task_assign(task=_office_task(seed_plan), lead_unit=_unit("06184"), coordinating_units=[])
     assert not _can(commune_head, REPORT, _task(seed_plan, 4, 3))
 
 
 def test_commune_staff_can_report_on_a_task_their_commune_leads(seed_plan: Plan, commune_staff):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06184"), coordinating_units=[])
     assert _can(commune_staff, REPORT, task)
 
 
 def test_head_of_another_commune_cannot_report_on_the_task(seed_plan: Plan, other_commune_head):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06184"), coordinating_units=[])
     assert not _can(other_commune_head, REPORT, task)
 
 
 def test_a_person_joining_the_lead_unit_later_gets_its_rights(seed_plan: Plan):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06184"), coordinating_units=[])
     user = _new_user()
     assert not _can(user, REPORT, task)
@@ -113,7 +120,7 @@ def test_a_person_joining_the_lead_unit_later_gets_its_rights(seed_plan: Plan):
 
 
 def test_membership_remove_revokes_the_units_task_rights(seed_plan: Plan, commune_head):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06184"), coordinating_units=[])
     assert _can(commune_head, REPORT, task)
     membership_remove(membership=Membership.objects.get(user=commune_head, unit__code="06184"))
@@ -139,7 +146,7 @@ def test_membership_remove_keeps_the_role_group_while_another_unit_holds_that_ro
 
 
 def test_membership_remove_keeps_the_rights_of_the_users_other_unit(seed_plan: Plan, commune_head):
-    task = _task(seed_plan, 4, 2)
+    task = _office_task(seed_plan)
     task_assign(task=task, lead_unit=_unit("06187"), coordinating_units=[])
     membership_add(user=commune_head, unit=_unit("06187"), role=Role.UNIT_HEAD)
     membership_remove(membership=Membership.objects.get(user=commune_head, unit__code="06184"))

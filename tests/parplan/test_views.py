@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parplan.models import Plan, Unit
+from parplan.models import Plan, PlanStatus, Unit
 from tests.builders import add_members, add_targets, add_tasks
 
 COMMUNE = "06184"  # Thị trấn Đồng Đăng: commune_head and commune_staff
@@ -92,9 +92,11 @@ def test_outsider_sees_an_empty_plan_list(client_for, outsider, seed_plan):
     assert "Bạn chưa được giao theo dõi kế hoạch nào" in page
 
 
-def test_home_opens_the_active_plan_for_a_member(client_for, commune_head, seed_plan):
+def test_home_opens_the_active_plan_for_a_member(client_for, commune_head, seed_plan, current_plan):
+    # This year's plan is the active one; the closed 2024 plan is not where a member lands.
+    assert (current_plan.status, seed_plan.status) == (PlanStatus.ACTIVE, PlanStatus.CLOSED)
     response = client_for(commune_head).get(reverse("home"))
-    assert response["Location"] == reverse("plan-detail", args=[seed_plan.pk])
+    assert response["Location"] == reverse("plan-detail", args=[current_plan.pk])
 
 
 def test_home_sends_an_outsider_to_the_empty_plan_list(client_for, outsider):

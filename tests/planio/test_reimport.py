@@ -283,13 +283,15 @@ def test_an_area_dropped_after_its_tasks_moved_elsewhere_keeps_them(seed_plan: P
     area_one = document["areas"].pop(0)
     document["areas"][0]["tasks"] += area_one["tasks"]
     before = _work(seed_plan)
-    plan_import(document)
+    # Area 1's target has the demo's figures: dropping them takes allow_delete. A moved task
+    # not matched would be deleted with it, and its work would be missing below.
+    plan_import(document, allow_delete=True)
     assert not seed_plan.areas.filter(number=1).exists()
     _same_work_and_history_kept(before, _work(seed_plan))
 
 
 def test_a_file_dropping_targets_with_figures_is_refused(seed_plan: Plan):
-    # The demo has figures for targets 3.3 and 3.4 (demo/figures.py); the file keeps 3.1 and 3.2 only.
+    # The demo has figures for every target of area 3 (demo/figures.py); the file keeps 3.1 and 3.2 only.
     document = _export(seed_plan)
     del document["areas"][2]["targets"][2:]
     counts = _row_counts()
@@ -298,7 +300,7 @@ def test_a_file_dropping_targets_with_figures_is_refused(seed_plan: Plan):
     assert raised.value.errors == [
         f"Tệp không còn chỉ tiêu 3.{position}, nhưng chỉ tiêu này đã có số liệu. Để xóa cả số liệu, "
         "nhập lại với --delete-tasks-with-progress."
-        for position in (3, 4)
+        for position in (3, 4, 5)
     ]
     assert _row_counts() == counts
 
@@ -306,11 +308,16 @@ def test_a_file_dropping_targets_with_figures_is_refused(seed_plan: Plan):
 def test_targets_with_figures_are_deleted_with_allow_delete(seed_plan: Plan):
     document = _export(seed_plan)
     del document["areas"][2]["targets"][2:]
+    figures = Measurement.objects.filter(indicator__target__area__number=3, indicator__area__plan=seed_plan)
+    dropped = set(figures.filter(indicator__target__position__gt=2).values_list("pk", flat=True))
+    kept = set(figures.filter(indicator__target__position__lte=2).values_list("pk", flat=True))
+    assert dropped and kept
     plan_import(document, allow_delete=True)
     assert list(Target.objects.filter(area__plan=seed_plan, area__number=3).values_list("position", flat=True)) == [
         1, 2,
     ]  # fmt: skip
-    assert not Measurement.objects.filter(indicator__target__area__number=3, indicator__area__plan=seed_plan).exists()
+    assert not Measurement.objects.filter(pk__in=dropped).exists()
+    assert set(figures.values_list("pk", flat=True)) == kept
 
 
 def test_a_dropped_task_without_work_is_deleted_quietly(seed_plan: Plan):

@@ -202,9 +202,11 @@ def objects(seed_authority: Authority, clock_on_today: datetime.date) -> Objects
     approved = Measurement.objects.filter(indicator__area__plan=seed.plan, status=MeasurementStatus.APPROVED).first()
     assert approved is not None
     locked = period_lock(period=Period.objects.filter(plan=seed.plan, frequency=Frequency.MONTHLY).first())
-    # The first month of the plan the town has sent nothing for (the demo fills the earlier ones).
+    # The first month the town has sent no on-time figure for (3.3.1: the demo's stop at October;
+    # its other indicators have figures every month).
     months = Period.objects.filter(plan=seed.plan, frequency=Frequency.MONTHLY).exclude(pk=locked.pk).order_by("end")
-    draft = next(p for p in months if not Measurement.objects.filter(unit=seed.unit, period=p).exists())
+    on_time = Measurement.objects.filter(unit=seed.unit, indicator__area__number=3, indicator__target__position=3)
+    draft = next(p for p in months if not on_time.filter(period=p).exists())
     return Objects(seed, task, contributed, Task.objects.get(pk=claimed.pk), extended, approved, locked, draft)
 
 

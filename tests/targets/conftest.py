@@ -27,6 +27,18 @@ def seed_indicator(plan: Plan, area: int, target: int, position: int = 1) -> Ind
     )
 
 
+def without_demo_figures(indicator: Indicator) -> Indicator:
+    """The indicator with the demo's figures removed (in the test's transaction): the test enters its own.
+
+    The demo has figures for every typed-in indicator, approved and locked; a test of how a figure is
+    entered, or judged alone, starts from none.
+    """
+    from targets.models import Measurement
+
+    Measurement.objects.filter(indicator=indicator).delete()
+    return indicator
+
+
 def seed_period(plan: Plan, frequency: str, number: int) -> Period:
     return Period.objects.get(plan=plan, frequency=frequency, number=number)
 
@@ -57,7 +69,7 @@ def office_online(seed_plan: Plan) -> Indicator:
 
 @pytest.fixture
 def november(seed_plan: Plan) -> Period:
-    """Tháng 11/2024: no demo figures yet."""
+    """Tháng 11/2024: no demo figures of the on-time and apology indicators (theirs stop at October)."""
     return seed_period(seed_plan, Frequency.MONTHLY, 11)
 
 

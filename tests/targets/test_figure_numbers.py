@@ -23,7 +23,7 @@ from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, IndicatorKind, IndicatorSnapshot, Measure, Measurement, Period
 from targets.services import FigureInput, indicator_define, measurement_save
 from tests.targets.builders import approved, new_indicator, ratio, row_counts, submitted
-from tests.targets.conftest import seed_indicator, seed_period
+from tests.targets.conftest import seed_indicator, seed_period, without_demo_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def revenue(seed_plan: Plan) -> Indicator:
 @pytest.fixture
 def par_index(seed_plan: Plan) -> Indicator:
     """1.1.1 the PAR index: a rank among the province's districts, ≤ 6, entered once a year by the secretariat."""
-    return seed_indicator(seed_plan, 1, 1)
+    return without_demo_figures(seed_indicator(seed_plan, 1, 1))
 
 
 @pytest.fixture
@@ -250,7 +250,7 @@ def test_a_count_indicator_takes_whole_numbers(seed_plan, dong_dang, november, c
 
 def test_an_amount_share_takes_decimals_when_its_parts_are_not_counted(seed_plan, district, secretariat):
     # 3.2.1: days of processing time cut, out of the days the rules allow; half days are real.
-    days = seed_indicator(seed_plan, 3, 2)
+    days = without_demo_figures(seed_indicator(seed_plan, 3, 2))
     assert not days.parts_counted
     figure = approved(days, district, seed_period(seed_plan, Frequency.YEAR, 1), ratio("10.5", "31.5"), secretariat)
     assert (figure.numerator, figure.denominator) == (Decimal("10.5"), Decimal("31.5"))

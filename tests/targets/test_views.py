@@ -127,7 +127,7 @@ def test_commune_staff_cannot_post_another_communes_figures(
     )
     assert response.status_code == 403
     assert row_counts() == before
-    assert not Measurement.objects.filter(unit=bao_lam, period=november).exists()
+    assert not Measurement.objects.filter(indicator=on_time, unit=bao_lam, period=november).exists()
 
 
 @pytest.mark.parametrize("who", ["steering", "other_commune_head", "office_head"])
@@ -227,9 +227,13 @@ def test_the_head_submits_a_draft_the_staff_prepared(
 
 
 def test_blank_indicators_are_skipped(client_for, commune_head, seed_plan, on_time, november):
+    # The demo's figures of Đồng Đăng's other indicators for November are there already.
+    figures = Measurement.objects.filter(period=november, unit__code="06184")
+    before = set(figures.values_list("pk", flat=True))
     response = _post_figures(client_for(commune_head), seed_plan, november, "draft", _figure(on_time, 98, 100))
     assert response.status_code == 302
-    assert Measurement.objects.filter(period=november, unit__code="06184").count() == 1
+    assert list(figures.exclude(pk__in=before).values_list("indicator", flat=True)) == [on_time.pk]
+    assert figures.count() == len(before) + 1
 
 
 def test_an_approved_figure_is_shown_locked_and_is_not_changed_by_a_post(
@@ -307,11 +311,13 @@ def test_one_bad_indicator_keeps_the_whole_page_unsaved_and_shows_what_was_typed
 def test_one_bad_indicator_leaves_no_evidence_file_of_the_good_one(
     client_for, commune_head, seed_plan, on_time, apologised, november, media_root
 ):
+    before = row_counts()
     data = {"period": november.pk, "action": "submit", f"{on_time.pk}-files": [pdf("Sổ theo dõi.pdf")]}
     data |= _figure(on_time, 57, 60) | _figure(apologised, 3, 2)
     response = client_for(commune_head).post(_entry_url(seed_plan, november), data)
     assert response.status_code == 200
-    assert not Measurement.objects.filter(period=november, unit__code="06184").exists()
+    assert row_counts() == before
+    assert not Measurement.objects.filter(period=november, unit__code="06184", indicator=on_time).exists()
     assert _stored_files(media_root) == []
 
 
