@@ -172,6 +172,11 @@ def _object_right(instance: Any) -> dict[str, Any]:
     return right
 
 
+def object_rights_granted(instances: Iterable[Any]) -> None:
+    """Record object rights granted in bulk (`bulk_create` sends no post_save for the handler below)."""
+    _record([{**_object_right(instance), "granted": True} for instance in instances])
+
+
 def _object_right_granted(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if created:
         _record([{**_object_right(instance), "granted": True}])

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.access import ADMIN_SITE_ROLES, can_manage_membership
-from parplan.audit import rights_changed_by
+from parplan.audit import object_rights_granted, rights_changed_by
 from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.registries import role_apps, unit_rights
 
@@ -386,9 +386,20 @@ def _object_rights_sync(obj: models.Model, perm: str, groups: Iterable[Group]) -
             object_pk=str(obj.pk),
         ).values_list("group_id", flat=True)
     )
-    # One holder at a time: guardian grants a list with bulk_create, which the audit trail would not see.
-    for pk in wanted.keys() - current:
-        assign_perm(perm, wanted[pk], obj)
+    new = sorted(wanted.keys() - current)
+    if new:
+        # One insert for every new holder (a plan's import grants thousands; one by one it took most of
+        # the import), recorded in the audit trail here: bulk_create sends no post_save. The caller holds
+        # the object's row lock, so no one grants the same right meanwhile.
+        content_type = ContentType.objects.get_for_model(obj)
+        permission = Permission.objects.get(content_type=content_type, codename=codename)
+        granted = GroupObjectPermission.objects.bulk_create(
+            GroupObjectPermission(
+                group=wanted[pk], permission=permission, content_type=content_type, object_pk=str(obj.pk)
+            )
+            for pk in new
+        )
+        object_rights_granted(granted)
     for group in Group.objects.filter(pk__in=current - wanted.keys()):
         remove_perm(perm, group, obj)
 

@@ -8,6 +8,7 @@ scoring, so it reads the scoring's selectors; the scoring app knows nothing of i
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -16,12 +17,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parplan.formatting import format_number
-from parplan.models import Unit
+from parplan.models import Plan, Unit
 from parplan.spreadsheets import append_row
 from reports.renderers.pdf import html_to_pdf
-from reports.renderers.xlsx import _page_setup
-from reports.selectors import DOCUMENT_LANGUAGE, header_lines
+from reports.renderers.xlsx import page_setup
+from reports.selectors import BLANK, DOCUMENT_LANGUAGE, date_words, drafting_unit, header_lines, recipient_lines
 from scoring.models import ScoringRound
 from scoring.selectors import UnitResult, round_results, unit_scores
 
@@ -33,15 +33,32 @@ SHEET_HEADERS = [("Mã", 8), ("Tiêu chí", 50), ("Tối đa", 9), ("Tự chấm
 
 
 def _context(scoring_round: ScoringRound) -> dict[str, object]:
-    parent, issuer = header_lines(scoring_round.tree.authority)
-    today = timezone.localdate()
-    return {"round": scoring_round, "parent": parent, "issuer": issuer, "today": today}
+    """The document's header and signature (NĐ 30/2020), taken from the authority's plan of the tree's year."""
+    authority = scoring_round.tree.authority
+    parent, issuer = header_lines(authority)
+    # The year's plan knows the authority's place name, its signer and its usual recipients.
+    plan = Plan.objects.filter(issuing_unit=authority, year=scoring_round.tree.year).first()
+    kind = plan.symbol.split("-", 1)[1] if plan and "-" in plan.symbol else "UBND"
+    return {
+        "round": scoring_round,
+        "parent": parent,
+        "issuer": issuer,
+        "reference": f"Số: {BLANK}/BC-{kind}",
+        "place_and_date": f"{(plan.place if plan else '') or authority.name}, {date_words(timezone.localdate())}",
+        "signing_authority": plan.signing_authority if plan else "",
+        "signer_title": plan.signer_title if plan else "",
+        "signer_name": plan.signer_name if plan else "",
+        "recipients": recipient_lines(plan.recipients if plan else "", drafting_unit(authority)),
+    }
+
+
+# Points are numbers in the workbook (a sum or a sort works on them), shown with two decimals.
+_POINTS_FORMAT = "0.00"
 
 
 def _result_row(result: UnitResult) -> list[object]:
-    last = "" if result.last_year is None else format_number(result.last_year, 2)
-    totals = [format_number(total, 2) for total in (result.self_total, result.appraised_total, result.final_total)]
-    return [result.rank, result.unit.name, *totals, result.band, last]
+    totals = [result.self_total, result.appraised_total, result.final_total]
+    return [result.rank, result.unit.name, *totals, result.band, result.last_year]
 
 
 def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]], rows: list[list[object]]) -> Worksheet:
@@ -57,7 +74,9 @@ def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]], rows: lis
         for cell in row:
             cell.font = Font(name=_FONT, size=12, bold=number == 2)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _page_setup(sheet, len(headers), sum(width for _name, width in headers), 2)
+            if isinstance(cell.value, Decimal):
+                cell.number_format = _POINTS_FORMAT
+    page_setup(sheet, len(headers), sum(width for _name, width in headers), 2)
     return sheet
 
 
@@ -79,15 +98,12 @@ def results_pdf(scoring_round: ScoringRound) -> bytes:
 
 
 def _sheet_rows(scoring_round: ScoringRound, unit: Unit) -> list[list[object]]:
+    """Per item: code, name, maximum, self, appraised and final points (None when not given), the last comment."""
     rows: list[list[object]] = []
     for score in unit_scores(scoring_round, unit):
-
-        def shown(value: object) -> str:
-            return "" if value is None else format_number(value, 2)  # type: ignore[arg-type]
-
         comment = score.final_comment or score.appraisal_comment or score.self_comment
-        points = [shown(score.criterion.max_points), shown(score.self_points), shown(score.appraised_points)]
-        rows.append([score.criterion.code, score.criterion.name, *points, shown(score.final_points), comment])
+        points = [score.criterion.max_points, score.self_points, score.appraised_points, score.final_points]
+        rows.append([score.criterion.code, score.criterion.name, *points, comment])
     return rows
 
 

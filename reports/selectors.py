@@ -240,7 +240,7 @@ class ReportData:
     annex_inspections: InspectionAnnex | None = None
 
 
-def _date_words(day: datetime.date) -> str:
+def date_words(day: datetime.date) -> str:
     # NĐ 30/2020: days below 10 and months 1–2 take a leading zero.
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
@@ -341,7 +341,7 @@ def unit_short_name(name: str) -> str:
     return "".join(word[0].upper() for word in re.findall(r"\w+", name) if word.lower() != "và")
 
 
-def _drafting_unit(issuer: Unit) -> str:
+def drafting_unit(issuer: Unit) -> str:
     """The short name of the office that drafts the issuer's reports: its secretariat's (Phòng Nội vụ), if any."""
     drafting = (
         Unit.objects.filter(path__startswith=issuer.path, memberships__role=Role.SECRETARIAT)
@@ -438,7 +438,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         issuer=" ".join(issuer_lines),
         issuer_lines=issuer_lines,
         reference=f"Số: {_printed_number(narrative.number, narrative.symbol)}/{narrative.symbol}",
-        place_and_date=f"{plan.place or issuer.name}, {_date_words(narrative.report_date or cutoff)}",
+        place_and_date=f"{plan.place or issuer.name}, {date_words(narrative.report_date or cutoff)}",
         subject=f"Kết quả thực hiện công tác cải cách hành chính {period} {plan.year}",
         window_periods=periods_label(Frequency.MONTHLY, start, cutoff),
         year_to_date_periods="" if start == year_start else periods_label(Frequency.MONTHLY, year_start, cutoff),
@@ -468,7 +468,7 @@ def _report_data(*, plan: Plan, kind: str, narrative: ReportNarrative | None) ->
         signer_capacity=narrative.signer_capacity,
         signer_title=narrative.signer_title,
         signer_name=narrative.signer_name or _plan_signer_if_same_title(plan, narrative),
-        recipients=recipient_lines(narrative.recipients or plan.recipients, _drafting_unit(issuer)),
+        recipients=recipient_lines(narrative.recipients or plan.recipients, drafting_unit(issuer)),
         generated_sentences=generated,
         annex_units_total=_units_total(annex_units),
         annex_dossiers_total=dossiers_total,

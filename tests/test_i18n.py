@@ -39,6 +39,7 @@ NOT_UI_FILES = {
     "reports/scoring_exports.py": "the PAR-index results table and scorecard: Vietnamese documents (NĐ 30/2020)",
     "templates/reports/_scoring_head.html": "the scoring documents' page setup, part of the PDF document",
     "templates/reports/_scoring_header.html": "the scoring documents' header (NĐ 30/2020), part of the PDF document",
+    "templates/reports/_scoring_signature.html": "the scoring documents' signature block (NĐ 30/2020), in the PDF",
     "templates/reports/scoring_results.html": "the results table, rendered as the PDF document",
     "templates/reports/scoring_scorecard.html": "a unit's scorecard, rendered as the PDF document",
     "scoring/importing.py": "the column headings of the provinces' published trees, read from their .xlsx files",

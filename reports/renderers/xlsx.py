@@ -91,7 +91,7 @@ def _fit_rows(sheet: Worksheet, widths: Sequence[int], header_row: int, wide_row
         sheet.row_dimensions[number].height = lines * _LINE_POINTS
 
 
-def _page_setup(sheet: Worksheet, columns: int, total_width: int, header_row: int) -> None:
+def page_setup(sheet: Worksheet, columns: int, total_width: int, header_row: int) -> None:
     """A4, landscape when wide, one page wide and as many high as it takes, the header row on every page."""
     sheet.print_area = f"A1:{get_column_letter(columns)}{max(sheet.max_row, header_row)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -247,5 +247,5 @@ def _sheet(
     widths = [width for _label, width in headers]
     _fit_rows(sheet, widths, header_row, wide_rows)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
-    _page_setup(sheet, len(headers), sum(widths), header_row)
+    page_setup(sheet, len(headers), sum(widths), header_row)
     return sheet

@@ -13,17 +13,20 @@ import pytest
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from guardian.models import GroupObjectPermission
 
 from evidence.models import Evidence
 from evidence.services import evidence_remove
 from parplan.audit import rights_changed_by
 from parplan.models import Membership, RightsChange, RightsChangeKind, Role, Unit
-from parplan.services import membership_add, unit_group
+from parplan.services import membership_add, object_rights_sync, unit_group
 from reports.models import GeneratedReport, GenerationState, ReportKind
 from reports.services import report_generate, report_request
-from tasks.models import ProgressStatus
+from tasks.models import ProgressStatus, Task
 from tasks.services import task_assign, task_report_progress
 from tests.parplan.accounts.conftest import DEMO_PASSWORD, post_login
 from tests.tasks.builders import pdf
@@ -183,6 +186,24 @@ def test_object_rights_moved_by_an_assignment_are_recorded_both_ways(seed_author
         [(new_heads, True, "noivu"), (old_heads, False, "noivu")],
         [(old_heads, False, "noivu"), (new_heads, True, "noivu")],
     )
+
+
+def test_rights_granted_to_many_groups_at_once_take_the_same_queries_and_are_each_recorded(seed_plan, secretariat):
+    two, eight = Task.objects.filter(area__plan=seed_plan).order_by("pk")[:2]
+    groups = [unit_group(unit, Role.UNIT_HEAD) for unit in Unit.objects.filter(kind__code="commune").order_by("code")]
+    counts = []
+    for task, some in ((two, groups[:2]), (eight, groups[2:10])):
+        object_rights_sync(obj=task, perm="tasks.view_task", groups=[], user=secretariat)  # from nobody
+        with CaptureQueriesContext(connection) as queries:
+            object_rights_sync(obj=task, perm="tasks.view_task", groups=some, user=secretariat)
+        counts.append(len(queries))
+        holders = GroupObjectPermission.objects.filter(object_pk=str(task.pk), permission__codename="view_task")
+        assert set(holders.values_list("group__name", flat=True)) == {group.name for group in some}
+        rows = _changes(kind=RightsChangeKind.OBJECT_PERMISSION, object_type="tasks.task", object_pk=str(task.pk),
+                        permission="tasks.view_task", granted=True)  # fmt: skip
+        assert {(row.group, row.actor) for row in rows[-len(some) :]} == {(group.name, "noivu") for group in some}
+    # One insert for the new holders however many (it was a get-or-create and an audit row each).
+    assert counts[0] == counts[1]
 
 
 def test_the_actor_named_for_a_change_of_rights_outranks_the_request(secretariat, administrator):

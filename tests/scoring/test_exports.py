@@ -7,8 +7,10 @@ import io
 import pdfplumber
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from parplan.models import Plan
 from scoring.models import ScoringRound
 from scoring.selectors import round_results
 
@@ -27,7 +29,9 @@ def test_the_results_export_to_excel_in_rank_order(client_for, secretariat, fini
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     results = round_results(finished)
     assert [row[1] for row in rows] == [r.unit.name for r in results]
-    assert rows[0][4] == f"{results[0].final_total:.2f}".replace(".", ",")
+    # Points are numbers in the workbook, not text: a sum or a sort in Excel works on them.
+    assert rows[0][4] == pytest.approx(float(results[0].final_total))
+    assert sheet.cell(3, 5).number_format == "0.00" and sheet.cell(3, 5).data_type == "n"
     assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
 
 
@@ -39,6 +43,23 @@ def test_the_results_export_to_pdf_in_the_official_format(client_for, steering, 
     assert "ỦY BAN NHÂN DÂN" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM" in text
     assert round_results(finished)[0].unit.name in text
+    # NĐ 30/2020: the number left for the clerk, place and date, recipients, who signs (the 2024 plan's signer).
+    plan = Plan.objects.get(issuing_unit=finished.tree.authority, year=2024)
+    today = timezone.localdate()
+    assert "Số: ....../BC-UBND" in text
+    assert f"{plan.place}, ngày {today.day:02d} tháng" in text
+    assert "Nơi nhận:" in text and "Lưu: VT" in text
+    assert plan.signer_name and plan.signer_name in text
+
+
+def test_a_scorecard_prints_its_points_with_the_decimal_comma_and_is_signed(client_for, secretariat, finished):
+    unit = finished.scores.first().unit
+    response = client_for(secretariat).get(reverse("scoring-sheet-export", args=[finished.pk, unit.code, "pdf"]))
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    first = finished.scores.filter(unit=unit).select_related("criterion").order_by("criterion__position").first()
+    assert f"{first.criterion.max_points:.2f}".replace(".", ",") in text
+    assert "None" not in text and "Nơi nhận:" in text
 
 
 def test_a_unit_downloads_its_own_scorecard_only(client_for, commune_head, finished):
