@@ -59,7 +59,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     top, bottom, hidden = ranking_shown(board.ranking)
     # The official ranking is the PAR-index scoring's, for those who read every unit's results.
     official = (
-        official_rankings(plan.issuing_unit) if can_read_authority_results(request.user, plan.issuing_unit) else []
+        official_rankings(plan.issuing_unit, year=plan.year)
+        if can_read_authority_results(request.user, plan.issuing_unit)
+        else []
     )
     return render(
         request,

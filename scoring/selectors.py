@@ -157,12 +157,16 @@ class OfficialRanking:
     units: int
 
 
-def official_rankings(authority: Unit, shown: int = 5) -> list[OfficialRanking]:
+def official_rankings(authority: Unit, shown: int = 5, *, year: int | None = None) -> list[OfficialRanking]:
     """Per group, the ranking of the latest finished round of `authority`: the official unit ranking.
 
+    With `year` (a plan's dashboard), the latest of that year or before: a year's scoring is
+    published early the next year, and a past plan's page never shows a later year's ranking.
     One query for the rounds, then two per group (its scores, its units); last year is not compared here.
     """
     rounds = ScoringRound.objects.select_related("tree").filter(tree__authority=authority, step=Step.DONE)
+    if year is not None:
+        rounds = rounds.filter(tree__year__lte=year)
     latest: dict[str, ScoringRound] = {}
     for scoring_round in rounds.order_by("tree__group", "-tree__year"):
         latest.setdefault(scoring_round.tree.group, scoring_round)

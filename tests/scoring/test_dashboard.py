@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from scoring.models import ScoringRound
 from scoring.selectors import official_rankings, round_results
+from scoring.services import step_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,14 @@ def test_an_open_round_is_not_official_until_it_is_final(seed_plan):
     """The current year's rounds are open: the official ranking is still 2024's."""
     assert {r.round.tree.year for r in official_rankings(seed_plan.issuing_unit)} == {2024}
     assert ScoringRound.objects.exclude(tree__year=2024).exists()
+
+
+def test_a_plans_dashboard_shows_no_later_years_ranking(client_for, secretariat, seed_plan, scoring_round):
+    """A round of 2030 finished: the 2024 plan's page still shows 2024's ranking, the function's default the latest."""
+    for _step in range(4):
+        scoring_round = step_advance(scoring_round=scoring_round)
+    assert {r.round.tree.year for r in official_rankings(seed_plan.issuing_unit)} == {2024, 2030}
+    assert {r.round.tree.year for r in official_rankings(seed_plan.issuing_unit, year=2024)} == {2024}
+    html = _dashboard(client_for, secretariat, seed_plan)
+    official = html[html.index('id="official-ranking"') : html.index('id="ranking"')]
+    assert scoring_round.tree.title not in official
