@@ -546,6 +546,17 @@ def step_advance(*, scoring_round: ScoringRound, user: User | None = None) -> Sc
     return scoring_round
 
 
+def suggestions_refresh_open() -> int:
+    """Rounds still in self-assessment read their suggestions again from the records (nightly, with the steps).
+
+    Tasks are completed and figures approved while the units score themselves: the
+    suggestion shown beside a score follows them until the step closes. Returns the
+    rows whose suggestion changed; the units' own points are never touched.
+    """
+    rounds = ScoringRound.objects.filter(step=Step.SELF).select_related("tree")
+    return sum(suggestions_refresh(scoring_round=scoring_round) for scoring_round in rounds)
+
+
 def steps_close_due(today: datetime.date | None = None) -> list[str]:
     """Every round whose step's deadline has passed moves on (Celery beat, daily); returns what moved."""
     today = today or timezone.localdate()

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from evidence.services import evidence_remove
 from parplan.models import Unit
 from scoring.models import Score, ScoringRound, Step, UnitGroup
-from scoring.selectors import rank, round_results
+from scoring.selectors import UnitResult, rank, round_results
 from scoring.services import (
     appraise,
     explain,
@@ -26,8 +27,10 @@ from scoring.services import (
     tree_create,
 )
 from scoring.suggestions import suggested_points
+from scoring.tasks import close_due_steps
 from targets.sources import unit_rates
 from tasks.models import Task
+from tasks.services import task_claim_completion, task_confirm_completion
 from tests.files import pdf_bytes
 
 from .conftest import APPRAISAL_UNTIL, SELF_UNTIL, items
@@ -207,3 +210,54 @@ def test_the_apps_holding_the_records_give_their_share_per_unit_through_the_sour
         "insp_law": True,
         "secretariat": False,
     }
+
+
+def test_the_nightly_job_refreshes_an_open_rounds_suggestions_and_leaves_the_units_points(
+    authority, secretariat, monkeypatch
+):
+    """A task completed on time while the round is open raises the suggestion; the unit's own points stay."""
+    tree = tree_create(authority=authority, year=2024, group=UnitGroup.SERVICE_UNITS, title="Thử 2024", items=items())
+    unit = Unit.objects.get(code="183-NV")
+    scoring_round = round_open(
+        tree=tree, self_until=datetime.date(2025, 1, 15), appraisal_until=datetime.date(2025, 1, 31),
+        explanation_until=datetime.date(2025, 2, 10), final_until=datetime.date(2025, 2, 20), units=[unit],
+    )  # fmt: skip
+    score = _score(scoring_round, unit, "1.2")
+    before = score.suggested_points
+    self_score(score=score, points=D(5), comment="Tự chấm trước", user=None, today=datetime.date(2025, 1, 5))
+    due = Task.objects.filter(lead_unit=unit, due_date__year=2024, cancelled_at__isnull=True, confirmed_at=None)
+    task = due.order_by("pk").first()
+    assert before is not None and before < 30 and task is not None
+    task_claim_completion(task=task, user=secretariat, today=task.due_date, text="Đã xong.")
+    task_confirm_completion(task=Task.objects.get(pk=task.pk), user=secretariat, today=task.due_date)
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: datetime.date(2025, 1, 10))
+
+    result = close_due_steps()
+
+    score.refresh_from_db()
+    assert result["suggestions"] >= 1 and result["moved"] == []
+    assert score.suggested_points > before
+    assert (score.self_points, score.self_comment) == (D(5), "Tự chấm trước")
+
+
+def test_four_units_rank_1_2_2_4_by_total_then_penalty_then_name(scoring_round):
+    unit_a, unit_b, unit_c, unit_d = Unit.objects.filter(kind__code="commune").order_by("name")[:4]
+    results = [
+        UnitResult(unit=unit_d, final_total=D(90), penalty=D(0)),
+        UnitResult(unit=unit_c, final_total=D(85), penalty=D(1)),  # equal to b on both: shares rank 2
+        UnitResult(unit=unit_b, final_total=D(85), penalty=D(1)),
+        UnitResult(unit=unit_a, final_total=D(85), penalty=D(2)),  # the larger penalty ranks it after them
+    ]
+    ranked = rank(results)
+    assert [(r.unit, r.rank) for r in ranked] == [(unit_d, 1), (unit_b, 2), (unit_c, 2), (unit_a, 4)]
+
+
+def test_results_show_last_years_final_total_beside_this_years():
+    """The demo's rounds of this year are open; 2024's are final: each unit's 2024 total is its last year."""
+    finished = ScoringRound.objects.get(tree__year=2024, tree__group=UnitGroup.COMMUNES)
+    current = ScoringRound.objects.filter(tree__year__gt=2024, tree__group=UnitGroup.COMMUNES).get()
+    last_year = {result.unit.pk: result.final_total for result in round_results(finished)}
+    shown = {result.unit.pk: result.last_year for result in round_results(current)}
+    assert shown and set(shown) <= set(last_year)
+    assert shown == {unit_id: last_year[unit_id] for unit_id in shown}
+    assert any(total for total in shown.values())
