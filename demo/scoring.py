@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -44,8 +45,33 @@ def _dossiers_on_time(authority: Unit) -> int | None:
     return indicator.pk if indicator else None
 
 
-def _items(dossiers: int | None = None) -> list[CriterionInput]:
-    """Areas → criteria → sub-criteria; leaves carry the scoring rules."""
+# What a commune is scored on where its work differs from an office's (same codes and points; the
+# provinces' published trees for communes name the village, the one-stop desk and the community).
+_COMMUNE_ITEMS: dict[str, tuple[str, str]] = {
+    "1.3": ("Tuyên truyền CCHC tại thôn, khối phố", "Có tuyên truyền trên loa truyền thanh và tại các cuộc họp thôn."),
+    "2.1": ("Tự kiểm tra, rà soát văn bản của HĐND, UBND xã", ""),
+    "3.1": ("Niêm yết, công khai thủ tục hành chính tại bộ phận một cửa của xã", ""),
+    "4.1": ("Thực hiện quy định về thôn, tổ dân phố", "Sáp nhập, đặt tên thôn theo nghị quyết của HĐND tỉnh."),
+    "5.1": ("Bố trí cán bộ, công chức cấp xã đúng số lượng, chức danh", ""),
+    "6.1": ("Thu ngân sách xã và công khai tài chính", ""),
+    "7.2": ("Hỗ trợ người dân nộp hồ sơ trực tuyến (tổ công nghệ số cộng đồng)", ""),
+}
+
+
+def _items(dossiers: int | None = None, group: str = UnitGroup.OFFICES) -> list[CriterionInput]:
+    """Areas → criteria → sub-criteria; leaves carry the scoring rules. Communes get their own wording."""
+    items = _office_items(dossiers)
+    if group != UnitGroup.COMMUNES:
+        return items
+    return [
+        replace(item, name=_COMMUNE_ITEMS[item.code][0], guidance=_COMMUNE_ITEMS[item.code][1] or item.guidance)
+        if item.code in _COMMUNE_ITEMS
+        else item
+        for item in items
+    ]
+
+
+def _office_items(dossiers: int | None) -> list[CriterionInput]:
     c = CriterionInput
     return [
         c("1", "Công tác chỉ đạo, điều hành CCHC", D(10)),
@@ -208,7 +234,7 @@ def demo_scoring_load() -> int:
                 year=YEAR,
                 group=group,
                 title=f"Bộ tiêu chí Chỉ số CCHC {title} năm {YEAR}",
-                items=_items(_dossiers_on_time(authority)),
+                items=_items(_dossiers_on_time(authority), group),
                 bonus_cap=D(2),
                 penalty_cap=D(3),
                 user=secretariat,

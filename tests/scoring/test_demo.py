@@ -25,3 +25,15 @@ def test_the_official_ranking_is_the_finished_rounds(seed_plan):
     rankings = {r.round.tree.group: r for r in official_rankings(seed_plan.issuing_unit)}
     assert set(rankings) == {"offices", "communes"}
     assert rankings["offices"].units == 13 and len(rankings["offices"].top) == 5
+
+
+def test_the_communes_tree_words_a_communes_work_and_keeps_the_offices_points():
+    """Same codes and points (domain.md's shape), but the communes are scored on a commune's work."""
+    trees = {r.tree.group: r.tree for r in ScoringRound.objects.filter(tree__year=2024).select_related("tree")}
+    offices, communes = ({c.code: c for c in trees[group].criteria.all()} for group in ("offices", "communes"))
+    assert {code: item.max_points for code, item in offices.items()} == {
+        code: item.max_points for code, item in communes.items()
+    }
+    differing = {code for code in offices if offices[code].name != communes[code].name}
+    assert {"3.1", "4.1", "7.2"} <= differing
+    assert "thôn" in communes["4.1"].name and "một cửa" in communes["3.1"].name
