@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.functional import Promise
 
 from parplan.formatting import format_number
@@ -36,12 +37,16 @@ def suggested_points(criterion: Criterion, numerator: Decimal, denominator: Deci
 
 def latest_figures(indicator: Indicator, unit_ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
     """Each unit's numerator and denominator on the indicator's latest evaluation of it (the year so far)."""
-    snapshots = (
-        IndicatorSnapshot.objects.filter(indicator=indicator, unit_id__in=unit_ids, denominator__isnull=False)
-        .order_by("unit_id", "-day")
-        .distinct("unit_id")
-        .values_list("unit_id", "numerator", "denominator")
+    # Each unit's latest day in one query that every backend runs (DISTINCT ON is PostgreSQL's alone,
+    # and the portal runs on SQLite with no environment set).
+    latest = (
+        IndicatorSnapshot.objects.filter(indicator=indicator, unit_id=OuterRef("unit_id"), denominator__isnull=False)
+        .order_by("-day")
+        .values("day")[:1]
     )
+    snapshots = IndicatorSnapshot.objects.filter(
+        indicator=indicator, unit_id__in=unit_ids, denominator__isnull=False, day=Subquery(latest)
+    ).values_list("unit_id", "numerator", "denominator")
     return {
         unit_id: (numerator or Decimal(0), denominator or Decimal(0)) for unit_id, numerator, denominator in snapshots
     }
