@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from evidence.content import content_problem
 from evidence.forms import MultipleFileField
 from parplan.forms import NumberField, PortalForm, form_field
 from scoring.models import Criterion, Method, Part, Score, ScoringRound, ScoringTree, UnitGroup
@@ -72,10 +73,12 @@ class _WorkbookForm(PortalForm):
                 _("Tệp quá lớn (%(size).1f MB); tối đa %(limit)d MB.")
                 % {"size": upload.size / 1024 / 1024, "limit": limit}
             )
-        content = bytes(upload.read())
-        if not content.startswith(b"PK\x03\x04"):  # an .xlsx is a zip archive
-            raise ValidationError(_("Tệp không phải là bảng tính .xlsx đọc được."))
-        return content
+        # The evidence checks' whole-content test: a well-formed zip with a workbook inside, within the
+        # zip-bomb limits, without macros (openpyxl unpacks whatever it is given).
+        problem = content_problem("xlsx", upload)
+        if problem:
+            raise ValidationError(_("Tệp không phải là bảng tính .xlsx đọc được: %(problem)s") % {"problem": problem})
+        return bytes(upload.read())
 
 
 class TreeImportForm(_WorkbookForm):

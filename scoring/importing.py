@@ -11,13 +11,15 @@ and penalty items are coded T… and P… or marked in Loại điểm.
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from parplan.numbers import read_number
 from scoring.models import Criterion, Method, Part, ScoringTree
 from scoring.services import CriterionInput, criteria_replace
 
@@ -40,13 +42,23 @@ METHODS = {"mức": Method.CHOICES, "tỷ lệ": Method.RATIO, "tự do": Method
 PARTS = {"thưởng": Part.BONUS, "trừ": Part.PENALTY, "": Part.BASE}
 
 
-def _number(raw: object) -> Decimal:
+def cell_number(raw: object) -> Decimal:
+    """A spreadsheet cell as a number: a number cell as it is, text in Vietnamese marks ("1,5"), never guessed.
+
+    The files are Vietnamese documents, whatever language the person reads the portal in;
+    text such as "1.5" is refused (parplan.numbers), not re-read as one and a half.
+    """
+    if isinstance(raw, bool):
+        raise ValidationError(_("“%(v)s” không phải là số.") % {"v": raw})
     if isinstance(raw, int | float):
         return Decimal(str(raw))
-    return Decimal(str(raw).strip().replace(".", "").replace(",", ".") if "," in str(raw) else str(raw).strip())
+    with translation.override("vi"):
+        return read_number(str(raw))
 
 
-def _text(raw: object) -> str:
+def cell_text(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # a code typed as a number: 6184.0 is "6184"
     return "" if raw is None else str(raw).strip()
 
 
@@ -59,7 +71,7 @@ def parse_tree_xlsx(content: bytes) -> list[CriterionInput]:
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         raise ValidationError(_("Bảng tính không có dòng nào."))
-    header = [COLUMNS.get(_text(cell).lower(), "") for cell in rows[0]]
+    header = [COLUMNS.get(cell_text(cell).lower(), "") for cell in rows[0]]
     missing = {"code", "name", "max_points"} - set(header)
     if missing:
         raise ValidationError(_("Dòng tiêu đề cần có các cột STT, Tiêu chí và Điểm tối đa."))
@@ -67,19 +79,19 @@ def parse_tree_xlsx(content: bytes) -> list[CriterionInput]:
     errors: list[str] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = {field: row[i] for i, field in enumerate(header) if field and i < len(row)}
-        code = _text(cells.get("code")).rstrip(".")
-        if not code and not _text(cells.get("name")):
+        code = cell_text(cells.get("code")).rstrip(".")
+        if not code and not cell_text(cells.get("name")):
             continue
         try:
-            max_points = _number(cells.get("max_points"))
-        except InvalidOperation:
+            max_points = cell_number(cells.get("max_points"))
+        except ValidationError:
             errors.append(
                 _("Dòng %(row)s: điểm tối đa “%(raw)s” không phải là số.")
-                % {"row": number, "raw": _text(cells.get("max_points"))}
+                % {"row": number, "raw": cell_text(cells.get("max_points"))}
             )
             continue
-        method = METHODS.get(_text(cells.get("method")).lower())
-        part_text = _text(cells.get("part")).lower()
+        method = METHODS.get(cell_text(cells.get("method")).lower())
+        part_text = cell_text(cells.get("part")).lower()
         part = PARTS.get(part_text) or (
             Part.BONUS if code.upper().startswith("T") else Part.PENALTY if code.upper().startswith("P") else Part.BASE
         )
@@ -87,25 +99,27 @@ def parse_tree_xlsx(content: bytes) -> list[CriterionInput]:
             errors.append(_("Dòng %(row)s: cách chấm hoặc loại điểm không rõ.") % {"row": number})
             continue
         try:
-            ratio_full = _number(cells.get("ratio_full")) if _text(cells.get("ratio_full")) else Decimal(100)
-        except InvalidOperation:
+            ratio_full = cell_number(cells.get("ratio_full")) if cell_text(cells.get("ratio_full")) else Decimal(100)
+        except ValidationError:
             errors.append(_("Dòng %(row)s: tỷ lệ đạt tối đa không phải là số.") % {"row": number})
             continue
         parent = code.rsplit(".", 1)[0] if "." in code else ""
         items.append(
             CriterionInput(
                 code=code,
-                name=_text(cells.get("name")),
+                name=cell_text(cells.get("name")),
                 max_points=max_points,
                 parent_code=parent,
-                guidance=_text(cells.get("guidance")),
-                evidence_required=bool(_text(cells.get("evidence_required"))),
+                guidance=cell_text(cells.get("guidance")),
+                evidence_required=bool(cell_text(cells.get("evidence_required"))),
                 method=method,
-                choices="\n".join(level.strip() for level in _text(cells.get("choices")).split(";") if level.strip()),
+                choices="\n".join(
+                    level.strip() for level in cell_text(cells.get("choices")).split(";") if level.strip()
+                ),
                 ratio_full=ratio_full,
                 part=part,
-                is_survey=bool(_text(cells.get("is_survey"))),
-                source=_text(cells.get("source")),
+                is_survey=bool(cell_text(cells.get("is_survey"))),
+                source=cell_text(cells.get("source")),
             )
         )
     if errors:

@@ -30,15 +30,24 @@ class UnitResult:
     appraised_total: Decimal = ZERO
     final_total: Decimal = ZERO
     penalty: Decimal = ZERO  # the final penalty as counted (within its cap)
-    # The final points by part as given, before the caps: shown beside what counted.
-    base: Decimal = ZERO
-    bonus_given: Decimal = ZERO
-    bonus: Decimal = ZERO  # counted
-    penalty_given: Decimal = ZERO
+    bonus: Decimal = ZERO  # the final bonus as counted (within its cap)
     rank: int = 0
     band: str = ""
     last_year: Decimal | None = None
     parts: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    # The final points by part as given, before the caps: shown beside what counted.
+    @property
+    def base(self) -> Decimal:
+        return self.parts.get("final", {}).get(Part.BASE, ZERO)
+
+    @property
+    def bonus_given(self) -> Decimal:
+        return self.parts.get("final", {}).get(Part.BONUS, ZERO)
+
+    @property
+    def penalty_given(self) -> Decimal:
+        return self.parts.get("final", {}).get(Part.PENALTY, ZERO)
 
     @property
     def change(self) -> Decimal | None:
@@ -88,10 +97,7 @@ def _totals(scoring_round: ScoringRound) -> dict[int, UnitResult]:
             appraised_total=_capped(tree, by_stage["appraised"]),
             final_total=_capped(tree, by_stage["final"]),
             penalty=min(by_stage["final"].get(Part.PENALTY, ZERO), tree.penalty_cap),
-            base=by_stage["final"].get(Part.BASE, ZERO),
-            bonus_given=by_stage["final"].get(Part.BONUS, ZERO),
             bonus=min(by_stage["final"].get(Part.BONUS, ZERO), tree.bonus_cap),
-            penalty_given=by_stage["final"].get(Part.PENALTY, ZERO),
             parts={stage: dict(values) for stage, values in by_stage.items()},
         )
     return results

@@ -28,8 +28,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from parplan.models import Unit
-from parplan.numbers import read_number
 from parplan.spreadsheets import append_row
+from scoring.importing import cell_number, cell_text
 from scoring.models import Criterion, Score, ScoringRound, Step
 from scoring.services import check_points, survey_enter
 
@@ -73,20 +73,6 @@ def survey_template(scoring_round: ScoringRound) -> bytes:
     return buffer.getvalue()
 
 
-def _text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))  # a code typed as a number: 6184.0 is "6184"
-    return "" if cell is None else str(cell).strip()
-
-
-def _points(cell: object) -> Decimal:
-    if isinstance(cell, bool):
-        raise ValidationError(_("“%(v)s” không phải là số.") % {"v": cell})
-    if isinstance(cell, int | float):
-        return Decimal(str(cell))
-    return read_number(str(cell))
-
-
 def parse_survey(scoring_round: ScoringRound, content: bytes) -> dict[str, dict[str, Decimal]]:
     """{unit code: {item code: points}} from the file; one ValidationError listing every problem."""
     try:
@@ -103,7 +89,7 @@ def parse_survey(scoring_round: ScoringRound, content: bytes) -> dict[str, dict[
     unit_column: int | None = None
     columns: dict[int, Criterion] = {}
     for index, cell in enumerate(header):
-        heading = _text(cell)
+        heading = cell_text(cell)
         if heading.lower() in UNIT_HEADINGS:
             unit_column = index
         elif heading and heading.lower() not in NAME_HEADINGS:
@@ -122,9 +108,9 @@ def parse_survey(scoring_round: ScoringRound, content: bytes) -> dict[str, dict[
     for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             raise ValidationError(_("Tệp có hơn %(n)s dòng.") % {"n": MAX_ROWS})
-        code = _text(row[unit_column]) if unit_column < len(row) else ""
+        code = cell_text(row[unit_column]) if unit_column < len(row) else ""
         if not code:
-            if any(_text(cell) for cell in row):
+            if any(cell_text(cell) for cell in row):
                 errors.append(_("Dòng %(row)s: thiếu mã đơn vị.") % {"row": number})
             continue
         if code not in units:
@@ -138,11 +124,11 @@ def parse_survey(scoring_round: ScoringRound, content: bytes) -> dict[str, dict[
         found[code] = {}
         for index, item in columns.items():
             cell = row[index] if index < len(row) else None
-            if not _text(cell):
+            if not cell_text(cell):
                 continue
             where = {"row": number, "col": get_column_letter(index + 1)}
             try:
-                points = _points(cell)
+                points = cell_number(cell)
                 check_points(item, points)
             except ValidationError as error:
                 errors.extend(_("Dòng %(row)s, cột %(col)s: ") % where + message for message in error.messages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -62,3 +63,17 @@ def test_a_file_whose_points_do_not_sum_is_refused(tree):
     with pytest.raises(ValidationError, match="các tiêu chí con cộng lại 40"):
         tree_import_xlsx(tree=tree, content=_xlsx(rows))
     assert tree.criteria.count() == before
+
+
+def test_points_typed_as_text_are_read_in_vietnamese_marks_never_guessed(tree):
+    """ "7,5" is seven and a half; "1.234" could be 1234 or 1.234: refused, not re-read as the latter."""
+    rows = [list(row) for row in ROWS]
+    rows[4][2] = "37,5"  # 2.1
+    rows[3][2] = "45,0"  # area 2
+    saved = tree_import_xlsx(tree=tree, content=_xlsx([*rows, ["2.2", "Một cửa", "7,5", "", "", "", "", ""]]))
+    points = {item.code: item.max_points for item in saved}
+    assert (points["2"], points["2.1"], points["2.2"]) == (45, Decimal("37.5"), Decimal("7.5"))
+    rows[4][2] = "1.234"
+    with pytest.raises(ValidationError) as refused:
+        tree_import_xlsx(tree=tree, content=_xlsx(rows))
+    assert "Dòng 6: điểm tối đa “1.234” không phải là số." in refused.value.messages

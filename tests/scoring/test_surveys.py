@@ -117,7 +117,7 @@ def test_the_secretariat_uploads_it_on_the_results_page(
     assert _survey(scoring_round)[two_communes[0].code] == 14
 
     wrong = client.post(upload, {"file": SimpleUploadedFile("dieu-tra.xlsx", b"not a workbook")})
-    assert wrong.status_code == 400 and "Tệp không phải là bảng tính .xlsx đọc được." in wrong.content.decode()
+    assert wrong.status_code == 400 and "Tệp không phải là bảng tính .xlsx đọc được:" in wrong.content.decode()
     csv = client.post(upload, {"file": SimpleUploadedFile("dieu-tra.csv", b"a,b")})
     assert csv.status_code == 400 and "Chỉ nhận tệp bảng tính .xlsx." in csv.content.decode()
     # A unit's head may not import anyone's survey, nor read the template.
