@@ -12,6 +12,7 @@ import datetime
 import io
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -122,7 +123,15 @@ def _office_items(dossiers: int | None) -> list[CriterionInput]:
             indicator_id=dossiers,
             guidance="Từ 99% hồ sơ giải quyết trước và đúng hạn: 6 điểm; dưới 99%: điểm tính theo tỷ lệ.",
         ),
-        c("3.3", "Xin lỗi khi giải quyết hồ sơ trễ hạn", D(4), "3", method=Method.FREE),
+        c(
+            "3.3",
+            "Tỷ lệ hồ sơ trễ hạn có văn bản xin lỗi tổ chức, cá nhân",
+            D(4),
+            "3",
+            method=Method.RATIO,
+            ratio_full=D(100),
+            guidance="Đơn vị nhập số hồ sơ trễ hạn đã xin lỗi và tổng số hồ sơ trễ hạn; 100%: 4 điểm.",
+        ),
         c("4", "Cải cách tổ chức bộ máy", D(11)),
         c("4.1", "Thực hiện quy định về tổ chức bộ máy", D(6), "4", method=Method.FREE),
         c("4.2", "Xử lý sau thanh tra, kiểm tra", D(5), "4", method=Method.RATIO, source="insp_law"),
@@ -184,12 +193,18 @@ def _finish_2024(tree: ScoringTree) -> None:
             points = D(1) if _share(score.unit, item.position) < D("0.65") else D(0)
         else:
             points = (item.max_points * _share(score.unit, item.position)).quantize(D("0.01"))
+        ratio = None
         if item.method == Method.RATIO and score.suggested_points is not None:
             points = score.suggested_points
+        elif item.method == Method.RATIO:
+            # No record in the portal counts it: the unit gives its figures (61 of 100, 3 of 4) and the points follow.
+            share = Fraction(_share(score.unit, item.position))
+            ratio = (D(share.numerator), D(share.denominator))
         uploads = [_pdf()] if item.evidence_required else []
         self_score(
             score=score,
             points=points,
+            ratio=ratio,
             comment="Đơn vị tự chấm theo kết quả thực hiện năm 2024.",
             uploads=uploads,
             user=None,

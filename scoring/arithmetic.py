@@ -12,6 +12,17 @@ from parplan.formatting import format_number
 from scoring.models import Criterion, Part, ScoringTree
 
 ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def ratio_points(criterion: Criterion, numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """A ratio item's points: the maximum at `ratio_full` % or above, proportional below; None when nothing was due."""
+    if denominator <= 0:
+        return None
+    percent = numerator * HUNDRED / denominator
+    full = criterion.ratio_full or HUNDRED
+    share = min(percent / full, Decimal(1))
+    return (criterion.max_points * share).quantize(Decimal("0.01"))
 
 
 def tree_problems(tree: ScoringTree, criteria: Iterable[Criterion]) -> list[str]:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.content import content_problem
 from evidence.forms import MultipleFileField
+from parplan.formatting import format_number
 from parplan.forms import NumberField, PortalForm, form_field
 from scoring.models import Criterion, Method, Part, Score, ScoringRound, ScoringTree, UnitGroup
-from scoring.services import CriterionInput, check_points, suggesting_indicators
+from scoring.services import CriterionInput, check_points, points_from_ratio, suggesting_indicators
 from targets.models import Indicator
 from targets.sources import unit_rate_choices
 
@@ -230,9 +231,70 @@ class SelfScoreForm(ScoreForm):
     files = MultipleFileField(label=_("Tài liệu kiểm chứng"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args: Any, score: Score, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"points": score.self_points, "comment": score.self_comment})
+        kwargs.setdefault(
+            "initial",
+            {
+                "points": score.self_points,
+                "comment": score.self_comment,
+                "numerator": score.self_numerator,
+                "denominator": score.self_denominator,
+            },
+        )
         super().__init__(*args, score=score, **kwargs)
         self.fields["points"].error_messages["required"] = _("Cần nhập điểm tự chấm.")
+        if score.criterion.method == Method.RATIO:
+            # The unit gives its figures and the portal computes the points by the item's rule; points
+            # typed alone stay possible (nothing arose to count, said in the comment).
+            full = format_number(score.criterion.ratio_full)
+            self.fields["numerator"] = NumberField(
+                label=_("Số đạt yêu cầu"), required=False, min_value=0, max_digits=14
+            )
+            self.fields["denominator"] = NumberField(
+                label=_("Tổng số phải thực hiện"),
+                required=False,
+                min_value=0,
+                max_digits=14,
+                help_text=_("Cổng tính điểm theo tỷ lệ: từ %(full)s%% trở lên được điểm tối đa, dưới đó theo tỷ lệ.")
+                % {"full": full},
+            )
+            self.fields["points"].required = False
+            self.fields["points"].help_text = _("Để trống khi đã nhập số đạt và tổng số.")
+            # The figures come before the points on the page.
+            self.order_fields(["numerator", "denominator", "points", "comment", "files"])
+
+    def clean_points(self) -> Decimal | None:
+        return self.cleaned_data.get("points")  # checked in clean(), once the figures are known
+
+    @property
+    def ratio(self) -> tuple[Decimal, Decimal] | None:
+        data = self.cleaned_data
+        if data.get("numerator") is None or data.get("denominator") is None:
+            return None
+        return data["numerator"], data["denominator"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "numerator" in self.fields and not self.has_error("numerator") and not self.has_error("denominator"):
+            given = [name for name in ("numerator", "denominator") if data.get(name) is not None]
+            if len(given) == 1:
+                missing = "denominator" if given == ["numerator"] else "numerator"
+                self.add_error(missing, _("Cần nhập cả số đạt yêu cầu và tổng số để cổng tính điểm."))
+                return data
+            if self.ratio is not None:
+                try:
+                    data["points"] = points_from_ratio(self.score.criterion, self.ratio, data.get("points"))
+                except ValidationError as error:
+                    self.add_error(None, error)
+                return data
+            if data.get("points") is None and not self.has_error("points"):
+                self.add_error("points", _("Cần nhập điểm tự chấm, hoặc số đạt yêu cầu và tổng số để cổng tính điểm."))
+                return data
+        if data.get("points") is not None:
+            try:
+                check_points(self.score.criterion, data["points"])
+            except ValidationError as error:
+                self.add_error("points", error)
+        return data
 
 
 class AppraiseForm(ScoreForm):

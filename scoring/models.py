@@ -179,6 +179,12 @@ class Score(models.Model):
     suggestion_note = models.CharField(_("căn cứ gợi ý"), max_length=255, blank=True)
     self_points = models.DecimalField(_("điểm tự chấm"), max_digits=6, decimal_places=2, null=True, blank=True)
     self_comment = models.TextField(_("thuyết minh"), blank=True)
+    # A ratio item's figures as the unit typed them (8 of 10 documents on time): its points were computed
+    # from them (scoring.arithmetic.ratio_points), and the appraisal reads both.
+    self_numerator = models.DecimalField(_("số đạt yêu cầu"), max_digits=14, decimal_places=2, null=True, blank=True)
+    self_denominator = models.DecimalField(
+        _("tổng số phải thực hiện"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     appraised_points = models.DecimalField(_("điểm thẩm định"), max_digits=6, decimal_places=2, null=True, blank=True)
     appraisal_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
     explanation = models.TextField(_("giải trình"), blank=True)

@@ -24,7 +24,7 @@ from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
 from parplan.formatting import format_number
 from parplan.models import Unit
-from scoring.arithmetic import leaves, tree_problems
+from scoring.arithmetic import leaves, ratio_points, tree_problems
 from scoring.models import (
     GROUP_KINDS,
     STEP_ORDER,
@@ -385,6 +385,44 @@ def check_points(criterion: Criterion, points: Decimal) -> None:
         )
 
 
+def points_from_ratio(criterion: Criterion, ratio: tuple[Decimal, Decimal], typed: Decimal | None) -> Decimal:
+    """A ratio item's points from the figures the unit typed (8 of 10); refused, never adjusted, when they cannot be.
+
+    Points typed beside the figures must be the ones the figures give: a number a
+    person typed is never silently replaced by another.
+    """
+    numerator, denominator = ratio
+    if criterion.method != Method.RATIO:
+        raise ValidationError(_("Tiêu chí %(code)s không chấm theo tỷ lệ.") % {"code": criterion.code})
+    if denominator <= 0:
+        raise ValidationError(
+            {"denominator": [_("Tổng số phải lớn hơn 0; không phát sinh việc nào thì nhập điểm và thuyết minh.")]}
+        )
+    if not 0 <= numerator <= denominator:
+        message = _("Số đạt yêu cầu phải từ 0 đến tổng số (%(total)s).") % {"total": format_number(denominator)}
+        raise ValidationError({"numerator": [message]})
+    points = ratio_points(criterion, numerator, denominator)
+    assert points is not None  # the denominator is positive
+    if typed is not None and typed != points:
+        raise ValidationError(
+            {
+                "points": [
+                    _(
+                        "Theo tỷ lệ %(numerator)s/%(denominator)s, điểm là %(points)s chứ không phải %(typed)s: "
+                        "để trống ô điểm hoặc sửa số liệu."
+                    )
+                    % {
+                        "numerator": format_number(numerator),
+                        "denominator": format_number(denominator),
+                        "points": format_number(points),
+                        "typed": format_number(typed),
+                    }
+                ]
+            }
+        )
+    return points
+
+
 def _locked_score(score: Score) -> Score:
     return (
         Score.objects.select_for_update(of=("self",))
@@ -400,16 +438,22 @@ def self_score(
     points: Decimal | None,
     comment: str,
     uploads: Sequence[UploadedFile] = (),
+    ratio: tuple[Decimal, Decimal] | None = None,
     user: User | None,
     today: datetime.date | None = None,
 ) -> Score:
-    """The unit's own points on one item, with its comment and evidence files, while self-scoring is open."""
+    """The unit's own points on one item, with its comment and evidence files, while self-scoring is open.
+
+    On a ratio item the unit may give its figures instead (`ratio`: 8 of 10): the points are computed from them.
+    """
     score = _locked_score(score)
     scoring_round = ScoringRound.objects.select_for_update().get(pk=score.round_id)
     _open_for(scoring_round, Step.SELF, today)
     if score.criterion.is_survey:
         raise ValidationError(_("Điểm điều tra xã hội học do Phòng Nội vụ nhập, đơn vị không tự chấm."))
     names = validate_uploads(uploads) if uploads else []
+    if ratio is not None:
+        points = points_from_ratio(score.criterion, ratio, points)
     if points is not None:
         check_points(score.criterion, points)
         if score.criterion.evidence_required and not uploads and not score.evidence.exists():
@@ -422,6 +466,7 @@ def self_score(
                 }
             )
     score.self_points = points
+    score.self_numerator, score.self_denominator = ratio if ratio is not None else (None, None)
     score.self_comment = comment.strip()
     _by(score, user)
     score.save()

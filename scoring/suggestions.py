@@ -18,21 +18,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils.functional import Promise
 
 from parplan.formatting import format_number
-from scoring.models import Criterion, Score, ScoringRound
+from scoring.arithmetic import ratio_points
+from scoring.models import Score, ScoringRound
 from targets.models import Indicator, IndicatorSnapshot
 from targets.sources import unit_rates
-
-HUNDRED = Decimal(100)
-
-
-def suggested_points(criterion: Criterion, numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    """Points from a ratio: the maximum at `ratio_full` % or above, proportional below; None when nothing was due."""
-    if denominator <= 0:
-        return None
-    percent = numerator * HUNDRED / denominator
-    full = criterion.ratio_full or HUNDRED
-    share = min(percent / full, Decimal(1))
-    return (criterion.max_points * share).quantize(Decimal("0.01"))
 
 
 def latest_figures(indicator: Indicator, unit_ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
@@ -75,7 +64,7 @@ def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
             rates = compute(unit_ids, year)
         for score in scores:
             numerator, denominator = rates.get(score.unit_id, (Decimal(0), Decimal(0)))
-            points = suggested_points(item, numerator, denominator)
+            points = ratio_points(item, numerator, denominator)
             note = f"{label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
             if (score.suggested_points, score.suggestion_note) != (points, note[:255]):
                 score.suggested_points, score.suggestion_note = points, note[:255]

@@ -388,10 +388,10 @@ def score_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
         form = PortalForm(request.POST)
         call: Callable[[], object] = lambda: services.suggestion_accept(score=score, user=user)  # noqa: E731
     elif action == "self":
-        form = SelfScoreForm(request.POST, request.FILES, score=score, auto_id=f"s{score.pk}_%s")
+        form = self_form = SelfScoreForm(request.POST, request.FILES, score=score, auto_id=f"s{score.pk}_%s")
         call = lambda: services.self_score(  # noqa: E731
             score=score, points=form.cleaned_data["points"], comment=form.cleaned_data["comment"],
-            uploads=form.cleaned_data["files"], user=user,
+            uploads=form.cleaned_data["files"], ratio=self_form.ratio, user=user,
         )  # fmt: skip
     elif action == "explain":
         form = ExplainForm(request.POST, score=score, auto_id=f"s{score.pk}_%s")

@@ -27,6 +27,9 @@ def test_the_dashboard_shows_the_finished_rounds_ranking_as_the_official_one(cli
     assert "Xếp hạng Chỉ số CCHC chính thức" in official
     assert finished.tree.title in official and first.unit.name in official
     assert "Xếp hạng đơn vị theo chỉ số tiến độ" in html
+    # The first screen's "who lags" tile is the progress index's: it says so, beside the official ranking.
+    tile = html[html.index('id="summary-title"') : html.index('id="dashboard-filter"')]
+    assert "Đơn vị chậm nhất theo chỉ số tiến độ" in tile
 
 
 def test_a_unit_head_sees_no_other_units_official_ranking(client_for, commune_head, seed_plan):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from scoring.models import ScoringRound, Step
+from scoring.arithmetic import ratio_points
+from scoring.models import Score, ScoringRound, Step
 from scoring.selectors import official_rankings, round_results
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,12 @@ def test_the_communes_tree_words_a_communes_work_and_keeps_the_offices_points():
     differing = {code for code in offices if offices[code].name != communes[code].name}
     assert {"3.1", "4.1", "7.2"} <= differing
     assert "thôn" in communes["4.1"].name and "một cửa" in communes["3.1"].name
+
+
+def test_the_demos_units_scored_the_apology_item_from_their_own_figures():
+    """3.3 has no record in the portal to count: each unit typed its figures and the points follow from them."""
+    scores = Score.objects.filter(round__tree__year=2024, criterion__code="3.3").select_related("criterion")
+    assert set(scores.values_list("round__tree__group", flat=True)) == {"offices", "communes"}
+    for score in scores:
+        assert score.self_denominator and score.self_denominator > 0
+        assert score.self_points == ratio_points(score.criterion, score.self_numerator, score.self_denominator)

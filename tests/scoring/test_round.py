@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from evidence.services import evidence_remove
 from parplan.models import Unit
+from scoring.arithmetic import ratio_points
 from scoring.models import Score, ScoringRound, Step, UnitGroup
 from scoring.selectors import UnitResult, rank, round_results
 from scoring.services import (
@@ -26,7 +27,6 @@ from scoring.services import (
     survey_enter,
     tree_create,
 )
-from scoring.suggestions import suggested_points
 from scoring.tasks import close_due_steps
 from targets.sources import unit_rates
 from tasks.models import Task
@@ -197,9 +197,9 @@ def test_the_ratio_rule():
         max_points = D(30)
         ratio_full = D(90)
 
-    assert suggested_points(Item(), D(9), D(10)) == 30  # type: ignore[arg-type]
-    assert suggested_points(Item(), D(45), D(100)) == 15  # type: ignore[arg-type]
-    assert suggested_points(Item(), D(0), D(0)) is None  # type: ignore[arg-type]
+    assert ratio_points(Item(), D(9), D(10)) == 30  # type: ignore[arg-type]
+    assert ratio_points(Item(), D(45), D(100)) == 15  # type: ignore[arg-type]
+    assert ratio_points(Item(), D(0), D(0)) is None  # type: ignore[arg-type]
 
 
 def test_the_apps_holding_the_records_give_their_share_per_unit_through_the_source_registry():
