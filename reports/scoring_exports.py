@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 from parplan.spreadsheets import append_row
 from reports.renderers.pdf import html_to_pdf
@@ -102,6 +103,11 @@ def _sheet_rows(scoring_round: ScoringRound, unit: Unit) -> list[list[object]]:
     rows: list[list[object]] = []
     for score in unit_scores(scoring_round, unit):
         comment = score.final_comment or score.appraisal_comment or score.self_comment
+        if score.self_denominator:
+            # A ratio item scored from the unit's own figures: the appraisal reads where its points came from.
+            figures = f"{format_number(score.self_numerator or 0)}/{format_number(score.self_denominator)}"
+            basis = f"Tự chấm tính từ {figures}"
+            comment = f"{basis}. {comment}" if comment else basis
         points = [score.criterion.max_points, score.self_points, score.appraised_points, score.final_points]
         rows.append([score.criterion.code, score.criterion.name, *points, comment])
     return rows

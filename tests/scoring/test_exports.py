@@ -70,3 +70,12 @@ def test_a_unit_downloads_its_own_scorecard_only(client_for, commune_head, finis
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client.get(reverse("scoring-sheet-export", args=[finished.pk, other.code, "xlsx"])).status_code == 404
     assert client.get(reverse("scoring-results-export", args=[finished.pk, "xlsx"])).status_code == 404
+
+
+def test_a_scorecard_names_the_figures_a_ratio_item_was_scored_from(client_for, secretariat, finished):
+    score = finished.scores.filter(criterion__code="3.3").select_related("unit").first()
+    response = client_for(secretariat).get(reverse("scoring-sheet-export", args=[finished.pk, score.unit.code, "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    row = next(row for row in rows if row[0] == "3.3")
+    figures = f"{score.self_numerator.normalize():f}/{score.self_denominator.normalize():f}"
+    assert str(row[-1]).startswith(f"Tự chấm tính từ {figures}")
