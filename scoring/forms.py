@@ -20,8 +20,16 @@ from evidence.content import content_problem
 from evidence.forms import MultipleFileField
 from parplan.formatting import format_number
 from parplan.forms import NumberField, PortalForm, form_field
+from parplan.models import Unit
 from scoring.models import Criterion, Method, Part, Score, ScoringRound, ScoringTree, UnitGroup
-from scoring.services import CriterionInput, check_points, points_from_ratio, suggesting_indicators
+from scoring.services import (
+    CriterionInput,
+    check_points,
+    points_from_ratio,
+    round_candidates,
+    round_units,
+    suggesting_indicators,
+)
 from targets.models import Indicator
 from targets.sources import unit_rate_choices
 
@@ -184,6 +192,12 @@ class CriterionForm(PortalForm):
 
 
 class RoundOpenForm(PortalForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị được chấm điểm"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Các đơn vị trực thuộc; đã chọn sẵn các đơn vị thuộc nhóm của bộ tiêu chí."),
+    )
     self_until = forms.DateField(label=_("Hạn đơn vị tự chấm"), widget=_DATE)
     appraisal_until = forms.DateField(label=_("Hạn thẩm định"), widget=_DATE)
     explanation_until = forms.DateField(label=_("Hạn giải trình"), widget=_DATE)
@@ -192,11 +206,15 @@ class RoundOpenForm(PortalForm):
     band_good = _points_field(_("Ngưỡng tốt (% tổng điểm)"))
     band_fair = _points_field(_("Ngưỡng khá (% tổng điểm)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tree: ScoringTree, **kwargs: Any) -> None:
         kwargs.setdefault(
-            "initial", {"band_excellent": Decimal(90), "band_good": Decimal(80), "band_fair": Decimal(70)}
-        )
+            "initial",
+            {"band_excellent": Decimal(90), "band_good": Decimal(80), "band_fair": Decimal(70),
+             "units": [unit.pk for unit in round_units(tree)]},
+        )  # fmt: skip
         super().__init__(*args, **kwargs)
+        form_field(self, "units", forms.ModelMultipleChoiceField).queryset = round_candidates(tree)
+        self.fields["units"].error_messages["required"] = _("Cần chọn ít nhất một đơn vị được chấm điểm.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

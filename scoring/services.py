@@ -287,11 +287,17 @@ def tree_copy(*, tree: ScoringTree, year: int, user: User | None = None) -> Scor
 # --- Rounds ---------------------------------------------------------------------
 
 
+def round_candidates(tree: ScoringTree) -> QuerySet[Unit]:
+    """The units a round of the tree may score: those directly under the authority, whatever their kind."""
+    return Unit.objects.filter(parent=tree.authority).select_related("kind").order_by("position", "code")
+
+
 def round_units(tree: ScoringTree) -> list[Unit]:
-    """The units the tree scores: those of its group's kinds directly under the authority."""
-    return list(
-        Unit.objects.filter(parent=tree.authority, kind__code__in=GROUP_KINDS[tree.group]).order_by("position", "code")
-    )
+    """The units offered when the round opens: the candidates of the group's usual kinds (`GROUP_KINDS`).
+
+    Kinds are data: an authority whose units are of other kinds picks its units on the form instead.
+    """
+    return list(round_candidates(tree).filter(kind__code__in=GROUP_KINDS[tree.group]))
 
 
 @transaction.atomic
@@ -320,6 +326,19 @@ def round_open(
         raise ValidationError(_("Hạn các bước phải theo thứ tự: tự chấm, thẩm định, giải trình, thẩm định lần cuối."))
     if not HUNDRED >= bands[0] > bands[1] > bands[2] >= 0:
         raise ValidationError(_("Ngưỡng xếp loại phải giảm dần từ xuất sắc đến khá, trong khoảng 0 đến 100%."))
+    chosen = round_units(tree) if units is None else list(units)
+    if not chosen:
+        raise ValidationError(
+            {"units": [_("Chưa có đơn vị nào được chấm điểm: chọn ít nhất một đơn vị trực thuộc %(authority)s.")
+                       % {"authority": tree.authority.name}]}
+        )  # fmt: skip
+    candidates = set(round_candidates(tree).values_list("pk", flat=True))
+    outside = [unit.name for unit in chosen if unit.pk not in candidates]
+    if outside:
+        raise ValidationError(
+            {"units": [_("Không trực thuộc %(authority)s: %(units)s.")
+                       % {"authority": tree.authority.name, "units": ", ".join(outside)}]}
+        )  # fmt: skip
     tree.locked_at = timezone.now()
     _by(tree, user)
     tree.save(update_fields=["locked_at"])
@@ -338,11 +357,7 @@ def round_open(
     scoring_round.save()
     items = leaves(tree.criteria.all())
     Score.objects.bulk_create(
-        [
-            Score(round=scoring_round, unit=unit, criterion=item)
-            for unit in (round_units(tree) if units is None else units)
-            for item in items
-        ]
+        [Score(round=scoring_round, unit=unit, criterion=item) for unit in chosen for item in items]
     )
     suggestions_refresh(scoring_round=scoring_round)
     return scoring_round

@@ -152,7 +152,7 @@ def _tree_page(request: AuthenticatedHttpRequest, tree: ScoringTree, **bound: fo
         "criterion_form": bound.get("criterion_form") or CriterionForm(tree=tree),
         "import_form": bound.get("import_form") or TreeImportForm(),
         "copy_form": bound.get("copy_form") or TreeCopyForm(initial={"year": tree.year + 1}),
-        "open_form": bound.get("open_form") or RoundOpenForm(),
+        "open_form": bound.get("open_form") or RoundOpenForm(tree=tree),
     }
     return render(request, "scoring/tree_detail.html", context, status=400 if bound else 200)
 
@@ -224,7 +224,7 @@ def tree_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     tree = get_tree_for_user(request.user, pk, edit=True)
-    form = RoundOpenForm(request.POST)
+    form = RoundOpenForm(request.POST, tree=tree)
     opened: list[ScoringRound] = []
 
     def open_round() -> None:
@@ -233,7 +233,8 @@ def round_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.round_open(
                 tree=tree, self_until=data["self_until"], appraisal_until=data["appraisal_until"],
                 explanation_until=data["explanation_until"], final_until=data["final_until"],
-                bands=(data["band_excellent"], data["band_good"], data["band_fair"]), user=request.user,
+                bands=(data["band_excellent"], data["band_good"], data["band_fair"]), units=list(data["units"]),
+                user=request.user,
             )
         )  # fmt: skip
 

@@ -11,12 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from parplan.models import Unit
 from scoring.models import Score, ScoringRound, ScoringTree, UnitGroup
-from scoring.services import self_score, step_advance
+from scoring.services import round_open, self_score, step_advance
 from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +64,54 @@ def test_the_secretariat_builds_a_tree_on_its_page_and_cannot_open_it_until_it_s
     assert not ScoringRound.objects.filter(tree=tree).exists()
     assert _add(client, tree, "2", "40").status_code == 302
     assert _add(client, tree, "2.1", "40", "2").status_code == 302
-    opened = client.post(reverse("scoring-round-open", args=[tree.pk]), OPEN)
+    offered = _offered_units(client, tree)
+    opened = client.post(reverse("scoring-round-open", args=[tree.pk]), OPEN | {"units": offered})
     assert opened.status_code == 302
     tree.refresh_from_db()
     assert tree.is_locked and tree.round.self_until == datetime.date(2031, 1, 15)
+    assert set(tree.round.scores.values_list("unit_id", flat=True)) == {int(pk) for pk in offered}
+
+
+def _offered_units(client, tree: ScoringTree) -> list[str]:
+    """The units the opening form ticks for the secretariat."""
+    form = client.get(reverse("scoring-tree", args=[tree.pk])).context["open_form"]
+    return [str(pk) for pk in form["units"].initial]
+
+
+def test_the_opening_form_ticks_the_groups_units_and_scores_only_those_kept(client_for, secretariat, authority):
+    """Kinds are data: the form lists every unit under the authority, ticks the group's kinds, opens on the choice."""
+    client = client_for(secretariat)
+    tree = _new_tree(client, authority)
+    assert _add(client, tree, "1", "100").status_code == 302
+    form = client.get(reverse("scoring-tree", args=[tree.pk])).context["open_form"]
+    candidates = {unit.pk: unit for unit in form.fields["units"].queryset}
+    ticked = set(form["units"].initial)
+    assert ticked and ticked < set(candidates)  # the offices are listed too, not ticked for a communes' tree
+    assert {candidates[pk].kind.code for pk in ticked} <= {"commune", "town", "ward"}
+    office = next(pk for pk, unit in candidates.items() if unit.kind.code == "office")
+    kept = [*sorted(ticked)[:2], office]
+    opened = client.post(reverse("scoring-round-open", args=[tree.pk]), OPEN | {"units": [str(pk) for pk in kept]})
+    assert opened.status_code == 302
+    tree.refresh_from_db()
+    assert set(tree.round.scores.values_list("unit_id", flat=True)) == set(kept)
+
+
+def test_a_round_with_no_unit_or_one_outside_the_authority_is_refused(client_for, secretariat, authority):
+    client = client_for(secretariat)
+    tree = _new_tree(client, authority)
+    assert _add(client, tree, "1", "100").status_code == 302
+    none = client.post(reverse("scoring-round-open", args=[tree.pk]), OPEN)
+    assert none.status_code == 400
+    assert "Cần chọn ít nhất một đơn vị được chấm điểm." in none.content.decode()
+    outside = Unit.objects.exclude(parent=authority).exclude(pk=authority.pk).first()
+    refused = client.post(reverse("scoring-round-open", args=[tree.pk]), OPEN | {"units": [str(outside.pk)]})
+    assert refused.status_code == 400
+    tree.refresh_from_db()
+    assert not tree.is_locked and not ScoringRound.objects.filter(tree=tree).exists()
+    with pytest.raises(ValidationError, match="Không trực thuộc"):
+        day = datetime.date(2031, 1, 1)
+        round_open(tree=tree, self_until=day, appraisal_until=day, explanation_until=day, final_until=day,
+                   units=[outside])  # fmt: skip
 
 
 def test_an_item_with_negative_points_or_an_unknown_parent_is_refused_on_its_form(client_for, secretariat, authority):
@@ -124,7 +170,8 @@ def test_last_years_tree_is_copied_from_its_page(client_for, secretariat, tree):
 
 def test_steps_out_of_order_are_refused_when_a_round_opens(client_for, secretariat, tree):
     response = client_for(secretariat).post(
-        reverse("scoring-round-open", args=[tree.pk]), OPEN | {"final_until": "01/01/2031"}
+        reverse("scoring-round-open", args=[tree.pk]),
+        OPEN | {"final_until": "01/01/2031", "units": _offered_units(client_for(secretariat), tree)},
     )
     assert response.status_code == 400
     assert "Hạn các bước phải theo thứ tự" in response.content.decode()
