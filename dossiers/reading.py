@@ -1,8 +1,9 @@
 """Reading and checking a one-stop export, row by row, without holding the file in memory.
 
 `check_file` reads every row once and returns every problem found (row, column,
-message) with a preview; `valid_rows` reads the same file again and yields the
-rows to write, once `check_file` found nothing. Both stream: .xlsx through
+message) with a preview, and spools the checked rows to a plain file beside the
+upload; `valid_rows` yields the rows to write from that spool, once `check_file`
+found nothing (or reads and checks the file again when there is no spool). Both stream: .xlsx through
 openpyxl's read-only mode, .csv through the csv module; what they keep grows
 with the authority's units and months (the unit index, the rows already seen),
 not with the file.
@@ -15,6 +16,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -365,26 +367,66 @@ class RowReader:
         return count
 
 
-def check_file(plan: Plan, path: Path, name: str, default_month: datetime.date | None) -> CheckResult:
-    """Read the whole file once; every problem, the preview and the months' totals."""
+def check_file(
+    plan: Plan, path: Path, name: str, default_month: datetime.date | None, spool: Path | None = None
+) -> CheckResult:
+    """Read the whole file once; every problem, the preview and the months' totals.
+
+    With `spool`, the rows as checked are also written there, one plain line each, and
+    kept only when the file has no problem: the import reads them back (`valid_rows`)
+    instead of reading the spreadsheet a second time, which for an .xlsx is most of the
+    time (openpyxl reads some 150,000 cells a second). Memory stays flat either way.
+    """
     result = CheckResult()
     try:
-        for parsed in RowReader(plan, default_month, result).rows(path, name):
-            result.unit_ids.add(parsed.unit_id)
-            if len(result.preview) < PREVIEW_ROWS:
-                result.preview.append(parsed)
-            totals = result.months.setdefault(parsed.month, dict.fromkeys(COUNTS, 0))
-            for key, value in parsed.counts.items():
-                totals[key] += value or 0
+        with ExitStack() as files:
+            writer = csv.writer(files.enter_context(open(spool, "w", encoding="utf-8", newline=""))) if spool else None
+            for parsed in RowReader(plan, default_month, result).rows(path, name):
+                result.unit_ids.add(parsed.unit_id)
+                if len(result.preview) < PREVIEW_ROWS:
+                    result.preview.append(parsed)
+                totals = result.months.setdefault(parsed.month, dict.fromkeys(COUNTS, 0))
+                for key, value in parsed.counts.items():
+                    totals[key] += value or 0
+                if writer is not None:
+                    writer.writerow(_spooled(parsed))
     except FileUnreadable as error:
         result.add(0, "", str(error))
-    if result.row_count == 0 and result.error_total == 0:
-        result.add(0, "", _("Tệp không có dòng số liệu nào."))
+    finally:
+        if result.row_count == 0 and result.error_total == 0:
+            result.add(0, "", _("Tệp không có dòng số liệu nào."))
+        if spool is not None and not result.ok:
+            spool.unlink(missing_ok=True)  # a file with problems, or a failure midway: nothing to import
     return result
 
 
+def spool_path(path: Path) -> Path:
+    """Where the checked rows of the kept file `path` wait for the import."""
+    return path.with_name(f"{path.name}.rows")
+
+
+def _spooled(parsed: ParsedRow) -> list[object]:
+    counts = ["" if parsed.counts.get(key) is None else parsed.counts[key] for key in COUNTS]
+    return [parsed.row, parsed.unit_id, parsed.month.isoformat(), *counts]
+
+
+def _unspooled(line: list[str]) -> ParsedRow:
+    row, unit_id, month, *counts = line
+    values = {key: (int(value) if value != "" else None) for key, value in zip(COUNTS, counts, strict=True)}
+    return ParsedRow(int(row), int(unit_id), datetime.date.fromisoformat(month), values)
+
+
 def valid_rows(plan: Plan, path: Path, name: str, default_month: datetime.date | None) -> Iterator[ParsedRow]:
-    """The file's rows again, for writing; raises ValueError if the file changed since it was checked."""
+    """The checked rows, for writing: from the check's spool when it kept one, else the file read again.
+
+    Read again, the file is checked again, and ValueError is raised if it has problems now.
+    """
+    spool = spool_path(path)
+    if spool.exists():
+        with open(spool, encoding="utf-8", newline="") as lines:
+            for line in csv.reader(lines):
+                yield _unspooled(line)
+        return
     result = CheckResult()
     yield from RowReader(plan, default_month, result).rows(path, name)
     if result.error_total:

@@ -21,7 +21,7 @@ from dossiers.arithmetic import arithmetic_problems
 from dossiers.indicators import DOSSIER_SOURCES
 from dossiers.layout import unit_name_key
 from dossiers.models import COUNTS, DossierImport, DossierMonth, ImportState, UnitNameMapping
-from dossiers.reading import CheckResult, ParsedRow, check_file, valid_rows
+from dossiers.reading import CheckResult, ParsedRow, check_file, spool_path, valid_rows
 from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan, Unit
 from targets.models import Indicator
@@ -63,7 +63,8 @@ def dossier_import_check(
         state=ImportState.CHECKED,
     )  # fmt: skip
     batch.file.save(batch.file_name, upload, save=False)
-    result = check_file(plan, Path(batch.file.path), batch.file_name, default_month)
+    path = Path(batch.file.path)
+    result = check_file(plan, path, batch.file_name, default_month, spool=spool_path(path))
     batch.row_count = result.row_count
     batch.errors = [error.as_dict() for error in result.errors]
     batch.state = ImportState.CHECKED if result.ok else ImportState.INVALID
@@ -73,8 +74,13 @@ def dossier_import_check(
 
 def dossier_import_recheck(*, batch: DossierImport, save: bool = False) -> CheckResult:
     """Check the kept file again: for its preview page, or (`save`) after name mappings were saved."""
-    result = check_file(batch.plan, Path(batch.file.path), batch.file_name, batch.default_month)
-    if save and batch.state in (ImportState.CHECKED, ImportState.INVALID):
+    path = Path(batch.file.path)
+    saving = save and batch.state in (ImportState.CHECKED, ImportState.INVALID)
+    # Saved, the check's spool is written again: a name mapped since changes the rows' units.
+    result = check_file(
+        batch.plan, path, batch.file_name, batch.default_month, spool=spool_path(path) if saving else None
+    )
+    if saving:
         batch.row_count = result.row_count
         batch.errors = [error.as_dict() for error in result.errors]
         batch.state = ImportState.CHECKED if result.ok else ImportState.INVALID
@@ -117,8 +123,10 @@ def dossier_import_run(*, batch: DossierImport) -> DossierImport:
 
 
 def _rows_write(batch: DossierImport) -> int:
-    rows = valid_rows(batch.plan, Path(batch.file.path), batch.file_name, batch.default_month)
-    return _rows_save(batch, rows)
+    path = Path(batch.file.path)
+    written = _rows_save(batch, valid_rows(batch.plan, path, batch.file_name, batch.default_month))
+    spool_path(path).unlink(missing_ok=True)  # imported: the kept file is the record, the spool is done
+    return written
 
 
 @transaction.atomic

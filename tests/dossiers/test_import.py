@@ -7,10 +7,10 @@ import datetime
 import pytest
 
 from dossiers.layout import normalise
-from dossiers.models import DossierImport, DossierMonth, ImportState
+from dossiers.models import COUNTS, DossierImport, DossierMonth, ImportState
 from dossiers.services import dossier_import_check, dossier_import_confirm, unit_mappings_save
 from parplan.models import Unit
-from tests.dossiers.builders import HEADERS, csv_file, row, xlsx_file
+from tests.dossiers.builders import GOOD, HEADERS, csv_file, row, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,51 @@ def test_not_an_xlsx_or_csv_is_refused(seed_plan):
         _check(seed_plan, SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4"))
     _batch, result = _check(seed_plan, SimpleUploadedFile("so-lieu.xlsx", b"not a zip"))
     assert result.errors[0].message == "Không đọc được tệp Excel (.xlsx)."
+
+
+def test_the_checked_rows_wait_in_a_spool_the_import_reads_instead_of_the_spreadsheet(seed_plan, monkeypatch):
+    """The import writes what the check read, without opening the .xlsx again; the spool goes once imported."""
+    from pathlib import Path
+
+    from dossiers import reading
+
+    batch, result = _check(seed_plan, xlsx_file([row("06184", dossiers_digitised=""), row("06190")]))
+    assert result.ok, result.errors
+    spool = reading.spool_path(Path(batch.file.path))
+    assert spool.exists()
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the spreadsheet was read a second time")
+
+    monkeypatch.setattr(reading, "raw_rows", no_second_read)
+    batch = dossier_import_confirm(batch=batch)
+    assert batch.done_rows == 2 and not spool.exists()
+    imported = DossierMonth.objects.get(batch=batch, unit__code="06184")
+    # Every count as the file gave it, a blank one blank (not 0).
+    assert {key: getattr(imported, key) for key in COUNTS} == {**GOOD, "dossiers_digitised": None}
+
+
+def test_a_file_with_problems_keeps_no_spool_and_a_saved_mapping_spools_it_again(seed_plan):
+    from pathlib import Path
+
+    from dossiers.reading import spool_path
+    from dossiers.services import dossier_import_recheck
+
+    batch, result = _check(seed_plan, xlsx_file([row("", name="UBND TT Đồng Đăng")]))
+    assert not result.ok and not spool_path(Path(batch.file.path)).exists()
+    unit_mappings_save(plan=seed_plan, names=[("UBND TT Đồng Đăng", Unit.objects.get(code="06184"))])
+    assert dossier_import_recheck(batch=batch, save=True).ok
+    assert spool_path(Path(batch.file.path)).exists()
+    batch = dossier_import_confirm(batch=DossierImport.objects.get(pk=batch.pk))
+    assert DossierMonth.objects.get(batch=batch).unit.code == "06184"
+
+
+def test_without_its_spool_the_import_reads_and_checks_the_file_again(seed_plan):
+    """An import checked before spools existed, or whose spool was lost: the kept file is read again."""
+    from pathlib import Path
+
+    from dossiers.reading import spool_path
+
+    batch, _ = _check(seed_plan, csv_file([row("06184"), row("06190")]))
+    spool_path(Path(batch.file.path)).unlink()
+    assert dossier_import_confirm(batch=batch).done_rows == 2
