@@ -15,13 +15,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from dossiers.arithmetic import arithmetic_problems
 from dossiers.indicators import DOSSIER_SOURCES
 from dossiers.layout import unit_name_key
 from dossiers.models import COUNTS, DossierImport, DossierMonth, ImportState, UnitNameMapping
 from dossiers.reading import CheckResult, ParsedRow, check_file, spool_path, valid_rows
+from parplan.bulk_writes import rows_update
 from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan, Unit
 from targets.models import Indicator
@@ -202,8 +203,10 @@ def _chunk_write(chunk: list[ParsedRow], batch: DossierImport, reason: str) -> N
         bulk_create_with_history(new, DossierMonth, batch_size=WRITE_CHUNK, default_user=user,
                                  default_change_reason=reason)  # fmt: skip
     if changed:
-        bulk_update_with_history(changed, DossierMonth, [*COUNTS, "batch"], batch_size=WRITE_CHUNK,
-                                 default_user=user, default_change_reason=reason)  # fmt: skip
+        # simple_history's bulk_update_with_history, with the update linear in the rows (parplan.bulk_writes).
+        rows_update(DossierMonth, changed, [*COUNTS, "batch"])
+        DossierMonth.history.bulk_history_create(changed, batch_size=WRITE_CHUNK, update=True, default_user=user,
+                                                 default_change_reason=reason)  # fmt: skip
 
 
 @transaction.atomic
