@@ -145,3 +145,40 @@ def test_a_typed_figure_is_refused_once_a_source_feeds_the_indicator(seed_plan, 
         measurement_save(indicator=indicator, unit=unit, period=january, figure=typed, user=commune_head)
     assert "được tính tự động" in str(refused.value)
     assert not Measurement.objects.filter(indicator=indicator).exists()
+
+
+def _write_queries(plan, day=JAN_DUE) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        written = dossier_figures_write(plan, day)
+    return written, len(queries)
+
+
+def test_the_figures_are_written_in_as_many_statements_for_one_unit_as_for_many(seed_plan):
+    """A province's communes × months × indicators are written in bulk, each with its history row."""
+    indicator = _switch(seed_plan, 3, 3, ON_TIME)
+    dossier_rows_import(plan=seed_plan, rows=[parsed("06184", 1)], source="one", user=None)
+    one = _write_queries(seed_plan)
+    Measurement.objects.filter(indicator=indicator).delete()
+    dossier_rows_import(plan=seed_plan, rows=[parsed("06190", 1), parsed("06193", 1)], source="two", user=None)
+    three = _write_queries(seed_plan)
+    assert (one[0], three[0]) == (1, 3) and one[1] == three[1]
+    # Changed figures: updated in one statement for one unit or three, history kept, version counted.
+    faster = {"resolved_early": 45, "resolved_on_time": 0, "resolved_late": 0, "apologised": 0}
+    dossier_rows_import(plan=seed_plan, rows=[parsed("06184", 1, **faster)], source="again", user=None)
+    changed_one = _write_queries(seed_plan)
+    again = [parsed(code, 1, **faster) for code in ("06184", "06190", "06193")]
+    dossier_rows_import(plan=seed_plan, rows=[again[0]], source="same", user=None)  # unchanged: not rewritten
+    dossier_rows_import(plan=seed_plan, rows=again[1:], source="again", user=None)
+    changed_two = _write_queries(seed_plan)
+    assert (changed_one[0], changed_two[0]) == (1, 2) and changed_one[1] == changed_two[1]
+    figure = Measurement.objects.get(indicator=indicator, unit__code="06190", period__number=1,
+                                     period__frequency="monthly")  # fmt: skip
+    assert (figure.numerator, figure.version) == (45, 2)
+    reasons = list(figure.history.order_by("history_date").values_list("numerator", "history_change_reason"))
+    assert reasons == [
+        (42, "computed from the one-stop dossier rows"),
+        (45, "recomputed from the one-stop dossier rows"),
+    ]
