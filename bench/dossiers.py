@@ -17,8 +17,12 @@
    second time to time a re-import (every row replaced, with history).
 4. Prints a table and rewrites the results block of bench/README.md.
 
-Not measured here (issue 15 item 7, third aim): the nightly evaluation with dossier
-sources at this size against a raw SQL aggregate.
+5. In a fresh process, the 42,000-row file imported again (untimed), three monthly
+   indicators fed by the dossier sources (on time, apology, online) over its units,
+   and `evaluate_plan` on 14/12 timed against one SQL aggregate of the same rows
+   (`RAW_SQL`): the first evaluation after the import (every figure written), then
+   `--runs` times the day again and a new day (the nightly run). Rewrites the
+   evaluation block of bench/README.md. `--only-evaluation` skips steps 3–4.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ WORK = Path("/tmp/parplan-bench-dossiers")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/parplan_bench_dossiers"
 RESULTS_START = "<!-- dossiers-results:start -->"
 RESULTS_END = "<!-- dossiers-results:end -->"
+EVALUATION_START = "<!-- dossiers-evaluation:start -->"
+EVALUATION_END = "<!-- dossiers-evaluation:end -->"
 YEAR = 2024
 
 
@@ -151,6 +157,121 @@ def child(plan_id: int, path: Path, again: bool) -> None:
                       "before_kb": before, "peak_kb": peak_rss_kb(), "bytes": path.stat().st_size}))  # fmt: skip
 
 
+EVALUATION_DAY = datetime.date(YEAR, 12, 14)
+# The same rows aggregated by hand: each unit's counts of the months the evaluation counts (their
+# periods ended before the day), the three shares' numerators and denominators. The evaluation
+# does this and more: figures per month, roll-up to the authority, statuses, snapshots.
+RAW_SQL = """
+SELECT unit_id,
+       SUM(resolved_early + resolved_on_time), SUM(resolved_early + resolved_on_time + resolved_late),
+       SUM(apologised), SUM(resolved_late),
+       SUM(received_online), SUM(received_online + received_in_person + received_by_post)
+FROM dossiers_dossiermonth
+WHERE unit_id = ANY(%s) AND month > %s AND month <= %s
+GROUP BY unit_id
+"""
+
+
+def evaluation_indicators(plan_id: int, unit_ids: list[int]) -> None:
+    """The plan's three dossier-fed indicators over `unit_ids` (created once), their figures removed."""
+    from dossiers.indicators import APOLOGY, ON_TIME, ONLINE
+    from parplan.models import ReformArea
+    from targets.models import Indicator, Measurement, Target
+
+    area = ReformArea.objects.get_or_create(plan_id=plan_id, number=3, defaults={"name": "Cải cách TTHC"})[0]
+    target = Target.objects.get_or_create(area=area, position=1, defaults={"text": "Hồ sơ TTHC"})[0]
+    shapes = [
+        (ON_TIME, "Tỷ lệ hồ sơ giải quyết trước và đúng hạn", 99),
+        (APOLOGY, "Tỷ lệ hồ sơ trễ hạn có xin lỗi", 100),
+        (ONLINE, "Tỷ lệ hồ sơ nộp trực tuyến", 50),
+    ]
+    for position, (source, name, threshold) in enumerate(shapes, start=1):
+        indicator, created = Indicator.objects.get_or_create(
+            area=area, target=target, position=position,
+            defaults={"name": name, "kind": "ratio", "aggregation": "ratio_of_sums", "comparator": "gte",
+                      "threshold": threshold, "target_type": "level", "unit_of_measure": "%", "frequency": "monthly",
+                      "scope": "units", "source": source},
+        )  # fmt: skip
+        if created or indicator.scope_units.count() != len(unit_ids):
+            indicator.scope_units.set(unit_ids)
+    Measurement.objects.filter(indicator__area=area).delete()
+
+
+def evaluation_child(plan_id: int, path: Path, runs: int) -> None:
+    """In a fresh process: `path` imported (untimed), then the evaluation timed against RAW_SQL."""
+    import statistics
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db import connection
+
+    from bench.indicators import forget_day
+    from dossiers.models import DossierMonth
+    from dossiers.services import dossier_import_check, dossier_import_confirm
+    from parplan.models import Plan
+    from targets.evaluation import evaluate_plan
+
+    plan = Plan.objects.select_related("issuing_unit").get(pk=plan_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {DossierMonth._meta.db_table}, {DossierMonth.history.model._meta.db_table}")
+    with open(path, "rb") as handle:
+        batch, result = dossier_import_check(plan=plan, upload=UploadedFile(handle, path.name,
+                                             size=path.stat().st_size), user=None)  # fmt: skip
+    assert result.ok, result.errors[:5]
+    dossier_import_confirm(batch=batch, inline=True)
+    unit_ids = sorted(DossierMonth.objects.order_by().values_list("unit_id", flat=True).distinct())
+    evaluation_indicators(plan_id, unit_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def raw() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL, [unit_ids, datetime.date(YEAR - 1, 12, 14), EVALUATION_DAY])
+            return len(cursor.fetchall())
+
+    def evaluate() -> int:
+        return evaluate_plan(plan=plan, day=EVALUATION_DAY).snapshots
+
+    first_started = time.perf_counter()
+    snapshots = evaluate()  # the night after the import: every month's figures written
+    first = time.perf_counter() - first_started
+    raw()  # warm-up
+    again, new_day, sql = [], [], []
+    for _run in range(runs):
+        started = time.perf_counter()
+        raw()
+        sql.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        evaluate()  # the day evaluated again: nothing changed, figures compared, snapshots replaced
+        again.append(time.perf_counter() - started)
+        forget_day(plan_id, EVALUATION_DAY)
+        started = time.perf_counter()
+        evaluate()  # a new day: the nightly run, figures unchanged, every snapshot inserted
+        new_day.append(time.perf_counter() - started)
+    print(json.dumps({"units": len(unit_ids), "snapshots": snapshots, "first_s": first,
+                      "sql_best": min(sql), "sql_median": statistics.median(sql),
+                      "again_best": min(again), "again_median": statistics.median(again),
+                      "new_best": min(new_day), "new_median": statistics.median(new_day)}))  # fmt: skip
+
+
+def evaluation_report(r: dict[str, float], runs: int) -> str:
+    ratio_again = r["again_median"] / r["sql_median"]
+    ratio_new = r["new_median"] / r["sql_median"]
+    return "\n".join([
+        f"Evaluation with the dossier sources: {int(r['units']):,} units × 12 months of rows (42k.csv), three "
+        f"monthly indicators (on time, apology, online) over those units, evaluated on {EVALUATION_DAY:%d/%m/%Y}; "
+        f"{int(r['snapshots']):,} snapshots; median of {runs} runs.",
+        "",
+        "| what | best | median | × raw SQL (median) |",
+        "|---|---:|---:|---:|",
+        f"| raw SQL aggregate of the same rows | {r['sql_best']:.3f} s | {r['sql_median']:.3f} s | 1 |",
+        f"| evaluation, the day again (figures compared, none changed) | {r['again_best']:.2f} s "
+        f"| {r['again_median']:.2f} s | {ratio_again:.1f}× |",
+        f"| evaluation, a new day (the nightly run) | {r['new_best']:.2f} s | {r['new_median']:.2f} s "
+        f"| {ratio_new:.1f}× |",
+        f"| the first evaluation after the import (every figure written) | {r['first_s']:.2f} s | | |",
+    ])  # fmt: skip
+
+
 def run_child(plan_id: int, path: Path, again: bool = False) -> dict[str, float]:
     command = [sys.executable, __file__, "--child", str(plan_id), str(path)] + (["--again"] if again else [])
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ).stdout
@@ -160,7 +281,7 @@ def run_child(plan_id: int, path: Path, again: bool = False) -> dict[str, float]
 def report(results: list[tuple[str, dict[str, float]]]) -> str:
     lines = [
         f"Run {datetime.date.today():%d/%m/%Y} on {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores shared with other jobs; PostgreSQL, one process per file.",
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; PostgreSQL, one process per file.",
         "",
         "| file | rows | size | check | import | total | peak RSS | growth over the process before |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -179,6 +300,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=3500)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--again", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--evaluation-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=5, help="timed evaluations (default 5)")
+    parser.add_argument("--only-evaluation", action="store_true", help="skip the import timings")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("MEDIA_ROOT", str(WORK / "media"))  # the kept copies of the files
@@ -186,21 +310,36 @@ def main() -> None:
         setup_django()
         child(int(args.child[0]), Path(args.child[1]), args.again)
         return
+    if args.evaluation_child:
+        setup_django()
+        evaluation_child(int(args.evaluation_child[0]), Path(args.evaluation_child[1]), args.runs)
+        return
     ensure_database()
     setup_django()
     plan_id = prepare(args.units)
     files = write_files(args.units)
-    results = []
-    for label, path in [*files.items(), ("84k.csv again (replaces every row)", files["84k.csv"])]:
-        results.append((label, run_child(plan_id, path, again="again" in label)))
-        print(label, results[-1], flush=True)
-    table = report(results)
-    print(table)
+    if not args.only_evaluation:
+        results = []
+        for label, path in [*files.items(), ("84k.csv again (replaces every row)", files["84k.csv"])]:
+            results.append((label, run_child(plan_id, path, again="again" in label)))
+            print(label, results[-1], flush=True)
+        table = report(results)
+        print(table)
+        write_block(RESULTS_START, RESULTS_END, table)
+    command = [sys.executable, __file__, "--evaluation-child", str(plan_id), str(files["42k.csv"]),
+               "--runs", str(args.runs)]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ).stdout
+    evaluation = evaluation_report(json.loads(output.strip().splitlines()[-1]), args.runs)
+    print(evaluation)
+    write_block(EVALUATION_START, EVALUATION_END, evaluation)
+
+
+def write_block(start: str, end: str, block: str) -> None:
+    """Replace the text between `start` and `end` in bench/README.md (left alone when the markers are missing)."""
     text = README.read_text(encoding="utf-8")
-    if RESULTS_START in text:
-        head, rest = text.split(RESULTS_START, 1)
-        text = head + RESULTS_START + "\n" + table + "\n" + RESULTS_END + rest.split(RESULTS_END, 1)[1]
-        README.write_text(text, encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        README.write_text(head + start + "\n" + block + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,12 @@ A unit with no row in a period gets no figure: "no data", not 0 %.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q, Sum
 from simple_history.utils import bulk_create_with_history
 
@@ -89,10 +90,59 @@ def unit_sums(units: list[int], start: datetime.date, end: datetime.date) -> dic
     return {row.pop("unit_id"): {key.removeprefix("total_"): value or 0 for key, value in row.items()} for row in rows}
 
 
-def _scope_units(indicator: Indicator, plan: Plan) -> list[int]:
-    if indicator.scope == Scope.AUTHORITY:
-        return list(Unit.objects.below(plan.issuing_unit).values_list("pk", flat=True))
-    return [unit.pk for unit in indicator.scope_units.all()]
+_ROW_FIELDS = (*_RESOLVED, *_RECEIVED, "apologised", "dossiers_digitised", "results_digitised")
+
+
+def period_sums(units: list[int], periods: list[Period]) -> dict[int, dict[int, Sums]]:
+    """{period id: {unit id: its counts summed}} for non-overlapping periods, from one read of their rows.
+
+    The same sums as `unit_sums` of each period (a test holds them equal), added up here:
+    a row is one unit's month, so a monthly period's sums are its rows, and one query for
+    the year replaces one aggregate per period, each with every unit's id in it.
+    """
+    if not periods:
+        return {}
+    ordered = sorted(periods, key=lambda period: period.end)
+    ends = [period.end for period in ordered]
+    rows = (
+        DossierMonth.objects.filter(unit_id__in=units, month__gt=ordered[0].start, month__lte=ends[-1])
+        .order_by()
+        .values_list("unit_id", "month", *_ROW_FIELDS)
+    )
+    sums: dict[int, dict[int, Sums]] = defaultdict(dict)
+    for unit_id, month, *counts in rows.iterator(chunk_size=5000):
+        index = bisect_left(ends, month)  # the first period ending on or after the month's row
+        if index == len(ordered) or not ordered[index].start < month:
+            continue  # between periods (none is missing in a plan's calendar, but never counted twice)
+        unit_counts = sums[ordered[index].pk].get(unit_id)
+        if unit_counts is None:
+            unit_counts = sums[ordered[index].pk][unit_id] = dict.fromkeys(_SUMS, 0)
+        _add(unit_counts, dict(zip(_ROW_FIELDS, counts, strict=True)))
+    return sums
+
+
+def _add(sums: Sums, row: dict[str, int | None]) -> None:
+    """One month's row into a unit's sums, as `_SUMS` adds them in SQL (a blank count adds nothing)."""
+    for name in _ROW_FIELDS:
+        sums[name] += row[name] or 0
+    if row["dossiers_digitised"] is not None:
+        sums["received_where_digitised"] += sum(row[name] or 0 for name in _RECEIVED)
+        sums["rows_digitised"] += 1
+    if row["results_digitised"] is not None:
+        sums["resolved_where_results"] += sum(row[name] or 0 for name in _RESOLVED)
+        sums["rows_results"] += 1
+
+
+def _scope_units(indicators: list[Indicator], plan: Plan) -> dict[int, list[int]]:
+    """Each indicator's units, as ids: a province's indicator is over thousands of them, no instance needed."""
+    scoped: dict[int, list[int]] = {indicator.pk: [] for indicator in indicators}
+    through = Indicator.scope_units.through.objects.filter(indicator_id__in=scoped).order_by("unit_id")
+    for indicator_id, unit_id in through.values_list("indicator_id", "unit_id"):
+        scoped[indicator_id].append(unit_id)
+    if any(indicator.scope == Scope.AUTHORITY for indicator in indicators):
+        below = list(Unit.objects.below(plan.issuing_unit).order_by("pk").values_list("pk", flat=True))
+        scoped |= {indicator.pk: below for indicator in indicators if indicator.scope == Scope.AUTHORITY}
+    return scoped
 
 
 _NEW_REASON = "computed from the one-stop dossier rows"
@@ -101,72 +151,94 @@ _CHANGED_REASON = "recomputed from the one-stop dossier rows"
 _WRITE_BATCH = 2000
 
 
-def _figure(
-    indicator: Indicator, unit_id: int, period: Period, parts: tuple[int, int], current: Measurement | None
-) -> tuple[Measurement | None, Measurement | None]:
-    """(a new figure, None), (None, the current figure changed), or (None, None) when it already says so."""
-    n, d = Decimal(parts[0]), Decimal(parts[1])
-    if current is None:
-        new = Measurement(indicator=indicator, unit_id=unit_id, period=period, numerator=n, denominator=d,
-                          status=MeasurementStatus.APPROVED)  # fmt: skip
-        return new, None
-    if current.numerator == n and current.denominator == d and current.status == MeasurementStatus.APPROVED:
-        return None, None
-    current.numerator, current.denominator, current.status = n, d, MeasurementStatus.APPROVED
-    current.version += 1
-    return None, current
+# A stored figure as read for the comparison: (pk, numerator, denominator, status).
+Stored = tuple[int, Decimal | None, Decimal | None, str]
 
 
-def _figures_save(new: list[Measurement], changed: list[Measurement]) -> None:
-    """Every figure written in a few statements, each with its history row (who: nobody; why: the dossier rows)."""
+def _changed(parts: tuple[int, int], stored: Stored) -> bool:
+    _pk, numerator, denominator, status = stored
+    return (numerator, denominator, status) != (Decimal(parts[0]), Decimal(parts[1]), MeasurementStatus.APPROVED)
+
+
+def _figures_save(new: list[Measurement], changes: dict[int, tuple[int, int]]) -> None:
+    """Every figure written in a few statements, each with its history row (who: nobody; why: the dossier rows).
+
+    `changes`: the stored figures to change, by id, with their new parts. Only those are
+    read whole (their history row copies every field); the others were compared as tuples.
+    """
     if new:
         bulk_create_with_history(new, Measurement, batch_size=_WRITE_BATCH, default_change_reason=_NEW_REASON)
-    if changed:
+    if changes:
+        changed = list(Measurement.objects.filter(pk__in=list(changes)))
+        for figure in changed:
+            numerator, denominator = changes[figure.pk]
+            figure.numerator, figure.denominator = Decimal(numerator), Decimal(denominator)
+            figure.status = MeasurementStatus.APPROVED
+            figure.version += 1
         rows_update(Measurement, changed, ["numerator", "denominator", "status", "version"])
         Measurement.history.bulk_history_create(
             changed, batch_size=_WRITE_BATCH, update=True, default_change_reason=_CHANGED_REASON
         )
 
 
+# The advisory-lock namespace of the plans' dossier figure writers ("DOSS"), the plan's id the key within it.
+_FIGURE_WRITERS = 0x444F5353
+
+
 @transaction.atomic
 def dossier_figures_write(plan: Plan, day: datetime.date) -> int:
     """Write the figures of `plan`'s dossier indicators for every period ended by `day`; the count written."""
-    indicators = list(
-        Indicator.objects.of_plan(plan).filter(source__in=DOSSIER_SOURCES).prefetch_related("scope_units")
-    )
+    indicators = list(Indicator.objects.of_plan(plan).filter(source__in=DOSSIER_SOURCES))
     if not indicators:
         return 0
+    _one_writer(plan)
+    scope_units = _scope_units(indicators, plan)
     # Periods ended before `day`: the one-stop system reports a month once it is over, and an
     # evaluation of a past day (the demo's history) must not count the months after it.
     periods = list(Period.objects.filter(plan=plan, end__lt=day).order_by("start"))
     new: list[Measurement] = []
-    changed: list[Measurement] = []
-    # The sums of a period are the same rows for every indicator of its units: read once per period.
-    sums_of: dict[tuple[int, tuple[int, ...]], dict[int, Sums]] = {}
+    changes: dict[int, tuple[int, int]] = {}
+    # The same units' rows of the same periods serve every indicator over them: read once.
+    read: dict[tuple[str, tuple[int, ...]], dict[int, dict[int, Sums]]] = {}
     for indicator in indicators:
-        units = _scope_units(indicator, plan)
-        existing = {
-            (figure.unit_id, figure.period_id): figure
-            for figure in Measurement.objects.select_for_update().filter(indicator=indicator)
+        units = scope_units[indicator.pk]
+        key = (indicator.frequency, tuple(units))
+        if key not in read:
+            read[key] = period_sums(units, [p for p in periods if p.frequency == indicator.frequency])
+        stored: dict[tuple[int, int], Stored] = {
+            (unit_id, period_id): (pk, numerator, denominator, status)
+            for pk, unit_id, period_id, numerator, denominator, status in Measurement.objects.filter(
+                indicator=indicator
+            ).values_list("pk", "unit_id", "period_id", "numerator", "denominator", "status")
         }
-        for period in (p for p in periods if p.frequency == indicator.frequency):
-            key = (period.pk, tuple(units))
-            if key not in sums_of:
-                sums_of[key] = unit_sums(units, period.start, period.end)
-            sums = sums_of[key]
+        for period_id, sums in read[key].items():
             if indicator.scope == Scope.AUTHORITY:
                 sums = _total(sums, plan.issuing_unit_id) if sums else {}
             for unit_id, unit_counts in sums.items():
                 parts = fraction(indicator.source, unit_counts)
                 if parts is None:
                     continue
-                added, updated = _figure(indicator, unit_id, period, parts, existing.get((unit_id, period.pk)))
-                if added is not None:
-                    new.append(added)
-                elif updated is not None:
-                    changed.append(updated)
-    _figures_save(new, changed)
-    return len(new) + len(changed)
+                current = stored.get((unit_id, period_id))
+                if current is None:
+                    new.append(Measurement(indicator=indicator, unit_id=unit_id, period_id=period_id,
+                                           numerator=Decimal(parts[0]), denominator=Decimal(parts[1]),
+                                           status=MeasurementStatus.APPROVED))  # fmt: skip
+                elif _changed(parts, current):
+                    changes[current[0]] = parts
+    _figures_save(new, changes)
+    return len(new) + len(changes)
+
+
+def _one_writer(plan: Plan) -> None:
+    """One writer of a plan's dossier figures at a time (the nightly run, the sweep, a report's evaluation).
+
+    The second waits for the first to commit, then finds its figures and writes nothing
+    again, where both inserting the same new figure would fail on its unique key.
+    """
+    connection = connections[router.db_for_write(Measurement)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_FIGURE_WRITERS, plan.pk])
 
 
 def _total(sums: dict[int, Sums], issuer_id: int) -> dict[int, Sums]:

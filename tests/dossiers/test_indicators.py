@@ -182,3 +182,20 @@ def test_the_figures_are_written_in_as_many_statements_for_one_unit_as_for_many(
         (42, "computed from the one-stop dossier rows"),
         (45, "recomputed from the one-stop dossier rows"),
     ]
+
+
+def test_the_years_rows_read_once_sum_per_period_as_the_aggregate_of_each_period_does(seed_plan):
+    """`period_sums` (one read, added up per period) against `unit_sums` (one SQL aggregate per period)."""
+    from dossiers.indicators import period_sums
+
+    rows = [parsed("06184", month) for month in (1, 2, 3, 4)]
+    rows += [parsed("06190", 2, dossiers_digitised=None), parsed("06190", 3, results_digitised=None)]
+    rows += [parsed("06193", 12, resolved_early=25, resolved_on_time=20, resolved_late=0, apologised=0)]
+    dossier_rows_import(plan=seed_plan, rows=rows, source="test", user=None)
+    units = list(Unit.objects.filter(code__in=["06184", "06190", "06193"]).values_list("pk", flat=True))
+    for frequency in (Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.YEAR):
+        periods = list(Period.objects.filter(plan=seed_plan, frequency=frequency))
+        read = period_sums(units, periods)
+        for period in periods:
+            assert read.get(period.pk, {}) == unit_sums(units, period.start, period.end), (frequency, period.number)
+    assert len(period_sums(units, list(Period.objects.filter(plan=seed_plan, frequency=Frequency.MONTHLY)))) == 5
