@@ -187,6 +187,7 @@ def _finish_2024(tree: ScoringTree) -> None:
             continue
         if item.evidence_required and score.unit.code != "06184":
             continue  # only Đồng Đăng sent its plan; the others get no points for it
+        points: Decimal | None
         if item.method == Method.CHOICES:
             points = max(item.choice_points())
         elif item.part == Part.PENALTY:
@@ -197,9 +198,10 @@ def _finish_2024(tree: ScoringTree) -> None:
         if item.method == Method.RATIO and score.suggested_points is not None:
             points = score.suggested_points
         elif item.method == Method.RATIO:
-            # No record in the portal counts it: the unit gives its figures (61 of 100, 3 of 4) and the points follow.
+            # No record of the portal counts it for 2024: the unit gives its figures (61 of 100, 3 of 4).
             share = Fraction(_share(score.unit, item.position))
             ratio = (D(share.numerator), D(share.denominator))
+            points = None  # the portal computes them from the figures
         uploads = [_pdf()] if item.evidence_required else []
         self_score(
             score=score,

@@ -169,7 +169,13 @@ def _figures_save(new: list[Measurement], changes: dict[int, tuple[int, int]]) -
     if new:
         bulk_create_with_history(new, Measurement, batch_size=_WRITE_BATCH, default_change_reason=_NEW_REASON)
     if changes:
-        changed = list(Measurement.objects.filter(pk__in=list(changes)))
+        # Locked as they are read: a figure the secretariat reopens meanwhile waits, then keeps its own version.
+        ids = list(changes)
+        changed = [
+            figure
+            for start in range(0, len(ids), _WRITE_BATCH)  # SQLite takes at most 32 766 parameters a query
+            for figure in Measurement.objects.select_for_update().filter(pk__in=ids[start : start + _WRITE_BATCH])
+        ]
         for figure in changed:
             numerator, denominator = changes[figure.pk]
             figure.numerator, figure.denominator = Decimal(numerator), Decimal(denominator)

@@ -14,11 +14,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -124,18 +126,14 @@ def _csv_rows(binary: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     try:
         first = text.readline()
         delimiter = max((";", ",", "\t"), key=first.count)
-        rows = csv.reader(_chain([first], text), delimiter=delimiter)
+        # itertools.chain, not a generator: one left unfinished would close the wrapper once detached.
+        rows = csv.reader(chain([first], text), delimiter=delimiter)
         for number, cells in enumerate(rows, start=1):
             yield number, tuple(cells)
     except UnicodeDecodeError as error:
         raise FileUnreadable(_("Tệp CSV cần lưu với bảng mã UTF-8.")) from error
     finally:
         text.detach()
-
-
-def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
-    yield from first
-    yield from rest
 
 
 # --- Cells --------------------------------------------------------------------------------
@@ -378,9 +376,13 @@ def check_file(
     time (openpyxl reads some 150,000 cells a second). Memory stays flat either way.
     """
     result = CheckResult()
+    # Written aside and moved into place only when complete and clean: an import never finds a spool
+    # cut short (a full disk, a worker stopped midway), and a re-check never empties one being read.
+    partial = spool.with_name(f"{spool.name}.part") if spool is not None else None
     try:
         with ExitStack() as files:
-            writer = csv.writer(files.enter_context(open(spool, "w", encoding="utf-8", newline=""))) if spool else None
+            out = files.enter_context(open(partial, "w", encoding="utf-8", newline="")) if partial else None
+            writer = csv.writer(out) if out is not None else None
             for parsed in RowReader(plan, default_month, result).rows(path, name):
                 result.unit_ids.add(parsed.unit_id)
                 if len(result.preview) < PREVIEW_ROWS:
@@ -392,11 +394,18 @@ def check_file(
                     writer.writerow(_spooled(parsed))
     except FileUnreadable as error:
         result.add(0, "", str(error))
-    finally:
-        if result.row_count == 0 and result.error_total == 0:
-            result.add(0, "", _("Tệp không có dòng số liệu nào."))
-        if spool is not None and not result.ok:
-            spool.unlink(missing_ok=True)  # a file with problems, or a failure midway: nothing to import
+    except BaseException:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise
+    if result.row_count == 0 and result.error_total == 0:
+        result.add(0, "", _("Tệp không có dòng số liệu nào."))
+    if spool is not None and partial is not None:
+        if result.ok:
+            os.replace(partial, spool)
+        else:
+            partial.unlink(missing_ok=True)
+            spool.unlink(missing_ok=True)  # a file with problems now: its earlier spool is no longer true
     return result
 
 
@@ -423,9 +432,15 @@ def valid_rows(plan: Plan, path: Path, name: str, default_month: datetime.date |
     """
     spool = spool_path(path)
     if spool.exists():
+        # The units as they are now: one moved out of the authority since the check is not written to.
+        units = set(Unit.objects.below(plan.issuing_unit).values_list("pk", flat=True))
         with open(spool, encoding="utf-8", newline="") as lines:
             for line in csv.reader(lines):
-                yield _unspooled(line)
+                parsed = _unspooled(line)
+                if parsed.unit_id not in units:
+                    message = _("Dòng %(row)d: đơn vị không còn thuộc cơ quan ban hành kế hoạch; hãy kiểm tra lại tệp.")
+                    raise ValueError(message % {"row": parsed.row})
+                yield parsed
         return
     result = CheckResult()
     yield from RowReader(plan, default_month, result).rows(path, name)

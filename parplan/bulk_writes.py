@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 # Rows per statement: PostgreSQL takes up to 65 535 parameters in one.
 VALUES_BATCH = 1000
@@ -25,6 +25,8 @@ def rows_update(model: type[models.Model], rows: Sequence[models.Model], fields:
     Like `bulk_update`, no signal is sent and `save()` is not called: the caller keeps
     the history (simple_history's `bulk_history_create`) as it would around bulk_update.
     """
+    if not fields or len(set(fields)) != len(fields) or model._meta.pk.name in fields:
+        raise ValueError("rows_update needs distinct fields to write, the primary key not among them")
     if not rows:
         return 0
     alias = router.db_for_write(model)
@@ -40,7 +42,8 @@ def rows_update(model: type[models.Model], rows: Sequence[models.Model], fields:
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns[1:])
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     written = 0
-    with connection.cursor() as cursor:
+    # All the batches or none, as bulk_update does.
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(rows), VALUES_BATCH):
             batch = rows[start : start + VALUES_BATCH]
             params: list[Any] = []

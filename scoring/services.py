@@ -326,7 +326,7 @@ def round_open(
         raise ValidationError(_("Hạn các bước phải theo thứ tự: tự chấm, thẩm định, giải trình, thẩm định lần cuối."))
     if not HUNDRED >= bands[0] > bands[1] > bands[2] >= 0:
         raise ValidationError(_("Ngưỡng xếp loại phải giảm dần từ xuất sắc đến khá, trong khoảng 0 đến 100%."))
-    chosen = round_units(tree) if units is None else list(units)
+    chosen = round_units(tree) if units is None else list(dict.fromkeys(units))  # a unit named twice scores once
     if not chosen:
         raise ValidationError(
             {"units": [_("Chưa có đơn vị nào được chấm điểm: chọn ít nhất một đơn vị trực thuộc %(authority)s.")

@@ -241,3 +241,43 @@ def test_without_its_spool_the_import_reads_and_checks_the_file_again(seed_plan)
     batch, _ = _check(seed_plan, csv_file([row("06184"), row("06190")]))
     spool_path(Path(batch.file.path)).unlink()
     assert dossier_import_confirm(batch=batch).done_rows == 2
+
+
+def test_a_recheck_cut_short_leaves_the_complete_spool_and_no_partial_one(seed_plan, monkeypatch):
+    """A worker stopped midway (a full disk, a timeout) never leaves a spool that imports only some rows."""
+    from pathlib import Path
+
+    from dossiers import reading
+    from dossiers.services import dossier_import_recheck
+
+    batch, result = _check(seed_plan, csv_file([row("06184"), row("06190")]))
+    spool = reading.spool_path(Path(batch.file.path))
+    complete = spool.read_text(encoding="utf-8")
+    real = reading._spooled
+    written: list[object] = []
+
+    def stops_after_one(parsed):
+        if written:
+            raise OSError("No space left on device")
+        written.append(parsed)
+        return real(parsed)
+
+    monkeypatch.setattr(reading, "_spooled", stops_after_one)
+    with pytest.raises(OSError):
+        dossier_import_recheck(batch=batch, save=True)
+    assert spool.read_text(encoding="utf-8") == complete and complete.count("\n") == 2
+    assert not list(spool.parent.glob(f"{spool.name}.part"))
+    monkeypatch.setattr(reading, "_spooled", real)
+    assert dossier_import_confirm(batch=DossierImport.objects.get(pk=batch.pk)).done_rows == 2
+
+
+def test_rows_of_a_unit_moved_out_of_the_authority_since_the_check_are_not_written(seed_plan):
+    batch, result = _check(seed_plan, csv_file([row("06184"), row("06190")]))
+    assert result.ok
+    # Đồng Đăng leaves the authority's tree (a merger into another one) before the import is confirmed.
+    Unit.objects.filter(code="06184").update(path="/elsewhere/06184/")
+    with pytest.raises(ValueError, match="đơn vị không còn thuộc cơ quan ban hành kế hoạch"):
+        dossier_import_confirm(batch=batch)
+    failed = DossierImport.objects.get(pk=batch.pk)
+    assert failed.state == ImportState.FAILED and not DossierMonth.objects.filter(batch=batch).exists()
+    assert "Dòng 2" in failed.errors[0]["message"]

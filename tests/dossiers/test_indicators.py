@@ -199,3 +199,19 @@ def test_the_years_rows_read_once_sum_per_period_as_the_aggregate_of_each_period
         for period in periods:
             assert read.get(period.pk, {}) == unit_sums(units, period.start, period.end), (frequency, period.number)
     assert len(period_sums(units, list(Period.objects.filter(plan=seed_plan, frequency=Frequency.MONTHLY)))) == 5
+
+
+def test_a_row_on_a_periods_first_or_last_day_counts_where_the_aggregate_counts_it(seed_plan):
+    """Periods from the 1st (row excluded: after the start only) and to the 1st (row included: by the end)."""
+    from dossiers.indicators import period_sums
+
+    dossier_rows_import(plan=seed_plan, rows=[parsed("06184", 2), parsed("06184", 3)], source="test", user=None)
+    unit = Unit.objects.get(code="06184").pk
+    periods = [
+        Period(pk=-1, start=datetime.date(2024, 1, 20), end=datetime.date(2024, 2, 1)),  # ends on February's row
+        Period(pk=-2, start=datetime.date(2024, 2, 1), end=datetime.date(2024, 3, 1)),  # starts on it, ends on March's
+    ]
+    read = period_sums([unit], periods)
+    for period in periods:
+        assert read.get(period.pk, {}) == unit_sums([unit], period.start, period.end)
+    assert read[-1][unit]["resolved_early"] == read[-2][unit]["resolved_early"] == 20  # one row each, never both

@@ -38,3 +38,25 @@ def test_the_statements_grow_with_the_batches_not_the_rows():
 def test_a_field_that_is_not_a_column_is_refused():
     with pytest.raises(ValueError, match="not a column"):
         rows_update(Unit, list(Unit.objects.all()[:1]), ["children"])
+
+
+def test_rows_beyond_a_batch_go_in_further_statements_all_in_one_transaction(monkeypatch):
+    from parplan import bulk_writes
+
+    monkeypatch.setattr(bulk_writes, "VALUES_BATCH", 2)
+    units = list(Unit.objects.order_by("pk")[:5])
+    for n, unit in enumerate(units):
+        unit.position = 500 + n
+    with CaptureQueriesContext(connection) as queries:
+        assert rows_update(Unit, units, ["position"]) == 5
+    statements = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(statements) == (3 if connection.vendor == "postgresql" else 1)
+    assert list(
+        Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("pk").values_list("position", flat=True)
+    ) == [500, 501, 502, 503, 504]
+
+
+@pytest.mark.parametrize("fields", [[], ["position", "position"], ["id"]])
+def test_fields_that_cannot_be_written_are_refused_before_any_sql(fields):
+    with pytest.raises(ValueError, match="distinct fields"):
+        rows_update(Unit, list(Unit.objects.all()[:1]), fields)

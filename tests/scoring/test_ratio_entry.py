@@ -124,3 +124,11 @@ def test_typed_points_alone_still_score_a_ratio_item(client_for, commune_head, s
     assert _post(client_for(commune_head), score, points="30", comment="Không phát sinh").status_code == 302
     score.refresh_from_db()
     assert (score.self_points, score.self_numerator) == (30, None)
+
+
+def test_points_typed_as_the_figures_give_them_are_saved(client_for, commune_head, scoring_round, two_communes, on_day):
+    score = _score(scoring_round, two_communes[0], "1.2")
+    response = _post(client_for(commune_head), score, numerator="8", denominator="10", points="26,67")
+    assert response.status_code == 302
+    score.refresh_from_db()
+    assert (score.self_points, score.self_numerator) == (D("26.67"), 8)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dossiers.forms import parse_period
 from dossiers.models import DossierImport
+from dossiers.reading import spool_path
 from dossiers.services import dossier_import_check, dossier_import_confirm
 from parplan.models import Plan, PlanStatus
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"{result.error_total} lỗi: không nhập dòng nào")
         self.stdout.write(f"{result.row_count} dòng, {len(result.unit_ids)} đơn vị: không có lỗi")
         if options["dry_run"]:
+            # Nothing of a dry run stays: its kept copy and the rows spooled for an import go with it.
+            spool_path(Path(batch.file.path)).unlink(missing_ok=True)
+            batch.file.delete(save=False)
             DossierImport.objects.filter(pk=batch.pk).delete()
             self.stdout.write("--dry-run: không nhập")
             return
