@@ -9,6 +9,9 @@ then, and Thị trấn Cao Lộc with no late dossier all year.
 
 The rows are loaded before the demo's typed figures and history (demo.figures): the
 evaluation of each month's due date computes the dossier indicators' figures from them.
+The demo loads them for the live plan, whose on-time and apology indicators it switches
+to the dossier sources first (`demo_dossier_sources_switch`); the 2024 plan keeps the
+figures its units typed.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from dossiers.indicators import dossier_figures_write
+from dossiers.indicators import APOLOGY, ON_TIME, dossier_figures_write
 from dossiers.models import DossierMonth
 from dossiers.reading import ParsedRow
 from dossiers.services import dossier_rows_import
 from parplan.models import Plan, Unit
+from targets.models import Indicator
+from targets.services import indicator_define
+from targets.sources import Source
 
 _KINDS = ("office", "town", "commune")
 _SLOW_UNIT = "06238"  # Mẫu Sơn: a remote commune, late more often, apologises for half
@@ -32,16 +38,43 @@ _FORGETFUL_OFFICE = "TNMT"  # suffix of the office that now and then issues no a
 _VOLUME = {"office": (12, 70), "town": (120, 260), "commune": (35, 140)}
 
 
-def demo_dossiers_load(*, plan: Plan) -> int:
-    """Import twelve months of rows for each office, town and commune of the plan's authority; the rows imported."""
+# The seed's indicators of the one-stop dossiers, by their numerator's label, and the source that feeds them.
+_FED = {
+    "hồ sơ giải quyết trước và đúng hạn": ON_TIME,
+    "hồ sơ trễ hạn có giải trình và xin lỗi": APOLOGY,
+}
+
+
+def demo_dossier_sources_switch(*, plan: Plan) -> int:
+    """From this year the one-stop system's export feeds the on-time and apology indicators; returns how many.
+
+    The 2024 plan keeps the figures its units typed (its history as it happened); the
+    live plan, copied from it, has these two computed from the dossier rows instead.
+    """
+    switched = 0
+    for indicator in Indicator.objects.of_plan(plan).filter(numerator_label__in=_FED, source=Source.UNITS):
+        switched += indicator_define(indicator=indicator, source=_FED[indicator.numerator_label]).changed
+    return switched
+
+
+def demo_dossiers_load(*, plan: Plan, until: datetime.date | None = None) -> int:
+    """Import the months of rows of each office, town and commune of the plan's authority; the rows imported.
+
+    Twelve months for a past year; for the live one (`until`, today), the months the
+    one-stop system has closed by then (month M closes on the 14th of M).
+    """
     units = list(Unit.objects.below(plan.issuing_unit).filter(kind__code__in=_KINDS).select_related("kind"))
     if DossierMonth.objects.filter(unit__in=units, month__year=plan.year).exists():
         return 0
-    rows = [row for unit in units for row in _unit_year(unit, plan.year)]
+    until = until or datetime.date(plan.year, 12, 31)
+    months = [m for m in range(1, 13) if datetime.date(plan.year, m, 14) < until]
+    rows = [row for unit in units for row in _unit_year(unit, plan.year) if row.month.month in months]
+    if not rows:
+        return 0
     secretariat = get_user_model().objects.get(username="noivu")
     batch = dossier_rows_import(plan=plan, rows=rows, source="Hệ thống một cửa (dữ liệu mẫu)", user=secretariat)
     # The figures now, so that the demo's typed figures find them and leave these indicators alone.
-    dossier_figures_write(plan, datetime.date(plan.year, 12, 31))
+    dossier_figures_write(plan, until)
     return batch.done_rows
 
 

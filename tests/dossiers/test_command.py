@@ -38,7 +38,8 @@ def test_dry_run_checks_only_and_a_real_run_imports(tmp_path, seed_plan):
     out = io.StringIO()
     call_command("import_dossiers", path, "--period", "2024-04", "--plan", seed_plan.pk, "--dry-run", stdout=out)
     assert "2 dòng, 2 đơn vị: không có lỗi" in out.getvalue()
-    assert not DossierMonth.objects.filter(month__month=4).exists() and not DossierImport.objects.exists()
+    assert not DossierMonth.objects.filter(month__year=2024, month__month=4).exists()
+    assert not DossierImport.objects.filter(plan=seed_plan).exists()  # the demo imported this year's rows
     call_command("import_dossiers", path, "--period", "2024-04", "--plan", seed_plan.pk, stdout=out)
     assert DossierMonth.objects.filter(month__year=2024, month__month=4).count() == 2
 

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Q, Sum
 
 from demo.dossiers import demo_dossiers_load
-from dossiers.indicators import ON_TIME
+from dossiers.indicators import APOLOGY, DOSSIER_SOURCES, ON_TIME
 from dossiers.models import DossierMonth
 from parplan.models import Unit
 from targets.evaluation import evaluate_plan
@@ -48,3 +48,25 @@ def test_an_indicator_switched_to_the_source_shows_values_from_the_demo_rows(see
     evaluate_plan(plan=seed_plan, day=datetime.date(2024, 6, 20))
     snapshot = IndicatorSnapshot.objects.get(indicator=indicator, unit=seed_plan.issuing_unit, day="2024-06-20")
     assert snapshot.denominator > 1000 and 95 < snapshot.value < 100
+
+
+def test_after_the_demo_this_years_dossier_indicators_are_computed_from_its_rows(current_plan, seed_plan):
+    """The live plan's on-time and apology indicators are fed by the one-stop rows; 2024's stay as typed."""
+    fed = {i.source: i for i in Indicator.objects.of_plan(current_plan).filter(source__in=[ON_TIME, APOLOGY])}
+    assert set(fed) == {ON_TIME, APOLOGY}
+    assert not Indicator.objects.of_plan(seed_plan).filter(source__in=DOSSIER_SOURCES).exists()
+    on_time = fed[ON_TIME]
+    day = IndicatorSnapshot.objects.filter(indicator=on_time).latest("day").day
+    issuer = IndicatorSnapshot.objects.get(indicator=on_time, unit=current_plan.issuing_unit, day=day)
+    # The months the one-stop system had closed by that day (month M closes on the 14th of M).
+    months = [m for m in range(1, 13) if datetime.date(current_plan.year, m, 14) < day]
+    rows = DossierMonth.objects.filter(
+        month__year=current_plan.year, month__month__in=months, unit__in=on_time.scope_units.all()
+    ).aggregate(early=Sum("resolved_early"), on_time=Sum("resolved_on_time"), late=Sum("resolved_late"))
+    assert months and (issuer.numerator, issuer.denominator) == (
+        rows["early"] + rows["on_time"],
+        rows["early"] + rows["on_time"] + rows["late"],
+    )
+    assert not Measurement.objects.filter(indicator=on_time).exclude(status="approved").exists()  # none typed
+    apology = IndicatorSnapshot.objects.get(indicator=fed[APOLOGY], unit=Unit.objects.get(code="06187"), day=day)
+    assert apology.status == "not_applicable"  # Thị trấn Cao Lộc: nothing late, nothing to apologise for

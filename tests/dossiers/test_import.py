@@ -98,7 +98,7 @@ def test_a_csv_with_semicolons_and_thousands_is_read(seed_plan):
     batch, result = _check(seed_plan, upload)
     assert result.ok, result.errors
     dossier_import_confirm(batch=batch)
-    assert DossierMonth.objects.get(unit__code="06184", month__month=1).received_in_person == 1015
+    assert DossierMonth.objects.get(batch=batch, unit__code="06184").received_in_person == 1015
 
 
 def test_a_file_without_a_month_column_takes_the_chosen_month(seed_plan):

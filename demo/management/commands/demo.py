@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.dossiers import demo_dossier_sources_switch, demo_dossiers_load
 from demo.figures import demo_figures_load, demo_story_figures_load
 from demo.inspections import demo_inspections_load
 from demo.scoring import demo_scoring_load
@@ -161,6 +162,9 @@ class Command(BaseCommand):
                 self._load_progress(current, secretariat, today)
                 # Its inspections so far first: the evaluation as of today then counts them too.
                 demo_inspections_load(plan=current, until=today)
+                # This year the one-stop system's export feeds the dossier indicators: its rows first.
+                demo_dossier_sources_switch(plan=current)
+                demo_dossiers_load(plan=current, until=today)
                 figures += demo_story_figures_load(plan=current, until=today)
             # Last: its items suggest points from both plans' records (2024's final, this year's so far).
             demo_scoring_load()
