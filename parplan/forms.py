@@ -17,6 +17,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from parplan.formatting import format_number
@@ -40,8 +41,35 @@ def guard_text_fields(form: forms.BaseForm) -> None:
         field.validators = [*kept, ControlCharactersValidator(multiline=multiline)]
 
 
+DATE_INVALID = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/01/2027.")
+
+
+class FocusingBoundField(BoundField):
+    """A field that takes the focus when the page opens, if it is its form's first field with an error.
+
+    A form sent back with errors is often far down a long page (a scorecard, a plan's
+    tree): the browser then scrolls to the field to correct, and a screen reader starts
+    there, instead of the page opening at its top with nothing wrong in sight.
+    """
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.name == next((name for name in self.form.errors if name in self.form.fields), None):
+            attrs["autofocus"] = True
+        return attrs
+
+
 class TextGuard(forms.BaseForm):
-    """The control-character check on every text field (see `guard_text_fields`)."""
+    """The control-character check on every text field (see `guard_text_fields`), and the focus on an error."""
+
+    bound_field_class = FocusingBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                # Django's "Nhập một ngày hợp lệ." does not say how: the portal's dates are dd/mm/yyyy.
+                field.error_messages["invalid"] = DATE_INVALID
 
     def full_clean(self) -> None:
         guard_text_fields(self)

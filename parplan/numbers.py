@@ -84,12 +84,22 @@ def read_number(text: str, *, whole: bool = False, messages: _Messages = MESSAGE
         thousands, fraction = (own, other) if group in text else (other, own)
         mark = next(m for m in (decimal, group) if m in text)
         raise _error(messages, "ambiguous", text=text, thousands=format_number(thousands),
-                     fraction=format_number(fraction), mark=_MARK_NAMES.get(mark, mark))  # fmt: skip
+                     fraction=_unambiguous(format_number(fraction), decimal, group),
+                     mark=_MARK_NAMES.get(mark, mark))  # fmt: skip
     if own is not None:
         return own
     if other is not None:
         raise _wrong_marks(text, decimal, group, messages)
     raise _error(messages, "invalid")
+
+
+def _unambiguous(text: str, decimal: str, group: str) -> str:
+    """`text` spelled so that it reads one way only: "1,234" (three decimals, like a thousands group) as "1,2340".
+
+    The ambiguity message suggests what to type instead; suggesting the very text refused would loop.
+    """
+    own, other = _grammar(text, decimal, group), _grammar(text, group, decimal)
+    return f"{text}0" if own is not None and other is not None and own != other else text
 
 
 def _read_whole(text: str, own: Decimal | None, other: Decimal | None, messages: _Messages) -> Decimal:

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evidence.content import content_problem
@@ -224,6 +225,14 @@ class RoundOpenForm(PortalForm):
         if all(dates) and dates != sorted(dates):  # type: ignore[type-var]  # all() ruled out None
             raise ValidationError(
                 _("Hạn các bước phải theo thứ tự: tự chấm, thẩm định, giải trình, thẩm định lần cuối.")
+            )
+        first = data.get("self_until")
+        if first is not None and first < timezone.localdate():
+            # A round opened on the page starts now: a first deadline already past leaves the units no time.
+            self.add_error(
+                "self_until",
+                _("Hạn đơn vị tự chấm (%(date)s) đã qua: các đơn vị sẽ không còn thời gian tự chấm.")
+                % {"date": first.strftime("%d/%m/%Y")},
             )
         return data
 

@@ -114,6 +114,15 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
 
+    def choice_levels(self) -> list[tuple[Decimal, str]]:
+        """The levels as (points, label): the "points|label" lines, read as the points are."""
+        levels = []
+        for line in self.choices.splitlines():
+            points, _bar, label = line.partition("|")
+            if points.strip():
+                levels.append((Decimal(points.strip().replace(",", ".")), label.strip()))
+        return levels
+
     def choice_points(self) -> list[Decimal]:
         levels = []
         for line in self.choices.splitlines():

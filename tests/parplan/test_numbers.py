@@ -64,6 +64,13 @@ def test_a_comma_and_three_digits_is_refused_too_as_english_writes_thousands_so(
     )
 
 
+@pytest.mark.parametrize("typed", ["1,234", "1.234"])
+def test_the_decimal_reading_suggested_for_three_decimals_reads_one_way_only(typed):
+    """Suggesting "1,234" back for "1,234" would loop: the fraction is spelled with a fourth decimal."""
+    assert _message(_refusal(typed)).endswith("Hãy nhập 1234 hoặc 1,2340.")
+    assert read_number("1,2340") == Decimal("1.234") and read_number("1234") == 1234
+
+
 @pytest.mark.parametrize(
     ("text", "example"), [("1.5", "1,5"), ("48.00", "48,00"), ("1,234.5", "1.234,5"), ("1,234,567", "1.234.567")]
 )

@@ -132,3 +132,34 @@ def test_points_typed_as_the_figures_give_them_are_saved(client_for, commune_hea
     assert response.status_code == 302
     score.refresh_from_db()
     assert (score.self_points, score.self_numerator) == (D("26.67"), 8)
+
+
+def test_a_refused_score_comes_back_where_it_was_with_its_error_described_and_focused(
+    client_for, commune_head, scoring_round, two_communes, on_day
+):
+    """The sheet is long: the page reopens at the item (the form posts to its anchor), on the field to correct."""
+    score = _score(scoring_round, two_communes[0], "1.2")
+    client = client_for(commune_head)
+    sheet = client.get(reverse("scoring-sheet", args=[scoring_round.pk, two_communes[0].code])).content.decode()
+    assert f'action="{reverse("scoring-score", args=[score.pk, "self"])}#score-{score.pk}"' in sheet
+    page = _post(client, score, numerator="8").content.decode()
+    field = re.search(rf'<input[^>]*id="s{score.pk}_denominator"[^>]*>', page)
+    assert (
+        field
+        and "autofocus" in field.group(0)
+        and f'aria-describedby="s{score.pk}_denominator_helptext' in field.group(0)
+    )
+    assert f'id="s{score.pk}_denominator_error"' in page and f'id="s{score.pk}_denominator_helptext"' in page
+    assert page.count("autofocus") == 1  # one field takes the focus, the first with an error
+
+
+def test_an_items_levels_are_listed_with_the_decimal_comma(client_for, commune_head, scoring_round, two_communes):
+    """Not the stored "points|label" lines ("1.5|…" in English marks): each level as the page writes numbers."""
+    from scoring.models import Criterion
+
+    item = Criterion.objects.get(tree=scoring_round.tree, code="1.1")
+    item.choices = "10|Đúng hạn\n2.5|Chậm\n0|Không có"
+    item.save(update_fields=["choices"])
+    page = client_for(commune_head).get(reverse("scoring-sheet", args=[scoring_round.pk, two_communes[0].code]))
+    html = page.content.decode()
+    assert "<li>2,5 — Chậm</li>" in html and "2.5|" not in html

@@ -291,3 +291,21 @@ def test_the_scorecard_shows_a_bonus_above_its_cap_and_what_counted(
     # The tree caps the bonus at 2: the 3 given are shown, and that only 2 count (40 + 2).
     assert "Cuối cùng: 42,00" in page
     assert "điểm cơ bản 40,00 · điểm thưởng 3,00 (chỉ tính 2,00, mức trần của bộ tiêu chí)" in page
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"self_until": "01/01/2020"}, "Hạn đơn vị tự chấm (01/01/2020) đã qua"),
+        ({"self_until": "15.01.2031"}, "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/01/2027."),
+    ],
+)
+def test_a_first_deadline_already_past_or_a_date_in_another_form_is_refused(
+    client_for, secretariat, tree, dates, message
+):
+    client = client_for(secretariat)
+    response = client.post(
+        reverse("scoring-round-open", args=[tree.pk]), OPEN | dates | {"units": _offered_units(client, tree)}
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ScoringRound.objects.filter(tree=tree).exists()
