@@ -94,6 +94,8 @@ def _data_strings() -> list[str]:
         *Task.history.values_list("history_change_reason", flat=True),
         *ScoringTree.objects.values_list("title", flat=True), *Criterion.objects.values_list("name", flat=True),
         *Criterion.objects.values_list("guidance", flat=True), *Criterion.objects.values_list("choices", flat=True),
+        # An item's levels are listed as points — label: the labels are the secretariat's words.
+        *[label for item in Criterion.objects.exclude(choices="") for _points, label in item.choice_levels()],
         *Score.objects.values_list("self_comment", flat=True), *Score.objects.values_list("explanation", flat=True),
         *Score.objects.values_list("appraisal_comment", flat=True),
         *Score.objects.values_list("suggestion_note", flat=True),
