@@ -186,6 +186,13 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     suggested_points = models.DecimalField(_("điểm gợi ý"), max_digits=6, decimal_places=2, null=True, blank=True)
     suggestion_note = models.CharField(_("căn cứ gợi ý"), max_length=255, blank=True)
+    # The records' figures behind a ratio item's suggestion (3 of 4 tasks on time): taken with it when accepted.
+    suggested_numerator = models.DecimalField(
+        _("số đạt yêu cầu theo dữ liệu"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    suggested_denominator = models.DecimalField(
+        _("tổng số theo dữ liệu"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     self_points = models.DecimalField(_("điểm tự chấm"), max_digits=6, decimal_places=2, null=True, blank=True)
     self_comment = models.TextField(_("thuyết minh"), blank=True)
     # A ratio item's figures as the unit typed them (8 of 10 documents on time): its points were computed

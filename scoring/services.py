@@ -499,9 +499,24 @@ def suggestion_accept(*, score: Score, user: User | None, today: datetime.date |
         score=score,
         points=score.suggested_points,
         comment=score.self_comment or score.suggestion_note,
+        # The records' figures become the unit's, as if typed: the scorecard says where the points came from.
+        ratio=_suggested_ratio(score),
         user=user,
         today=today,
     )
+
+
+def _suggested_ratio(score: Score) -> tuple[Decimal, Decimal] | None:
+    """The figures behind a ratio item's suggestion, when they give its points by the item's rule."""
+    numerator, denominator = score.suggested_numerator, score.suggested_denominator
+    if score.criterion.method != Method.RATIO or numerator is None or denominator is None:
+        return None
+    if (
+        not 0 <= numerator <= denominator
+        or ratio_points(score.criterion, numerator, denominator) != score.suggested_points
+    ):
+        return None
+    return numerator, denominator
 
 
 @transaction.atomic

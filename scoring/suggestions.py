@@ -66,8 +66,13 @@ def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
             numerator, denominator = rates.get(score.unit_id, (Decimal(0), Decimal(0)))
             points = ratio_points(item, numerator, denominator)
             note = f"{label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
-            if (score.suggested_points, score.suggestion_note) != (points, note[:255]):
-                score.suggested_points, score.suggestion_note = points, note[:255]
-                score.save(update_fields=["suggested_points", "suggestion_note"])
+            figures = (numerator, denominator) if denominator > 0 else (None, None)
+            now = (points, note[:255], *figures)
+            if (score.suggested_points, score.suggestion_note, score.suggested_numerator,
+                    score.suggested_denominator) != now:  # fmt: skip
+                (score.suggested_points, score.suggestion_note, score.suggested_numerator,
+                 score.suggested_denominator) = now  # fmt: skip
+                score.save(update_fields=["suggested_points", "suggestion_note", "suggested_numerator",
+                                          "suggested_denominator"])  # fmt: skip
                 changed += 1
     return changed

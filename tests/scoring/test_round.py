@@ -190,6 +190,8 @@ def test_suggestions_come_from_the_units_tasks(authority):
     suggestion_accept(score=score, user=None, today=datetime.date(2025, 1, 10))
     score.refresh_from_db()
     assert score.self_points == expected
+    # The records' figures are taken with the points, as if the unit had typed them.
+    assert (score.self_numerator, score.self_denominator) == (len(on_time), due.count())
 
 
 def test_the_ratio_rule():
