@@ -21,10 +21,8 @@ import datetime
 from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from django.db import connections, router, transaction
-from django.db.models import Count, Q, Sum
 from simple_history.utils import bulk_create_with_history
 
 from dossiers.models import DossierMonth
@@ -41,19 +39,9 @@ DOSSIER_SOURCES = (ON_TIME, APOLOGY, ONLINE, DIGITISED, RESULTS_DIGITISED)
 
 _RESOLVED = ("resolved_early", "resolved_on_time", "resolved_late")
 _RECEIVED = ("received_online", "received_in_person", "received_by_post")
-_SUMS: dict[str, Any] = {
-    name: Sum(name) for name in (*_RESOLVED, *_RECEIVED, "apologised", "dossiers_digitised", "results_digitised")
-}
-_SUMS |= {
-    "received_where_digitised": Sum("received_online", filter=Q(dossiers_digitised__isnull=False))
-    + Sum("received_in_person", filter=Q(dossiers_digitised__isnull=False))
-    + Sum("received_by_post", filter=Q(dossiers_digitised__isnull=False)),
-    "resolved_where_results": Sum("resolved_early", filter=Q(results_digitised__isnull=False))
-    + Sum("resolved_on_time", filter=Q(results_digitised__isnull=False))
-    + Sum("resolved_late", filter=Q(results_digitised__isnull=False)),
-    "rows_digitised": Count("pk", filter=Q(dossiers_digitised__isnull=False)),
-    "rows_results": Count("pk", filter=Q(results_digitised__isnull=False)),
-}
+_ROW_FIELDS = (*_RESOLVED, *_RECEIVED, "apologised", "dossiers_digitised", "results_digitised")
+# A unit's sums over a period: the rows' counts, and what the digitisation shares count only where reported.
+SUM_KEYS = (*_ROW_FIELDS, "received_where_digitised", "resolved_where_results", "rows_digitised", "rows_results")
 
 Sums = dict[str, int]
 
@@ -75,30 +63,13 @@ def fraction(source: str, sums: Sums) -> tuple[int, int] | None:
     raise ValueError(f"not a dossier source: {source!r}")
 
 
-def unit_sums(units: list[int], start: datetime.date, end: datetime.date) -> dict[int, Sums]:
-    """Each unit's counts summed over the period [start, end], for the units that have rows there.
-
-    The one-stop system's month M runs on the reporting calendar's cut-off (15 of M-1 to 14 of M),
-    so its row (dated the 1st of M) falls in the period that ends on 14/M: after `start`, by `end`.
-    """
-    rows = (
-        DossierMonth.objects.filter(unit_id__in=units, month__gt=start, month__lte=end)
-        .values("unit_id")
-        # Aliased: an annotation named like a column would shadow it in the sums that filter on others.
-        .annotate(**{f"total_{key}": value for key, value in _SUMS.items()})
-    )
-    return {row.pop("unit_id"): {key.removeprefix("total_"): value or 0 for key, value in row.items()} for row in rows}
-
-
-_ROW_FIELDS = (*_RESOLVED, *_RECEIVED, "apologised", "dossiers_digitised", "results_digitised")
-
-
 def period_sums(units: list[int], periods: list[Period]) -> dict[int, dict[int, Sums]]:
     """{period id: {unit id: its counts summed}} for non-overlapping periods, from one read of their rows.
 
-    The same sums as `unit_sums` of each period (a test holds them equal), added up here:
-    a row is one unit's month, so a monthly period's sums are its rows, and one query for
-    the year replaces one aggregate per period, each with every unit's id in it.
+    The one-stop system's month M runs on the reporting calendar's cut-off (15 of M-1 to 14 of M),
+    so its row (dated the 1st of M) falls in the period that ends on 14/M: after its start, by its end.
+    Added up here rather than by one SQL aggregate per period (each with every unit's id in it): a
+    row is one unit's month, and one query reads the year (a test holds the sums equal to SQL's).
     """
     if not periods:
         return {}
@@ -116,13 +87,13 @@ def period_sums(units: list[int], periods: list[Period]) -> dict[int, dict[int, 
             continue  # between periods (none is missing in a plan's calendar, but never counted twice)
         unit_counts = sums[ordered[index].pk].get(unit_id)
         if unit_counts is None:
-            unit_counts = sums[ordered[index].pk][unit_id] = dict.fromkeys(_SUMS, 0)
+            unit_counts = sums[ordered[index].pk][unit_id] = dict.fromkeys(SUM_KEYS, 0)
         _add(unit_counts, dict(zip(_ROW_FIELDS, counts, strict=True)))
     return sums
 
 
 def _add(sums: Sums, row: dict[str, int | None]) -> None:
-    """One month's row into a unit's sums, as `_SUMS` adds them in SQL (a blank count adds nothing)."""
+    """One month's row into a unit's sums (a blank count adds nothing)."""
     for name in _ROW_FIELDS:
         sums[name] += row[name] or 0
     if row["dossiers_digitised"] is not None:

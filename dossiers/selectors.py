@@ -125,7 +125,7 @@ class AnnexDossiers:
 
 
 def annex_dossiers(plan: Plan, start: datetime.date, cutoff: datetime.date, total_label: str) -> AnnexDossiers:
-    """Per unit, the one-stop counts of the months inside [start, cutoff] (see indicators.unit_sums), and the total."""
+    """Per unit, the one-stop counts of the months inside [start, cutoff] (as indicators.period_sums), and the total."""
     months = (
         DossierMonth.objects.filter(unit__path__startswith=plan.issuing_unit.path, month__gt=start, month__lte=cutoff)
         .select_related("unit")

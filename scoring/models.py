@@ -124,12 +124,7 @@ class Criterion(models.Model):
         return levels
 
     def choice_points(self) -> list[Decimal]:
-        levels = []
-        for line in self.choices.splitlines():
-            points = line.split("|", 1)[0].strip().replace(",", ".")
-            if points:
-                levels.append(Decimal(points))
-        return levels
+        return [points for points, _label in self.choice_levels()]
 
 
 class Step(models.TextChoices):

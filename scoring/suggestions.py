@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.functional import Promise
 
 from parplan.formatting import format_number
+from parplan.services import save_if_changed
 from scoring.arithmetic import ratio_points
 from scoring.models import Score, ScoringRound
 from targets.models import Indicator, IndicatorSnapshot
@@ -66,13 +67,12 @@ def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
             numerator, denominator = rates.get(score.unit_id, (Decimal(0), Decimal(0)))
             points = ratio_points(item, numerator, denominator)
             note = f"{label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
-            figures = (numerator, denominator) if denominator > 0 else (None, None)
-            now = (points, note[:255], *figures)
-            if (score.suggested_points, score.suggestion_note, score.suggested_numerator,
-                    score.suggested_denominator) != now:  # fmt: skip
-                (score.suggested_points, score.suggestion_note, score.suggested_numerator,
-                 score.suggested_denominator) = now  # fmt: skip
-                score.save(update_fields=["suggested_points", "suggestion_note", "suggested_numerator",
-                                          "suggested_denominator"])  # fmt: skip
-                changed += 1
+            due = denominator > 0
+            changed += save_if_changed(
+                score,
+                suggested_points=points,
+                suggestion_note=note[:255],
+                suggested_numerator=numerator if due else None,
+                suggested_denominator=denominator if due else None,
+            )
     return changed

@@ -8,13 +8,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from dossiers.indicators import APOLOGY, DIGITISED, ON_TIME, ONLINE, dossier_figures_write, fraction, unit_sums
+from dossiers.indicators import APOLOGY, DIGITISED, ON_TIME, ONLINE, dossier_figures_write, fraction
 from dossiers.services import dossier_rows_import
 from parplan.models import Unit
 from targets.evaluation import evaluate_plan
 from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, Period
 from targets.services import FigureInput, indicator_define, measurement_save
 from tests.dossiers.builders import parsed
+from tests.dossiers.sql_sums import unit_sums
 
 pytestmark = pytest.mark.django_db
 JAN_DUE = datetime.date(2024, 1, 20)
