@@ -7,9 +7,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from guardian.shortcuts import get_perms
 
-from parplan.models import Plan, Unit
+from parplan.models import Plan, Role, Unit
+from parplan.services import UNIT_ROLES
 from tasks.models import Priority, Task, TaskState
 from tasks.notices import TaskNotice
 from tasks.services import (
@@ -187,6 +192,36 @@ def test_the_same_assignment_again_keeps_the_version(commune_led_task: Task, don
     version = fresh(commune_led_task).version
     task_assign(task=fresh(commune_led_task), lead_unit=dong_dang, coordinating_units=[bao_lam])
     assert fresh(commune_led_task).version == version
+
+
+def _assignment_queries(task: Task, lead: Unit, coordinating: list[Unit]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        task_assign(task=fresh(task), lead_unit=lead, coordinating_units=coordinating)
+    return len(queries)
+
+
+def test_assigning_every_commune_costs_the_queries_assigning_one_does(
+    seed_plan: Plan, secretariat, dong_dang: Unit, bao_lam: Unit
+):
+    # A plan's tasks name every commune as coordinating: one query per unit's group made an import
+    # of 2,000 such tasks take minutes (bench/plan_import.py).
+    communes = list(Unit.objects.filter(kind__code="commune").exclude(pk=dong_dang.pk))
+    assert len(communes) >= 20
+    one = new_task(seed_plan, user=secretariat, lead=None)
+    every = new_task(seed_plan, user=secretariat, lead=None)
+    assert _assignment_queries(one, dong_dang, [bao_lam]) == _assignment_queries(every, dong_dang, communes)
+    assert set(fresh(every).coordinating_units.all()) == set(communes)
+
+
+def test_assigning_creates_the_groups_a_new_unit_lacks(seed_plan: Plan, secretariat, dong_dang: Unit):
+    # Groups are made on first use: a unit imported with a plan has none yet.
+    newcomer = Unit.objects.create(code="99999", name="Xã Mới", kind=dong_dang.kind, parent=dong_dang.parent)
+    task = new_task(seed_plan, user=secretariat, lead=None)
+    task_assign(task=fresh(task), lead_unit=dong_dang, coordinating_units=[newcomer])
+    names = {f"unit-{newcomer.pk}-{role.value}" for role in UNIT_ROLES}
+    assert set(Group.objects.filter(name__in=names).values_list("name", flat=True)) == names
+    holder = Group.objects.get(name=f"unit-{newcomer.pk}-{Role.UNIT_HEAD.value}")
+    assert "contribute_task" in get_perms(holder, task)
 
 
 # --- task_update -----------------------------------------------------------------------
