@@ -421,6 +421,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # job (a province's year report takes minutes), or a slow job would run twice at once.
 PARPLAN_JOB_VISIBILITY_SECONDS = env_int("PARPLAN_JOB_VISIBILITY_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A second beat on the same database exits at start (config/beat.py, docs/scaling.md).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

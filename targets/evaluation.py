@@ -28,6 +28,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from parplan.events import plan_changed_now
+from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan, PlanStatus, Unit
 from targets.models import (
     Aggregation,
@@ -37,6 +38,7 @@ from targets.models import (
     IndicatorStatus,
     Measurement,
     MeasurementStatus,
+    NightlyEvaluation,
     Scope,
 )
 from targets.periods import PeriodSpec, elapsed_fraction, periods_of, year_window
@@ -662,3 +664,46 @@ def evaluate_active_plans(*, day: datetime.date, plan_id: int | None = None) -> 
     if plan_id is not None:
         plans = Plan.objects.select_related("issuing_unit").filter(pk=plan_id)
     return [evaluate_plan(plan=plan, day=day) for plan in plans]
+
+
+# --- The nightly run, split for several workers (docs/scaling.md) ---------------------------
+
+NIGHTLY_JOB = "targets.tasks.evaluate_plan_of_the_night"
+# Claims are kept this long, to see which worker evaluated what; then the hand-out deletes them.
+KEEP_CLAIMS = datetime.timedelta(days=60)
+
+
+def nightly_evaluations_hand_out(*, day: datetime.date, plan_id: int | None = None) -> list[int]:
+    """One job per active plan (or the one plan) for `day`, which any worker may take; the plans' ids.
+
+    Recorded in the outbox in one transaction (parplan/jobs.py): a Redis failure
+    loses none, the sweep sends them when it is back. A plan's job is keyed by
+    plan and day, so handing the night out twice while it waits sends it once.
+    """
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE) if plan_id is None else Plan.objects.filter(pk=plan_id)
+    with transaction.atomic():
+        plan_ids = list(plans.order_by("pk").values_list("pk", flat=True))
+        for pk in plan_ids:
+            enqueue_on_commit(NIGHTLY_JOB, pk, day.isoformat(), key=f"nightly-evaluation-{pk}-{day.isoformat()}")
+        NightlyEvaluation.objects.filter(day__lt=day - KEEP_CLAIMS).delete()
+    return plan_ids
+
+
+def evaluate_plan_once(*, plan_id: int, day: datetime.date, worker: str = "") -> EvaluationSummary | None:
+    """The plan's nightly evaluation of `day`, done once however often and to however many workers it is sent.
+
+    None when it was done already (or the plan is gone). The claim and the
+    evaluation commit together (NightlyEvaluation says how that keeps it once).
+    """
+    with transaction.atomic():
+        plan = Plan.objects.select_related("issuing_unit").filter(pk=plan_id).first()
+        if plan is None:
+            return None
+        _claim, claimed = NightlyEvaluation.objects.get_or_create(plan=plan, day=day, defaults={"worker": worker})
+        if not claimed:
+            return None
+        summary = evaluate_plan(plan=plan, day=day)
+    # evaluate_plan announced its statuses inside this transaction: again now they are visible, so
+    # that no dashboard built in between keeps the old ones.
+    plan_changed_now(plan_id)
+    return summary

@@ -462,3 +462,28 @@ class PendingEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} @ {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class NightlyEvaluation(models.Model):
+    """A plan's nightly evaluation of one day, claimed by the worker that does it (docs/scaling.md).
+
+    The nightly run is one job per active plan, which any worker may take; a job
+    is delivered at least once, and a second beat would send the night twice. The
+    job inserts this row in the transaction of its evaluation: a second worker
+    handed the same plan and day waits on the unique key until the first commits,
+    then finds the row and does nothing; if the first fails, its row goes with its
+    rollback and the second does the work.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    worker = models.CharField(max_length=255, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lượt đánh giá hằng đêm")
+        verbose_name_plural = _("lượt đánh giá hằng đêm")
+        constraints = [models.UniqueConstraint(fields=["plan", "day"], name="one_nightly_evaluation_per_plan_day")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} @ {self.day:%Y-%m-%d} ({self.worker})"

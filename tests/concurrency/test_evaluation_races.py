@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
 
-from targets.evaluation import evaluate_plan
-from targets.models import IndicatorSnapshot
-from tests.concurrency.conftest import District, Outcome
+from targets.evaluation import evaluate_plan, evaluate_plan_once
+from targets.models import IndicatorSnapshot, NightlyEvaluation
+from tests.concurrency.conftest import District, Outcome, at_once
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +66,36 @@ def test_a_second_evaluation_of_a_new_day_waits_for_the_first_and_both_succeed(d
     assert written > 0 and outcomes["second"].value == written
     day_rows = IndicatorSnapshot.objects.filter(indicator__area__plan=district.plan, day=DAY)
     assert day_rows.count() == written
+
+
+def test_two_workers_handed_the_same_plan_of_the_night_evaluate_it_once(district: District) -> None:
+    # A job is delivered at least once, and two beats would hand the night out twice: the claim
+    # (targets.NightlyEvaluation) makes the second wait for the first's commit and then do nothing.
+    outcomes = at_once([partial(evaluate_plan_once, plan_id=district.plan.pk, day=DAY, worker=worker)
+                        for worker in ("worker-a", "worker-b")])  # fmt: skip
+    assert [outcome.error for outcome in outcomes] == [None, None]
+    done = [outcome.value for outcome in outcomes if outcome.value is not None]
+    assert len(done) == 1 and done[0].snapshots > 0
+    claim = NightlyEvaluation.objects.get(plan=district.plan, day=DAY)
+    assert claim.worker in ("worker-a", "worker-b")
+    assert IndicatorSnapshot.objects.filter(indicator__area__plan=district.plan, day=DAY).count() == done[0].snapshots
+
+
+def test_a_claim_rolled_back_with_its_failed_evaluation_leaves_the_plan_to_the_next_worker(
+    district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import targets.evaluation
+
+    real = targets.evaluation.evaluate_plan
+
+    def failing(**kwargs: object) -> None:
+        raise RuntimeError("the worker's evaluation failed")
+
+    monkeypatch.setattr(targets.evaluation, "evaluate_plan", failing)
+    with pytest.raises(RuntimeError):
+        evaluate_plan_once(plan_id=district.plan.pk, day=DAY, worker="worker-a")
+    assert not NightlyEvaluation.objects.filter(plan=district.plan, day=DAY).exists()
+    monkeypatch.setattr(targets.evaluation, "evaluate_plan", real)
+    summary = evaluate_plan_once(plan_id=district.plan.pk, day=DAY, worker="worker-b")
+    assert summary is not None and summary.snapshots > 0
+    assert NightlyEvaluation.objects.get(plan=district.plan, day=DAY).worker == "worker-b"

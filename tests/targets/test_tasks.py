@@ -12,7 +12,9 @@ from django.utils import timezone
 
 import targets.tasks
 from config.celery import app
-from targets.models import IndicatorSnapshot, PendingEvaluation
+from parplan.models import Job, Plan, PlanStatus
+from targets.evaluation import evaluate_active_plans, nightly_evaluations_hand_out
+from targets.models import IndicatorSnapshot, NightlyEvaluation, PendingEvaluation
 from targets.services import evaluations_run_marked, measurement_approve, measurement_reopen
 from tests.targets.builders import approved, ratio, submitted
 from tests.targets.conftest import seed_period
@@ -37,10 +39,45 @@ def test_the_scheduled_name_is_the_registered_task():
     assert targets.tasks.evaluate_indicators.name in app.tasks
 
 
-def test_the_nightly_task_evaluates_the_active_plans_for_the_given_day(seed_plan):
-    lines = targets.tasks.evaluate_indicators.delay(day="2024-10-21").get()
-    assert len(lines) == 1 and lines[0].startswith("21/10/2024: đã đánh giá 27 chỉ số")
+def test_the_nightly_task_evaluates_the_active_plans_for_the_given_day(seed_plan, django_capture_on_commit_callbacks):
+    # The demo's active plan is this year's (2024's is closed), of the same authority.
+    active = list(Plan.objects.filter(status=PlanStatus.ACTIVE).order_by("pk").values_list("pk", flat=True))
+    assert len(active) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the jobs are sent once the hand-out commits
+        handed_out = targets.tasks.evaluate_indicators.delay(day="2024-10-21").get()
+    assert handed_out == active
     assert IndicatorSnapshot.objects.filter(day=datetime.date(2024, 10, 21), unit=seed_plan.issuing_unit).count() == 27
+    claims = NightlyEvaluation.objects.filter(day=datetime.date(2024, 10, 21))
+    assert sorted(claims.values_list("plan_id", flat=True)) == active
+
+
+def test_the_night_is_one_recorded_job_per_active_plan_and_handing_it_out_twice_records_it_once(seed_plan):
+    day = datetime.date(2024, 10, 21)
+    first = nightly_evaluations_hand_out(day=day)
+    again = nightly_evaluations_hand_out(day=day)  # a second beat, or the job delivered twice
+    assert first == again == list(Plan.objects.filter(status=PlanStatus.ACTIVE).values_list("pk", flat=True))
+    jobs = Job.objects.filter(name="targets.tasks.evaluate_plan_of_the_night")
+    assert sorted(jobs.values_list("args", flat=True)) == sorted([pk, "2024-10-21"] for pk in first)
+    assert not IndicatorSnapshot.objects.filter(day=day).exists()  # nothing evaluated until a worker takes a job
+
+
+def test_a_plan_of_the_night_evaluated_already_is_not_evaluated_again(seed_plan):
+    day = datetime.date(2024, 10, 21)
+    line = targets.tasks.evaluate_plan_of_the_night.delay(seed_plan.pk, day.isoformat()).get()
+    assert line.startswith("21/10/2024: đã đánh giá 27 chỉ số")
+    IndicatorSnapshot.objects.filter(day=day).delete()
+    assert targets.tasks.evaluate_plan_of_the_night.delay(seed_plan.pk, day.isoformat()).get() is None
+    assert not IndicatorSnapshot.objects.filter(day=day).exists()
+    # By hand (the command, an indicator's button) the day is evaluated whatever the night did.
+    assert evaluate_active_plans(day=day, plan_id=seed_plan.pk)[0].snapshots > 0
+
+
+def test_old_claims_are_forgotten_when_a_night_is_handed_out(seed_plan):
+    day = datetime.date(2024, 10, 21)
+    NightlyEvaluation.objects.create(plan=seed_plan, day=day - datetime.timedelta(days=61), worker="old")
+    NightlyEvaluation.objects.create(plan=seed_plan, day=day - datetime.timedelta(days=59), worker="recent")
+    nightly_evaluations_hand_out(day=day)
+    assert list(NightlyEvaluation.objects.values_list("worker", flat=True)) == ["recent"]
 
 
 # --- Re-evaluation after approvals: a mark in the database, swept by beat -------------------
