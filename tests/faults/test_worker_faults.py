@@ -10,20 +10,14 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app
@@ -32,9 +26,7 @@ from parplan.models import Job, Plan, UnitKind
 from planio.interchange import plan_import
 from reports.models import GeneratedReport, GenerationState
 from reports.services import report_request, report_retry, reports_fail_stale
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = shutil.which("redis-server")
+from tests.faults.processes import REDIS_SERVER, wait_for
 
 pytestmark = [
     pytest.mark.redis,
@@ -60,149 +52,6 @@ TINY_PLAN = {
 }  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-@dataclass
-class PrivateRedis:
-    port: int
-    folder: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        _wait(self._answers, 10, "redis-server to answer")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-        self.process = None
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(port=_free_port(), folder=tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def sending_to(private_redis: PrivateRedis) -> Iterator[None]:
-    """This process sends its jobs to the private Redis, not inline."""
-    names = ("task_always_eager", "broker_url", "result_backend")
-    saved = {name: app.conf[name] for name in names}
-    app.conf.update(task_always_eager=False, broker_url=private_redis.url, result_backend=private_redis.url)
-    _forget_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        # Later tests (tests/test_celery.py) must not reach this test's stopped redis-server.
-        _forget_connections()
-
-
-def _forget_connections() -> None:
-    # The app keeps its producer pool and result backend, made from the URLs of their first use
-    # (private attributes: Celery has no public way to drop them).
-    app._pool = None  # type: ignore[attr-defined]
-    app.amqp._producer_pool = None  # type: ignore[attr-defined]
-    app._backend_cache = None  # type: ignore[attr-defined]
-    app._local.__dict__.pop("backend", None)  # type: ignore[attr-defined]
-
-
-class Worker:
-    """A `celery worker` process (prefork, one child) taking this test process's queue."""
-
-    def __init__(self, redis_url: str, media: Path, log: Path) -> None:
-        database = connection.settings_dict
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST")},
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-            "REDIS_URL": redis_url,
-            "MEDIA_ROOT": str(media),
-            "PYTHONPATH": str(ROOT),
-        }
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        celery = Path(sys.executable).with_name("celery")
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [str(celery), "-A", "config", "worker", "-l", "info", "-P", "prefork", "-c", "1",
-                 "-Q", app.conf.task_default_queue, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def children(self) -> list[int]:
-        assert self.process is not None
-        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
-        return [int(pid) for pid in found]
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.alive():
-            assert self.process is not None
-            for child in self.children() if sig == signal.SIGKILL else []:
-                os.kill(child, signal.SIGKILL)
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.process = None
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-@pytest.fixture
-def worker(private_redis: PrivateRedis, sending_to: None, tmp_path: Path) -> Iterator[Worker]:
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process needs a database server it can share (DATABASE_URL to PostgreSQL)")
-    running = Worker(private_redis.url, tmp_path / "media", tmp_path / "worker.log")
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 @pytest.fixture
 def tiny_plan(db: Any) -> Plan:
     # An earlier transactional test may have emptied the database, unit kinds included.
@@ -226,20 +75,20 @@ def _done(report: GeneratedReport) -> Callable[[], bool]:
 
 def test_a_report_whose_worker_child_is_killed_mid_way_is_delivered_again_and_done(worker, tiny_plan):
     report = _request(tiny_plan)
-    _wait(lambda: _state(report)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
+    wait_for(lambda: _state(report)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
 
     (child,) = worker.children()
     os.kill(child, signal.SIGKILL)  # the process running the report dies
 
     # reject_on_worker_lost + acks_late: the message goes back to the queue, a new child runs it.
-    _wait(_done(report), 30, f"the report to be generated again\n{worker.output()}")
+    wait_for(_done(report), 30, f"the report to be generated again\n{worker.output()}")
     assert worker.alive()
     assert "WorkerLostError" in worker.output() or "signal 9" in worker.output()
 
 
 def test_a_report_whose_whole_worker_is_killed_is_failed_after_the_stated_time_and_retried(worker, tiny_plan, settings):
     report = _request(tiny_plan)
-    _wait(lambda: _state(report)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
+    wait_for(lambda: _state(report)[0] == GenerationState.RUNNING, 30, f"the report to start\n{worker.output()}")
     worker.stop(signal.SIGKILL)  # the worker and its child, at once: nobody gives the message back
 
     assert _state(report)[0] == GenerationState.RUNNING
@@ -251,12 +100,12 @@ def test_a_report_whose_whole_worker_is_killed_is_failed_after_the_stated_time_a
     clerk = get_user_model().objects.create_user("faults.noivu", password="x")
     with transaction.atomic():
         report_retry(report=report, user=clerk)
-    _wait(_done(report), 30, f"the retried report\n{worker.output()}")
+    wait_for(_done(report), 30, f"the retried report\n{worker.output()}")
 
 
 def test_the_worker_survives_a_redis_restart_and_jobs_asked_meanwhile_run_afterwards(worker, private_redis, tiny_plan):
     first = _request(tiny_plan)
-    _wait(_done(first), 30, f"the first report\n{worker.output()}")
+    wait_for(_done(first), 30, f"the first report\n{worker.output()}")
 
     private_redis.stop()
     waiting = _request(tiny_plan)  # Redis is down: committed, its job recorded unsent
@@ -266,9 +115,9 @@ def test_the_worker_survives_a_redis_restart_and_jobs_asked_meanwhile_run_afterw
     private_redis.start()
 
     assert jobs_send_pending(now=timezone.now() + datetime.timedelta(minutes=1))["sent"] == 1
-    _wait(_done(waiting), 30, f"the report asked while Redis was down\n{worker.output()}")
+    wait_for(_done(waiting), 30, f"the report asked while Redis was down\n{worker.output()}")
     later = _request(tiny_plan)
-    _wait(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
+    wait_for(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
     assert worker.alive(), worker.output()
     assert "Unrecoverable error" not in worker.output()
 
@@ -281,12 +130,12 @@ def test_the_worker_survives_a_redis_restart_while_it_holds_a_delayed_message(wo
     app.send_task(
         "parplan.tasks.send_pending_jobs", countdown=120, queue=app.conf.task_default_queue, ignore_result=True
     )
-    _wait(lambda: "Task parplan.tasks.send_pending_jobs[" in worker.output(), 30, "the delayed message")
+    wait_for(lambda: "Task parplan.tasks.send_pending_jobs[" in worker.output(), 30, "the delayed message")
     private_redis.stop()
     time.sleep(1)
     private_redis.start()
 
     later = _request(tiny_plan)
-    _wait(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
+    wait_for(_done(later), 30, f"a report asked after the restart\n{worker.output()}")
     assert worker.alive(), worker.output()
     assert "Unrecoverable error" not in worker.output()
