@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parplan.events import plan_changes_batched
 from parplan.i18n import site_language
 from parplan.models import Plan, PlanStatus, ReformArea, Unit, UnitKind
 from parplan.services import (
@@ -226,7 +227,8 @@ def plan_import(data: Any, *, user: Any = None, allow_delete: bool = False) -> P
             raise PlanImportError(lost)
         with site_language():
             reason = _("Nhập kế hoạch từ tệp")
-        return _apply(data, match, user=user, allow_delete=allow_delete, reason=reason)
+        with plan_changes_batched():  # thousands of records: the plan's change announced once
+            return _apply(data, match, user=user, allow_delete=allow_delete, reason=reason)
 
 
 @dataclass(frozen=True)

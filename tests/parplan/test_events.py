@@ -1,4 +1,4 @@
-"""The plan-changed announcement: once per plan and transaction, never lost to a rolled-back savepoint."""
+"""The plan-changed announcement: on commit, and once per plan for a batch of writes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from parplan.events import plan_changed, plan_changed_on_commit
+from parplan.events import plan_changed, plan_changed_on_commit, plan_changes_batched
 
 pytestmark = pytest.mark.django_db
 
@@ -25,42 +25,36 @@ def announced() -> Iterator[list[int]]:
     plan_changed.disconnect(dispatch_uid="test-events")
 
 
-def test_many_changes_in_one_transaction_wait_as_one_callback_per_plan(
+def test_a_batch_of_changes_waits_as_one_callback_per_plan(
     announced: list[int], django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        for _ in range(500):
-            with transaction.atomic():  # each service call is its own savepoint
-                plan_changed_on_commit(7)
-                plan_changed_on_commit(8)
-        assert len(connection.run_on_commit) == 2
-        assert announced == []
-    assert sorted(announced) == [7, 8]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with plan_changes_batched():
+            for _ in range(500):
+                with transaction.atomic():  # each service call is its own savepoint
+                    plan_changed_on_commit(8)
+                    plan_changed_on_commit(7)
+            with plan_changes_batched():  # a batch inside another adds to it
+                plan_changed_on_commit(9)
+            assert announced == []
+        assert announced == []  # waiting for the commit
+    assert len(callbacks) == 3 and announced == [7, 8, 9]
 
 
-def test_an_announcement_dropped_with_its_savepoint_is_made_again(
+def test_a_batch_that_fails_announces_nothing(announced: list[int], django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), plan_changes_batched():
+            plan_changed_on_commit(7)
+            raise RuntimeError("the import failed")
+    assert callbacks == [] and announced == []
+
+
+def test_without_a_batch_each_change_is_announced_on_commit(
     announced: list[int], django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        try:
-            with transaction.atomic():
-                plan_changed_on_commit(7)
-                raise RuntimeError("the savepoint is rolled back")
-        except RuntimeError:
-            pass
+    with django_capture_on_commit_callbacks(execute=True):
         plan_changed_on_commit(7)
-    assert announced == [7]
-
-
-def test_an_announcement_inside_a_savepoint_that_is_later_rolled_back_is_not_counted(
-    announced: list[int], django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        plan_changed_on_commit(7)  # outside the savepoint: survives its rollback
-        try:
-            with transaction.atomic():
-                plan_changed_on_commit(7)
-                raise RuntimeError
-        except RuntimeError:
-            pass
-    assert announced == [7]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_changed_on_commit(7)
+    assert announced == [7, 7]
+    assert connection.in_atomic_block  # the test's own transaction: nothing above was committed
