@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from dossiers.indicators import APOLOGY, ON_TIME, dossier_figures_write
+from dossiers.indicators import APOLOGY, ON_TIME, ONLINE, dossier_figures_write
 from dossiers.models import DossierMonth
 from dossiers.reading import ParsedRow
 from dossiers.services import dossier_rows_import
 from parplan.models import Plan, Unit
-from targets.models import Indicator
-from targets.services import indicator_define
+from targets.models import Aggregation, Comparator, Frequency, Indicator, IndicatorKind, Scope, TargetType
+from targets.parsing import ParsedIndicator
+from targets.services import indicator_define, target_upsert
 from targets.sources import Source
 
 _KINDS = ("office", "town", "commune")
@@ -55,6 +57,40 @@ def demo_dossier_sources_switch(*, plan: Plan) -> int:
     for indicator in Indicator.objects.of_plan(plan).filter(numerator_label__in=_FED, source=Source.UNITS):
         switched += indicator_define(indicator=indicator, source=_FED[indicator.numerator_label]).changed
     return switched
+
+
+# The live plan's target of online filing, which the 2024 plan did not have (its area 7 counts
+# work files handled online, another thing): from the one-stop system's own counts.
+ONLINE_TARGET = (
+    "Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận trực tuyến trên tổng số hồ sơ tiếp nhận của các cơ quan "
+    "chuyên môn, UBND cấp xã đạt từ 50% trở lên."
+)
+
+
+def demo_online_target_add(*, plan: Plan) -> Indicator | None:
+    """The live plan's online-filing target, fed by the dossier rows, over the units the on-time one counts.
+
+    Added once, after the plan's last target of area 3 (procedures); None when the plan
+    has no on-time indicator fed by the rows to take the units from.
+    """
+    on_time = Indicator.objects.of_plan(plan).filter(source=ON_TIME).select_related("area").first()
+    if on_time is None:
+        return None
+    area = on_time.area
+    existing = area.targets.filter(text=ONLINE_TARGET).first()
+    position = existing.position if existing else 1 + max((t.position for t in area.targets.all()), default=0)
+    parsed = ParsedIndicator(
+        name="Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến", kind=IndicatorKind.RATIO, comparator=Comparator.GTE,
+        threshold=Decimal(50), unit_of_measure="%",
+    )  # fmt: skip
+    target = target_upsert(area=area, position=position, text=ONLINE_TARGET, indicators=[parsed])
+    indicator = target.indicators.get()
+    indicator_define(
+        indicator=indicator, scope_units=list(on_time.scope_units.all()), frequency=Frequency.MONTHLY,
+        scope=Scope.UNITS, aggregation=Aggregation.RATIO_OF_SUMS, target_type=TargetType.LEVEL, source=ONLINE,
+        numerator_label="hồ sơ tiếp nhận trực tuyến", denominator_label="hồ sơ tiếp nhận",
+    )  # fmt: skip
+    return indicator
 
 
 def demo_dossiers_load(*, plan: Plan, until: datetime.date | None = None) -> int:

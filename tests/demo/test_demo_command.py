@@ -172,7 +172,7 @@ def test_this_years_plan_is_active_copied_and_live_up_to_today(seed_plan):
     today = timezone.localdate()
     current = _current_plan()
     assert current.status == PlanStatus.ACTIVE
-    assert Indicator.objects.of_plan(current).count() == 27
+    assert Indicator.objects.of_plan(current).count() == 28  # 2024's 27 and the online-filing target
     assert Task.objects.filter(area__plan=current).count() == Task.objects.filter(area__plan=seed_plan).count()
     # Nobody has sent figures of a period not yet due (the computed ones count the records so far).
     figures = Measurement.objects.filter(period__plan=current, indicator__source__in=TYPED_IN)

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.db.models import Q, Sum
 
-from demo.dossiers import demo_dossiers_load
-from dossiers.indicators import APOLOGY, DOSSIER_SOURCES, ON_TIME
+from demo.dossiers import ONLINE_TARGET, demo_dossiers_load, demo_online_target_add
+from dossiers.indicators import APOLOGY, DOSSIER_SOURCES, ON_TIME, ONLINE
 from dossiers.models import DossierMonth
 from parplan.models import Unit
 from targets.evaluation import evaluate_plan
@@ -51,9 +51,10 @@ def test_an_indicator_switched_to_the_source_shows_values_from_the_demo_rows(see
 
 
 def test_after_the_demo_this_years_dossier_indicators_are_computed_from_its_rows(current_plan, seed_plan):
-    """The live plan's on-time and apology indicators are fed by the one-stop rows; 2024's stay as typed."""
-    fed = {i.source: i for i in Indicator.objects.of_plan(current_plan).filter(source__in=[ON_TIME, APOLOGY])}
-    assert set(fed) == {ON_TIME, APOLOGY}
+    """The live plan's on-time, apology and online indicators are fed by the one-stop rows; 2024's stay as typed."""
+    sources = [ON_TIME, APOLOGY, ONLINE]
+    fed = {i.source: i for i in Indicator.objects.of_plan(current_plan).filter(source__in=sources)}
+    assert set(fed) == set(sources)
     assert not Indicator.objects.of_plan(seed_plan).filter(source__in=DOSSIER_SOURCES).exists()
     on_time = fed[ON_TIME]
     day = IndicatorSnapshot.objects.filter(indicator=on_time).latest("day").day
@@ -70,3 +71,22 @@ def test_after_the_demo_this_years_dossier_indicators_are_computed_from_its_rows
     assert not Measurement.objects.filter(indicator=on_time).exclude(status="approved").exists()  # none typed
     apology = IndicatorSnapshot.objects.get(indicator=fed[APOLOGY], unit=Unit.objects.get(code="06187"), day=day)
     assert apology.status == "not_applicable"  # Thị trấn Cao Lộc: nothing late, nothing to apologise for
+
+
+def test_the_live_plans_online_filing_target_counts_the_rows_received_online(current_plan):
+    online = Indicator.objects.of_plan(current_plan).get(source=ONLINE)
+    assert online.target is not None and online.target.text == ONLINE_TARGET
+    assert (online.area.number, online.comparator, online.threshold) == (3, "gte", 50)
+    on_time = Indicator.objects.of_plan(current_plan).get(source=ON_TIME)
+    assert set(online.scope_units.all()) == set(on_time.scope_units.all())
+    day = IndicatorSnapshot.objects.filter(indicator=online).latest("day").day
+    issuer = IndicatorSnapshot.objects.get(indicator=online, unit=current_plan.issuing_unit, day=day)
+    months = [m for m in range(1, 13) if datetime.date(current_plan.year, m, 14) < day]
+    rows = DossierMonth.objects.filter(
+        month__year=current_plan.year, month__month__in=months, unit__in=online.scope_units.all()
+    ).aggregate(online=Sum("received_online"), person=Sum("received_in_person"), post=Sum("received_by_post"))
+    assert (issuer.numerator, issuer.denominator) == (rows["online"], rows["online"] + rows["person"] + rows["post"])
+    assert 40 < issuer.value < 95  # the demo's story: online filing rising from about 45 %
+    # A second demo run adds no second target.
+    assert demo_online_target_add(plan=current_plan) == online
+    assert Indicator.objects.of_plan(current_plan).filter(source=ONLINE).count() == 1

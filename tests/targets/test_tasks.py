@@ -46,7 +46,7 @@ def test_the_nightly_task_evaluates_the_active_plans_for_the_given_day(seed_plan
     with django_capture_on_commit_callbacks(execute=True):  # the jobs are sent once the hand-out commits
         handed_out = targets.tasks.evaluate_indicators.delay(day="2024-10-21").get()
     assert handed_out == active
-    assert IndicatorSnapshot.objects.filter(day=datetime.date(2024, 10, 21), unit=seed_plan.issuing_unit).count() == 27
+    assert IndicatorSnapshot.objects.filter(day=datetime.date(2024, 10, 21), unit=seed_plan.issuing_unit).count() == 28
     claims = NightlyEvaluation.objects.filter(day=datetime.date(2024, 10, 21))
     assert sorted(claims.values_list("plan_id", flat=True)) == active
 

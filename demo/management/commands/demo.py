@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from demo.dossiers import demo_dossier_sources_switch, demo_dossiers_load
+from demo.dossiers import demo_dossier_sources_switch, demo_dossiers_load, demo_online_target_add
 from demo.figures import demo_figures_load, demo_story_figures_load
 from demo.inspections import demo_inspections_load
 from demo.scoring import demo_scoring_load
@@ -164,6 +164,7 @@ class Command(BaseCommand):
                 demo_inspections_load(plan=current, until=today)
                 # This year the one-stop system's export feeds the dossier indicators: its rows first.
                 demo_dossier_sources_switch(plan=current)
+                demo_online_target_add(plan=current)
                 demo_dossiers_load(plan=current, until=today)
                 figures += demo_story_figures_load(plan=current, until=today)
             # Last: its items suggest points from both plans' records (2024's final, this year's so far).
