@@ -5,7 +5,8 @@ job twice and every minute's sweep twice. The jobs survive that (the night's
 claims, the sweeps' row locks: docs/scaling.md), but it is a mistake of the
 deployment, so it is refused rather than absorbed. The guard is a PostgreSQL
 advisory lock held by a connection of beat's own for as long as the process
-lives, so it spans machines and is freed when the process dies, however it dies;
+lives, so it spans machines and is freed when the process dies (within about a
+minute and a half when its machine vanishes: the session's TCP keepalives);
 on SQLite (one machine by definition) a lock on a file beside the schedule.
 """
 
@@ -29,6 +30,11 @@ def beat_guard_take() -> Any | None:
     database = connections.create_connection("default")  # not in `connections`: nothing closes it
     if database.vendor == "postgresql":
         with database.cursor() as cursor:
+            # A beat whose machine loses power or network holds the lock until the server notices:
+            # with these, within about a minute and a half (the defaults: two hours).
+            cursor.execute(
+                "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3"
+            )
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [BEAT_LOCK])
             (taken,) = cursor.fetchone()
         if taken:

@@ -84,8 +84,9 @@ def _job_record(name: str, args: list[Any], key: str) -> Job:
         with transaction.atomic():
             return Job.objects.create(name=name, args=args, key=key)
     except IntegrityError:
-        # Another request recorded the same key between our look and our write.
-        return Job.objects.unsent().get(key=key)
+        # Another request recorded the same key between our look and our write; its hand-off may have
+        # sent it since (the night handed out twice at once): the same job, sent or not.
+        return Job.objects.filter(key=key).order_by("-created_at", "-pk")[0]
 
 
 def job_send(job: Job) -> bool:

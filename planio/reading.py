@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
@@ -32,8 +33,13 @@ _OTHER_ENCODINGS = (
 
 # Strings up to this length are held once however often the file repeats them.
 _SHARED_LENGTH = 64
-# Deeper than any plan document; a deeper file is refused (as the standard parser refuses it).
+# Deeper than any plan document; a deeper file goes to the standard parser (which refuses it past its limit).
 _MAX_DEPTH = 200
+# What ijson reads differently from the standard parser: a surrogate escape ("\ud800", which it turns
+# into "?" or joins with the next escape) and form feed or vertical tab between tokens (which it
+# accepts). A file holding either is read by the standard parser.
+_STREAM_DIFFERS = re.compile(rb"\\[uU][dD][89a-fA-F]|[\x0b\x0c]")
+_SCAN_CHUNK = 1 << 20
 
 
 def max_import_bytes() -> int:
@@ -76,12 +82,25 @@ def _streamed(handle: BinaryIO) -> Any:
     head = handle.read(4)
     if any(head.startswith(bom) for bom, _encoding in _OTHER_ENCODINGS):
         raise _NotStreamed
+    if _differs_when_streamed(handle):
+        raise _NotStreamed
     handle.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
     try:
         # use_float: numbers as the standard parser gives them (int or float), so both paths agree.
         return _built(ijson.basic_parse(handle, use_float=True))
     except (ijson.JSONError, ValueError, OverflowError) as error:
         raise _NotStreamed from error
+
+
+def _differs_when_streamed(handle: BinaryIO) -> bool:
+    """Whether the file holds what the stream parser reads otherwise than the standard one (a fast scan)."""
+    handle.seek(0)
+    tail = b""
+    while chunk := handle.read(_SCAN_CHUNK):
+        if _STREAM_DIFFERS.search(tail + chunk):
+            return True
+        tail = chunk[-5:]  # an escape cut between two chunks
+    return False
 
 
 def _built(events: Iterable[tuple[str, Any]]) -> Any:

@@ -19,7 +19,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,6 +30,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from config.beat import BEAT_LOCK
 from config.celery import app
 from parplan.models import Plan, PlanStatus, Role, Unit
 from parplan.services import membership_add
@@ -196,6 +196,16 @@ def test_a_session_opened_on_one_instance_is_the_same_on_the_other_and_ends_on_b
 # --- One beat ------------------------------------------------------------------------------
 
 
+def _beat_lock_held() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [BEAT_LOCK],
+        )
+        return cursor.fetchone() is not None
+
+
 def test_a_second_beat_on_the_same_database_exits_at_start_saying_why(private_redis, tmp_path):
     _postgresql_only()
     env = process_env(private_redis.url, tmp_path / "media")
@@ -208,8 +218,7 @@ def test_a_second_beat_on_the_same_database_exits_at_start_saying_why(private_re
     with log.open("ab") as out:
         first = subprocess.Popen(beat("one"), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: "beat: Starting..." in log.read_text(errors="replace"), 60, "the first beat")
-        time.sleep(2)  # its guard is taken just after it says so
+        wait_for(_beat_lock_held, 60, lambda: f"the first beat's lock\n{log.read_text(errors='replace')}")
         assert first.poll() is None, log.read_text(errors="replace")
         second = subprocess.run(beat("two"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode != 0
@@ -223,8 +232,7 @@ def test_a_second_beat_on_the_same_database_exits_at_start_saying_why(private_re
     with log.open("ab") as out:
         third = subprocess.Popen(beat("three"), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: "beat: Starting..." in log.read_text(errors="replace"), 60, "a beat after the first")
-        time.sleep(2)
+        wait_for(_beat_lock_held, 60, lambda: f"a beat after the first\n{log.read_text(errors='replace')}")
         assert third.poll() is None, log.read_text(errors="replace")
     finally:
         third.terminate()

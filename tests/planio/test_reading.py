@@ -8,7 +8,10 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from planio.reading import read_plan_file
+from planio.validation import PlanImportError
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "plan-2024-cao-loc.json"
 
@@ -63,3 +66,22 @@ def test_reading_a_large_plan_takes_less_than_twice_its_size(tmp_path: Path) -> 
         tracemalloc.stop()
     assert sum(len(area["tasks"]) for area in document["areas"]) == 7 * 300
     assert peak < 2 * size, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB file"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"a": "\\ud800"}', b'{"a": "\\ud800\\u0041", "\\udfff": 1}', b'{"a": "\\ud83d\\ude00"}'],
+    ids=["lone-surrogate", "surrogates-in-keys", "escaped-pair"],
+)
+def test_surrogate_escapes_read_as_the_standard_parser_reads_them(tmp_path: Path, raw: bytes) -> None:
+    # ijson turns a lone surrogate into "?" and joins it with the next escape: such a file is read whole.
+    path = tmp_path / "ke-hoach.json"
+    path.write_bytes(raw)
+    assert read_plan_file(path) == json.loads(raw)
+
+
+def test_a_form_feed_between_tokens_is_refused_as_the_standard_parser_refuses_it(tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach.json"
+    path.write_bytes(b'{"a": [1,\x0c2]}')
+    with pytest.raises(PlanImportError, match="không phải JSON hợp lệ"):
+        read_plan_file(path)
