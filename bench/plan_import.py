@@ -37,10 +37,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.dossiers import write_block
 from bench.indicators import ensure_database, peak_rss_kb, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
-README = Path(__file__).resolve().parent / "README.md"
 WORK = Path("/tmp/parplan-bench-planio")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/parplan_bench_planio"
 RESULTS_START = "<!-- plan-import-results:start -->"
@@ -129,14 +129,6 @@ def report(rows: list[tuple[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-def write_block(block: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    if RESULTS_START in text and RESULTS_END in text:
-        head, rest = text.split(RESULTS_START, 1)
-        tail = rest.split(RESULTS_END, 1)[1]
-        README.write_text(f"{head}{RESULTS_START}\n{block}\n{RESULTS_END}{tail}", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tasks", default="40,300,1200", help="tasks per area of the imported files")
@@ -164,7 +156,7 @@ def main() -> None:
         print(rows[-2:], flush=True)
     table = report(rows)
     print(table)
-    write_block(table)
+    write_block(RESULTS_START, RESULTS_END, table)
 
 
 if __name__ == "__main__":

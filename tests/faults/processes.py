@@ -42,6 +42,16 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str | Callable
     raise AssertionError(f"timed out after {timeout} s waiting for {what() if callable(what) else what}")
 
 
+def end(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Send `sig` and wait for the process; killed if it has not ended in 20 s."""
+    process.send_signal(sig)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
 @dataclass
 class PrivateRedis:
     port: int
@@ -136,12 +146,7 @@ class Worker:
             assert self.process is not None
             for child in self.children() if sig == signal.SIGKILL else []:
                 os.kill(child, signal.SIGKILL)
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+            end(self.process, sig)
         self.process = None
 
     def output(self) -> str:
@@ -183,12 +188,7 @@ class WebInstance:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+            end(self.process)
         self.process = None
 
     def output(self) -> str:
