@@ -367,6 +367,9 @@ FILE_UPLOAD_HANDLERS = [
 # import_plan: a file above this size is refused before it is read; the memory an import
 # takes is a small multiple of the file's size (docs/plan-format.md, "Limits").
 PARPLAN_IMPORT_MAX_MB = env_int("PARPLAN_IMPORT_MAX_MB", 20)
+# A plan read from its Word document (planio/documents/): a plan with its annex is well under 5 MB;
+# a larger file (pictures, a scan) is refused before it is opened.
+PLAN_DOCUMENT_MAX_BYTES = env_int("PARPLAN_PLAN_DOCUMENT_MAX_MB", 20) * 1024 * 1024
 # One-stop dossier files (dossiers/): the largest accepted, and the largest imported during the
 # request; a larger one is imported by a Celery job with a progress bar (docs/dossiers.md).
 PARPLAN_DOSSIER_UPLOAD_MAX_BYTES = env_int("PARPLAN_DOSSIER_UPLOAD_MAX_MB", 50) * 1024 * 1024
