@@ -26,12 +26,19 @@ _COMPARATOR_WORDS: list[tuple[str, str]] = [
     ("tối đa", "lte"),
     ("trên", "gt"),
     ("dưới", "lt"),
+    ("đạt", "gte"),
 ]
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 _LEVEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã)", re.IGNORECASE)
 _RANK = re.compile(r"nhóm\s+(\d+)\b[^.;]*?cao nhất", re.IGNORECASE)
 _MEET_OR_EXCEED = re.compile(r"hoàn thành hoặc vượt", re.IGNORECASE)
 _RESPECTIVELY = "tương ứng"
+# "Tổ chức ít nhất 02 cuộc kiểm tra", "ban hành 05 văn bản": a count of things a plan names.
+_COUNT = re.compile(
+    r"(\d{1,6})\s+(văn bản|cuộc|lớp|đợt|cơ quan|đơn vị|thủ tục|TTHC|dịch vụ|hồ sơ|lượt|buổi|mô hình|sáng kiến"
+    r"|hội nghị|tin|bài|chuyên đề|đề án)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,9 @@ def parse_target(text: str) -> ParseResult:
         return ParseResult([ParsedIndicator(statement, "rank", "lte", Decimal(rank.group(1)), "hạng")])
     if _MEET_OR_EXCEED.search(statement):
         return ParseResult([ParsedIndicator(statement, "ratio", "gte", Decimal(100), "%")])
+    if count := _COUNT.search(statement):
+        comparator = _comparator_start(statement, count)[1]
+        return ParseResult([ParsedIndicator(statement, "count", comparator, Decimal(count.group(1)), count.group(2))])
     return ParseResult([ParsedIndicator(statement, "milestone")])
 
 

@@ -36,6 +36,7 @@ _ASSIGNED = re.compile(
 _DOSSIERS = re.compile(r"hồ sơ\s+(?:tthc|thủ tục hành chính)", re.IGNORECASE)
 _OFFICES = re.compile(r"cơ quan chuyên môn|các phòng|các sở", re.IGNORECASE)
 _COMMUNE_LEVEL = "cấp xã"
+_LEVEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã)", re.IGNORECASE)
 _MATCH_RATIO = 0.6  # how alike an annex row and a body task must read to be the same task
 
 
@@ -81,6 +82,7 @@ class _Drafter:
         self.read = read
         self.issuer = issuer
         self.units = UnitDirectory(issuer)
+        self.issuer_level = issuer.kind.administrative_level.casefold()
         self.warnings: list[Warning] = list(read.warnings)
         self.year = year or read.year
         if self.year is None:
@@ -174,7 +176,8 @@ class _Drafter:
         parsed = parse_target(item.text)
         for message in parsed.warnings:
             self.warn("levels", message, item.blocks[0])
-        return {"text": item.text, "indicators": [self.indicator(i, item.text) for i in parsed.indicators]}
+        single = len(parsed.indicators) == 1
+        return {"text": item.text, "indicators": [self.indicator(i, item.text, single) for i in parsed.indicators]}
 
     def task(self, item: Item, number: str) -> dict[str, Any]:
         self.check_year(item)
@@ -200,14 +203,15 @@ class _Drafter:
         for clause in re.split(r";\s+|\.\s+(?=[A-ZĐ])", text):
             if "%" not in clause:
                 continue
-            for parsed in parse_target(clause).indicators:
-                fields = self.indicator(parsed, clause)
+            found = parse_target(clause).indicators
+            for parsed in found:
+                fields = self.indicator(parsed, clause, len(found) == 1)
                 if source := _task_source(clause):
                     fields["source"] = source
                 indicators.append(fields)
         return indicators
 
-    def indicator(self, parsed: ParsedIndicator, statement: str) -> dict[str, Any]:
+    def indicator(self, parsed: ParsedIndicator, statement: str, single: bool) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "name": parsed.name[:500],
             "kind": parsed.kind,
@@ -218,35 +222,37 @@ class _Drafter:
             "scope": "authority",
             "source": "secretariat",
         }
-        if scope_units := self.scope_units(parsed, statement):
+        if scope_units := self.scope_units(parsed, statement, single):
             fields |= {"scope": "units", "source": "units", "scope_units": scope_units}
         return fields
 
-    def scope_units(self, parsed: ParsedIndicator, statement: str) -> list[str]:
+    def scope_units(self, parsed: ParsedIndicator, statement: str, single: bool) -> list[str]:
         """The units that each report the figure: those of the level it names, or the dossier-receiving units."""
-        level = parsed.applies_to_level
         if parsed.kind != "ratio":
             return []
+        # A single rate's level is its statement's (the parser names levels only to tell rates apart).
+        level = parsed.applies_to_level or (_only_level(statement) if single else "")
         if level:
             return [unit.code for unit in self.level_units(level)]
-        if _DOSSIERS.search(statement) or (_OFFICES.search(statement) and _COMMUNE_LEVEL in statement.casefold()):
-            return [
-                unit.code
-                for unit in [
-                    *self.level_units(self.issuer.kind.administrative_level),
-                    *self.level_units(_COMMUNE_LEVEL),
-                ]
-            ]
+        communes = [] if self.issuer_level == _COMMUNE_LEVEL else self.level_units(_COMMUNE_LEVEL)
+        if communes and (_DOSSIERS.search(statement) or (_OFFICES.search(statement) and _COMMUNE_LEVEL in statement)):
+            # One-stop figures are each receiving unit's: the issuer's offices and its commune-level units.
+            offices = self.level_units(self.issuer.kind.administrative_level)
+            return [unit.code for unit in dict.fromkeys([*offices, *communes])]
         return []
 
     def level_units(self, level: str) -> list[Unit]:
         """The units under the issuer at `level`; at the issuer's own level, its offices (cơ quan chuyên môn)."""
-        below = [unit for unit in self.units.units if unit != self.issuer]
-        at_level = [unit for unit in below if unit.kind.administrative_level.casefold() == level.casefold()]
-        if level.casefold() == self.issuer.kind.administrative_level.casefold():
-            offices = [unit for unit in at_level if unit.kind.name.casefold() == "cơ quan chuyên môn"]
-            return offices or at_level
-        return at_level
+        level = level.casefold()
+        if level == self.issuer.kind.administrative_level.casefold():
+            own = [
+                u
+                for u in self.units.units
+                if u.parent_id == self.issuer.pk and u.kind.administrative_level.casefold() == level
+            ]
+            offices = [unit for unit in own if unit.kind.name.casefold() == "cơ quan chuyên môn"]
+            return offices or own
+        return self.units.at_level(level)
 
     def assign(
         self, task: dict[str, Any], lead: str, coordinating: str, deadline: str, block: int, number: str
@@ -333,6 +339,14 @@ class _Drafter:
             self.assign(task, row.lead, row.coordinating, row.deadline, row.block, number)
             if row.output:
                 task["expected_output"] = row.output[:255]
+
+
+def _only_level(statement: str) -> str:
+    """The one level a single-rate statement names ("90% cán bộ, công chức cấp xã …"); "" if none or several."""
+    if _OFFICES.search(statement):
+        return ""  # "cơ quan chuyên môn, UBND cấp xã": the offices and the communes both
+    levels = {level.casefold() for level in _LEVEL.findall(statement)}
+    return levels.pop() if len(levels) == 1 else ""
 
 
 def _task_source(clause: str) -> str:

@@ -221,7 +221,8 @@ class _Reader:
         self.purpose_list = read.purpose
         self.area: AreaRead | None = None
         self.items: list[Item] | None = None  # where the next item goes
-        self.task_marker = ""  # the marker of this section's tasks; others are their sub-items
+        self.task_marker = ""  # the marker of this section's items; others are their sub-items
+        self.in_group = False  # under a label ("- Về tuyên truyền:") whose sub-items are the items
         self.responsibility: ResponsibilityRead | None = None
         self.after_closing = ""  # "recipients", then "signature"
 
@@ -358,33 +359,43 @@ class _Reader:
     def open_section(self, items: list[Item]) -> None:
         self.items = items
         self.task_marker = ""
+        self.in_group = False
 
     def item_line(self, line: Block) -> None:
+        """A line of a targets or tasks section: a new item, a sub-item, or the rest of the item above."""
         assert self.items is not None
         text = line.text
         found = _ITEM.match(text)
-        marker = found.lastgroup or "" if found else ("dash" if line.listed else "")
-        if marker and self.items and self.task_marker and marker != self.task_marker:
-            # "+ …" under "- …": a sub-item belongs to the item above it
-            self.items[-1].text += f"\n{text}"
-            self.items[-1].blocks.append(line.number)
+        marker = (found.lastgroup or "") if found else ("dash" if line.listed else "")
+        body = (text[found.end() :] if found else text).strip()
+        if not marker:
+            if self.items and _continues(text):
+                self.append(line, f" {text}")
+            else:
+                self.add_item(Item(body, [line.number]))  # a prose target or task
             return
-        if not marker and self.items and _continues(text):
-            self.items[-1].text += f" {text}"
-            self.items[-1].blocks.append(line.number)
-            return
-        if marker and not self.task_marker:
-            self.task_marker = marker
-        body = text[found.end() :] if found else text
-        self.add_item(Item(body.strip(), [line.number], marker))
+        self.task_marker = self.task_marker or marker
+        if marker == self.task_marker:
+            self.in_group = False
+            self.add_item(Item(body, [line.number], marker))
+        elif self.in_group or (self.items and self.items[-1].text.endswith(":")):
+            # "- Về tuyên truyền:" then "+ …" items: the label heads a group of tasks, it is not a task itself
+            if not self.in_group:
+                label = self.items.pop()
+                self.in_group = True
+                self.add_item(Item(body, [*label.blocks, line.number], marker))
+            else:
+                self.add_item(Item(body, [line.number], marker))
+        else:
+            self.append(line, f"\n{text}")  # "+ …" under "- …": a sub-item belongs to the item above
+
+    def append(self, line: Block, text: str) -> None:
+        assert self.items
+        self.items[-1].text += text
+        self.items[-1].blocks.append(line.number)
 
     def add_item(self, item: Item) -> None:
         assert self.items is not None
-        if self.items and self.items[-1].text.endswith(":") and item.marker != self.items[-1].marker:
-            # "- Về cải cách TTHC:" followed by its items: the label heads them, it is not a task itself
-            label = self.items.pop()
-            self.task_marker = item.marker
-            item.blocks = [*label.blocks, *item.blocks]
         self.items.append(item)
 
 

@@ -20,22 +20,27 @@ from parplan.models import Unit
 
 _HEADS = ("văn phòng", "trung tâm", "phòng", "sở", "ban", "ủy ban nhân dân", "thanh tra", "chi cục", "đài", "trường")
 # "Trung tâm … huyện", "Thanh tra tỉnh": the bare level word the tree's name may leave out.
-_TRAILING_PLACE = re.compile(r"\s+(?:của\s+)?(?:huyện|tỉnh|thành phố|thị xã)$")
+_TRAILING_PLACE = re.compile(r"\s+(?:của\s+)?(?:huyện|tỉnh|thành phố|thị xã|xã|phường|sở)$")
 # "ban chỉ đạo cchc huyện cao lộc" → "ban chỉ đạo cchc": a body's name without the place it serves.
 _BODIES = ("văn phòng ", "trung tâm ", "phòng ", "sở ", "ban ", "chi cục ")
 _WITHOUT_PLACE = re.compile(r"\s+(?:huyện|tỉnh|thành phố|thị xã|xã|phường)\s+[^,]+$")
 _COLLECTIVE = re.compile(r"^(?:ủy ban nhân dân|ubnd)?\s*(?:các|tất cả các)\s+(?P<what>.+)$")
 # Collective words → how to find the units they name: by the kind's name or its administrative level.
-_COLLECTIVE_KINDS: tuple[tuple[str, str], ...] = (
-    ("xã", "cấp xã"),
-    ("phường", "cấp xã"),
-    ("thị trấn", "cấp xã"),
-    ("đặc khu", "cấp xã"),
-    ("cơ quan chuyên môn", "kind:cơ quan chuyên môn"),
-    ("phòng", "kind:cơ quan chuyên môn"),
-    ("sở", "kind:sở"),
-    ("đơn vị sự nghiệp", "kind:đơn vị sự nghiệp công lập"),
+_COLLECTIVE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("xã", ("cấp xã",)),
+    ("phường", ("cấp xã",)),
+    ("thị trấn", ("cấp xã",)),
+    ("đặc khu", ("cấp xã",)),
+    ("cơ quan chuyên môn", ("kind:cơ quan chuyên môn",)),
+    ("phòng", ("kind:cơ quan chuyên môn", "kind:phòng")),
+    ("sở", ("kind:sở",)),
+    ("đơn vị sự nghiệp", ("kind:đơn vị sự nghiệp",)),
+    ("đơn vị thuộc", ("kind:đơn vị thuộc",)),
 )
+# Words of a collective that name no kind of unit of their own ("các sở, ban, ngành").
+_COLLECTIVE_FILLERS = ("ban", "ngành", "đoàn thể", "cơ quan", "đơn vị")
+# Short forms of a unit's head word in documents.
+_HEAD_ABBREVIATIONS = (("tt ", "trung tâm "), ("vp ", "văn phòng "))
 
 
 @dataclass
@@ -54,6 +59,23 @@ class UnitDirectory:
         for unit in self.units:
             for key in unit_name_keys(unit.name):
                 self.by_name.setdefault(key, []).append(unit)
+
+    def at_level(self, level: str) -> list[Unit]:
+        """The units under the issuer at an administrative level, not counting their own offices.
+
+        "Cấp xã" means the communes and wards, not a commune's offices (also cấp xã) below each.
+        """
+        level = level.casefold()
+        by_pk = {unit.pk: unit for unit in self.units}
+
+        def level_of(unit: Unit | None) -> str:
+            return unit.kind.administrative_level.casefold() if unit is not None else ""
+
+        return [
+            unit
+            for unit in self.units
+            if unit != self.issuer and level_of(unit) == level and level_of(by_pk.get(unit.parent_id or 0)) != level
+        ]
 
     def match(self, text: str) -> UnitMatch:
         """The units a cell or phrase names ("Phòng Nội vụ; Phòng Tư pháp, UBND các xã")."""
@@ -108,17 +130,21 @@ class UnitDirectory:
         words = [word.strip() for word in re.split(r",|\s+và\s+", what) if word.strip()]
         chosen: list[Unit] = []
         for word in words:
-            rule = next((rule for collective, rule in _COLLECTIVE_KINDS if word.startswith(collective)), None)
-            if rule is None:
+            rules = next((rules for collective, rules in _COLLECTIVE_KINDS if word.startswith(collective)), None)
+            if rules is None:
+                if word in _COLLECTIVE_FILLERS:
+                    continue
                 return []
-            chosen += [unit for unit in self.units if unit != self.issuer and _kind_is(unit, rule)]
+            for rule in rules:
+                if rule.startswith("kind:"):
+                    chosen += [unit for unit in self.units if unit != self.issuer and _kind_is(unit, rule)]
+                else:
+                    chosen += self.at_level(rule)
         return list(dict.fromkeys(chosen))
 
 
 def _kind_is(unit: Unit, rule: str) -> bool:
-    if rule.startswith("kind:"):
-        return unit.kind.name.casefold() == rule[5:]
-    return unit.kind.administrative_level.casefold() == rule
+    return unit.kind.name.casefold().startswith(rule.removeprefix("kind:"))
 
 
 def _fold(text: str) -> str:
@@ -131,6 +157,9 @@ def _fold(text: str) -> str:
 def unit_name_keys(name: str) -> list[str]:
     """The forms a unit's name may take in a document, folded, most exact first."""
     folded = _fold(name).removeprefix("các thành viên ")
+    for short, head in _HEAD_ABBREVIATIONS:
+        if folded.startswith(short):
+            folded = head + folded[len(short) :]
     forms = [folded, folded.replace("ủy ban nhân dân", "ubnd"), folded.replace("ubnd", "ủy ban nhân dân")]
     forms += [_TRAILING_PLACE.sub("", form) for form in forms]
     forms += [_WITHOUT_PLACE.sub("", form) for form in forms if form.startswith(_BODIES)]
