@@ -95,6 +95,9 @@ def _docx_blocks(content: bytes) -> list[Block]:
         names = set(archive.namelist())
         if "mimetype" in names and archive.read("mimetype").strip() == _ODT:
             raise DocumentError(_("Đây là tệp OpenDocument (.odt). ") + _SAVE_AS_DOCX)
+        types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        if b"macroEnabled" in types:  # .docm: read as text it would be harmless, but say what it is
+            raise DocumentError(_("Văn bản có macro (.docm); macro không được chạy ở đây. ") + _SAVE_AS_DOCX)
         if "word/document.xml" not in names:
             raise DocumentError(_("Tệp nén này không phải văn bản Word (.docx). ") + _SAVE_AS_DOCX)
         if archive.getinfo("word/document.xml").file_size > _MAX_UNPACKED:

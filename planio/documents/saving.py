@@ -67,11 +67,10 @@ def plan_document_confirm(*, document: PlanDocument, by: Any) -> Plan:
         if locked.plan_id is not None or locked.confirmed_at is not None:
             raise ValidationError(_("Văn bản này đã được xác nhận thành kế hoạch."))
         fields = locked.data["plan"]
-        if Plan.objects.filter(issuing_unit__code=fields["issuing_unit"], year=fields["year"]).exists():
-            raise ValidationError(
-                _("Cơ quan này đã có kế hoạch năm %(year)s: văn bản không được nhập đè lên kế hoạch đã có.")
-                % {"year": fields["year"]}
-            )
+        # The issuer's row is the lock: two documents of one issuer confirmed at once create one plan, not
+        # one plan then an import over it.
+        issuer = Unit.objects.select_for_update().get(code=fields["issuing_unit"])
+        _refuse_existing_plan(issuer, fields["year"])
         data = {key: value for key, value in locked.data.items() if key not in ("warnings",)}
         plan = plan_import(data, user=by)
         locked.plan, locked.confirmed_by, locked.confirmed_at = plan, by, timezone.now()
@@ -82,10 +81,19 @@ def plan_document_confirm(*, document: PlanDocument, by: Any) -> Plan:
 
 def plan_document_keep(*, content: bytes, name: str, read: ReadDocument, by: Any) -> PlanDocument:
     """Store and confirm at once (the command line, where there is no review screen)."""
+    _refuse_existing_plan(Unit.objects.get(code=read.data["plan"]["issuing_unit"]), read.data["plan"]["year"])
     with transaction.atomic():
         document = plan_document_store(content=content, name=name, read=read, by=by)
         plan_document_confirm(document=document, by=by)
     return document
+
+
+def _refuse_existing_plan(issuer: Unit, year: int) -> None:
+    if Plan.objects.filter(issuing_unit=issuer, year=year).exists():
+        raise ValidationError(
+            _("Cơ quan này đã có kế hoạch năm %(year)s: văn bản không được nhập đè lên kế hoạch đã có.")
+            % {"year": year}
+        )
 
 
 def _issuer_id(data: dict[str, Any]) -> int:

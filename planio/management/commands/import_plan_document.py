@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             kept = plan_document_keep(content=content, name=path.name, read=read, by=self._user(options["user"]))
         except PlanImportError as error:
             raise CommandError("Không tạo được kế hoạch:\n" + "\n".join(f"  - {e}" for e in error.errors)) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(_("Đã tạo kế hoạch dự thảo: %(plan)s.") % {"plan": kept.plan}))
 
     def _write(self, data: dict[str, Any], output: str | None) -> None:
