@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("plans/", views.plan_list, name="plan-list"),
+    path("", include("planio.urls")),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/areas/<int:number>/", views.area_detail, name="area-detail"),
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),

@@ -20,10 +20,9 @@ from parplan.models import PlanStatus, Unit
 from planio.documents.annex import AnnexRow, annex_rows
 from planio.documents.blocks import Block, DocumentError, document_blocks
 from planio.documents.deadlines import deadline_read
+from planio.documents.indicators import IndicatorReader
 from planio.documents.structure import AreaRead, Item, PlanRead, Warning, plan_structure
 from planio.documents.unit_names import UnitDirectory, UnitMatch, unit_name_keys
-from targets.parsing import ParsedIndicator, parse_target
-from targets.sources import source_codes
 
 # A trailing "(Chủ trì: Phòng Nội vụ; phối hợp: …; thời gian: Quý II)" after a task's text.
 _ASSIGNED = re.compile(
@@ -32,11 +31,6 @@ _ASSIGNED = re.compile(
     r"(?:;\s*(?:thời gian|thời hạn)(?: hoàn thành)?\s*:\s*(?P<deadline>[^;)]+))?\)\.?$",
     re.IGNORECASE,
 )
-# Dossier rates are each receiving unit's own figures: its offices and its commune-level units.
-_DOSSIERS = re.compile(r"hồ sơ\s+(?:tthc|thủ tục hành chính)", re.IGNORECASE)
-_OFFICES = re.compile(r"cơ quan chuyên môn|các phòng|các sở", re.IGNORECASE)
-_COMMUNE_LEVEL = "cấp xã"
-_LEVEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã)", re.IGNORECASE)
 _MATCH_RATIO = 0.6  # how alike an annex row and a body task must read to be the same task
 
 
@@ -82,7 +76,7 @@ class _Drafter:
         self.read = read
         self.issuer = issuer
         self.units = UnitDirectory(issuer)
-        self.issuer_level = issuer.kind.administrative_level.casefold()
+        self.indicators = IndicatorReader(self.units)
         self.warnings: list[Warning] = list(read.warnings)
         self.year = year or read.year
         if self.year is None:
@@ -109,8 +103,6 @@ class _Drafter:
         areas = [self.area(area) for area in read.areas]
         for table in read.annex_tables:
             self.annex(annex_rows(table), read.areas, areas)
-        for area, written in zip(areas, read.areas, strict=True):
-            self.check_leads(area, written)
         return {
             "format": "parplan-plan",
             "version": 1,
@@ -118,26 +110,12 @@ class _Drafter:
             "units": [],
             "areas": areas,
             "responsibilities": [self.responsibility(item) for item in read.responsibilities],
-            "warnings": [
-                {"code": w.code, "message": w.message, "block": w.block}
-                for w in sorted(self.warnings, key=lambda w: w.block)
-            ],
+            "warnings": sorted(
+                [{"code": w.code, "message": w.message, "block": w.block} for w in self.warnings]
+                + lead_warnings(areas),
+                key=lambda w: w["block"],
+            ),
         }
-
-    def check_leads(self, area: dict[str, Any], written: AreaRead) -> None:
-        """One warning per area for its tasks without a lead unit (the review marks each one)."""
-        missing = [k for k, task in enumerate(area["tasks"], start=1) if not task.get("lead_unit")]
-        if missing:
-            self.warn(
-                "no_lead",
-                _("Lĩnh vực %(area)s: %(count)s nhiệm vụ chưa có cơ quan chủ trì (%(numbers)s).")
-                % {
-                    "area": area["number"],
-                    "count": len(missing),
-                    "numbers": ", ".join(f"{area['number']}.{k}" for k in missing),
-                },
-                written.block,
-            )
 
     def plan_fields(self) -> dict[str, Any]:
         read = self.read
@@ -165,6 +143,7 @@ class _Drafter:
     def area(self, area: AreaRead) -> dict[str, Any]:
         return {
             "number": area.number,
+            "blocks": [area.block],
             "name": area.name,
             "targets_heading": area.targets_heading or "Chỉ tiêu",
             "targets": [self.target(item) for item in area.targets],
@@ -173,11 +152,10 @@ class _Drafter:
 
     def target(self, item: Item) -> dict[str, Any]:
         self.check_year(item)
-        parsed = parse_target(item.text)
-        for message in parsed.warnings:
+        indicators, warnings = self.indicators.target(item.text)
+        for message in warnings:
             self.warn("levels", message, item.blocks[0])
-        single = len(parsed.indicators) == 1
-        return {"text": item.text, "indicators": [self.indicator(i, item.text, single) for i in parsed.indicators]}
+        return {"text": item.text, "indicators": indicators, "blocks": item.blocks}
 
     def task(self, item: Item, number: str) -> dict[str, Any]:
         self.check_year(item)
@@ -188,71 +166,15 @@ class _Drafter:
             deadline = assigned.group("deadline") or ""
         task: dict[str, Any] = {
             "text": text,
+            "blocks": item.blocks,
             "lead_unit": None,
             "coordinating_units": [],
             "due_date": None,
             "expected_output": "",
-            "indicators": self.hidden_targets(text),
+            "indicators": self.indicators.task(text),
         }
         self.assign(task, lead, coordinating, deadline, item.blocks[0], number)
         return task
-
-    def hidden_targets(self, text: str) -> list[dict[str, Any]]:
-        """The measurable targets a task bullet states ("kiểm tra … trên 30% …", "100% … được xử lý")."""
-        indicators = []
-        for clause in re.split(r";\s+|\.\s+(?=[A-ZĐ])", text):
-            if "%" not in clause:
-                continue
-            found = parse_target(clause).indicators
-            for parsed in found:
-                fields = self.indicator(parsed, clause, len(found) == 1)
-                if source := _task_source(clause):
-                    fields["source"] = source
-                indicators.append(fields)
-        return indicators
-
-    def indicator(self, parsed: ParsedIndicator, statement: str, single: bool) -> dict[str, Any]:
-        fields: dict[str, Any] = {
-            "name": parsed.name[:500],
-            "kind": parsed.kind,
-            "comparator": parsed.comparator,
-            "threshold": None if parsed.threshold is None else str(parsed.threshold),
-            "unit_of_measure": parsed.unit_of_measure,
-            "applies_to_level": parsed.applies_to_level,
-            "scope": "authority",
-            "source": "secretariat",
-        }
-        if scope_units := self.scope_units(parsed, statement, single):
-            fields |= {"scope": "units", "source": "units", "scope_units": scope_units}
-        return fields
-
-    def scope_units(self, parsed: ParsedIndicator, statement: str, single: bool) -> list[str]:
-        """The units that each report the figure: those of the level it names, or the dossier-receiving units."""
-        if parsed.kind != "ratio":
-            return []
-        # A single rate's level is its statement's (the parser names levels only to tell rates apart).
-        level = parsed.applies_to_level or (_only_level(statement) if single else "")
-        if level:
-            return [unit.code for unit in self.level_units(level)]
-        communes = [] if self.issuer_level == _COMMUNE_LEVEL else self.level_units(_COMMUNE_LEVEL)
-        if communes and (_DOSSIERS.search(statement) or (_OFFICES.search(statement) and _COMMUNE_LEVEL in statement)):
-            # One-stop figures are each receiving unit's: the issuer's offices and its commune-level units.
-            offices = self.level_units(self.issuer.kind.administrative_level)
-            return [unit.code for unit in dict.fromkeys([*offices, *communes])]
-        return []
-
-    def level_units(self, level: str) -> list[Unit]:
-        """The units under the issuer at `level`; at the issuer's own level, its offices (cơ quan chuyên môn)."""
-        level = level.casefold()
-        if level == self.issuer.kind.administrative_level.casefold():
-            own = [
-                u
-                for u in self.units.units
-                if u.parent_id == self.issuer.pk and u.kind.administrative_level.casefold() == level
-            ]
-            offices = [unit for unit in own if unit.kind.name.casefold() == "cơ quan chuyên môn"]
-            return offices or own
-        return self.units.at_level(level)
 
     def assign(
         self, task: dict[str, Any], lead: str, coordinating: str, deadline: str, block: int, number: str
@@ -300,6 +222,7 @@ class _Drafter:
     def responsibility(self, item: Any) -> dict[str, Any]:
         return {
             "number": item.number,
+            "blocks": [item.block, *(block for paragraph in item.paragraphs for block in paragraph.blocks)],
             "heading": item.heading[:500],
             "text": item.text,
             "units": self.match_units(item.heading, item.block).codes,
@@ -341,23 +264,18 @@ class _Drafter:
                 task["expected_output"] = row.output[:255]
 
 
-def _only_level(statement: str) -> str:
-    """The one level a single-rate statement names ("90% cán bộ, công chức cấp xã …"); "" if none or several."""
-    if _OFFICES.search(statement):
-        return ""  # "cơ quan chuyên môn, UBND cấp xã": the offices and the communes both
-    levels = {level.casefold() for level in _LEVEL.findall(statement)}
-    return levels.pop() if len(levels) == 1 else ""
-
-
-def _task_source(clause: str) -> str:
-    """Where a hidden target's figures come from, when the portal counts them itself."""
-    lowered = clause.casefold()
-    codes = source_codes()
-    if "kiểm tra" in lowered and "vấn đề" not in lowered and "inspections" in codes:
-        return "inspections"  # inspections of units, counted from the inspections log
-    if "thi hành pháp luật" in lowered and "insp_law" in codes:
-        return "insp_law"
-    return ""
+def lead_warnings(areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One warning per area for its tasks without a lead unit (the review marks each one)."""
+    warnings = []
+    for area in areas:
+        missing = [k for k, task in enumerate(area["tasks"], start=1) if not task.get("lead_unit")]
+        if missing:
+            numbers = ", ".join(f"{area['number']}.{k}" for k in missing)
+            message = _("Lĩnh vực %(area)s: %(count)s nhiệm vụ chưa có cơ quan chủ trì (%(numbers)s).") % {
+                "area": area["number"], "count": len(missing), "numbers": numbers,
+            }  # fmt: skip
+            warnings.append({"code": "no_lead", "message": message, "block": (area.get("blocks") or [0])[0]})
+    return warnings
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,43 @@
+"""Who reads plans from documents: the secretariat of the issuing authority (and administrators).
+
+One place per object: `documents_for` is every read, `get_document_for_user` every
+page of one document. Rights are the role's (parplan.access), over the issuer's subtree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from parplan.access import SERVING_KINDS, scope_filter
+from parplan.models import Unit
+from planio.models import PlanDocument, PlanDocumentQuerySet
+
+UPLOAD = "planio.add_plandocument"
+REVIEW = "planio.change_plandocument"
+
+
+def document_issuers(user: User) -> list[Unit]:
+    """The units `user` may read a plan document for: plan-issuing units in the subtrees of their authority."""
+    units = Unit.objects.exclude(kind__code__in=SERVING_KINDS).select_related("kind")
+    scope = scope_filter(user, UPLOAD, "path")
+    return list((units if scope is None else units.filter(scope)).order_by("path"))
+
+
+def documents_for(user: User) -> PlanDocumentQuerySet:
+    scope = scope_filter(user, REVIEW, "issuer__path")
+    documents = PlanDocument.objects.all()
+    return documents if scope is None else documents.filter(scope)
+
+
+def get_document_for_user(user: User, pk: int) -> PlanDocument:
+    """The document if `user` reviews documents of its issuer; 404 otherwise (its existence is not told)."""
+    return get_object_or_404(documents_for(user).select_related("issuer__kind", "plan"), pk=pk)
+
+
+def require_upload_right(user: User) -> list[Unit]:
+    issuers = document_issuers(user)
+    if not issuers:
+        raise PermissionDenied
+    return issuers
