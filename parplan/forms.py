@@ -213,3 +213,73 @@ class WholeNumberField(NumberField):
     def clean(self, value: Any) -> int | None:
         number = super().clean(value)
         return None if number is None else int(number)
+
+
+# --- Editing a plan ------------------------------------------------------------------------
+
+_DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+REASON_HELP = _("Bắt buộc khi kế hoạch đang thực hiện; được lưu vào lịch sử thay đổi.")
+
+
+class ReasonForm(PortalForm):
+    """A change to a plan, with why: required once the plan is active (parplan.services.plan_change_reason_check)."""
+
+    reason = forms.CharField(label=_("Lý do thay đổi"), max_length=100, required=False, help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, plan_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan_status = plan_status
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data.get("reason", "")
+        if self.plan_status == "active" and not reason.strip():
+            raise ValidationError(_("Kế hoạch đang thực hiện: hãy ghi lý do thay đổi."))
+        return reason
+
+
+class PlanEditForm(ReasonForm):
+    title = forms.CharField(label=_("Trích yếu"), max_length=500)
+    number = forms.CharField(label=_("Số"), max_length=20, required=False)
+    symbol = forms.CharField(label=_("Ký hiệu"), max_length=40)
+    place = forms.CharField(label=_("Địa danh"), max_length=120, required=False)
+    issue_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=_DATE_INPUT)
+    legal_bases = forms.CharField(label=_("Căn cứ ban hành"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    purpose = forms.CharField(label=_("Mục đích"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    requirements = forms.CharField(label=_("Yêu cầu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    closing = forms.CharField(label=_("Đoạn kết"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    recipients = forms.CharField(
+        label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một nơi nhận."),
+    )  # fmt: skip
+    signing_authority = forms.CharField(label=_("Thẩm quyền ký"), max_length=120, required=False)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
+    FIELDS = (
+        "title", "number", "symbol", "place", "issue_date", "legal_bases", "purpose", "requirements", "closing",
+        "recipients", "signing_authority", "signer_title", "signer_name",
+    )  # fmt: skip
+    field_order = [*FIELDS, "reason"]
+
+
+class AreaEditForm(ReasonForm):
+    name = forms.CharField(label=_("Tên lĩnh vực"), max_length=255)
+    targets_heading = forms.ChoiceField(
+        label=_("Tiêu đề phần chỉ tiêu"), choices=[("Chỉ tiêu", _("Chỉ tiêu")), ("Mục tiêu", _("Mục tiêu"))]
+    )
+    field_order = ["name", "targets_heading", "reason"]
+
+
+class ResponsibilityEditForm(ReasonForm):
+    heading = forms.CharField(label=_("Cơ quan, đơn vị"), max_length=500)
+    text = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị trong cây đơn vị"), queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )  # fmt: skip
+    field_order = ["heading", "text", "units", "reason"]
+
+    def __init__(self, *args: Any, issuer: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "units", forms.ModelMultipleChoiceField).queryset = (
+            Unit.objects.below(issuer).select_related("kind").order_by("path", "position")
+        )

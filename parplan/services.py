@@ -24,6 +24,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.access import ADMIN_SITE_ROLES, can_manage_membership
 from parplan.audit import object_rights_granted, rights_changed_by
+from parplan.i18n import site_language
 from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
 from parplan.registries import role_apps, unit_rights
 
@@ -149,7 +150,7 @@ def unit_kind_upsert(*, code: str, name: str, administrative_level: str = "") ->
     return kind
 
 
-def _attribute(instance: models.Model, user: Any, reason: str) -> None:
+def attribute_change(instance: models.Model, user: Any, reason: str) -> None:
     """Who and why, for the history record the next save writes (outside a request
     the history middleware knows nobody)."""
     # django-simple-history reads these two attributes at the next save; Model declares neither.
@@ -170,7 +171,7 @@ def unit_upsert(
             unit=unit, code=code, name=name, kind=kind, parent=parent, position=position, user=user, reason=reason
         )
     unit = Unit(code=code)
-    _attribute(unit, user, reason)
+    attribute_change(unit, user, reason)
     save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=_path(code, parent))
     with rights_changed_by(user, reason):
         _grant_own_unit_rights(unit)
@@ -202,11 +203,11 @@ def unit_update(
     if Unit.objects.filter(code=code).exclude(pk=current.pk).exists():
         raise ValidationError({"code": [_("Đã có đơn vị mã “%(code)s”.") % {"code": code}]})
     old_path, path = current.path, _path(code, parent)
-    _attribute(current, user, reason)
+    attribute_change(current, user, reason)
     save_if_changed(current, code=code, name=name, kind=kind, parent=parent, position=position, path=path)
     if old_path != path:
         for below in Unit.objects.filter(path__startswith=old_path).exclude(pk=current.pk):
-            _attribute(below, user, reason)
+            attribute_change(below, user, reason)
             save_if_changed(below, path=path + below.path[len(old_path) :])
     with rights_changed_by(user, reason):
         _grant_own_unit_rights(current)
@@ -256,7 +257,7 @@ def plan_upsert(
     plan = Plan.objects.filter(issuing_unit=issuing_unit, year=year).first() or Plan(
         issuing_unit=issuing_unit, year=year
     )
-    _attribute(plan, user, reason)
+    attribute_change(plan, user, reason)
     save_if_changed(
         plan, title=title, number=number, symbol=symbol, place=place, issue_date=issue_date, legal_bases=legal_bases,
         purpose=purpose, requirements=requirements, status=status, signer_name=signer_name,
@@ -265,12 +266,67 @@ def plan_upsert(
     return plan
 
 
+def plan_change_reason_check(plan: Plan, reason: str) -> None:
+    """An active plan is changed only with a reason (kept in its history); a closed one not at all."""
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError(_("Kế hoạch đã kết thúc: không sửa được nữa."))
+    if plan.status == PlanStatus.ACTIVE and not reason.strip():
+        raise ValidationError(_("Kế hoạch đang thực hiện: hãy ghi lý do thay đổi (được lưu vào lịch sử)."))
+
+
+@transaction.atomic
+def plan_details_update(*, plan: Plan, user: Any, reason: str = "", **fields: Any) -> bool:
+    """Change a plan's texts and signer (not its issuer, year or status); returns whether anything changed."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan_change_reason_check(locked, reason)
+    attribute_change(locked, user, reason)
+    return save_if_changed(locked, **fields)
+
+
+@transaction.atomic
+def plan_activate(*, plan: Plan, user: Any, reason: str = "") -> Plan:
+    """Put a draft plan into force: units see it, figures are entered against it. Twice at once: one wins."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch này không còn là dự thảo (có người vừa kích hoạt hoặc kết thúc nó)."))
+    if not locked.areas.exists():
+        raise ValidationError(_("Kế hoạch chưa có lĩnh vực nào: hãy thêm lĩnh vực, chỉ tiêu, nhiệm vụ trước."))
+    with site_language():
+        attribute_change(locked, user, reason or _("Kích hoạt kế hoạch"))
+    save_if_changed(locked, status=PlanStatus.ACTIVE)
+    return locked
+
+
+@transaction.atomic
+def area_edit(
+    *, plan: Plan, number: int | None, name: str, targets_heading: str, user: Any, reason: str = ""
+) -> ReformArea:
+    """Rename an area, or add one after the last (`number` None)."""
+    plan_change_reason_check(Plan.objects.select_for_update().get(pk=plan.pk), reason)
+    if number is None:
+        number = (plan.areas.aggregate(last=models.Max("number"))["last"] or 0) + 1
+    return area_upsert(plan=plan, number=number, name=name, targets_heading=targets_heading, user=user, reason=reason)
+
+
+@transaction.atomic
+def responsibility_edit(
+    *, plan: Plan, number: int | None, heading: str, text: str, units: Iterable[Unit], user: Any, reason: str = ""
+) -> Responsibility:
+    """Change who does what (part III), or add an item after the last (`number` None)."""
+    plan_change_reason_check(Plan.objects.select_for_update().get(pk=plan.pk), reason)
+    if number is None:
+        number = (plan.responsibilities.aggregate(last=models.Max("number"))["last"] or 0) + 1
+    return responsibility_upsert(
+        plan=plan, number=number, heading=heading, text=text, units=units, user=user, reason=reason
+    )
+
+
 @transaction.atomic
 def area_upsert(
     *, plan: Plan, number: int, name: str, targets_heading: str = "Chỉ tiêu", user: Any = None, reason: str = ""
 ) -> ReformArea:
     area = ReformArea.objects.filter(plan=plan, number=number).first() or ReformArea(plan=plan, number=number)
-    _attribute(area, user, reason)
+    attribute_change(area, user, reason)
     save_if_changed(area, name=name, targets_heading=targets_heading)
     return area
 
@@ -282,7 +338,7 @@ def area_delete(*, area: ReformArea, user: Any = None, reason: str = "") -> None
     This app cannot see what the apps above keep in an area: a caller that may
     delete work checks first (the plan import refuses to without being told).
     """
-    _attribute(area, user, reason)
+    attribute_change(area, user, reason)
     area.delete()
 
 
@@ -300,7 +356,7 @@ def responsibility_upsert(
     responsibility = Responsibility.objects.filter(plan=plan, number=number).first() or Responsibility(
         plan=plan, number=number
     )
-    _attribute(responsibility, user, reason)
+    attribute_change(responsibility, user, reason)
     save_if_changed(responsibility, heading=heading, text=text)
     set_m2m_if_changed(responsibility.units, units)
     return responsibility
@@ -308,7 +364,7 @@ def responsibility_upsert(
 
 @transaction.atomic
 def responsibility_delete(*, responsibility: Responsibility, user: Any = None, reason: str = "") -> None:
-    _attribute(responsibility, user, reason)
+    attribute_change(responsibility, user, reason)
     responsibility.delete()
 
 
@@ -334,7 +390,7 @@ def membership_add(
         membership = Membership.objects.filter(user=user, unit=unit, role=role).first()
         if membership is None:
             membership = Membership(user=user, unit=unit, role=role)
-            _attribute(membership, actor, reason)
+            attribute_change(membership, actor, reason)
             membership.save()
         user.groups.add(Group.objects.get(name=role.value))
         if role in UNIT_ROLES:
@@ -348,7 +404,7 @@ def membership_remove(*, membership: Membership, actor: User | None = None, reas
     user, unit, role = membership.user, membership.unit, Role(membership.role)
     _check_membership_right(actor, role, unit)
     with rights_changed_by(actor, reason):
-        _attribute(membership, actor, reason)
+        attribute_change(membership, actor, reason)
         membership.delete()
         remaining = Membership.objects.filter(user=user)
         if not remaining.filter(role=role).exists():

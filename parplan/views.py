@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from parplan.access import (
     can_read_unit,
@@ -16,12 +22,18 @@ from parplan.access import (
     visible_plans,
 )
 from parplan.feedback import say_saved
-from parplan.forms import UnitContactForm
+from parplan.forms import AreaEditForm, PlanEditForm, ResponsibilityEditForm, UnitContactForm
 from parplan.health import run_checks
 from parplan.http import AuthenticatedHttpRequest
-from parplan.models import Membership, PlanStatus, ReformArea, Role
+from parplan.models import Membership, Plan, PlanStatus, ReformArea, Role
 from parplan.registries import area_prefetch, area_sections, unit_sections
-from parplan.services import unit_update_contact
+from parplan.services import (
+    area_edit,
+    plan_activate,
+    plan_details_update,
+    responsibility_edit,
+    unit_update_contact,
+)
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -50,6 +62,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "area_sections": area_sections(),
             "responsibilities": plan.responsibilities.prefetch_related("units"),
             "can_review": has_plan_perm(request.user, "parplan.review_figures", plan),
+            "can_edit": has_plan_perm(request.user, _CHANGE_PLAN, plan) and plan.status != PlanStatus.CLOSED,
         },
     )
 
@@ -93,6 +106,90 @@ def unit_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         say_saved(request, changed=saved.changed, done=_("Đã lưu thông tin đơn vị."))
         return redirect("unit-detail", code=unit.code)
     return render(request, "parplan/unit_edit.html", {"unit": unit, "form": form})
+
+
+# --- Editing a plan (the secretariat of its issuer) -------------------------------------------
+
+_CHANGE_PLAN = "parplan.change_plan"
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, perm=_CHANGE_PLAN)
+    initial = {name: getattr(plan, name) for name in PlanEditForm.FIELDS}
+    form = PlanEditForm(request.POST or None, initial=initial, plan_status=plan.status)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PlanEditForm.FIELDS}
+        if _saved(
+            request,
+            form,
+            lambda: plan_details_update(plan=plan, user=request.user, reason=form.cleaned_data["reason"], **fields),
+        ):
+            return redirect("plan-detail", pk=plan.pk)
+    return _part_form(request, plan, form, _("Sửa thông tin kế hoạch"))
+
+
+@require_POST
+def plan_activate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, perm=_CHANGE_PLAN)
+    try:
+        plan_activate(plan=plan, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã kích hoạt kế hoạch: các đơn vị thấy nhiệm vụ, chỉ tiêu của mình."))
+    return redirect("plan-detail", pk=plan.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def area_edit_view(request: AuthenticatedHttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, perm=_CHANGE_PLAN)
+    area = get_object_or_404(plan.areas, number=number) if number is not None else None
+    initial = {"name": area.name, "targets_heading": area.targets_heading} if area else {"targets_heading": "Chỉ tiêu"}
+    form = AreaEditForm(request.POST or None, initial=initial, plan_status=plan.status)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(request, form, lambda: area_edit(
+            plan=plan, number=number, name=data["name"], targets_heading=data["targets_heading"], user=request.user,
+            reason=data["reason"],
+        )):  # fmt: skip
+            return redirect("plan-detail", pk=plan.pk)
+    title = _("Sửa lĩnh vực %(number)s") % {"number": number} if area else _("Thêm lĩnh vực")
+    return _part_form(request, plan, form, title)
+
+
+@require_http_methods(["GET", "POST"])
+def responsibility_edit_view(request: AuthenticatedHttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk, perm=_CHANGE_PLAN)
+    item = get_object_or_404(plan.responsibilities, number=number) if number is not None else None
+    initial = {"heading": item.heading, "text": item.text, "units": list(item.units.all())} if item else {}
+    form = ResponsibilityEditForm(
+        request.POST or None, initial=initial, plan_status=plan.status, issuer=plan.issuing_unit
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _saved(request, form, lambda: responsibility_edit(
+            plan=plan, number=number, heading=data["heading"], text=data["text"], units=data["units"],
+            user=request.user, reason=data["reason"],
+        )):  # fmt: skip
+            return redirect("plan-detail", pk=plan.pk)
+    title = _("Sửa mục tổ chức thực hiện %(number)s") % {"number": number} if item else _("Thêm mục tổ chức thực hiện")
+    return _part_form(request, plan, form, title)
+
+
+def _saved(request: AuthenticatedHttpRequest, form: forms.Form, write: Callable[[], object]) -> bool:
+    """Run the service; a rule it refuses (a closed plan, a reason missing) goes on the form, not a 500."""
+    try:
+        write()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, _("Đã lưu."))
+    return True
+
+
+def _part_form(request: AuthenticatedHttpRequest, plan: Plan, form: forms.Form, title: str) -> HttpResponse:
+    return render(request, "parplan/plan_part_edit.html", {"plan": plan, "form": form, "title": title})
 
 
 @login_not_required

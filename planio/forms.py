@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from parplan.forms import PortalForm
-from parplan.models import Unit
+from parplan.models import Plan, Unit
 
 _DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
 _SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -124,3 +124,31 @@ ResponsibilityFormSet = forms.formset_factory(ResponsibilityForm, extra=0)
 
 def date_text(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+class PlanStartForm(PortalForm):
+    issuer = forms.ModelChoiceField(label=_("Cơ quan ban hành"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Năm của kế hoạch"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_("Trích yếu"), max_length=500, help_text=_("Ví dụ: Cải cách hành chính xã Hoàng Văn Thụ năm 2027")
+    )
+
+    def __init__(self, *args: Any, issuers: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["issuer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Unit.objects.filter(pk__in=[unit.pk for unit in issuers]).order_by("path")
+        if len(issuers) == 1:
+            field.initial = issuers[0].pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("issuer")
+            and data.get("year")
+            and Plan.objects.filter(issuing_unit=data["issuer"], year=data["year"]).exists()
+        ):
+            self.add_error(
+                "year", _("%(unit)s đã có kế hoạch năm %(year)s.") % {"unit": data["issuer"], "year": data["year"]}
+            )
+        return data

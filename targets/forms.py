@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
 from parplan.forms import NumberField, PortalForm, PortalModelForm, form_field
+from parplan.forms import ReasonForm as PlanChangeForm
 from parplan.numbers import number_problems
 from targets.conflicts import FigureConflict
 from targets.models import MET_LABELS, Indicator, IndicatorKind, Measurement
@@ -166,3 +167,11 @@ def definition_form(indicator: Indicator, data: Mapping[str, Any] | None = None)
         form, "scope_units", forms.ModelMultipleChoiceField
     ).queryset = indicator.area.plan.issuing_unit.children.select_related("kind").order_by("kind__name", "position")
     return form
+
+
+class TargetEditForm(PlanChangeForm):
+    text = forms.CharField(
+        label=_("Nội dung chỉ tiêu"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Viết như trong kế hoạch (“Trên 99% hồ sơ … đúng hạn”): chỉ số được đọc từ câu này."),
+    )  # fmt: skip
+    field_order = ["text", "reason"]

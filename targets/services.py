@@ -6,13 +6,14 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Field, Model
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,13 @@ from parplan.formatting import format_number
 from parplan.i18n import site_language
 from parplan.models import Plan, ReformArea, Unit
 from parplan.numbers import number_problems
-from parplan.services import Saved, save_if_changed, set_m2m_if_changed
+from parplan.services import (
+    Saved,
+    attribute_change,
+    plan_change_reason_check,
+    save_if_changed,
+    set_m2m_if_changed,
+)
 from targets.conflicts import decided_message, figure_conflict
 from targets.models import (
     Indicator,
@@ -43,12 +50,19 @@ from targets.sources import is_computed
 
 @transaction.atomic
 def target_upsert(
-    *, area: ReformArea, position: int, text: str, indicators: Sequence[ParsedIndicator] | None = None
+    *,
+    area: ReformArea,
+    position: int,
+    text: str,
+    indicators: Sequence[ParsedIndicator] | None = None,
+    user: Any = None,
+    reason: str = "",
 ) -> Target:
     """Create or update a target; without explicit indicators, read them from the text."""
     # Two imports at once would both find no target at this place and the second fail (unique): they queue.
     ReformArea.objects.select_for_update(no_key=True).get(pk=area.pk)
     target = Target.objects.filter(area=area, position=position).first() or Target(area=area, position=position)
+    attribute_change(target, user, reason)
     warnings = ""
     if indicators is None:
         with site_language():  # the names and warnings it writes are stored
@@ -68,6 +82,32 @@ def target_set_indicators(*, target: Target, indicators: Sequence[ParsedIndicato
         indicator_apply_parsed(indicator=indicator, parsed=parsed)
     for stale in existing.values():
         stale.delete()
+
+
+@transaction.atomic
+def target_edit(*, area: ReformArea, position: int | None, text: str, user: Any, reason: str = "") -> Target:
+    """Change a target's statement, or add one after the last (`position` None); its indicators are read again.
+
+    A target with figures keeps them only if the statement still states as many indicators (each keeps its
+    place and figures, its rule read again): otherwise the change is refused, nothing is lost.
+    """
+    plan_change_reason_check(Plan.objects.select_for_update().get(pk=area.plan_id), reason)
+    if position is None:
+        position = (area.targets.aggregate(last=Max("position"))["last"] or 0) + 1
+    target = Target.objects.filter(area=area, position=position).first()
+    if target is not None and Measurement.objects.filter(indicator__target=target).exists():
+        with site_language():
+            stated = len(parse_target(text).indicators)
+        held = target.indicators.count()
+        if stated != held:
+            raise ValidationError(
+                _(
+                    "Chỉ tiêu này đã có số liệu cho %(held)s chỉ số, nội dung mới nêu %(stated)s chỉ số: sửa sao cho "
+                    "giữ đủ %(held)s chỉ số, hoặc thêm chỉ tiêu mới."
+                )
+                % {"held": held, "stated": stated}
+            )
+    return target_upsert(area=area, position=position, text=text, user=user, reason=reason)
 
 
 @transaction.atomic

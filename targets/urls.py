@@ -6,6 +6,8 @@ from targets import views
 
 urlpatterns = [
     path("plans/<int:pk>/indicators/", views.indicator_list, name="indicator-list"),
+    path("plans/<int:pk>/areas/<int:number>/targets/new/", views.target_edit_view, name="target-new"),
+    path("plans/<int:pk>/areas/<int:number>/targets/<int:position>/edit/", views.target_edit_view, name="target-edit"),
     path("plans/<int:pk>/figures/", views.figures_home, name="figures-home"),
     path("plans/<int:pk>/figures/review/", views.review_queue, name="figures-review"),
     path("plans/<int:pk>/figures/<str:code>/", views.figures_entry_view, name="figures-entry"),

@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from evidence.uploads import validate_uploads
 from parplan.access import get_plan_for_user
@@ -34,7 +35,7 @@ from targets.access import (
 )
 from targets.charts import history_chart
 from targets.conflicts import FigureConflict, figure_conflict
-from targets.forms import FigureForm, ReasonForm, ReturnForm, definition_form
+from targets.forms import FigureForm, ReasonForm, ReturnForm, TargetEditForm, definition_form
 from targets.models import IndicatorKind, Measurement, Period
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
 from targets.services import (
@@ -46,6 +47,7 @@ from targets.services import (
     measurement_save,
     period_lock,
     period_reopen,
+    target_edit,
 )
 
 
@@ -86,6 +88,34 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         say_saved(request, changed=saved.changed, done=_("Đã lưu định nghĩa chỉ số."))
         return redirect("indicator-detail", pk=indicator.pk)
     return render(request, "targets/indicator_edit.html", {"indicator": indicator, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit_view(
+    request: AuthenticatedHttpRequest, pk: int, number: int, position: int | None = None
+) -> HttpResponse:
+    """Change a target of an area, or add one (`position` None); the plan's secretariat only."""
+    plan = get_plan_for_user(request.user, pk, perm="parplan.change_plan")
+    area = get_object_or_404(plan.areas, number=number)
+    target = get_object_or_404(area.targets, position=position) if position is not None else None
+    form = TargetEditForm(
+        request.POST or None, initial={"text": target.text if target else ""}, plan_status=plan.status
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_edit(area=area, position=position, text=form.cleaned_data["text"], user=request.user,
+                        reason=form.cleaned_data["reason"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu; chỉ số được đọc lại từ nội dung."))
+            return redirect(f"{reverse('plan-detail', args=[plan.pk])}#area-{area.number}")
+    title = (
+        _("Sửa chỉ tiêu %(number)s") % {"number": f"{area.number}.{position}"}
+        if target
+        else _("Thêm chỉ tiêu vào lĩnh vực %(number)s") % {"number": area.number}
+    )
+    return render(request, "parplan/plan_part_edit.html", {"plan": plan, "form": form, "title": title})
 
 
 def figures_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

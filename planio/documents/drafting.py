@@ -78,9 +78,10 @@ class _Drafter:
         self.units = UnitDirectory(issuer)
         self.indicators = IndicatorReader(self.units)
         self.warnings: list[Warning] = list(read.warnings)
-        self.year = year or read.year
-        if self.year is None:
+        found = year or read.year
+        if found is None:
             raise DocumentError(_("Không thấy năm của kế hoạch trong trích yếu (“… năm 2026”): hãy nhập năm."))
+        self.year: int = found
         if year and read.year and year != read.year:
             self.warn(
                 "year_mismatch",

@@ -73,7 +73,7 @@ def review_apply(
     responsibilities: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The draft plan file with the review's corrections (cleaned form data) applied."""
-    data = copy.deepcopy(document.data)
+    data: dict[str, Any] = copy.deepcopy(document.data)
     issuer = Unit.objects.select_related("kind").get(code=data["plan"]["issuing_unit"])
     reader = IndicatorReader(UnitDirectory(issuer))
     for name in _PLAN_FIELDS:
