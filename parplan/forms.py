@@ -21,7 +21,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from parplan.formatting import format_number
-from parplan.models import Unit
+from parplan.models import Unit, UnitKind
 from parplan.numbers import MESSAGES, NumberRule, number_problems, read_number
 from parplan.validators import ControlCharactersValidator, PlanDateValidator
 
@@ -281,5 +281,44 @@ class ResponsibilityEditForm(ReasonForm):
     def __init__(self, *args: Any, issuer: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "units", forms.ModelMultipleChoiceField).queryset = (
-            Unit.objects.below(issuer).select_related("kind").order_by("path", "position")
+            Unit.objects.below(issuer).current().select_related("kind").order_by("path", "position")
         )
+
+
+# --- Keeping units current -----------------------------------------------------------------
+
+_DAY_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+
+
+class UnitStructureForm(PortalForm):
+    """A unit's place in the tree: code, name, kind, parent (a new unit, or one renamed or moved)."""
+
+    code = forms.CharField(label=_("Mã đơn vị"), max_length=40, help_text=_("Mã theo danh mục (mã xã của GSO, …)."))
+    name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
+    kind = forms.ModelChoiceField(label=_("Loại"), queryset=UnitKind.objects.order_by("name"))
+    parent = forms.ModelChoiceField(label=_("Trực thuộc"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Lý do, văn bản"), max_length=100, help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "parent", forms.ModelChoiceField).queryset = parents
+
+
+class UnitsMergeForm(PortalForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Các đơn vị hợp nhất vào đơn vị này"), queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )  # fmt: skip
+    on = forms.DateField(label=_("Từ ngày"), widget=_DAY_INPUT)
+    reason = forms.CharField(
+        label=_("Lý do, văn bản"), max_length=100, help_text=_("Ví dụ: Nghị quyết số 1672/NQ-UBTVQH15 ngày 16/6/2025.")
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "units", forms.ModelMultipleChoiceField).queryset = candidates
+
+
+class UnitEndForm(PortalForm):
+    on = forms.DateField(label=_("Ngừng hoạt động từ ngày"), widget=_DAY_INPUT)
+    reason = forms.CharField(label=_("Lý do, văn bản"), max_length=100)

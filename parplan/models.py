@@ -48,6 +48,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def below(self, unit: Unit) -> UnitQuerySet:
         return self.subtree_of(unit).exclude(pk=unit.pk)
 
+    def current(self) -> UnitQuerySet:
+        """Units still in operation: the ones offered for new tasks, scopes and responsibilities."""
+        return self.filter(active=True)
+
     def for_list(self) -> UnitQuerySet:
         return self.select_related("kind", "parent").order_by("path")
 
@@ -68,6 +72,14 @@ class Unit(models.Model):
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    # A unit that ended (merged into another, or dissolved) stays, with what it did and its figures under its
+    # own name; it is no longer offered for new work (parplan.services.units_merge, unit_end).
+    active = models.BooleanField(_("đang hoạt động"), default=True)
+    ended_on = models.DateField(_("ngừng hoạt động từ ngày"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        verbose_name=_("hợp nhất vào"),
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = UnitQuerySet.as_manager()

@@ -123,3 +123,32 @@ def area_sections() -> tuple[AreaSection, ...]:
 def area_prefetch() -> list[str]:
     """What the registered area sections read, for `ReformArea.objects.for_overview(*area_prefetch())`."""
     return [lookup for section in _AREA_SECTIONS for lookup in section.prefetch]
+
+
+# --- What an ended unit hands over to the unit that succeeds it ---------------------------
+
+
+@dataclass(frozen=True)
+class UnitSuccession:
+    """How an app above hands a unit's open work to its successor (two communes merged into one).
+
+    `open_work(unit)` counts what would be left without anyone to do it (a unit with open work is not
+    simply ended); `hand_over(old, new, user, reason)` moves it and returns how many records moved. What
+    is finished stays with the old unit, under its name.
+    """
+
+    label: str | Promise
+    open_work: Callable[[Unit], int]
+    hand_over: Callable[[Unit, Unit, Any, str], int]
+
+
+_SUCCESSIONS: list[UnitSuccession] = []
+
+
+def register_unit_succession(succession: UnitSuccession) -> None:
+    if succession not in _SUCCESSIONS:
+        _SUCCESSIONS.append(succession)
+
+
+def unit_successions() -> tuple[UnitSuccession, ...]:
+    return tuple(_SUCCESSIONS)

@@ -26,7 +26,7 @@ from parplan.access import ADMIN_SITE_ROLES, can_manage_membership
 from parplan.audit import object_rights_granted, rights_changed_by
 from parplan.i18n import site_language
 from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
-from parplan.registries import role_apps, unit_rights
+from parplan.registries import role_apps, unit_rights, unit_successions
 
 if TYPE_CHECKING:
     # Django builds the class of each many-to-many manager at run time.
@@ -212,6 +212,85 @@ def unit_update(
     with rights_changed_by(user, reason):
         _grant_own_unit_rights(current)
     return current
+
+
+@transaction.atomic
+def unit_create(*, code: str, name: str, kind: UnitKind, parent: Unit | None, user: Any, reason: str = "") -> Unit:
+    """A new unit (a ward formed, an office set up); its code must be new."""
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationError(_("Đã có đơn vị mã “%(code)s”.") % {"code": code})
+    if parent is not None and not parent.active:
+        raise ValidationError(_("%(unit)s đã ngừng hoạt động: không thêm đơn vị trực thuộc được.") % {"unit": parent})
+    return unit_upsert(code=code, name=name, kind=kind, parent=parent, user=user, reason=reason)
+
+
+@dataclass(frozen=True)
+class UnitsMerged:
+    into: Unit
+    ended: list[Unit]
+    moved: dict[str, int]  # what was handed over, by what (tasks, indicators' scopes…)
+
+
+@transaction.atomic
+def units_merge(*, units: Iterable[Unit], into: Unit, on: datetime.date, user: Any, reason: str) -> UnitsMerged:
+    """End `units` on `on`, handing their open work to `into` (two communes become one).
+
+    What they finished, their figures and their history stay with them, under their names; their people
+    keep reading it. Each app's open work moves through its registered `UnitSuccession`. Two people merging
+    the same unit at once: the second finds it ended and is refused.
+    """
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi lý do (số, ngày văn bản sắp xếp đơn vị)."))
+    ids = sorted({unit.pk for unit in units})
+    ended = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("path"))
+    into = Unit.objects.select_for_update().get(pk=into.pk)
+    if not ended:
+        raise ValidationError(_("Hãy chọn đơn vị được hợp nhất."))
+    if into.pk in ids:
+        raise ValidationError(_("Đơn vị hợp nhất vào không được là một trong các đơn vị bị hợp nhất."))
+    if not into.active:
+        raise ValidationError(_("%(unit)s đã ngừng hoạt động.") % {"unit": into})
+    if gone := [unit.name for unit in ended if not unit.active]:
+        raise ValidationError(_("Đã ngừng hoạt động từ trước: %(units)s.") % {"units": ", ".join(gone)})
+    if into.path.startswith(tuple(unit.path for unit in ended)):
+        raise ValidationError(_("Đơn vị hợp nhất vào không được nằm trong đơn vị bị hợp nhất."))
+    moved: dict[str, int] = {}
+    for unit in ended:
+        for succession in unit_successions():
+            count = succession.hand_over(unit, into, user, reason)
+            moved[str(succession.label)] = moved.get(str(succession.label), 0) + count
+        for responsibility in Responsibility.objects.filter(units=unit).exclude(plan__status=PlanStatus.CLOSED):
+            responsibility.units.add(into)
+        for child in unit.children.filter(active=True):
+            # A merged commune's own offices now serve the unit it became.
+            unit_update(unit=child, code=child.code, name=child.name, kind=child.kind, parent=into,
+                        position=child.position, user=user, reason=reason)  # fmt: skip
+        attribute_change(unit, user, reason)
+        save_if_changed(unit, active=False, ended_on=on, merged_into=into)
+    return UnitsMerged(into=into, ended=ended, moved=moved)
+
+
+@transaction.atomic
+def unit_end(*, unit: Unit, on: datetime.date, user: Any, reason: str) -> Unit:
+    """End a unit that leaves no open work behind (else: merge it, or hand its work over first)."""
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi lý do (số, ngày văn bản)."))
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.active:
+        raise ValidationError(_("%(unit)s đã ngừng hoạt động từ trước.") % {"unit": unit})
+    if unit.children.filter(active=True).exists():
+        raise ValidationError(
+            _("Đơn vị còn đơn vị trực thuộc đang hoạt động: chuyển hoặc cho ngừng các đơn vị đó trước.")
+        )
+    open_work = [(succession.label, succession.open_work(unit)) for succession in unit_successions()]
+    if left := [f"{count} {label}" for label, count in open_work if count]:
+        raise ValidationError(
+            _("%(unit)s còn %(work)s chưa xong: giao lại hoặc hợp nhất đơn vị vào đơn vị khác.")
+            % {"unit": unit, "work": ", ".join(left)}
+        )
+    attribute_change(unit, user, reason)
+    save_if_changed(unit, active=False, ended_on=on)
+    return unit
 
 
 def _path(code: str, parent: Unit | None) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,22 +18,36 @@ from parplan.access import (
     can_read_unit,
     get_plan_for_user,
     get_unit_for_user,
+    has_perm_at,
     has_plan_perm,
     has_unit_perm,
+    scope_filter,
     visible_plans,
 )
 from parplan.feedback import say_saved
-from parplan.forms import AreaEditForm, PlanEditForm, ResponsibilityEditForm, UnitContactForm
+from parplan.forms import (
+    AreaEditForm,
+    PlanEditForm,
+    ResponsibilityEditForm,
+    UnitContactForm,
+    UnitEndForm,
+    UnitsMergeForm,
+    UnitStructureForm,
+)
 from parplan.health import run_checks
 from parplan.http import AuthenticatedHttpRequest
-from parplan.models import Membership, Plan, PlanStatus, ReformArea, Role
+from parplan.models import Membership, Plan, PlanStatus, ReformArea, Role, Unit
 from parplan.registries import area_prefetch, area_sections, unit_sections
 from parplan.services import (
     area_edit,
     plan_activate,
     plan_details_update,
     responsibility_edit,
+    unit_create,
+    unit_end,
+    unit_update,
     unit_update_contact,
+    units_merge,
 )
 
 
@@ -94,6 +109,7 @@ def unit_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role"),
             "responsibilities": unit.responsibilities.filter(plan__in=plans).select_related("plan"),
             "can_edit": has_unit_perm(request.user, "parplan.change_unit", unit),
+            "can_manage": has_perm_at(request.user, _MANAGE_UNITS, unit.path),
         },
     )
 
@@ -175,6 +191,115 @@ def responsibility_edit_view(request: AuthenticatedHttpRequest, pk: int, number:
             return redirect("plan-detail", pk=plan.pk)
     title = _("Sửa mục tổ chức thực hiện %(number)s") % {"number": number} if item else _("Thêm mục tổ chức thực hiện")
     return _part_form(request, plan, form, title)
+
+
+# --- Keeping units current (the secretariat of their authority) ------------------------------
+
+_MANAGE_UNITS = "parplan.add_unit"
+
+
+def _managed_unit(request: AuthenticatedHttpRequest, code: str) -> Unit:
+    unit = get_unit_for_user(request.user, code)
+    if not has_perm_at(request.user, _MANAGE_UNITS, unit.path):
+        raise PermissionDenied
+    return unit
+
+
+def _managed_units(request: AuthenticatedHttpRequest) -> Any:
+    """The units the person's secretariat keeps: its authorities' subtrees."""
+    scope = scope_filter(request.user, _MANAGE_UNITS, "path")
+    units = Unit.objects.select_related("kind").order_by("path")
+    return units if scope is None else units.filter(scope)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A new unit under `code` (an office set up, a ward formed)."""
+    parent = _managed_unit(request, code)
+    initial = {"parent": parent, "kind": parent.children.values_list("kind", flat=True).first()}
+    form = UnitStructureForm(request.POST or None, initial=initial, parents=_managed_units(request).current())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = unit_create(code=data["code"], name=data["name"], kind=data["kind"], parent=data["parent"],
+                               user=request.user, reason=data["reason"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã thêm đơn vị %(unit)s.") % {"unit": unit})
+            return redirect("unit-detail", code=unit.code)
+    return _unit_form(request, parent, form, _("Thêm đơn vị trực thuộc %(unit)s") % {"unit": parent})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_structure(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Rename, recode, re-kind or move a unit; its history, rights and work follow it."""
+    unit = _managed_unit(request, code)
+    initial = {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": unit.parent}
+    parents = _managed_units(request).current().exclude(path__startswith=unit.path)
+    form = UnitStructureForm(request.POST or None, initial=initial, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Unit.objects.filter(code=data["code"]).exclude(pk=unit.pk).exists():
+            form.add_error("code", _("Đã có đơn vị mã “%(code)s”.") % {"code": data["code"]})
+        else:
+            try:
+                unit = unit_update(unit=unit, code=data["code"], name=data["name"], kind=data["kind"],
+                                   parent=data["parent"], position=unit.position, user=request.user,
+                                   reason=data["reason"])  # fmt: skip
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã lưu."))
+                return redirect("unit-detail", code=unit.code)
+    return _unit_form(request, unit, form, _("Sửa tên, mã, loại, nơi trực thuộc"))
+
+
+@require_http_methods(["GET", "POST"])
+def unit_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Merge other units into this one on a date: their open work comes here, their past stays theirs."""
+    into = _managed_unit(request, code)
+    ancestors = into.path.strip("/").split("/")
+    candidates = _managed_units(request).current().exclude(code__in=ancestors).exclude(path__startswith=into.path)
+    form = UnitsMergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            merged = units_merge(units=data["units"], into=into, on=data["on"], user=request.user,
+                                 reason=data["reason"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            moved = ", ".join(f"{count} {label}" for label, count in merged.moved.items() if count)
+            messages.success(
+                request,
+                _("Đã hợp nhất %(units)s vào %(into)s.")
+                % {"units": ", ".join(u.name for u in merged.ended), "into": into}
+                + (" " + _("Chuyển sang: %(moved)s.") % {"moved": moved} if moved else ""),
+            )
+            return redirect("unit-detail", code=into.code)
+    return _unit_form(request, into, form, _("Hợp nhất đơn vị vào %(unit)s") % {"unit": into})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_end_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    form = UnitEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_end(unit=unit, on=form.cleaned_data["on"], user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(unit)s đã ngừng hoạt động; những gì đơn vị đã làm vẫn được giữ.") % {"unit": unit}
+            )
+            return redirect("unit-detail", code=unit.code)
+    return _unit_form(request, unit, form, _("Cho đơn vị ngừng hoạt động"))
+
+
+def _unit_form(request: AuthenticatedHttpRequest, unit: Unit, form: forms.Form, title: str) -> HttpResponse:
+    return render(request, "parplan/unit_form.html", {"unit": unit, "form": form, "title": title})
 
 
 def _saved(request: AuthenticatedHttpRequest, form: forms.Form, write: Callable[[], object]) -> bool:

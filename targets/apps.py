@@ -15,14 +15,17 @@ class TargetsConfig(AppConfig):
             AreaSection,
             UnitRight,
             UnitSection,
+            UnitSuccession,
             register_area_section,
             register_role_app,
             register_unit_right,
             register_unit_section,
+            register_unit_succession,
         )
         from targets.access import FIGURE_EVIDENCE
         from targets.models import Measurement
         from targets.selectors import figures_on_time, unit_page_indicators
+        from targets.services import unit_scopes_hand_over
         from targets.sources import Source, register_source
 
         register_role_app(self.label)
@@ -37,5 +40,9 @@ class TargetsConfig(AppConfig):
             UnitSection(order=20, template="targets/_unit_indicators.html", context=unit_page_indicators)
         )
         register_owner(Measurement, FIGURE_EVIDENCE)
+        # A unit that ends: its successor reports where it did (its own figures stay under its name).
+        register_unit_succession(
+            UnitSuccession(_("chỉ số đơn vị báo cáo"), open_work=lambda unit: 0, hand_over=unit_scopes_hand_over)
+        )
         # The units' typed-in figures: their share sent on time is what the scoring suggests from this source.
         register_source(Source.UNITS, _("Đơn vị nhập"), unit_rates=(_("Tỷ lệ số liệu gửi đúng hạn"), figures_on_time))

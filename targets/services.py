@@ -470,3 +470,13 @@ def evaluations_run_marked(*, now: datetime.datetime | None = None) -> list[str]
             # Again after commit: a dashboard read during the evaluation may have cached the old statuses.
             plan_changed_on_commit(plan.pk)
     return lines
+
+
+def unit_scopes_hand_over(old: Unit, new: Unit, user: Any, reason: str) -> int:
+    """The successor reports where `old` reported, in plans not yet closed; `old` stays in scope for its figures."""
+    indicators = Indicator.objects.filter(scope_units=old).exclude(area__plan__status="closed").exclude(scope_units=new)
+    moved = 0
+    for indicator in indicators:
+        indicator.scope_units.add(new)
+        moved += 1
+    return moved

@@ -13,15 +13,18 @@ class TasksConfig(AppConfig):
         from parplan.registries import (
             AreaSection,
             UnitSection,
+            UnitSuccession,
             register_area_section,
             register_role_app,
             register_unit_section,
+            register_unit_succession,
         )
         from targets.sources import register_source
         from tasks import notices  # noqa: F401  (registers the task workflow's notice kinds)
         from tasks.access import REPORT_EVIDENCE
         from tasks.models import ProgressReport
         from tasks.selectors import tasks_on_time, unit_page_tasks
+        from tasks.services.succession import unit_open_tasks, unit_tasks_hand_over
 
         register_role_app(self.label)
         register_area_section(
@@ -32,3 +35,7 @@ class TasksConfig(AppConfig):
         )
         register_unit_section(UnitSection(order=10, template="tasks/_unit_tasks.html", context=unit_page_tasks))
         register_owner(ProgressReport, REPORT_EVIDENCE)
+        # A unit that ends (two communes merged) hands its open tasks to the unit that succeeds it.
+        register_unit_succession(
+            UnitSuccession(_("nhiệm vụ đang thực hiện"), open_work=unit_open_tasks, hand_over=unit_tasks_hand_over)
+        )

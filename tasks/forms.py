@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -177,7 +177,7 @@ class TaskCreateForm(TaskEditForm):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, year=plan.year, **kwargs)
-        units = Unit.objects.below(plan.issuing_unit).select_related("kind").order_by("path")
+        units = Unit.objects.below(plan.issuing_unit).current().select_related("kind").order_by("path")
         form_field(self, "area", forms.ModelChoiceField).queryset = plan.areas.order_by("number")
         form_field(self, "lead_unit", forms.ModelChoiceField).queryset = units
         form_field(self, "coordinating_units", forms.ModelMultipleChoiceField).queryset = units
@@ -199,7 +199,10 @@ class TaskAssignForm(PortalForm):
 
     @classmethod
     def for_task(cls, task: Task, data: Mapping[str, Any] | None = None) -> TaskAssignForm:
-        units = Unit.objects.below(task.area.plan.issuing_unit).select_related("kind").order_by("path")
+        # Units in operation, and those the task already names (a unit ended since keeps its place until changed).
+        named = [task.lead_unit_id, *task.coordinating_units.values_list("pk", flat=True)]
+        below = Unit.objects.below(task.area.plan.issuing_unit)
+        units = below.filter(Q(active=True) | Q(pk__in=named)).select_related("kind").order_by("path")
         return cls(
             data,
             units=units,

@@ -16,6 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from parplan.models import Unit
 
 _HEADS = ("văn phòng", "trung tâm", "phòng", "sở", "ban", "ủy ban nhân dân", "thanh tra", "chi cục", "đài", "trường")
@@ -54,7 +56,9 @@ class UnitDirectory:
 
     def __init__(self, issuer: Unit) -> None:
         self.issuer = issuer
-        self.units = list(Unit.objects.subtree_of(issuer).select_related("kind").order_by("path", "position"))
+        # Ended units (merged communes) are not named in new plans: their successors are.
+        units = Unit.objects.subtree_of(issuer).filter(Q(active=True) | Q(pk=issuer.pk))
+        self.units = list(units.select_related("kind").order_by("path", "position"))
         self.by_name: dict[str, list[Unit]] = {}
         for unit in self.units:
             for key in unit_name_keys(unit.name):
