@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Q
 
 from parplan.models import Unit
-from tasks.models import Task
+from tasks.models import Task, TaskQuerySet
 from tasks.services.assignment import task_assign
 
 
 def unit_open_tasks(unit: Unit) -> int:
-    return _open_tasks_of(unit).count()
+    count: int = _open_tasks_of(unit).count()
+    return count
 
 
 def unit_tasks_hand_over(old: Unit, new: Unit, user: Any, reason: str) -> int:
@@ -36,5 +37,5 @@ def unit_tasks_hand_over(old: Unit, new: Unit, user: Any, reason: str) -> int:
     return moved
 
 
-def _open_tasks_of(unit: Unit) -> Any:
+def _open_tasks_of(unit: Unit) -> TaskQuerySet:
     return Task.objects.open().filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct().order_by("pk")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.forms import ModelChoiceField
 from django.urls import reverse
 
+from parplan.forms import form_field
 from parplan.models import Unit, UnitKind
 from planio.documents.unit_names import UnitDirectory
 from targets.models import Indicator, Measurement
@@ -94,7 +96,7 @@ def test_figures_stay_attributed_to_the_old_communes(merged):
 
 def test_ended_units_are_not_offered_for_new_work(merged, current_plan):
     into, bao_lam, thanh_loa, _ = merged
-    offered = set(TaskCreateForm(plan=current_plan).fields["lead_unit"].queryset)
+    offered = set(form_field(TaskCreateForm(plan=current_plan), "lead_unit", ModelChoiceField).queryset)
     assert into in offered and bao_lam not in offered and thanh_loa not in offered
     directory = UnitDirectory(Unit.objects.get(code="183"))
     assert directory.named("Xã Bảo Lâm") == [] and directory.named("Xã Bảo Lâm Thanh Lòa") == [into]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from parplan.models import Unit, UnitKind
 from parplan.services import unit_kind_upsert, unit_upsert
-from tests.planio.documents import docx_bytes
+from tests.planio.documents import Part, docx_bytes
 
 HEADER_MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
 
@@ -43,7 +43,7 @@ def commune_tree() -> Unit:
     return commune
 
 
-COMMUNE_PLAN = [
+COMMUNE_PLAN: list[Part] = [
     ([["UBND XÃ HOÀNG VĂN THỤ", HEADER_MOTTO], ["Số: 15/KH-UBND", "Hoàng Văn Thụ, ngày 20 tháng 01 năm 2026"]],),
     "KẾ HOẠCH",
     "Cải cách hành chính xã Hoàng Văn Thụ năm 2026",
@@ -170,7 +170,7 @@ def department_tree() -> Unit:
     return department
 
 
-DEPARTMENT_PLAN = [
+DEPARTMENT_PLAN: list[Part] = [
     ([["UBND TỈNH LẠNG SƠN\nSỞ NỘI VỤ", HEADER_MOTTO], ["Số: 08/KH-SNV", "Lạng Sơn, ngày 12 tháng 01 năm 2026"]],),
     "KẾ HOẠCH",
     "Cải cách hành chính năm 2026",
@@ -236,7 +236,7 @@ def province_tree() -> Unit:
     return province
 
 
-PROVINCE_PLAN = [
+PROVINCE_PLAN: list[Part] = [
     ([["UBND TỈNH LẠNG SƠN", HEADER_MOTTO], ["Số: 12/KH-UBND", "Lạng Sơn, ngày 10 tháng 01 năm 2026"]],),
     "KẾ HOẠCH",
     "Cải cách hành chính nhà nước tỉnh Lạng Sơn",
