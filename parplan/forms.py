@@ -17,11 +17,12 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from parplan.formatting import format_number
-from parplan.models import Unit, UnitKind
+from parplan.models import PLAN_DETAILS, Unit, UnitKind
 from parplan.numbers import MESSAGES, NumberRule, number_problems, read_number
 from parplan.validators import ControlCharactersValidator, PlanDateValidator
 
@@ -254,10 +255,7 @@ class PlanEditForm(ReasonForm):
     signing_authority = forms.CharField(label=_("Thẩm quyền ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
-    FIELDS = (
-        "title", "number", "symbol", "place", "issue_date", "legal_bases", "purpose", "requirements", "closing",
-        "recipients", "signing_authority", "signer_title", "signer_name",
-    )  # fmt: skip
+    FIELDS = PLAN_DETAILS
     field_order = [*FIELDS, "reason"]
 
 
@@ -278,10 +276,12 @@ class ResponsibilityEditForm(ReasonForm):
     )  # fmt: skip
     field_order = ["heading", "text", "units", "reason"]
 
-    def __init__(self, *args: Any, issuer: Unit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, issuer: Unit, named: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "units", forms.ModelMultipleChoiceField).queryset = (
-            Unit.objects.below(issuer).current().select_related("kind").order_by("path", "position")
+        # Units in operation, and those the item already names (a merged commune stays on record).
+        below = Unit.objects.below(issuer).filter(Q(active=True) | Q(pk__in=[unit.pk for unit in named]))
+        form_field(self, "units", forms.ModelMultipleChoiceField).queryset = below.select_related("kind").order_by(
+            "path", "position"
         )
 
 
@@ -299,9 +299,11 @@ class UnitStructureForm(PortalForm):
     parent = forms.ModelChoiceField(label=_("Trực thuộc"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("Lý do, văn bản"), max_length=100, help_text=REASON_HELP)
 
-    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parents: Any, parent_required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "parent", forms.ModelChoiceField).queryset = parents
+        parent = form_field(self, "parent", forms.ModelChoiceField)
+        parent.queryset = parents
+        parent.required = parent_required  # a unit moved keeps its parent when none of the offered is chosen
 
 
 class UnitsMergeForm(PortalForm):

@@ -110,6 +110,13 @@ class PlanStatus(models.TextChoices):
         return f"badge badge-{self.value}"
 
 
+# A plan's own texts and signer: what editing a plan changes (never its issuer, year or status).
+PLAN_DETAILS = (
+    "title", "number", "symbol", "place", "issue_date", "legal_bases", "purpose", "requirements", "closing",
+    "recipients", "signing_authority", "signer_title", "signer_name",
+)  # fmt: skip
+
+
 class PlanQuerySet(models.QuerySet["Plan"]):
     def for_list(self) -> PlanQuerySet:
         return self.select_related("issuing_unit").order_by("-year", "issuing_unit__path")

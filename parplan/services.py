@@ -24,8 +24,19 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from parplan.access import ADMIN_SITE_ROLES, can_manage_membership
 from parplan.audit import object_rights_granted, rights_changed_by
+from parplan.events import plan_changed_on_commit
 from parplan.i18n import site_language
-from parplan.models import Membership, Plan, PlanStatus, ReformArea, Responsibility, Role, Unit, UnitKind
+from parplan.models import (
+    PLAN_DETAILS,
+    Membership,
+    Plan,
+    PlanStatus,
+    ReformArea,
+    Responsibility,
+    Role,
+    Unit,
+    UnitKind,
+)
 from parplan.registries import role_apps, unit_rights, unit_successions
 
 if TYPE_CHECKING:
@@ -242,8 +253,10 @@ def units_merge(*, units: Iterable[Unit], into: Unit, on: datetime.date, user: A
     if not reason.strip():
         raise ValidationError(_("Hãy ghi lý do (số, ngày văn bản sắp xếp đơn vị)."))
     ids = sorted({unit.pk for unit in units})
-    ended = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("path"))
-    into = Unit.objects.select_for_update().get(pk=into.pk)
+    # All rows locked in one query, in id order: two merges in opposite directions queue, never deadlock.
+    locked = {unit.pk: unit for unit in Unit.objects.select_for_update().filter(pk__in=[*ids, into.pk]).order_by("pk")}
+    ended = sorted((locked[pk] for pk in ids if pk in locked), key=lambda unit: unit.path)
+    into = locked[into.pk]
     if not ended:
         raise ValidationError(_("Hãy chọn đơn vị được hợp nhất."))
     if into.pk in ids:
@@ -355,11 +368,15 @@ def plan_change_reason_check(plan: Plan, reason: str) -> None:
 
 @transaction.atomic
 def plan_details_update(*, plan: Plan, user: Any, reason: str = "", **fields: Any) -> bool:
-    """Change a plan's texts and signer (not its issuer, year or status); returns whether anything changed."""
+    """Change a plan's texts and signer (PLAN_DETAILS; never its issuer, year or status); whether anything changed."""
+    if unknown := set(fields) - set(PLAN_DETAILS):
+        raise TypeError(f"plan_details_update() does not change {sorted(unknown)}")
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     plan_change_reason_check(locked, reason)
     attribute_change(locked, user, reason)
-    return save_if_changed(locked, **fields)
+    changed = save_if_changed(locked, **fields)
+    plan_changed_on_commit(plan.pk)  # the dashboard's cached pages of the plan are stale
+    return changed
 
 
 @transaction.atomic
@@ -373,6 +390,7 @@ def plan_activate(*, plan: Plan, user: Any, reason: str = "") -> Plan:
     with site_language():
         attribute_change(locked, user, reason or _("Kích hoạt kế hoạch"))
     save_if_changed(locked, status=PlanStatus.ACTIVE)
+    plan_changed_on_commit(plan.pk)
     return locked
 
 
@@ -384,6 +402,7 @@ def area_edit(
     plan_change_reason_check(Plan.objects.select_for_update().get(pk=plan.pk), reason)
     if number is None:
         number = (plan.areas.aggregate(last=models.Max("number"))["last"] or 0) + 1
+    plan_changed_on_commit(plan.pk)
     return area_upsert(plan=plan, number=number, name=name, targets_heading=targets_heading, user=user, reason=reason)
 
 
@@ -395,6 +414,7 @@ def responsibility_edit(
     plan_change_reason_check(Plan.objects.select_for_update().get(pk=plan.pk), reason)
     if number is None:
         number = (plan.responsibilities.aggregate(last=models.Max("number"))["last"] or 0) + 1
+    plan_changed_on_commit(plan.pk)
     return responsibility_upsert(
         plan=plan, number=number, heading=heading, text=text, units=units, user=user, reason=reason
     )

@@ -21,6 +21,7 @@ from parplan.access import (
     has_perm_at,
     has_plan_perm,
     has_unit_perm,
+    is_administrator,
     scope_filter,
     visible_plans,
 )
@@ -180,8 +181,9 @@ def responsibility_edit_view(request: AuthenticatedHttpRequest, pk: int, number:
     item = get_object_or_404(plan.responsibilities, number=number) if number is not None else None
     initial = {"heading": item.heading, "text": item.text, "units": list(item.units.all())} if item else {}
     form = ResponsibilityEditForm(
-        request.POST or None, initial=initial, plan_status=plan.status, issuer=plan.issuing_unit
-    )
+        request.POST or None, initial=initial, plan_status=plan.status, issuer=plan.issuing_unit,
+        named=initial.get("units", []),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _saved(request, form, lambda: responsibility_edit(
@@ -198,9 +200,20 @@ def responsibility_edit_view(request: AuthenticatedHttpRequest, pk: int, number:
 _MANAGE_UNITS = "parplan.add_unit"
 
 
-def _managed_unit(request: AuthenticatedHttpRequest, code: str) -> Unit:
+def _managed_unit(request: AuthenticatedHttpRequest, code: str, *, by_parent: bool = False) -> Unit:
+    """The unit if the person's secretariat keeps it; `by_parent`: keeps the unit above it.
+
+    Renaming, moving, merging or ending a unit is decided above it: a commune's secretariat adds units under
+    its commune, but does not end or move the commune itself.
+    """
     unit = get_unit_for_user(request.user, code)
-    if not has_perm_at(request.user, _MANAGE_UNITS, unit.path):
+    if not by_parent:
+        allowed = has_perm_at(request.user, _MANAGE_UNITS, unit.path)
+    elif unit.parent is not None:
+        allowed = has_perm_at(request.user, _MANAGE_UNITS, unit.parent.path)
+    else:
+        allowed = is_administrator(request.user)  # the top of the tree
+    if not allowed:
         raise PermissionDenied
     return unit
 
@@ -234,24 +247,21 @@ def unit_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_structure(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Rename, recode, re-kind or move a unit; its history, rights and work follow it."""
-    unit = _managed_unit(request, code)
+    unit = _managed_unit(request, code, by_parent=True)
     initial = {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": unit.parent}
     parents = _managed_units(request).current().exclude(path__startswith=unit.path)
-    form = UnitStructureForm(request.POST or None, initial=initial, parents=parents)
+    form = UnitStructureForm(request.POST or None, initial=initial, parents=parents, parent_required=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if Unit.objects.filter(code=data["code"]).exclude(pk=unit.pk).exists():
-            form.add_error("code", _("Đã có đơn vị mã “%(code)s”.") % {"code": data["code"]})
+        try:
+            unit = unit_update(unit=unit, code=data["code"], name=data["name"], kind=data["kind"],
+                               parent=data["parent"] or unit.parent, position=unit.position, user=request.user,
+                               reason=data["reason"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                unit = unit_update(unit=unit, code=data["code"], name=data["name"], kind=data["kind"],
-                                   parent=data["parent"], position=unit.position, user=request.user,
-                                   reason=data["reason"])  # fmt: skip
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Đã lưu."))
-                return redirect("unit-detail", code=unit.code)
+            messages.success(request, _("Đã lưu."))
+            return redirect("unit-detail", code=unit.code)
     return _unit_form(request, unit, form, _("Sửa tên, mã, loại, nơi trực thuộc"))
 
 
@@ -283,7 +293,7 @@ def unit_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def unit_end_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    unit = _managed_unit(request, code)
+    unit = _managed_unit(request, code, by_parent=True)
     form = UnitEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,12 +16,13 @@ from planio.models import PlanDocument, PlanDocumentQuerySet
 
 UPLOAD = "planio.add_plandocument"
 REVIEW = "planio.change_plandocument"
+START = "parplan.add_plan"
 
 
-def document_issuers(user: User) -> list[Unit]:
-    """The units `user` may read a plan document for: plan-issuing units in the subtrees of their authority."""
-    units = Unit.objects.exclude(kind__code__in=SERVING_KINDS).select_related("kind")
-    scope = scope_filter(user, UPLOAD, "path")
+def document_issuers(user: User, perm: str = UPLOAD) -> list[Unit]:
+    """The units `user` may read a plan document (or start a plan) for: issuing units in their authority's subtrees."""
+    units = Unit.objects.current().exclude(kind__code__in=SERVING_KINDS).select_related("kind")
+    scope = scope_filter(user, perm, "path")
     return list((units if scope is None else units.filter(scope)).order_by("path"))
 
 
@@ -36,8 +37,8 @@ def get_document_for_user(user: User, pk: int) -> PlanDocument:
     return get_object_or_404(documents_for(user).select_related("issuer__kind", "plan"), pk=pk)
 
 
-def require_upload_right(user: User) -> list[Unit]:
-    issuers = document_issuers(user)
+def require_upload_right(user: User, perm: str = UPLOAD) -> list[Unit]:
+    issuers = document_issuers(user, perm)
     if not issuers:
         raise PermissionDenied
     return issuers

@@ -17,16 +17,35 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parplan.models import Plan, PlanStatus
+from parplan.i18n import site_language
+from parplan.models import Plan, PlanStatus, Unit
+from parplan.services import plan_upsert
 from planio.interchange import plan_export, plan_import
 from targets.models import Indicator
-from targets.services import indicator_define
+from targets.services import indicator_define, plan_generate_periods
 
 # Read-only parts of an export: the copy starts with no work done and no figures.
 _TASK_STATE_KEYS = ("key", "progress")
 _TASK_DATE_KEYS = ("start_date", "due_date", "assigned_by_date")
 # Indicator settings the interchange format does not carry; copied one by one.
 _INDICATOR_EXTRA_FIELDS = ("risk_band",)
+
+
+@transaction.atomic
+def plan_start(*, issuer: Unit, year: int, title: str, by: User | None) -> Plan:
+    """A new empty draft plan of `issuer` for `year`, with its reporting periods; refused if one exists.
+
+    The issuer's row is locked first, as a document's confirmation locks it: of two starts (or a start and a
+    confirmation) for one issuer and year, one creates the plan and the other is told, none overwrites.
+    """
+    Unit.objects.select_for_update().get(pk=issuer.pk)
+    if Plan.objects.filter(issuing_unit=issuer, year=year).exists():
+        raise ValidationError(_("%(unit)s đã có kế hoạch năm %(year)s.") % {"unit": issuer, "year": year})
+    with site_language():
+        reason = _("Tạo kế hoạch mới")
+    plan = plan_upsert(issuing_unit=issuer, year=year, title=title, status=PlanStatus.DRAFT, user=by, reason=reason)
+    plan_generate_periods(plan=plan)
+    return plan
 
 
 @transaction.atomic

@@ -77,7 +77,7 @@ class ItemForm(PortalForm):
     kind = forms.ChoiceField(label=_("Loại"), choices=ITEM_KINDS)
     merge = forms.BooleanField(label=_("Gộp vào mục trước"), required=False)
     text = forms.CharField(
-        label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
         help_text=_("Để tách thành hai mục, để một dòng trống giữa hai phần."),
     )  # fmt: skip
     lead_unit = forms.ChoiceField(label=_("Cơ quan chủ trì"), required=False)
@@ -92,6 +92,12 @@ class ItemForm(PortalForm):
         self.fields["area"].choices = list(areas)  # type: ignore[attr-defined]
         self.fields["lead_unit"].choices = [("", "—"), *units]  # type: ignore[attr-defined]
         self.fields["coordinating_units"].choices = list(units)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != "delete" and not (data.get("text") or "").strip():
+            self.add_error("text", _("Hãy nhập nội dung, hoặc chọn “Bỏ (không nhập)”."))
+        return data
 
 
 class ResponsibilityForm(PortalForm):

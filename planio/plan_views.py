@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,27 +11,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from parplan.access import get_plan_for_user
 from parplan.http import AuthenticatedHttpRequest
-from parplan.models import PlanStatus
-from parplan.services import plan_upsert
-from planio.access import require_upload_right
-from planio.copying import plan_copy
+from planio.access import START, require_upload_right
+from planio.copying import plan_copy, plan_start
 from planio.forms import PlanStartForm
-from targets.services import plan_generate_periods
 
 
 @require_http_methods(["GET", "POST"])
 def plan_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PlanStartForm(request.POST or None, issuers=require_upload_right(request.user))
+    form = PlanStartForm(request.POST or None, issuers=require_upload_right(request.user, perm=START))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            plan = plan_upsert(
-                issuing_unit=data["issuer"], year=data["year"], title=data["title"], status=PlanStatus.DRAFT,
-                user=request.user, reason=_("Tạo kế hoạch mới"),
-            )  # fmt: skip
-            plan_generate_periods(plan=plan)
-        messages.success(request, _("Đã tạo kế hoạch dự thảo. Thêm lĩnh vực, chỉ tiêu và nhiệm vụ rồi kích hoạt."))
-        return redirect("plan-detail", pk=plan.pk)
+        try:
+            plan = plan_start(issuer=data["issuer"], year=data["year"], title=data["title"], by=request.user)
+        except ValidationError as error:
+            form.add_error("year", error)
+        else:
+            messages.success(request, _("Đã tạo kế hoạch dự thảo. Thêm lĩnh vực, chỉ tiêu và nhiệm vụ rồi kích hoạt."))
+            return redirect("plan-detail", pk=plan.pk)
     return render(request, "planio/plan_new.html", {"form": form})
 
 

@@ -61,6 +61,11 @@ def document_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if document.plan_id is not None:
         return redirect("plan-detail", pk=document.plan_id)
     forms = _review_forms(document, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not _same_rows(document, forms):
+        # Rows are matched to what was read by their place: a page from before another reviewer's split or merge,
+        # or a hand-made request, would apply corrections to the wrong items.
+        messages.error(request, _("Trang này không còn khớp với bản đọc đã lưu: hãy tải lại trang rồi sửa tiếp."))
+        return redirect("plan-document-review", pk=document.pk)
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
         data = review_apply(
             document,
@@ -92,7 +97,12 @@ def _save(request: AuthenticatedHttpRequest, document: PlanDocument, data: dict[
         messages.success(request, _("Đã lưu chỉnh sửa. Kế hoạch chưa được tạo cho đến khi bạn xác nhận."))
         return redirect("plan-document-review", pk=document.pk)
     try:
-        plan = plan_document_confirm(document=document, by=request.user)
+        plan = plan_document_confirm(document=document, by=request.user, version=document.version)
+    except StaleReview:
+        messages.error(
+            request, _("Người khác vừa lưu chỉnh sửa của văn bản này: hãy xem lại bản mới nhất rồi xác nhận.")
+        )
+        return redirect("plan-document-review", pk=document.pk)
     except PlanImportError as error:
         for message in error.errors:
             messages.error(request, message)
@@ -102,6 +112,15 @@ def _save(request: AuthenticatedHttpRequest, document: PlanDocument, data: dict[
         return redirect("plan-document-review", pk=document.pk)
     messages.success(request, _("Đã tạo kế hoạch dự thảo từ văn bản. Kiểm tra lại rồi kích hoạt kế hoạch."))
     return redirect("plan-detail", pk=plan.pk)
+
+
+def _same_rows(document: PlanDocument, forms: dict[str, Any]) -> bool:
+    initial = review_initial(document)
+    expected = (len(initial.areas), len(initial.items), len(initial.responsibilities))
+    sets = (forms["areas"], forms["items"], forms["responsibilities"])
+    return all(formset.management_form.is_valid() for formset in sets) and expected == tuple(
+        formset.total_form_count() for formset in sets
+    )
 
 
 def _review_forms(document: PlanDocument, data: Any) -> dict[str, Any]:

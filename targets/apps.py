@@ -25,7 +25,7 @@ class TargetsConfig(AppConfig):
         from targets.access import FIGURE_EVIDENCE
         from targets.models import Measurement
         from targets.selectors import figures_on_time, unit_page_indicators
-        from targets.services import unit_scopes_hand_over
+        from targets.services import unit_open_scopes, unit_scopes_hand_over
         from targets.sources import Source, register_source
 
         register_role_app(self.label)
@@ -42,7 +42,7 @@ class TargetsConfig(AppConfig):
         register_owner(Measurement, FIGURE_EVIDENCE)
         # A unit that ends: its successor reports where it did (its own figures stay under its name).
         register_unit_succession(
-            UnitSuccession(_("chỉ số đơn vị báo cáo"), open_work=lambda unit: 0, hand_over=unit_scopes_hand_over)
+            UnitSuccession(_("chỉ số đơn vị báo cáo"), open_work=unit_open_scopes, hand_over=unit_scopes_hand_over)
         )
         # The units' typed-in figures: their share sent on time is what the scoring suggests from this source.
         register_source(Source.UNITS, _("Đơn vị nhập"), unit_rates=(_("Tỷ lệ số liệu gửi đúng hạn"), figures_on_time))

@@ -22,7 +22,7 @@ from evidence.uploads import validate_uploads
 from parplan.events import plan_changed_on_commit
 from parplan.formatting import format_number
 from parplan.i18n import site_language
-from parplan.models import Plan, ReformArea, Unit
+from parplan.models import Plan, PlanStatus, ReformArea, Unit
 from parplan.numbers import number_problems
 from parplan.services import (
     Saved,
@@ -96,18 +96,40 @@ def target_edit(*, area: ReformArea, position: int | None, text: str, user: Any,
         position = (area.targets.aggregate(last=Max("position"))["last"] or 0) + 1
     target = Target.objects.filter(area=area, position=position).first()
     if target is not None and Measurement.objects.filter(indicator__target=target).exists():
-        with site_language():
-            stated = len(parse_target(text).indicators)
-        held = target.indicators.count()
-        if stated != held:
+        _keeps_its_figures(target, text)
+    saved = target_upsert(area=area, position=position, text=text, user=user, reason=reason)
+    for indicator_id in saved.indicators.values_list("pk", flat=True):
+        # A new threshold or comparator changes what the figures mean: evaluated again, not left stale.
+        indicator_mark_for_evaluation(indicator_id=indicator_id, plan_id=area.plan_id)
+    return saved
+
+
+def _keeps_its_figures(target: Target, text: str) -> None:
+    """Refuse a new statement under which a target's figures would no longer mean what they were entered as."""
+    with site_language():
+        stated = parse_target(text).indicators
+    held = list(target.indicators.order_by("position"))
+    if len(stated) != len(held):
+        raise ValidationError(
+            _(
+                "Chỉ tiêu này đã có số liệu cho %(held)s chỉ số, nội dung mới nêu %(stated)s chỉ số: sửa sao cho "
+                "giữ đủ %(held)s chỉ số, hoặc thêm chỉ tiêu mới."
+            )
+            % {"held": len(held), "stated": len(stated)}
+        )
+    for indicator, parsed in zip(held, stated, strict=True):
+        if (indicator.kind, indicator.unit_of_measure) != (parsed.kind, parsed.unit_of_measure):
             raise ValidationError(
                 _(
-                    "Chỉ tiêu này đã có số liệu cho %(held)s chỉ số, nội dung mới nêu %(stated)s chỉ số: sửa sao cho "
-                    "giữ đủ %(held)s chỉ số, hoặc thêm chỉ tiêu mới."
+                    "Chỉ số “%(name)s” đã có số liệu dạng %(old)s; nội dung mới làm nó thành dạng %(new)s. Số liệu đã "
+                    "nhập sẽ không còn đúng nghĩa: thêm chỉ tiêu mới thay vì sửa."
                 )
-                % {"held": held, "stated": stated}
+                % {
+                    "name": indicator.name[:80],
+                    "old": IndicatorKind(indicator.kind).label,
+                    "new": IndicatorKind(parsed.kind).label,
+                }
             )
-    return target_upsert(area=area, position=position, text=text, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -472,9 +494,16 @@ def evaluations_run_marked(*, now: datetime.datetime | None = None) -> list[str]
     return lines
 
 
+def unit_open_scopes(unit: Unit) -> int:
+    """Indicators of plans not closed that `unit` still reports: a unit ended without a successor leaves them."""
+    count: int = Indicator.objects.filter(scope_units=unit).exclude(area__plan__status=PlanStatus.CLOSED).count()
+    return count
+
+
 def unit_scopes_hand_over(old: Unit, new: Unit, user: Any, reason: str) -> int:
     """The successor reports where `old` reported, in plans not yet closed; `old` stays in scope for its figures."""
-    indicators = Indicator.objects.filter(scope_units=old).exclude(area__plan__status="closed").exclude(scope_units=new)
+    indicators = Indicator.objects.filter(scope_units=old).exclude(area__plan__status=PlanStatus.CLOSED)
+    indicators = indicators.exclude(scope_units=new)
     moved = 0
     for indicator in indicators:
         indicator.scope_units.add(new)

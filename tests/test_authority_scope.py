@@ -40,7 +40,8 @@ SHARED_ROUTES = ("admin/parplan/unitkind/", "admin/auth/group/")
 PORTAL_WIDE: set[type[Model]] = {AccessAttempt, AccessLog, AccessFailureLog, RightsChange}
 # Parameters that name one object of the authority walked against.
 OBJECT_PARAMS = {"pk", "code", "object_id", "id", "content_type_id", "_positional0"}
-SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "extension_pk": "1", "occurrence_pk": "1", "action": "self",
+SAMPLES = {"kind": "year", "fmt": "pdf", "number": "1", "position": "1", "extension_pk": "1", "occurrence_pk": "1",
+           "action": "self",
            "app_label": "parplan", "url": "no-such-admin-page/"}  # fmt: skip
 
 

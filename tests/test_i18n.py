@@ -43,6 +43,11 @@ NOT_UI_FILES = {
     "templates/reports/scoring_results.html": "the results table, rendered as the PDF document",
     "templates/reports/scoring_scorecard.html": "a unit's scorecard, rendered as the PDF document",
     "scoring/importing.py": "the column headings of the provinces' published trees, read from their .xlsx files",
+    "planio/documents/structure.py": "patterns that read a plan document's own wording (“I. MỤC ĐÍCH”, “a) Chỉ tiêu”)",
+    "planio/documents/annex.py": "the annex table's column headings (“Cơ quan chủ trì”), matched, not shown",
+    "planio/documents/deadlines.py": "deadlines as documents write them (“Quý II/2026”, “Thường xuyên”)",
+    "planio/documents/indicators.py": "the statement's words that say who reports (“cấp xã”, “hồ sơ TTHC”)",
+    "planio/documents/unit_names.py": "unit names as documents write them (“UBND các xã”, “Phòng VH&TT”)",
 }
 # Single constants whose Vietnamese is not UI text.
 NOT_UI_STRINGS = {
@@ -63,6 +68,11 @@ NOT_UI_STRINGS = {
     ("scoring/surveys.py", "tên đơn vị"): "a column heading the survey file is matched against, not UI",
     ("scoring/surveys.py", "đơn vị"): "a column heading the survey file is matched against, not UI",
     ("planio/copying.py", r"\b(năm)\s+"): "the word a plan's text writes before its year, found to move the year on",
+    ("planio/documents/drafting.py", r"\bnăm\s+"): "the word a plan's text writes before a year, found to warn",
+    ("planio/documents/drafting.py", "Chỉ tiêu"): "the plan's own heading word, kept as data",
+    ("parplan/forms.py", "Chỉ tiêu"): "the plan's own heading word, stored as data (its label is translated)",
+    ("parplan/forms.py", "Mục tiêu"): "the plan's own heading word, stored as data (its label is translated)",
+    ("parplan/views.py", "Chỉ tiêu"): "the plan's own heading word, kept as data",
     ("targets/evaluation.py", ": đã đánh giá "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " chỉ số ("): "EvaluationSummary.line, the operator's output (evaluate_indicators)",
     ("targets/evaluation.py", " kết quả) — "): "EvaluationSummary.line, the operator's output (evaluate_indicators)",

@@ -118,6 +118,7 @@ def samples(seed_plan: Plan, media_root: Any) -> dict[str, str]:
         "fmt": "pdf",
         "action": "self",
         "number": str(area.number),
+        "position": "1",
         "code": Unit.objects.get(code="06184").code,
         # A task's extension requests and periods: the login is asked for before any lookup.
         "extension_pk": "1",

@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import docx
 from django.conf import settings
@@ -100,13 +101,17 @@ def _docx_blocks(content: bytes) -> list[Block]:
             raise DocumentError(_("Văn bản có macro (.docm); macro không được chạy ở đây. ") + _SAVE_AS_DOCX)
         if "word/document.xml" not in names:
             raise DocumentError(_("Tệp nén này không phải văn bản Word (.docx). ") + _SAVE_AS_DOCX)
-        if archive.getinfo("word/document.xml").file_size > _MAX_UNPACKED:
+        # python-docx unpacks every part (pictures too): the whole archive is measured, not only the text.
+        if sum(item.file_size for item in archive.infolist()) > _MAX_UNPACKED:
             raise DocumentError(_("Nội dung văn bản quá lớn để đọc."))
-        document = docx.Document(io.BytesIO(content))
+        return _read_docx(docx.Document(io.BytesIO(content)))
     except DocumentError:
         raise
-    except Exception as error:  # zipfile, lxml and python-docx each raise their own kinds
+    except Exception as error:  # zipfile, lxml and python-docx each raise their own kinds, on odd tables too
         raise DocumentError(_("Tệp .docx bị hỏng, không mở được. ") + _SAVE_AS_DOCX) from error
+
+
+def _read_docx(document: Any) -> list[Block]:
     blocks: list[Block] = []
     for part in document.iter_inner_content():
         if isinstance(part, Paragraph):

@@ -21,17 +21,11 @@ from planio.documents.annex import AnnexRow, annex_rows
 from planio.documents.blocks import Block, DocumentError, document_blocks
 from planio.documents.deadlines import deadline_read
 from planio.documents.indicators import IndicatorReader
-from planio.documents.structure import AreaRead, Item, PlanRead, Warning, plan_structure
+from planio.documents.structure import ASSIGNED, AreaRead, Item, PlanRead, Warning, plan_structure
 from planio.documents.unit_names import UnitDirectory, UnitMatch, unit_name_keys
 
-# A trailing "(Chủ trì: Phòng Nội vụ; phối hợp: …; thời gian: Quý II)" after a task's text.
-_ASSIGNED = re.compile(
-    r"\s*\((?:cơ quan |đơn vị )?chủ trì\s*:\s*(?P<lead>[^;)]+)"
-    r"(?:;\s*(?:cơ quan |đơn vị )?phối hợp\s*:\s*(?P<coordinating>[^;)]+))?"
-    r"(?:;\s*(?:thời gian|thời hạn)(?: hoàn thành)?\s*:\s*(?P<deadline>[^;)]+))?\)\.?$",
-    re.IGNORECASE,
-)
 _MATCH_RATIO = 0.6  # how alike an annex row and a body task must read to be the same task
+_COMPARED = 160  # characters of a row compared: the opening of a task says which it is
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,8 @@ def plan_document_read(
 def _issuer_named(read: PlanRead) -> Unit:
     """The unit the header names as issuer ("UBND HUYỆN CAO LỘC"), under the parent it names when several match."""
     wanted = set(unit_name_keys(read.issuer_name)) if read.issuer_name else set()
-    found = [unit for unit in Unit.objects.select_related("parent") if wanted & set(unit_name_keys(unit.name))]
+    current = Unit.objects.current().select_related("parent")
+    found = [unit for unit in current if wanted & set(unit_name_keys(unit.name))]
     if len(found) > 1 and read.parent_name:
         parent = set(unit_name_keys(read.parent_name))
         found = [unit for unit in found if unit.parent and parent & set(unit_name_keys(unit.parent.name))]
@@ -81,6 +76,10 @@ class _Drafter:
         found = year or read.year
         if found is None:
             raise DocumentError(_("Không thấy năm của kế hoạch trong trích yếu (“… năm 2026”): hãy nhập năm."))
+        if not 2000 <= found <= 2100:
+            raise DocumentError(
+                _("Năm %(year)s của kế hoạch không hợp lệ: hãy nhập năm (2000–2100).") % {"year": found}
+            )
         self.year: int = found
         if year and read.year and year != read.year:
             self.warn(
@@ -161,8 +160,8 @@ class _Drafter:
     def task(self, item: Item, number: str) -> dict[str, Any]:
         self.check_year(item)
         text, lead, coordinating, deadline = item.text, "", "", ""
-        if assigned := _ASSIGNED.search(text):
-            text = text[: assigned.start()].rstrip()
+        if assigned := ASSIGNED.search(text):
+            text = text[: assigned.start()].rstrip() or text  # "- (Chủ trì: …)" alone keeps its words
             lead, coordinating = assigned.group("lead"), assigned.group("coordinating") or ""
             deadline = assigned.group("deadline") or ""
         task: dict[str, Any] = {
@@ -211,6 +210,12 @@ class _Drafter:
 
     def match_units(self, text: str, block: int) -> UnitMatch:
         found = self.units.match(text)
+        for name, units in found.ambiguous.items():
+            self.warn(
+                "unit_ambiguous",
+                _("“%(name)s” khớp nhiều đơn vị (%(units)s): hãy chọn đơn vị.") % {"name": name, "units": units},
+                block,
+            )
         for name in found.unknown:
             self.warn(
                 "unit_unknown",
@@ -284,16 +289,24 @@ def _fold(text: str) -> str:
 
 
 def _best_task(content: str, areas: list[dict[str, Any]]) -> tuple[int, int] | None:
-    wanted = _fold(content)
+    """The body task an annex row is; None if none reads alike enough (a task with no text is never one)."""
+    wanted = _fold(content)[:_COMPARED]
+    if not wanted:
+        return None
     best, best_ratio = None, _MATCH_RATIO
     for a, area in enumerate(areas):
         for t, task in enumerate(area["tasks"]):
-            text = _fold(task["text"])
-            if wanted and (text.startswith(wanted) or wanted.startswith(text)):
+            text = _fold(task["text"])[: len(wanted) * 2]
+            if not text:
+                continue
+            if text.startswith(wanted) or wanted.startswith(text):
                 return a, t
-            ratio = difflib.SequenceMatcher(None, wanted, text[: len(wanted) * 2], autojunk=False).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = (a, t), ratio
+            matcher = difflib.SequenceMatcher(None, wanted, text, autojunk=False)
+            # The cheap upper bounds first: an annex of a hundred rows by a hundred tasks stays well under a second.
+            if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+                ratio = matcher.ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = (a, t), ratio
     return best
 
 

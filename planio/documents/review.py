@@ -74,7 +74,9 @@ def review_apply(
 ) -> dict[str, Any]:
     """The draft plan file with the review's corrections (cleaned form data) applied."""
     data: dict[str, Any] = copy.deepcopy(document.data)
-    issuer = Unit.objects.select_related("kind").get(code=data["plan"]["issuing_unit"])
+    # The document's issuer by its id: a unit recoded since the upload is still the same unit.
+    issuer = Unit.objects.select_related("kind").get(pk=document.issuer_id)
+    data["plan"]["issuing_unit"] = issuer.code
     reader = IndicatorReader(UnitDirectory(issuer))
     for name in _PLAN_FIELDS:
         value = plan.get(name)

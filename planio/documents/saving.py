@@ -55,7 +55,7 @@ def plan_document_revise(*, document: PlanDocument, data: dict[str, Any], versio
     return document
 
 
-def plan_document_confirm(*, document: PlanDocument, by: Any) -> Plan:
+def plan_document_confirm(*, document: PlanDocument, by: Any, version: int | None = None) -> Plan:
     """Create the draft plan the review agreed on; the document becomes its source file.
 
     Raises ValidationError when the document was confirmed already (a second
@@ -66,12 +66,14 @@ def plan_document_confirm(*, document: PlanDocument, by: Any) -> Plan:
         locked = PlanDocument.objects.select_for_update().get(pk=document.pk)
         if locked.plan_id is not None or locked.confirmed_at is not None:
             raise ValidationError(_("Văn bản này đã được xác nhận thành kế hoạch."))
-        fields = locked.data["plan"]
+        if version is not None and locked.version != version:
+            raise StaleReview  # another reviewer saved between this one's save and confirmation
         # The issuer's row is the lock: two documents of one issuer confirmed at once create one plan, not
-        # one plan then an import over it.
-        issuer = Unit.objects.select_for_update().get(code=fields["issuing_unit"])
-        _refuse_existing_plan(issuer, fields["year"])
+        # one plan then an import over it. By id: a unit recoded since the upload is the same unit.
+        issuer = Unit.objects.select_for_update().get(pk=locked.issuer_id)
+        _refuse_existing_plan(issuer, locked.year)
         data = {key: value for key, value in locked.data.items() if key not in ("warnings",)}
+        data["plan"] = {**data["plan"], "issuing_unit": issuer.code, "year": locked.year}
         plan = plan_import(data, user=by)
         locked.plan, locked.confirmed_by, locked.confirmed_at = plan, by, timezone.now()
         locked.save(update_fields=["plan", "confirmed_by", "confirmed_at"])

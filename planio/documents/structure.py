@@ -42,6 +42,13 @@ _TARGET_WORDS = re.compile(r"^(chỉ tiêu|mục tiêu)(?:\s+(?:cụ thể|chủ
 _TASK_WORDS = re.compile(r"^(nhiệm vụ|giải pháp)\b[^:]*?(?::\s*(?P<rest>.*))?$", re.IGNORECASE)
 _SIGN_FOR = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^nơi nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+# A trailing "(Chủ trì: Phòng Nội vụ; phối hợp: …; thời gian: Quý II)" after a task's text.
+ASSIGNED = re.compile(
+    r"\s*\((?:cơ quan |đơn vị )?chủ trì\s*:\s*(?P<lead>[^;)]+)"
+    r"(?:;\s*(?:cơ quan |đơn vị )?phối hợp\s*:\s*(?P<coordinating>[^;)]+))?"
+    r"(?:;\s*(?:thời gian|thời hạn)(?: hoàn thành)?\s*:\s*(?P<deadline>[^;)]+))?\)\.?$",
+    re.IGNORECASE,
+)
 _ANNEX_NOTE = re.compile(r"^\(.*phụ lục.*\)\.?$", re.IGNORECASE)
 
 
@@ -396,12 +403,16 @@ class _Reader:
 
     def add_item(self, item: Item) -> None:
         assert self.items is not None
-        self.items.append(item)
+        if item.text.strip(" .;,-–"):  # a bare "-" or "(1)" line is no item
+            self.items.append(item)
 
 
 def _is_area_heading(text: str) -> bool:
     """ "3. Cải cách thủ tục hành chính", not "1) 100% …" nor "1. 100% văn bản …" (a numbered target)."""
-    return not _SUBNUMBERED.match(text) and not _ITEM.match(text) and "%" not in text and len(text) <= 200
+    if _SUBNUMBERED.match(text) or _ITEM.match(text) or "%" in text or len(text) > 200:
+        return False
+    # "2. 100 văn bản được rà soát": a numbered target, not an area, when a number follows the number.
+    return not re.match(r"^\d{1,2}\s*[.)]\s+\d", text)
 
 
 def _add_paragraph(paragraphs: list[str], text: str) -> None:

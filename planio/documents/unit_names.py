@@ -49,6 +49,7 @@ _HEAD_ABBREVIATIONS = (("tt ", "trung tâm "), ("vp ", "văn phòng "))
 class UnitMatch:
     codes: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # names that match no unit
+    ambiguous: dict[str, str] = field(default_factory=dict)  # names that match several: name → their names
 
 
 class UnitDirectory:
@@ -109,8 +110,12 @@ class UnitDirectory:
                 start += 1
 
     def _match_piece(self, piece: str, result: UnitMatch) -> None:
-        if units := self.named(piece):
+        units, candidates = self._named(piece)
+        if units:
             result.codes += [unit.code for unit in units]
+            return
+        if candidates:
+            result.ambiguous[piece] = ", ".join(f"{unit.name} ({unit.code})" for unit in candidates[:5])
             return
         names = [name.strip() for name in re.split(r"\s+và\s+", piece)]
         found = [self.named(name) for name in names]
@@ -121,10 +126,18 @@ class UnitDirectory:
 
     def named(self, name: str) -> list[Unit]:
         """The units `name` stands for: one unit, a collective ("các xã, thị trấn"), or none."""
+        return self._named(name)[0]
+
+    def _named(self, name: str) -> tuple[list[Unit], list[Unit]]:
+        """(the units `name` stands for, the units it could equally be when it is ambiguous)."""
         for key in unit_name_keys(name):
-            if key in self.by_name:
-                return self.by_name[key][:1]
-        return self._collective(_fold(name))
+            if found := self.by_name.get(key):
+                if len(found) == 1:
+                    return found, []
+                # Each commune has its "Văn phòng HĐND và UBND": the issuer's own is meant, if it has one.
+                own = [unit for unit in found if unit.parent_id == self.issuer.pk]
+                return (own, []) if len(own) == 1 else ([], found)
+        return self._collective(_fold(name)), []
 
     def _collective(self, folded: str) -> list[Unit]:
         found = _COLLECTIVE.match(folded)

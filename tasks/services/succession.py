@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from parplan.models import Unit
+from parplan.services import attribute_change
 from tasks.models import Task, TaskQuerySet
 from tasks.services.assignment import task_assign
 
@@ -26,6 +27,7 @@ def unit_tasks_hand_over(old: Unit, new: Unit, user: Any, reason: str) -> int:
     for task in _open_tasks_of(old).select_related("lead_unit").prefetch_related("coordinating_units"):
         lead = new if task.lead_unit_id == old.pk else task.lead_unit
         coordinating = [new if unit.pk == old.pk else unit for unit in task.coordinating_units.all()]
+        attribute_change(task, user, reason)  # the task's history says why its units changed
         task_assign(
             task=task,
             lead_unit=lead,

@@ -1,7 +1,9 @@
 """planio/ reads and writes plan files; it writes the database only through the apps' services.
 
 A reader should find every write of a model by grepping the services. This test
-reads planio's source (no database) and fails on a model write made there.
+reads planio's source (no database) and fails on a model write made there. The one
+exception is planio's own model, the uploaded plan document: its services module,
+planio/documents/saving.py, writes it (and only it: the plan goes through plan_import).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ WRITES = {
     "save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create",
     "save_if_changed", "set_m2m_if_changed",
 }  # fmt: skip
+
+
+OWN_MODEL_SERVICES = "planio/documents/saving.py"
 
 
 def _writes(source: str) -> list[str]:
@@ -37,7 +42,9 @@ def test_planio_makes_no_model_write_of_its_own():
         for path in sorted((ROOT / "planio").rglob("*.py"))
         if "migrations" not in path.parts and (found := _writes(path.read_text(encoding="utf-8")))
     }
+    own = writes.pop(OWN_MODEL_SERVICES, [])
     assert writes == {}
+    assert own, f"{OWN_MODEL_SERVICES} no longer writes: drop the exception"
 
 
 def test_the_check_sees_a_model_write():

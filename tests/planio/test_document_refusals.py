@@ -134,3 +134,59 @@ def test_external_links_in_the_document_are_never_followed(seed_plan, monkeypatc
     monkeypatch.setattr(socket.socket, "connect", no_network)
     read = plan_document_read(buffer.getvalue(), "ke-hoach.docx", issuer=seed_plan.issuing_unit)
     assert len(read.data["areas"]) == 7
+
+
+def _with_document_xml(body: str) -> bytes:
+    """The seed's .docx with its body replaced by `body` (WordprocessingML, the w: namespace)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(seed_docx())) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head = data[: data.index(b"<w:body>")].decode()
+                data = f"{head}<w:body>{body}</w:body></w:document>".encode()
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+_CELL = "<w:tc>{props}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # A vertical merge that continues a cell above the first row (Word never writes it; other editors do).
+        "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr>"
+        + _CELL.format(props="<w:tcPr><w:vMerge/></w:tcPr>", text="a")
+        + "</w:tr></w:tbl>",
+        # A span that is not a number.
+        "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr>"
+        + _CELL.format(props='<w:tcPr><w:gridSpan w:val="abc"/></w:tcPr>', text="a")
+        + "</w:tr></w:tbl>",
+    ],
+)
+def test_a_table_python_docx_cannot_walk_is_a_damaged_file_not_a_500(table):
+    message = _refusal(_with_document_xml("<w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>" + table))
+    assert message.startswith("Tệp .docx bị hỏng, không mở được.")
+
+
+def test_a_picture_that_unpacks_to_hundreds_of_megabytes_is_not_unpacked():
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(seed_docx())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        with target.open("word/media/image1.png", "w", force_zip64=True) as picture:
+            for _ in range(210):
+                picture.write(bytes(1024 * 1024))
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    assert _refusal(buffer.getvalue()) == "Nội dung văn bản quá lớn để đọc."
+
+
+@pytest.mark.django_db
+def test_a_year_out_of_range_in_the_title_is_a_clear_message(seed_plan):
+    lines = ["KẾ HOẠCH", "Cải cách hành chính năm 0000", "II. NHIỆM VỤ", "1. Cải cách thể chế", "- Rà soát văn bản."]
+    with pytest.raises(DocumentError, match="Năm 0 của kế hoạch không hợp lệ"):
+        plan_document_read(docx_bytes(lines), "ke-hoach.docx", issuer=seed_plan.issuing_unit)

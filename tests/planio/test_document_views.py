@@ -154,7 +154,10 @@ def test_a_date_outside_the_plans_year_is_refused_on_confirm_with_the_reason(rev
     data["confirm"] = "1"
     response = client.post(reverse("plan-document-review", args=[document.pk]), data, follow=True)
     assert not Plan.objects.filter(issuing_unit__code="183", year=YEAR).exists()
-    assert "due_date" in response.content.decode()
+    errors = [str(message) for message in response.context["messages"]]
+    assert any(
+        m.startswith("areas[0].tasks[3].due_date: Ngày phải trong khoảng 01/01/2026 – 31/12/2028") for m in errors
+    )
 
 
 def test_confirming_twice_creates_one_plan(review):
@@ -164,6 +167,26 @@ def test_confirming_twice_creates_one_plan(review):
     again = client.post(reverse("plan-document-review", args=[document.pk]), data)
     assert again.status_code == 302  # the page of the plan it already became
     assert Plan.objects.filter(issuing_unit__code="183", year=YEAR).count() == 1
+
+
+def test_a_page_that_no_longer_matches_the_stored_rows_is_refused(review):
+    client, document = review
+    data = _posted(client.get(reverse("plan-document-review", args=[document.pk])))
+    data["item-TOTAL_FORMS"] = "3"  # a hand-made request, or a page from before a split saved elsewhere
+    data["confirm"] = "1"
+    page = client.post(reverse("plan-document-review", args=[document.pk]), data, follow=True)
+    assert "Trang này không còn khớp với bản đọc đã lưu" in page.content.decode()
+    assert not Plan.objects.filter(issuing_unit__code="183", year=YEAR).exists()
+
+
+def test_confirming_a_page_older_than_another_reviewers_save_is_refused(review):
+    client, document = review
+    data = _posted(client.get(reverse("plan-document-review", args=[document.pk])))
+    document.refresh_from_db()
+    PlanDocument.objects.filter(pk=document.pk).update(version=document.version + 1)  # another reviewer saved
+    page = client.post(reverse("plan-document-review", args=[document.pk]), {**data, "confirm": "1"})
+    assert page.status_code == 200 and "Người khác đã lưu chỉnh sửa" in page.content.decode()
+    assert not Plan.objects.filter(issuing_unit__code="183", year=YEAR).exists()
 
 
 def test_a_bad_file_is_refused_on_the_form_and_nothing_is_kept(client_for, secretariat, media_root):

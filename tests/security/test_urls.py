@@ -113,6 +113,7 @@ def _real_values(endpoint: Endpoint, seed: Authority) -> dict[str, str]:
     values = {
         "pk": str(pks.get(first, seed.plan.pk)),
         "number": "1",
+        "position": "1",
         "code": seed.unit.code,
         "kind": "year",
         "fmt": "pdf",
