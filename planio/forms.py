@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from parplan.forms import PortalForm
+from parplan.forms import PortalForm, form_field
 from parplan.models import Plan, Unit
 
 _DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
@@ -32,8 +32,7 @@ class DocumentUploadForm(PortalForm):
 
     def __init__(self, *args: Any, issuers: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["issuer"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = form_field(self, "issuer", forms.ModelChoiceField)
         field.queryset = Unit.objects.filter(pk__in=[unit.pk for unit in issuers]).order_by("path")
         if len(issuers) == 1:
             field.initial = issuers[0].pk
@@ -141,8 +140,7 @@ class PlanStartForm(PortalForm):
 
     def __init__(self, *args: Any, issuers: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["issuer"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = form_field(self, "issuer", forms.ModelChoiceField)
         field.queryset = Unit.objects.filter(pk__in=[unit.pk for unit in issuers]).order_by("path")
         if len(issuers) == 1:
             field.initial = issuers[0].pk

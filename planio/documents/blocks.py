@@ -104,11 +104,34 @@ def _docx_blocks(content: bytes) -> list[Block]:
         # python-docx unpacks every part (pictures too): the whole archive is measured, not only the text.
         if sum(item.file_size for item in archive.infolist()) > _MAX_UNPACKED:
             raise DocumentError(_("Nội dung văn bản quá lớn để đọc."))
+        text = archive.read("word/document.xml")
+        if b"<w:ins " in text or b"<w:ins>" in text or b"<w:moveTo " in text:
+            # python-docx reads a tracked insertion as if it were not there: the plan would lose it unseen.
+            raise DocumentError(
+                _(
+                    "Văn bản còn thay đổi được theo dõi (Track Changes) chưa chấp nhận. Trong Word chọn Review › "
+                    "Accept › Accept All Changes, lưu lại rồi tải lên."
+                )
+            )
         return _read_docx(docx.Document(io.BytesIO(content)))
     except DocumentError:
         raise
     except Exception as error:  # zipfile, lxml and python-docx each raise their own kinds, on odd tables too
         raise DocumentError(_("Tệp .docx bị hỏng, không mở được. ") + _SAVE_AS_DOCX) from error
+
+
+def unread_parts(content: bytes) -> list[str]:
+    """What a .docx holds that the reader does not read (text boxes, content controls), to be said, not lost."""
+    if not content.startswith(b"PK"):
+        return []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        text = archive.read("word/document.xml")
+    found = []
+    if b"txbxContent" in text:
+        found.append(_("Văn bản có khung chữ (text box): chữ trong khung không được đọc, hãy kiểm tra đủ nội dung."))
+    if b"<w:sdt>" in text or b"<w:sdt " in text:
+        found.append(_("Văn bản có ô nội dung (content control): chữ trong ô có thể không được đọc, hãy kiểm tra."))
+    return found
 
 
 def _read_docx(document: Any) -> list[Block]:

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from parplan.models import PlanStatus, Unit
 from planio.documents.annex import AnnexRow, annex_rows
-from planio.documents.blocks import Block, DocumentError, document_blocks
+from planio.documents.blocks import Block, DocumentError, document_blocks, unread_parts
 from planio.documents.deadlines import deadline_read
 from planio.documents.indicators import IndicatorReader
-from planio.documents.structure import ASSIGNED, AreaRead, Item, PlanRead, Warning, plan_structure
+from planio.documents.structure import ASSIGNED, AreaRead, Item, PlanRead, ReadWarning, plan_structure
 from planio.documents.unit_names import UnitDirectory, UnitMatch, unit_name_keys
 
 _MATCH_RATIO = 0.6  # how alike an annex row and a body task must read to be the same task
@@ -46,6 +46,7 @@ def plan_document_read(
     """Read a .docx/.txt plan into a draft plan file; raises DocumentError when it cannot."""
     blocks = document_blocks(content, name)
     read = plan_structure(blocks)
+    read.warnings += [ReadWarning("unread_part", message) for message in unread_parts(content)]
     issuer = issuer or _issuer_named(read)
     return ReadDocument(data=_Drafter(read, issuer, year).document(), blocks=blocks)
 
@@ -72,7 +73,7 @@ class _Drafter:
         self.issuer = issuer
         self.units = UnitDirectory(issuer)
         self.indicators = IndicatorReader(self.units)
-        self.warnings: list[Warning] = list(read.warnings)
+        self.warnings: list[ReadWarning] = list(read.warnings)
         found = year or read.year
         if found is None:
             raise DocumentError(_("Không thấy năm của kế hoạch trong trích yếu (“… năm 2026”): hãy nhập năm."))
@@ -90,7 +91,7 @@ class _Drafter:
             )
 
     def warn(self, code: str, message: str, block: int = 0) -> None:
-        self.warnings.append(Warning(code, message, block))
+        self.warnings.append(ReadWarning(code, message, block))
 
     def document(self) -> dict[str, Any]:
         read = self.read

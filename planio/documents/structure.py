@@ -84,7 +84,7 @@ class ResponsibilityRead:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ReadWarning:
     """Something the secretariat should check; `block` is the paragraph it is about (0: the whole document)."""
 
     code: str
@@ -117,7 +117,7 @@ class PlanRead:
     signer_name: str = ""
     annex_tables: list[Block] = field(default_factory=list)
     unplaced: list[Item] = field(default_factory=list)  # parts the portal has no place for (funding…)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
 
 
 def plan_structure(blocks: list[Block]) -> PlanRead:
@@ -137,7 +137,8 @@ def plan_structure(blocks: list[Block]) -> PlanRead:
         raise DocumentError(
             _(
                 "Không nhận ra lĩnh vực nào trong văn bản: cần phần “II. NHIỆM VỤ…” với các mục đánh số "
-                "“1.”, “2.”… Hãy kiểm tra đúng tệp, hoặc nhập kế hoạch từ tệp JSON."
+                "“1.”, “2.”… Nếu văn bản đánh số mục tự động (Word), số mục không nằm trong chữ: hãy lưu văn bản "
+                "thành “Văn bản thuần (.txt)”, mã UTF-8, rồi tải lên tệp .txt đó (số mục được giữ)."
             )
         )
     _check_numbering(read)
@@ -227,7 +228,7 @@ class _Reader:
         self.part = "preamble"
         self.purpose_list = read.purpose
         self.area: AreaRead | None = None
-        self.items: list[Item] | None = None  # where the next item goes
+        self.items: list[Item] = []  # where the next item goes (a list no area keeps, before the first area)
         self.task_marker = ""  # the marker of this section's items; others are their sub-items
         self.in_group = False  # under a label ("- Về tuyên truyền:") whose sub-items are the items
         self.responsibility: ResponsibilityRead | None = None
@@ -249,7 +250,7 @@ class _Reader:
 
     def begin_part(self, heading: str, line: Block) -> None:
         words = heading.casefold()
-        self.items, self.area, self.responsibility = None, None, None
+        self.items, self.area, self.responsibility = [], None, None
         if "mục đích" in words or ("yêu cầu" in words and "nhiệm vụ" not in words):
             self.part = "purpose"
         elif "tổ chức thực hiện" in words or "trách nhiệm" in words or "phân công" in words:
@@ -259,7 +260,7 @@ class _Reader:
         else:
             self.part = "other"
             self.read.warnings.append(
-                Warning(
+                ReadWarning(
                     "part_unplaced",
                     _("Phần “%(heading)s” không có chỗ trong kế hoạch trên cổng; nội dung được giữ trong văn bản gốc.")
                     % {"heading": heading},
@@ -370,7 +371,6 @@ class _Reader:
 
     def item_line(self, line: Block) -> None:
         """A line of a targets or tasks section: a new item, a sub-item, or the rest of the item above."""
-        assert self.items is not None
         text = line.text
         found = _ITEM.match(text)
         marker = (found.lastgroup or "") if found else ("dash" if line.listed else "")
@@ -397,12 +397,10 @@ class _Reader:
             self.append(line, f"\n{text}")  # "+ …" under "- …": a sub-item belongs to the item above
 
     def append(self, line: Block, text: str) -> None:
-        assert self.items
         self.items[-1].text += text
         self.items[-1].blocks.append(line.number)
 
     def add_item(self, item: Item) -> None:
-        assert self.items is not None
         if item.text.strip(" .;,-–"):  # a bare "-" or "(1)" line is no item
             self.items.append(item)
 
@@ -437,7 +435,7 @@ def _check_numbering(read: PlanRead) -> None:
         for (before, _block), (number, block) in zip(numbers, numbers[1:], strict=False):
             if number != before + 1:
                 read.warnings.append(
-                    Warning(
+                    ReadWarning(
                         f"numbering_{where}",
                         _("Số thứ tự %(kind)s nhảy từ %(before)s sang %(number)s: thiếu mục hay đánh số nhầm?")
                         % {"kind": kind, "before": before, "number": number},

@@ -148,3 +148,26 @@ def test_only_the_secretariat_edits(client_for, request, who, current_plan):
     assert client.post(reverse("plan-activate", args=[current_plan.pk])).status_code == 403
     assert client.post(reverse("plan-copy", args=[current_plan.pk])).status_code == 403
     assert client.get(reverse("plan-new")).status_code == 403
+
+
+def test_another_authoritys_secretariat_changes_nothing(client_for, other_authority, current_plan):
+    client = client_for(other_authority.secretariat)
+    posts = {
+        reverse("plan-edit", args=[current_plan.pk]): _details(current_plan, place="Văn Lãng", reason="thử"),
+        reverse("area-new", args=[current_plan.pk]): {
+            "name": "Lĩnh vực lạ",
+            "targets_heading": "Chỉ tiêu",
+            "reason": "x",
+        },
+        reverse("target-new", args=[current_plan.pk, 1]): {"text": "100% văn bản.", "reason": "x"},
+        reverse("responsibility-new", args=[current_plan.pk]): {"heading": "Lạ", "text": "", "reason": "x"},
+        reverse("plan-activate", args=[current_plan.pk]): {},
+        reverse("plan-copy", args=[current_plan.pk]): {},
+    }
+    areas, targets = current_plan.areas.count(), Target.objects.filter(area__plan=current_plan).count()
+    for url, data in posts.items():
+        assert client.post(url, data).status_code in (403, 404), url
+    current_plan.refresh_from_db()
+    assert current_plan.place != "Văn Lãng" and current_plan.areas.count() == areas
+    assert Target.objects.filter(area__plan=current_plan).count() == targets
+    assert not Plan.objects.filter(issuing_unit=current_plan.issuing_unit, year=current_plan.year + 1).exists()

@@ -157,3 +157,23 @@ def test_only_the_secretariat_keeps_units(client_for, request, who):
     client = client_for(request.getfixturevalue(who))
     for name in ("unit-new", "unit-structure", "unit-merge", "unit-end"):
         assert client.get(reverse(name, args=["06184"])).status_code == 403, name
+
+
+def test_another_authoritys_secretariat_cannot_merge_or_end_the_seeds_units(client_for, other_authority):
+    client = client_for(other_authority.secretariat)
+    unit = Unit.objects.get(code="06196")
+    assert _merge(client, Unit.objects.get(code="06184"), "06196").status_code in (403, 404)
+    assert client.post(reverse("unit-end", args=["06196"]), {"on": "01/07/2025", "reason": "x"}).status_code in (
+        403,
+        404,
+    )
+    unit.refresh_from_db()
+    assert unit.active
+
+
+def test_a_secretariat_does_not_end_or_move_its_own_authority(client_for, secretariat):
+    # The district's secretariat keeps the district's units, not the district itself (decided above it).
+    client = client_for(secretariat)
+    assert client.get(reverse("unit-end", args=["183"])).status_code == 403
+    assert client.get(reverse("unit-structure", args=["183"])).status_code == 403
+    assert client.get(reverse("unit-new", args=["183"])).status_code == 200

@@ -190,3 +190,25 @@ def test_a_year_out_of_range_in_the_title_is_a_clear_message(seed_plan):
     lines = ["KẾ HOẠCH", "Cải cách hành chính năm 0000", "II. NHIỆM VỤ", "1. Cải cách thể chế", "- Rà soát văn bản."]
     with pytest.raises(DocumentError, match="Năm 0 của kế hoạch không hợp lệ"):
         plan_document_read(docx_bytes(lines), "ke-hoach.docx", issuer=seed_plan.issuing_unit)
+
+
+def test_tracked_changes_not_accepted_are_refused_rather_than_read_without_them():
+    tracked = (
+        '<w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p><w:p><w:ins w:id="1" w:author="Nội vụ">'
+        "<w:r><w:t>Cải cách hành chính năm 2026</w:t></w:r></w:ins></w:p>"
+    )
+    assert _refusal(_with_document_xml(tracked)).startswith("Văn bản còn thay đổi được theo dõi (Track Changes)")
+
+
+@pytest.mark.django_db
+def test_a_text_box_is_said_to_be_unread(seed_plan):
+    lines = seed_docx_body() + "<w:p><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>Ghi chú</w:t></w:r></w:p>"
+    lines += "</w:txbxContent></w:pict></w:r></w:p>"
+    read = plan_document_read(_with_document_xml(lines), "ke-hoach.docx", issuer=seed_plan.issuing_unit)
+    assert [w["code"] for w in read.warnings].count("unread_part") == 1
+
+
+def seed_docx_body() -> str:
+    with zipfile.ZipFile(io.BytesIO(seed_docx())) as archive:
+        xml = archive.read("word/document.xml").decode()
+    return xml[xml.index("<w:body>") + len("<w:body>") : xml.index("<w:sectPr")]
