@@ -134,6 +134,7 @@ def _export_indicator(indicator: Indicator, latest: dict[int, IndicatorSnapshot]
         "applies_to_level": indicator.applies_to_level,
         **{name: getattr(indicator, name) for name in _INDICATOR_DEFINITION_FIELDS},
         "baseline": _decimal_text(indicator.baseline),
+        "due_date": _date_text(indicator.due_date),
         "scope_units": sorted(unit.code for unit in indicator.scope_units.all()),
         # Read-only on import: the latest authority-wide evaluation.
         "latest": None
@@ -425,6 +426,8 @@ def _define(indicator: Indicator, fields: dict[str, Any], units: dict[str, Unit]
     definition = {name: fields[name] for name in _INDICATOR_DEFINITION_FIELDS if name in fields}
     if "baseline" in fields:
         definition["baseline"] = valid_decimal(fields["baseline"])
+    if "due_date" in fields:
+        definition["due_date"] = valid_date(fields["due_date"])
     scope_units = [_known_unit(code, units) for code in fields["scope_units"]] if "scope_units" in fields else None
     indicator_define(indicator=indicator, scope_units=scope_units, **definition)
 

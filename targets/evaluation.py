@@ -131,6 +131,14 @@ def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
     return totals.last_value
 
 
+def window_end_of(indicator: Indicator, year_end: datetime.date) -> datetime.date:
+    """The day an indicator's outcome is due: a once-a-year milestone's own deadline, else the year's end."""
+    due = indicator.due_date
+    if due is not None and indicator.kind == IndicatorKind.MILESTONE and due < year_end:
+        return due
+    return year_end
+
+
 def reading_of(
     indicator: Indicator,
     totals: Totals,
@@ -309,7 +317,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
                 unit_totals,
                 periodic=rule.periodic,
                 day=day,
-                window_end=window_end,
+                window_end=window_end_of(indicator, window_end),
                 fraction=fraction,
                 due=due,
                 plan_closed=plan_closed,
@@ -376,7 +384,7 @@ def evaluate_window(
             issuer_totals,
             periodic=rule.periodic,
             day=day,
-            window_end=year_end,
+            window_end=window_end_of(indicator, year_end),
             fraction=fraction,
             due=due,
             plan_closed=plan.status == PlanStatus.CLOSED,

@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import NumberField, PortalForm, PortalModelForm, form_field
+from parplan.forms import NumberField, PortalForm, PortalModelForm, bound_dates, form_field
 from parplan.forms import ReasonForm as PlanChangeForm
 from parplan.numbers import number_problems
 from targets.conflicts import FigureConflict
@@ -136,10 +136,13 @@ class IndicatorDefinitionForm(PortalModelForm):
         fields = [
             "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure", "baseline",
             "frequency", "scope", "scope_units", "aggregation", "source", "target_type", "numerator_label",
-            "denominator_label", "risk_band",
+            "denominator_label", "risk_band", "due_date",
         ]  # fmt: skip
         field_classes = {"threshold": NumberField, "baseline": NumberField, "risk_band": NumberField}
-        widgets = {"scope_units": forms.CheckboxSelectMultiple}
+        widgets = {
+            "scope_units": forms.CheckboxSelectMultiple,
+            "due_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        }
 
     def clean(self) -> dict[str, Any]:
         """A threshold and a baseline follow the kind and measure chosen in the same form (a rank from 1…)."""
@@ -166,6 +169,7 @@ def definition_form(indicator: Indicator, data: Mapping[str, Any] | None = None)
     form_field(
         form, "scope_units", forms.ModelMultipleChoiceField
     ).queryset = indicator.area.plan.issuing_unit.children.select_related("kind").order_by("kind__name", "position")
+    bound_dates(form, indicator.area.plan.year, "due_date")
     return form
 
 

@@ -141,6 +141,11 @@ class Indicator(models.Model):
     # indicator is one value for the whole issuing authority.
     applies_to_level = models.CharField(_("áp dụng cho cấp"), max_length=40, blank=True)
     baseline = models.DecimalField(_("giá trị cơ sở"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # "Hoàn thành … trước ngày 30/6/2026": a milestone not met by this day is not achieved, without waiting for
+    # the year's end (targets.evaluation.window_end_of). Empty: the plan's year.
+    due_date = models.DateField(
+        _("hạn hoàn thành"), null=True, blank=True, help_text=_("Với chỉ tiêu mốc có hạn trong năm; để trống: cả năm.")
+    )
     frequency = models.CharField(_("kỳ báo cáo"), max_length=10, choices=Frequency.choices, default=Frequency.YEAR)
     scope = models.CharField(_("phạm vi"), max_length=10, choices=Scope.choices, default=Scope.AUTHORITY)
     scope_units = models.ManyToManyField(

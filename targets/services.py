@@ -166,7 +166,7 @@ def indicator_define(
     allowed = {
         "name", "kind", "measure", "parts_counted", "comparator", "threshold", "unit_of_measure",
         "applies_to_level", "baseline", "frequency", "scope", "aggregation", "source", "target_type",
-        "numerator_label", "denominator_label", "risk_band",
+        "numerator_label", "denominator_label", "risk_band", "due_date",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:

@@ -73,7 +73,6 @@ class _Drafter:
         self.read = read
         self.issuer = issuer
         self.units = UnitDirectory(issuer)
-        self.indicators = IndicatorReader(self.units)
         self.warnings: list[ReadWarning] = list(read.warnings)
         found = year or read.year
         if found is None:
@@ -83,6 +82,7 @@ class _Drafter:
                 _("Năm %(year)s của kế hoạch không hợp lệ: hãy nhập năm (2000–2100).") % {"year": found}
             )
         self.year: int = found
+        self.indicators = IndicatorReader(self.units, found)
         if year and read.year and year != read.year:
             self.warn(
                 "year_mismatch",

@@ -9,10 +9,12 @@ figure for the whole authority, entered by the secretariat.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 from parplan.models import Unit
+from planio.documents.deadlines import deadline_read
 from planio.documents.unit_names import UnitDirectory
 from targets.parsing import ParsedIndicator, parse_target
 from targets.sources import source_codes
@@ -24,9 +26,18 @@ _COMMUNE_LEVEL = "cấp xã"
 _LEVEL = re.compile(r"cấp\s+(?:tỉnh|huyện|xã)", re.IGNORECASE)
 
 
+# "… trước ngày 30/6/2026", "chậm nhất trong Quý II", "trong tháng 6": a milestone's deadline in its statement.
+_DEADLINE = re.compile(
+    r"\b(?:trước|chậm nhất|trong)\s+(?:ngày\s+)?(?P<when>\d{1,2}/\d{1,2}(?:/\d{4})?"
+    r"|quý\s+(?:iv|i{1,3}|[1-4])(?:/\d{4}|\s+năm\s+\d{4})?|tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})?)",
+    re.IGNORECASE,
+)
+
+
 class IndicatorReader:
-    def __init__(self, units: UnitDirectory) -> None:
+    def __init__(self, units: UnitDirectory, year: int) -> None:
         self.units = units
+        self.year = year
         self.issuer = units.issuer
         self.issuer_level = units.issuer.kind.administrative_level.casefold()
 
@@ -34,7 +45,19 @@ class IndicatorReader:
         """A target statement's indicators (plan-file fields) and the parser's warnings."""
         parsed = parse_target(text)
         single = len(parsed.indicators) == 1
-        return [self.indicator(i, text, single) for i in parsed.indicators], parsed.warnings
+        indicators = [self.indicator(i, text, single) for i in parsed.indicators]
+        for fields in indicators:
+            if fields["kind"] == "milestone" and (due := self.deadline(text)):
+                fields["due_date"] = due.isoformat()
+        return indicators, parsed.warnings
+
+    def deadline(self, text: str) -> datetime.date | None:
+        """The day a milestone statement says it is due by, within the plan's year; None if it says none."""
+        found = _DEADLINE.search(text)
+        if found is None:
+            return None
+        due = deadline_read(found.group("when"), self.year).due_date
+        return due if due is not None and due.year == self.year else None
 
     def task(self, text: str) -> list[dict[str, Any]]:
         """The measurable targets a task bullet states ("kiểm tra … trên 30% …", "100% … được xử lý")."""

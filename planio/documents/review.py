@@ -77,7 +77,7 @@ def review_apply(
     # The document's issuer by its id: a unit recoded since the upload is still the same unit.
     issuer = Unit.objects.select_related("kind").get(pk=document.issuer_id)
     data["plan"]["issuing_unit"] = issuer.code
-    reader = IndicatorReader(UnitDirectory(issuer))
+    reader = IndicatorReader(UnitDirectory(issuer), document.year)
     for name in _PLAN_FIELDS:
         value = plan.get(name)
         if name == "issue_date":

@@ -102,6 +102,10 @@ def test_a_communes_targets_become_indicators_for_the_commune_itself(commune):
         (5, 1, "ratio", "gte", Decimal(100), "", "authority", 0),
         (6, 1, "ratio", "gte", Decimal(100), "", "authority", 0),
     ]
+    # "… trước ngày 30/6/2026": the milestone is due then, not at the year's end.
+    assert commune.data["areas"][3]["targets"][0]["indicators"][0]["due_date"] == "2026-06-30"
+    assert all("due_date" not in i for a in commune.data["areas"] for t in a["targets"] for i in t["indicators"]
+               if i["kind"] != "milestone")  # fmt: skip
     hidden = commune.data["areas"][0]["tasks"][0]["indicators"]
     assert [(i["comparator"], i["threshold"]) for i in hidden] == [("gte", "50")]
 

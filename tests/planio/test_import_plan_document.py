@@ -51,6 +51,8 @@ def test_without_dry_run_the_draft_plan_is_created_with_the_document_as_its_sour
     assert plan.source_document.file.read() == source.read_bytes()
     assert Task.objects.filter(area__plan=plan).count() == 11
     assert Indicator.objects.of_plan(plan).count() == 8  # 7 targets' and the one in a task bullet
+    milestone = Indicator.objects.get(area__plan=plan, area__number=4, target__position=1)
+    assert milestone.due_date.isoformat() == "2026-06-30"  # "… trước ngày 30/6/2026"
     survey = Task.objects.get(area__plan=plan, text__startswith="Khảo sát sự hài lòng")
     assert (survey.lead_unit.code, survey.due_date.isoformat()) == ("T-HVT-PVHCC", "2026-11-30")
 

@@ -241,6 +241,28 @@ def test_a_milestone_across_units_is_met_only_when_every_reporting_unit_met_it(
     assert snapshots["183"].status == not_achieved
 
 
+@pytest.mark.parametrize(
+    ("due_date", "met", "status"),
+    [
+        (D(2024, 6, 30), False, IndicatorStatus.NOT_ACHIEVED),  # past its own deadline: final, not "at risk"
+        (None, False, AT_RISK),  # the same figure, the year still running
+        (D(2024, 9, 30), False, AT_RISK),  # its deadline not reached yet
+        (D(2024, 6, 30), True, ACHIEVED),
+    ],
+)
+def test_a_milestone_with_a_deadline_in_the_year_is_judged_on_that_day(
+    seed_plan, dong_dang, secretariat, due_date, met, status
+):
+    # "Hoàn thành sắp xếp thôn, tổ dân phố trước ngày 30/6": not done by July is not achieved.
+    done = new_indicator(
+        seed_plan, name="Sắp xếp thôn (thử)", kind=IndicatorKind.MILESTONE, comparator="", threshold=None,
+        frequency=Frequency.YEAR, aggregation=Aggregation.MILESTONE, scope_units=[dong_dang],
+    )  # fmt: skip
+    indicator_define(indicator=done, due_date=due_date)
+    approved(done, dong_dang, seed_period(seed_plan, Frequency.YEAR, 1), FigureInput(met=met), secretariat)
+    assert _evaluate(seed_plan, done, D(2024, 7, 15))["06184"].status == status
+
+
 # --- The whole plan ----------------------------------------------------------------------
 
 
