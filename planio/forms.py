@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from parplan.forms import PortalForm, form_field
@@ -91,6 +92,16 @@ class ItemForm(PortalForm):
         self.fields["area"].choices = list(areas)  # type: ignore[attr-defined]
         self.fields["lead_unit"].choices = [("", "—"), *units]  # type: ignore[attr-defined]
         self.fields["coordinating_units"].choices = list(units)  # type: ignore[attr-defined]
+
+    @property
+    def placement_fields(self) -> list[BoundField]:
+        """Where the row goes: its area, its kind, whether it joins the row above."""
+        return [self["area"], self["kind"], self["merge"]]
+
+    @property
+    def task_fields(self) -> list[BoundField]:
+        """What only a task has: its units, deadline and output."""
+        return [self["lead_unit"], self["coordinating_units"], self["due_date"], self["expected_output"]]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

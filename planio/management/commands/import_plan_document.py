@@ -51,7 +51,8 @@ class Command(BaseCommand):
         try:
             kept = plan_document_keep(content=content, name=path.name, read=read, by=self._user(options["user"]))
         except PlanImportError as error:
-            raise CommandError("Không tạo được kế hoạch:\n" + "\n".join(f"  - {e}" for e in error.errors)) from None
+            lines = "\n".join(f"  - {e}" for e in error.errors)
+            raise CommandError(_("Không tạo được kế hoạch:") + "\n" + lines) from None
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(_("Đã tạo kế hoạch dự thảo: %(plan)s.") % {"plan": kept.plan}))
