@@ -218,7 +218,8 @@ class WholeNumberField(NumberField):
 
 # --- Editing a plan ------------------------------------------------------------------------
 
-_DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+# The portal's dates as people type them (Django copies a field's widget, so one instance serves every form).
+DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
 REASON_HELP = _("Bắt buộc khi kế hoạch đang thực hiện; được lưu vào lịch sử thay đổi.")
 
 
@@ -243,7 +244,7 @@ class PlanEditForm(ReasonForm):
     number = forms.CharField(label=_("Số"), max_length=20, required=False)
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=40)
     place = forms.CharField(label=_("Địa danh"), max_length=120, required=False)
-    issue_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=_DATE_INPUT)
+    issue_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE_INPUT)
     legal_bases = forms.CharField(label=_("Căn cứ ban hành"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     purpose = forms.CharField(label=_("Mục đích"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     requirements = forms.CharField(label=_("Yêu cầu"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -287,8 +288,6 @@ class ResponsibilityEditForm(ReasonForm):
 
 # --- Keeping units current -----------------------------------------------------------------
 
-_DAY_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
-
 
 class UnitStructureForm(PortalForm):
     """A unit's place in the tree: code, name, kind, parent (a new unit, or one renamed or moved)."""
@@ -311,7 +310,7 @@ class UnitsMergeForm(PortalForm):
         label=_("Các đơn vị hợp nhất vào đơn vị này"), queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )  # fmt: skip
-    on = forms.DateField(label=_("Từ ngày"), widget=_DAY_INPUT)
+    on = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT)
     reason = forms.CharField(
         label=_("Lý do, văn bản"), max_length=100, help_text=_("Ví dụ: Nghị quyết số 1672/NQ-UBTVQH15 ngày 16/6/2025.")
     )
@@ -322,5 +321,5 @@ class UnitsMergeForm(PortalForm):
 
 
 class UnitEndForm(PortalForm):
-    on = forms.DateField(label=_("Ngừng hoạt động từ ngày"), widget=_DAY_INPUT)
+    on = forms.DateField(label=_("Ngừng hoạt động từ ngày"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("Lý do, văn bản"), max_length=100)

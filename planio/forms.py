@@ -12,10 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from parplan.forms import PortalForm, form_field
+from parplan.forms import DATE_INPUT, PortalForm, form_field
 from parplan.models import Plan, Unit
 
-_DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
 _SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 
 
@@ -54,7 +53,7 @@ class PlanDetailsForm(PortalForm):
     number = forms.CharField(label=_("Số"), max_length=20, required=False)
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=40)
     place = forms.CharField(label=_("Địa danh"), max_length=120, required=False)
-    issue_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=_DATE)
+    issue_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE_INPUT)
     signing_authority = forms.CharField(label=_("Thẩm quyền ký"), max_length=120, required=False)
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
     signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)
@@ -84,7 +83,7 @@ class ItemForm(PortalForm):
     coordinating_units = forms.MultipleChoiceField(
         label=_("Cơ quan phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
-    due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=_DATE)
+    due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=DATE_INPUT)
     expected_output = forms.CharField(label=_("Sản phẩm"), max_length=255, required=False)
 
     def __init__(self, *args: Any, areas: Sequence[tuple[int, str]], units: Sequence[tuple[str, str]], **kwargs: Any):

@@ -5,7 +5,6 @@ Thin: check access (planio.access), read or call a service (planio.documents.sav
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from parplan.formatting import format_number
 from parplan.http import AuthenticatedHttpRequest
 from planio.access import documents_for, get_document_for_user, require_upload_right
 from planio.documents.blocks import DocumentError
 from planio.documents.drafting import plan_document_read
-from planio.documents.review import review_apply, review_initial
+from planio.documents.review import ReviewInitial, review_apply, review_initial, review_notes
 from planio.documents.saving import StaleReview, plan_document_confirm, plan_document_revise, plan_document_store
 from planio.documents.unit_names import UnitDirectory
 from planio.forms import (
@@ -32,7 +30,6 @@ from planio.forms import (
 )
 from planio.interchange import PlanImportError
 from planio.models import PlanDocument
-from targets.models import IndicatorKind
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,8 +57,9 @@ def document_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request.user, pk)
     if document.plan_id is not None:
         return redirect("plan-detail", pk=document.plan_id)
-    forms = _review_forms(document, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not _same_rows(document, forms):
+    initial = review_initial(document)
+    forms = _review_forms(document, initial, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not _same_rows(initial, forms):
         # Rows are matched to what was read by their place: a page from before another reviewer's split or merge,
         # or a hand-made request, would apply corrections to the wrong items.
         messages.error(request, _("Trang này không còn khớp với bản đọc đã lưu: hãy tải lại trang rồi sửa tiếp."))
@@ -77,7 +75,7 @@ def document_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         outcome = _save(request, document, data)
         if outcome is not None:
             return outcome
-    return render(request, "planio/document_review.html", _review_context(document, forms))
+    return render(request, "planio/document_review.html", _review_context(document, initial, forms))
 
 
 def _save(request: AuthenticatedHttpRequest, document: PlanDocument, data: dict[str, Any]) -> HttpResponse | None:
@@ -114,8 +112,7 @@ def _save(request: AuthenticatedHttpRequest, document: PlanDocument, data: dict[
     return redirect("plan-detail", pk=plan.pk)
 
 
-def _same_rows(document: PlanDocument, forms: dict[str, Any]) -> bool:
-    initial = review_initial(document)
+def _same_rows(initial: ReviewInitial, forms: dict[str, Any]) -> bool:
     expected = (len(initial.areas), len(initial.items), len(initial.responsibilities))
     sets = (forms["areas"], forms["items"], forms["responsibilities"])
     return all(formset.management_form.is_valid() for formset in sets) and expected == tuple(
@@ -123,8 +120,7 @@ def _same_rows(document: PlanDocument, forms: dict[str, Any]) -> bool:
     )
 
 
-def _review_forms(document: PlanDocument, data: Any) -> dict[str, Any]:
-    initial = review_initial(document)
+def _review_forms(document: PlanDocument, initial: ReviewInitial, data: Any) -> dict[str, Any]:
     directory = UnitDirectory(document.issuer)
     units = [(unit.code, unit.name) for unit in directory.units if unit != document.issuer]
     # Rows name their area by its place in the list, so an area renumbered in the same sending keeps its rows.
@@ -139,44 +135,10 @@ def _review_forms(document: PlanDocument, data: Any) -> dict[str, Any]:
     }
 
 
-_COMPARATORS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
-
-
-def _indicator_line(fields: dict[str, Any]) -> str:
-    """ "Tỷ lệ ≥ 99,5 % · cấp xã · 22 đơn vị báo cáo": an indicator as read, in a line."""
-    kind = dict(IndicatorKind.choices).get(fields["kind"], fields["kind"])
-    parts = [str(kind)]
-    if fields.get("threshold") is not None:
-        parts.append(
-            f"{_COMPARATORS.get(fields['comparator'], '')} {format_number(Decimal(fields['threshold']))} "
-            f"{fields.get('unit_of_measure', '')}".strip()
-        )
-    if fields.get("applies_to_level"):
-        parts.append(fields["applies_to_level"])
-    units = len(fields.get("scope_units", []))
-    parts.append(
-        _("%(count)s đơn vị báo cáo") % {"count": units} if units else _("một số liệu cho toàn cơ quan ban hành")
-    )
-    return " · ".join(parts)
-
-
-def _review_context(document: PlanDocument, forms: dict[str, Any]) -> dict[str, Any]:
-    initial = review_initial(document)
-    warnings_by_block: dict[int, list[str]] = {}
-    for warning in document.warnings:
-        warnings_by_block.setdefault(warning["block"], []).append(warning["message"])
-    rows = [
-        {"form": form, "blocks": blocks, "warnings": [m for b in blocks for m in warnings_by_block.get(b, [])]}
-        for form, blocks in zip(forms["items"], initial.sources + [[]] * len(forms["items"]), strict=False)
-    ]
-    indicators = {
-        f"{kind}:{a}:{k}": item.get("indicators", [])
-        for a, area in enumerate(document.data["areas"])
-        for kind in ("target", "task")
-        for k, item in enumerate(area[f"{kind}s"])
-    }
-    for row in rows:
-        row["indicators"] = [_indicator_line(i) for i in indicators.get(row["form"]["origin"].value(), [])]
+def _review_context(document: PlanDocument, initial: ReviewInitial, forms: dict[str, Any]) -> dict[str, Any]:
+    # One row per item: the posted page was checked to have the stored number of rows (_same_rows).
+    notes = review_notes(document, initial)
+    rows = [{"form": form, "notes": note} for form, note in zip(forms["items"], notes, strict=True)]
     return {
         "document": document,
         "forms": forms,

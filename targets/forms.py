@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from evidence.forms import MultipleFileField
-from parplan.forms import NumberField, PortalForm, PortalModelForm, bound_dates, form_field
+from parplan.forms import DATE_INPUT, NumberField, PortalForm, PortalModelForm, bound_dates, form_field
 from parplan.forms import ReasonForm as PlanChangeForm
 from parplan.numbers import number_problems
 from targets.conflicts import FigureConflict
@@ -141,7 +141,7 @@ class IndicatorDefinitionForm(PortalModelForm):
         field_classes = {"threshold": NumberField, "baseline": NumberField, "risk_band": NumberField}
         widgets = {
             "scope_units": forms.CheckboxSelectMultiple,
-            "due_date": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+            "due_date": DATE_INPUT,
         }
 
     def clean(self) -> dict[str, Any]:

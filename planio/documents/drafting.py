@@ -22,7 +22,15 @@ from planio.documents.annex import AnnexRow, annex_rows
 from planio.documents.blocks import Block, DocumentError, document_blocks, unread_parts
 from planio.documents.deadlines import deadline_read
 from planio.documents.indicators import IndicatorReader
-from planio.documents.structure import ASSIGNED, AreaRead, Item, PlanRead, ReadWarning, plan_structure
+from planio.documents.structure import (
+    ASSIGNED,
+    AreaRead,
+    Item,
+    PlanRead,
+    ReadWarning,
+    ResponsibilityRead,
+    plan_structure,
+)
 from planio.documents.unit_names import UnitDirectory, UnitMatch, unit_name_keys
 
 _MATCH_RATIO = 0.6  # how alike an annex row and a body task must read to be the same task
@@ -227,7 +235,7 @@ class _Drafter:
             )
         return found
 
-    def responsibility(self, item: Any) -> dict[str, Any]:
+    def responsibility(self, item: ResponsibilityRead) -> dict[str, Any]:
         return {
             "number": item.number,
             "blocks": [item.block, *(block for paragraph in item.paragraphs for block in paragraph.blocks)],

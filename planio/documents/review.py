@@ -12,13 +12,18 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from parplan.formatting import format_number
 from parplan.models import Unit
 from planio.documents.drafting import lead_warnings
 from planio.documents.indicators import IndicatorReader
 from planio.documents.unit_names import UnitDirectory
 from planio.models import PlanDocument
+from targets.models import IndicatorKind
 
 _PLAN_FIELDS = ("title", "number", "symbol", "place", "issue_date", "signing_authority", "signer_title", "signer_name")
 _SPLIT = re.compile(r"\n\s*\n")
@@ -30,8 +35,18 @@ class ReviewInitial:
     areas: list[dict[str, Any]]
     items: list[dict[str, Any]]
     responsibilities: list[dict[str, Any]]
-    # Per item (same order): the blocks it was read from and the warnings about them.
+    # Per item (same order): the blocks it was read from, and the indicators read from it.
     sources: list[list[int]] = field(default_factory=list)
+    indicators: list[list[dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowNotes:
+    """What the review shows beside one item's row: its paragraphs, their warnings, its indicators in words."""
+
+    blocks: list[int]
+    warnings: list[str]
+    indicators: list[str]
 
 
 def review_initial(document: PlanDocument) -> ReviewInitial:
@@ -41,6 +56,7 @@ def review_initial(document: PlanDocument) -> ReviewInitial:
     areas = [{"number": a["number"], "name": a["name"], "targets_heading": a["targets_heading"]} for a in data["areas"]]
     items: list[dict[str, Any]] = []
     sources: list[list[int]] = []
+    indicators: list[list[dict[str, Any]]] = []
     for a, area in enumerate(data["areas"]):
         for kind in ("target", "task"):
             for k, item in enumerate(area[f"{kind}s"]):
@@ -57,11 +73,45 @@ def review_initial(document: PlanDocument) -> ReviewInitial:
                     }
                 )
                 sources.append(list(item.get("blocks", [])))
+                indicators.append(list(item.get("indicators", [])))
     responsibilities = [
         {"number": r["number"], "heading": r["heading"], "text": r["text"], "units": r.get("units", [])}
         for r in data["responsibilities"]
     ]
-    return ReviewInitial(plan, areas, items, responsibilities, sources)
+    return ReviewInitial(plan, areas, items, responsibilities, sources, indicators)
+
+
+def review_notes(document: PlanDocument, initial: ReviewInitial) -> list[RowNotes]:
+    """Per item of `initial`, in order: what its row shows beside the form."""
+    by_block: dict[int, list[str]] = {}
+    for warning in document.warnings:
+        by_block.setdefault(warning["block"], []).append(warning["message"])
+    return [
+        RowNotes(
+            blocks=blocks,
+            warnings=[message for block in blocks for message in by_block.get(block, [])],
+            indicators=[indicator_line(fields) for fields in indicators],
+        )
+        for blocks, indicators in zip(initial.sources, initial.indicators, strict=True)
+    ]
+
+
+_COMPARATORS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
+
+
+def indicator_line(fields: dict[str, Any]) -> str:
+    """ "Tỷ lệ ≥ 99,5 % · cấp xã · 22 đơn vị báo cáo": an indicator as read, in a line."""
+    parts = [str(dict(IndicatorKind.choices).get(fields["kind"], fields["kind"]))]
+    if fields.get("threshold") is not None:
+        rule = f"{_COMPARATORS.get(fields['comparator'], '')} {format_number(Decimal(fields['threshold']))}"
+        parts.append(f"{rule} {fields.get('unit_of_measure', '')}".strip())
+    if fields.get("applies_to_level"):
+        parts.append(fields["applies_to_level"])
+    units = len(fields.get("scope_units", []))
+    parts.append(
+        _("%(count)s đơn vị báo cáo") % {"count": units} if units else _("một số liệu cho toàn cơ quan ban hành")
+    )
+    return " · ".join(parts)
 
 
 def review_apply(
