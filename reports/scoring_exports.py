@@ -59,7 +59,7 @@ _POINTS_FORMAT = "0.00"
 
 def _result_row(result: UnitResult) -> list[object]:
     totals = [result.self_total, result.appraised_total, result.final_total]
-    return [result.rank, result.unit.name, *totals, result.band, result.last_year]
+    return [result.rank or None, result.unit.name, *totals, result.band, result.last_year]
 
 
 def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]], rows: list[list[object]]) -> Worksheet:

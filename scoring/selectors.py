@@ -31,7 +31,10 @@ class UnitResult:
     final_total: Decimal = ZERO
     penalty: Decimal = ZERO  # the final penalty as counted (within its cap)
     bonus: Decimal = ZERO  # the final bonus as counted (within its cap)
-    rank: int = 0
+    rank: int = 0  # 0: not ranked (no final points yet)
+    # Whether any criterion has final points: a round just opened has none, and ranking its
+    # units on totals of 0 would print every unit as rank 1.
+    finalised: bool = True
     band: str = ""
     last_year: Decimal | None = None
     parts: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -83,7 +86,10 @@ def _totals(scoring_round: ScoringRound) -> dict[int, UnitResult]:
     rows = Score.objects.filter(round=scoring_round).values_list(
         "unit_id", "criterion__part", "self_points", "appraised_points", "final_points"
     )
+    finalised: set[int] = set()
     for unit_id, part, own, appraised, final in rows:
+        if final is not None:
+            finalised.add(unit_id)
         sums[unit_id]["self"][part] += own or ZERO
         sums[unit_id]["appraised"][part] += appraised or ZERO
         sums[unit_id]["final"][part] += final or ZERO
@@ -96,6 +102,7 @@ def _totals(scoring_round: ScoringRound) -> dict[int, UnitResult]:
             self_total=_capped(tree, by_stage["self"]),
             appraised_total=_capped(tree, by_stage["appraised"]),
             final_total=_capped(tree, by_stage["final"]),
+            finalised=unit_id in finalised,
             penalty=min(by_stage["final"].get(Part.PENALTY, ZERO), tree.penalty_cap),
             bonus=min(by_stage["final"].get(Part.BONUS, ZERO), tree.bonus_cap),
             parts={stage: dict(values) for stage, values in by_stage.items()},
@@ -104,10 +111,16 @@ def _totals(scoring_round: ScoringRound) -> dict[int, UnitResult]:
 
 
 def rank(results: list[UnitResult]) -> list[UnitResult]:
-    """Order by final total, then smaller penalty; equal on both share a rank (1, 2, 2, 4), listed by name."""
-    ordered = sorted(results, key=lambda r: (-r.final_total, r.penalty, r.unit.name))
+    """Order by final total, then smaller penalty; equal on both share a rank (1, 2, 2, 4), listed by name.
+
+    Units without final points yet are not ranked (rank 0) and come last, by name.
+    """
+    ordered = sorted(results, key=lambda r: (not r.finalised, -r.final_total, r.penalty, r.unit.name))
     previous: tuple[Decimal, Decimal] | None = None
     for position, result in enumerate(ordered, start=1):
+        if not result.finalised:
+            result.rank = 0
+            continue
         key = (result.final_total, result.penalty)
         if key != previous:
             result.rank = position
@@ -137,7 +150,8 @@ def round_results(scoring_round: ScoringRound, *, compare: bool = True) -> list[
                 results[unit_id].last_year = result.final_total
     ranked = rank(list(results.values()))
     for result in ranked:
-        result.band = band_of(scoring_round, result.final_total)
+        # No final points, no band: a total of 0 is not a "Trung bình".
+        result.band = band_of(scoring_round, result.final_total) if result.finalised else ""
     return ranked
 
 
@@ -178,7 +192,7 @@ def official_rankings(authority: Unit, shown: int = 5, *, year: int | None = Non
         latest.setdefault(scoring_round.tree.group, scoring_round)
     rankings = []
     for scoring_round in latest.values():
-        results = round_results(scoring_round, compare=False)
+        results = [r for r in round_results(scoring_round, compare=False) if r.finalised]
         rankings.append(OfficialRanking(scoring_round, results[:shown], len(results)))
     return rankings
 

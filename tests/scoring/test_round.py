@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from evidence.services import evidence_remove
@@ -156,6 +158,7 @@ def test_ties_share_a_rank_after_the_penalty_rule(scoring_round, two_communes):
     a, b = results
     a.final_total = b.final_total = D(80)
     a.penalty, b.penalty = D(0), D(0)
+    a.finalised = b.finalised = True  # as if both had final points
     ranked = rank([a, b])
     assert [r.rank for r in ranked] == [1, 1]
     b.penalty = D(1)
@@ -263,3 +266,21 @@ def test_results_show_last_years_final_total_beside_this_years():
     assert shown and set(shown) <= set(last_year)
     assert shown == {unit_id: last_year[unit_id] for unit_id in shown}
     assert any(total for total in shown.values())
+
+
+def test_a_new_round_ranks_nobody_rather_than_everyone_first(scoring_round, two_communes, client_for, secretariat):
+    # Before: every final total was 0, so every unit was printed as rank 1, band "Trung bình".
+    results = round_results(scoring_round)
+    assert [(r.rank, r.band, r.finalised) for r in results] == [(0, "", False), (0, "", False)]
+    page = client_for(secretariat).get(reverse("scoring-results", args=[scoring_round.pk]))
+    rank_cells = re.findall(r"<tr>\s*<td>(.*?)</td>", page.content.decode(), re.S)
+    assert len(rank_cells) == 2 and all("—" in cell for cell in rank_cells), rank_cells
+    assert "Trung bình" not in page.content.decode()
+    score = _score(scoring_round, two_communes[1], "2.1")
+    score.final_points = D(30)
+    score.save(update_fields=["final_points"])
+    by_unit = {r.unit: r for r in round_results(scoring_round)}
+    # The unit with final points ranks first; the other, with none yet, is listed after it unranked.
+    assert (by_unit[two_communes[1]].rank, by_unit[two_communes[0]].rank) == (1, 0)
+    assert by_unit[two_communes[1]].band and not by_unit[two_communes[0]].band
+    assert [r.unit for r in round_results(scoring_round)] == [two_communes[1], two_communes[0]]
