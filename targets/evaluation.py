@@ -15,17 +15,17 @@ of percentages.
 from __future__ import annotations
 
 import datetime
-import io
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from parplan.events import plan_changed_now
 from parplan.jobs import enqueue_on_commit
@@ -42,18 +42,11 @@ from targets.models import (
     Scope,
 )
 from targets.periods import PeriodSpec, elapsed_fraction, periods_of, year_window
+from targets.snapshot_writes import SnapshotRow, snapshots_replace, stored_value
 from targets.sources import computed_figures_write
 from targets.status import Reading, band, judge, rule_of
 
-if TYPE_CHECKING:
-    from django.db.backends.utils import CursorWrapper
-
 _HUNDRED = Decimal(100)
-# indicator id, unit id, numerator, denominator, value, expected, status, missed, covered from, to: one snapshot.
-SnapshotRow = tuple[
-    int, int, Decimal | None, Decimal | None, Decimal | None, Decimal | None, str, int | None,
-    datetime.date | None, datetime.date | None,
-]  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -82,19 +75,23 @@ class Totals:
 
     def add(self, other: Totals) -> None:
         # Spelled out: this runs once per unit and level of the tree for every indicator.
+        # Fields that are zero below are skipped (only latest-value and milestone indicators have latest
+        # figures, only yes/no ones met and missed).
         self.numerator += other.numerator
         self.denominator += other.denominator
         self.total += other.total
         self.figures += other.figures
-        self.last_numerator += other.last_numerator
-        self.last_denominator += other.last_denominator
-        self.last_value += other.last_value
-        self.units_reporting += other.units_reporting
-        self.met += other.met
-        self.missed += other.missed
         self.units += other.units
-        if other.last_end is not None and (self.last_end is None or other.last_end < self.last_end):
-            self.last_end = other.last_end
+        if other.units_reporting:
+            self.last_numerator += other.last_numerator
+            self.last_denominator += other.last_denominator
+            self.last_value += other.last_value
+            self.units_reporting += other.units_reporting
+            if other.last_end is not None and (self.last_end is None or other.last_end < self.last_end):
+                self.last_end = other.last_end
+        if other.met or other.missed:
+            self.met += other.met
+            self.missed += other.missed
         if other.first_start is not None and (self.first_start is None or other.first_start < self.first_start):
             self.first_start = other.first_start
         if other.latest_end is not None and (self.latest_end is None or other.latest_end > self.latest_end):
@@ -113,19 +110,29 @@ class EvaluationSummary:
         return f"{self.day:%d/%m/%Y}: đã đánh giá {self.indicators} chỉ số ({self.snapshots} kết quả) — {counts}."
 
 
+# The choices compared for every indicator and unit each night, as plain strings: on Python 3.11 a member
+# looked up on its enum class costs about 80 ns, ten times a plain name (targets.status has the same).
+_RATIO_OF_SUMS: str = Aggregation.RATIO_OF_SUMS.value
+_SUM: str = Aggregation.SUM.value
+_MILESTONE_AGGREGATION: str = Aggregation.MILESTONE.value
+_LATEST: str = Aggregation.LATEST.value
+_RATIO: str = IndicatorKind.RATIO.value
+_MILESTONE_KIND: str = IndicatorKind.MILESTONE.value
+
+
 def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
     """The indicator's value from its totals (ratios in %), None without data."""
     if totals.figures == 0:
         return None
-    if indicator.aggregation == Aggregation.RATIO_OF_SUMS:
+    if indicator.aggregation == _RATIO_OF_SUMS:
         # 0/0 ("no dossiers this month") says nothing about the rate.
         return totals.numerator * _HUNDRED / totals.denominator if totals.denominator else None
-    if indicator.aggregation == Aggregation.SUM:
+    if indicator.aggregation == _SUM:
         return totals.total
-    if indicator.aggregation == Aggregation.MILESTONE:
+    if indicator.aggregation == _MILESTONE_AGGREGATION:
         # Met only when every reporting unit's latest figure says met.
         return Decimal(1) if totals.last_value == totals.units_reporting else Decimal(0)
-    if indicator.kind == IndicatorKind.RATIO:
+    if indicator.kind == _RATIO:
         # Year-to-date or stock ratios: each unit's latest figure, then Σ/Σ across units.
         return totals.last_numerator * _HUNDRED / totals.last_denominator if totals.last_denominator else None
     return totals.last_value
@@ -134,7 +141,7 @@ def value_of(indicator: Indicator, totals: Totals) -> Decimal | None:
 def window_end_of(indicator: Indicator, year_end: datetime.date) -> datetime.date:
     """The day an indicator's outcome is due: a once-a-year milestone's own deadline, else the year's end."""
     due = indicator.due_date
-    if due is not None and indicator.kind == IndicatorKind.MILESTONE and due < year_end:
+    if due is not None and indicator.kind == _MILESTONE_KIND and due < year_end:
         return due
     return year_end
 
@@ -157,7 +164,7 @@ def reading_of(
     """
     value = value_of(indicator, totals)
     closed = day > window_end
-    if closed and not plan_closed and indicator.aggregation == Aggregation.LATEST:
+    if closed and not plan_closed and indicator.aggregation == _LATEST:
         # A year-to-date figure of 14/9 does not settle the year: final once the last period's figures are in.
         closed = totals.last_end is not None and totals.last_end >= window_end
     if periodic:
@@ -170,7 +177,7 @@ def reading_of(
         fraction=fraction,
         closed=closed,
         # Figures came in but a rate had nothing to count (0 late dossiers to apologise for).
-        not_applicable=bool(totals.figures) and indicator.kind == IndicatorKind.RATIO and value is None,
+        not_applicable=bool(totals.figures) and indicator.kind == _RATIO and value is None,
         met=totals.met,
         missed=totals.missed,
         due=due * max(totals.units, 1),
@@ -188,9 +195,9 @@ def fraction_of(indicator: Indicator, totals: Totals) -> tuple[Decimal | None, D
     A year-to-date ratio is its latest figures, not the sum over periods (which
     would show 292 500 / 750 000 beside a value of 58 %); other kinds have none.
     """
-    if totals.figures == 0 or indicator.kind != IndicatorKind.RATIO:
+    if totals.figures == 0 or indicator.kind != _RATIO:
         return None, None
-    if indicator.aggregation == Aggregation.LATEST:
+    if indicator.aggregation == _LATEST:
         return totals.last_numerator, totals.last_denominator
     return totals.numerator, totals.denominator
 
@@ -240,23 +247,28 @@ def _totals_by_indicator_and_unit(
 def _fill_latest_figures(
     indicators: list[Indicator], approved: QuerySet[Measurement], totals: dict[tuple[int, int], Totals]
 ) -> None:
-    """Latest-value and milestone indicators need each unit's figure of its last period."""
-    wanted = [i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)]
-    if not wanted:
+    """Latest-value and milestone indicators need each unit's figure of its last period.
+
+    The sums already say which period ends last for each (indicator, unit) (`latest_end`):
+    only the figures of periods ending on one of those days leave the database (one day when
+    every unit is up to date), and each group keeps the one of its own latest end. A filter,
+    where ranking every figure by period (a window over all of them) sorted them all first.
+    """
+    wanted = {i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)}
+    ends = {group.latest_end for (indicator_id, _unit), group in totals.items() if indicator_id in wanted}
+    if not ends:
         return
-    # Only each (indicator, unit)'s figure of the latest-ending period leaves the database.
-    rows = (
-        approved.filter(indicator__in=wanted)
-        .annotate(
-            recency=Window(
-                RowNumber(), partition_by=[F("indicator_id"), F("unit_id")], order_by=F("period__end").desc()
-            )
-        )
-        .filter(recency=1)
-        .values_list("indicator_id", "unit_id", "numerator", "denominator", "value", "met", "period__end")
+    rows = approved.filter(indicator__in=wanted, period__end__in=ends).values_list(
+        "indicator_id", "unit_id", "numerator", "denominator", "value", "met", "period__end", "period_id"
     )
-    for indicator_id, unit_id, numerator, denominator, value, met, end in _rows(rows):
-        unit_totals = totals[(indicator_id, unit_id)]
+    taken: dict[tuple[int, int], int] = {}
+    for indicator_id, unit_id, numerator, denominator, value, met, end, period_id in _rows(rows):
+        key = (indicator_id, unit_id)
+        unit_totals = totals[key]
+        # Two periods ending the same day (which the periods' set-up does not make): the later one, every night.
+        if end != unit_totals.latest_end or taken.get(key, 0) > period_id:
+            continue
+        taken[key] = period_id
         unit_totals.last_end = end
         unit_totals.last_numerator = numerator or Decimal(0)
         unit_totals.last_denominator = denominator or Decimal(0)
@@ -287,67 +299,92 @@ def _rows(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
 # --- Evaluation --------------------------------------------------------------------
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while the evaluation makes its tens of thousands of totals and rows.
+
+    None of them is part of a reference cycle (reference counting frees them all), but each
+    700 new objects start a collection that walks every live object of its generation, and the
+    older generations again and again as the rows pile up: at province size, 24,000 totals and
+    24,080 rows, that was 70 ms of the 0.57 s (bench/README.md). Restored on the way out, errors
+    included, and left off if it was off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | None = None) -> EvaluationSummary:
     """Compute and store every indicator's value and status for `day`; idempotent.
 
-    Everything is computed before anything is written, and the day's rows are
-    replaced in one transaction: a failure leaves earlier snapshots untouched.
+    The figures are read first; the rows are then judged and written in one
+    transaction (targets.snapshot_writes streams them to the database as they
+    are judged): a failure leaves earlier snapshots untouched.
     """
     computed_figures_write(plan, day)
     indicators = list(Indicator.objects.of_plan(plan))
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]
-    totals = _totals_by_indicator_and_unit(indicators, day)
-    tree = UnitTree.of(plan.issuing_unit)
-    scope_units = _scope_units(indicators, tree)
     summary = EvaluationSummary(day=day, indicators=len(indicators))
-    window_end = year_window(plan.year)[1]
-    fraction = elapsed_fraction(plan.year, day)
-    plan_closed = plan.status == PlanStatus.CLOSED
-    # Plain rows, not model instances: a province has tens of thousands per day.
-    rows: list[SnapshotRow] = []
-    for indicator in indicators:
-        rule = rule_of(indicator)
-        due = _periods_due(indicator, plan.year, day) if rule.periodic else 0
-        width = band(rule)  # once per indicator, not once per unit
-        indicator_id = indicator.pk
-        for unit_id, unit_totals in _rolled_up(indicator, tree, totals, scope_units.get(indicator_id, [])):
-            reading = reading_of(
-                indicator,
-                unit_totals,
-                periodic=rule.periodic,
-                day=day,
-                window_end=window_end_of(indicator, window_end),
-                fraction=fraction,
-                due=due,
-                plan_closed=plan_closed,
-            )
-            status, expected = judge(rule, reading, width=width)
-            rows.append(
-                snapshot_row(indicator, unit_id, unit_totals, reading, status, expected, periodic=rule.periodic)
-            )
-            if unit_id == tree.issuer_id:
-                summary.statuses[status] += 1
-    alias = router.db_for_write(IndicatorSnapshot)
-    with transaction.atomic(using=alias):
-        _replace_snapshots(alias, plan.pk, day, [i.pk for i in indicators], rows)
-    summary.snapshots = len(rows)
+    with cyclic_gc_paused():
+        totals = _totals_by_indicator_and_unit(indicators, day)
+        tree = UnitTree.of(plan.issuing_unit)
+        scope_units = _scope_units(indicators, tree)
+        rows = _judged_rows(plan, day, indicators, tree, totals, scope_units, summary)
+        alias = router.db_for_write(IndicatorSnapshot)
+        with transaction.atomic(using=alias):
+            summary.snapshots = snapshots_replace(alias, plan.pk, day, [i.pk for i in indicators], rows)
     # New statuses: the dashboard must not serve the old ones from its cache.
     plan_changed_now(plan.pk)
     return summary
+
+
+def _judged_rows(
+    plan: Plan, day: datetime.date, indicators: list[Indicator], tree: UnitTree, totals: dict[tuple[int, int], Totals],
+    scope_units: dict[int, list[int]], summary: EvaluationSummary,
+) -> Iterator[SnapshotRow]:  # fmt: skip
+    """Every (indicator, unit)'s snapshot row on `day`, judged as it is asked for; the issuer's statuses counted.
+
+    Plain rows, not model instances: a province has tens of thousands per day. No query
+    may run in here: on a new day the rows are judged while COPY holds the connection.
+    """
+    year_end = year_window(plan.year)[1]
+    fraction = elapsed_fraction(plan.year, day)
+    plan_closed = plan.status == PlanStatus.CLOSED
+    issuer_id = tree.issuer_id
+    for indicator in indicators:
+        rule = rule_of(indicator)
+        periodic = rule.periodic
+        due = _periods_due(indicator, plan.year, day) if periodic else 0
+        width = band(rule)  # once per indicator, not once per unit
+        window_end = window_end_of(indicator, year_end)
+        for unit_id, unit_totals in _rolled_up(indicator, tree, totals, scope_units.get(indicator.pk, [])):
+            reading = reading_of(
+                indicator, unit_totals, periodic=periodic, day=day, window_end=window_end, fraction=fraction,
+                due=due, plan_closed=plan_closed,
+            )  # fmt: skip
+            status, expected = judge(rule, reading, width=width)
+            if unit_id == issuer_id:
+                summary.statuses[status] += 1
+            yield snapshot_row(indicator, unit_id, unit_totals, reading, status, expected, periodic=periodic)
 
 
 def snapshot_row(
     indicator: Indicator, unit_id: int, totals: Totals, reading: Reading, status: str, expected: Decimal | None,
     *, periodic: bool,
 ) -> SnapshotRow:  # fmt: skip
-    """One snapshot's stored values: periodic obligations keep met / due, rates their fraction."""
+    """One snapshot's values as stored: periodic obligations keep met / due, rates their fraction."""
     covered = (totals.first_start, totals.latest_end) if totals.figures else (None, None)
+    value = stored_value(reading.value)
     if periodic:
         met, due = Decimal(totals.met), Decimal(reading.due)
-        return (indicator.pk, unit_id, met, due, reading.value, None, status, totals.missed, *covered)
+        return (indicator.id, unit_id, met, due, value, None, status, totals.missed, *covered)
     numerator, denominator = fraction_of(indicator, totals) if totals.figures else (None, None)
-    return (indicator.pk, unit_id, numerator, denominator, reading.value, expected, status, None, *covered)
+    return (indicator.id, unit_id, numerator, denominator, value, stored_value(expected), status, None, *covered)
 
 
 @dataclass(frozen=True)
@@ -520,151 +557,6 @@ def _rolled_up(
             parent_totals = nodes[parent_id] = Totals()
             parent_totals.add(node)
     return [(issuer_id, issuer_totals)] + [(unit_id, nodes[unit_id]) for unit_id in tree.order if unit_id in nodes]
-
-
-# --- Writing the day's snapshots ----------------------------------------------------
-
-# The columns a snapshot row sets besides its key (indicator, unit, day), in `SnapshotRow` order after the
-# unit id. A new column goes here, in `SnapshotRow` and in the rows built by `evaluate_plan`.
-_VALUE_COLUMNS = ("numerator", "denominator", "value", "expected", "status", "missed", "covered_from", "covered_to")
-# A scratch table of the evaluation's rows, dropped before the transaction ends.
-_STAGED = "evaluation_staged_snapshots"
-_NULL = "\\N"  # COPY's text format for NULL
-# The advisory-lock namespace of the plans' snapshot writers ("PPLN"), the plan's id the key within it.
-_SNAPSHOT_WRITERS = 0x50504C4E
-
-
-def _replace_snapshots(
-    alias: str, plan_id: int, day: datetime.date, indicator_ids: list[int], rows: list[SnapshotRow]
-) -> None:
-    """Make the day's snapshots of these indicators exactly `rows`, in the caller's transaction."""
-    connection = connections[alias]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if hasattr(cursor.cursor, "copy_expert"):
-                # One writer of a plan's snapshots at a time (the nightly run, the approvals' sweep, a
-                # report): the second waits for the first to commit, then sees its rows and merges
-                # into them, where both inserting the same new day would fail on the unique key.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SNAPSHOT_WRITERS, plan_id])
-                _merge_snapshots(cursor, day, indicator_ids, rows)
-                return
-    # Other databases (SQLite in development): delete and insert.
-    IndicatorSnapshot.objects.using(alias).filter(indicator__in=indicator_ids, day=day).delete()
-    IndicatorSnapshot.objects.using(alias).bulk_create(
-        (
-            IndicatorSnapshot(
-                indicator_id=indicator_id, unit_id=unit_id, day=day, numerator=numerator, denominator=denominator,
-                value=value, expected=expected, status=status, missed=missed, covered_from=covered_from,
-                covered_to=covered_to,
-            )
-            for indicator_id, unit_id, numerator, denominator, value, expected, status, missed, covered_from,
-            covered_to in rows
-        ),
-        batch_size=2000,
-    )  # fmt: skip
-
-
-def _merge_snapshots(
-    cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], rows: list[SnapshotRow]
-) -> None:
-    """PostgreSQL: COPY the rows into a scratch table, then write only what differs from the stored ones.
-
-    Why not delete and insert: the same day is evaluated again and again (every
-    approval, every report, the nightly run after one), and most snapshots come
-    out unchanged. Deleting and re-inserting them all cost more than twice the
-    aggregation itself: five index entries per row, and at commit two deferred
-    foreign-key checks per row. Updating a row in place with the same key runs
-    no foreign-key check, and touches no index when no indexed column changes.
-    On a new day every row is new and is inserted once, as before.
-
-    The scratch table has the snapshot table's column types, so COPY rounds the
-    values exactly as the snapshot table does and "unchanged" is an exact
-    comparison of stored values.
-    """
-    if not indicator_ids:
-        return
-    table = cursor.db.ops.quote_name(IndicatorSnapshot._meta.db_table)
-    values = ", ".join(_VALUE_COLUMNS)
-    params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
-    cursor.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]))",
-        params,
-    )
-    if not cursor.fetchone()[0]:
-        # A new day (the nightly run): nothing to compare with, every row goes straight in.
-        cursor.cursor.copy_expert(
-            f"COPY {table} (day, indicator_id, unit_id, {values}) FROM STDIN", _copy_text(rows, f"{day}\t")
-        )
-        return
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {_STAGED} AS SELECT indicator_id, unit_id, {values} FROM {table} WITH NO DATA"
-    )
-    cursor.cursor.copy_expert(f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN", _copy_text(rows))
-    # Units that left an indicator's scope lose that day's snapshot. NOT IN: a hashed look-up of the
-    # staged keys (never NULL), where NOT EXISTS was planned as a sort of both sides.
-    cursor.execute(
-        f"DELETE FROM {table} s WHERE s.day = %(day)s AND s.indicator_id = ANY(%(indicators)s::bigint[])"
-        f" AND (s.indicator_id, s.unit_id) NOT IN (SELECT indicator_id, unit_id FROM {_STAGED})",
-        params,
-    )
-    for statement in _upsert_statements(table, cursor.db.pg_version):
-        cursor.execute(statement, params)
-    cursor.execute(f"DROP TABLE {_STAGED}")
-
-
-def _copy_text(rows: list[SnapshotRow], prefix: str = "") -> io.StringIO:
-    """The rows in COPY's text format, each line starting with `prefix` (the day's column, when given).
-
-    Decimals go as their str() (what an f-string writes), exactly as psycopg2 sends them in an INSERT.
-    Spelled out, not a helper per value: 24,000 rows of 8 values at province size.
-    """
-    return io.StringIO(
-        "".join(
-            f"{prefix}{indicator_id}\t{unit_id}\t{_NULL if numerator is None else numerator}\t"
-            f"{_NULL if denominator is None else denominator}\t{_NULL if value is None else value}\t"
-            f"{_NULL if expected is None else expected}\t{status}\t{_NULL if missed is None else missed}\t"
-            f"{_NULL if covered_from is None else covered_from}\t{_NULL if covered_to is None else covered_to}\n"
-            for (
-                indicator_id,
-                unit_id,
-                numerator,
-                denominator,
-                value,
-                expected,
-                status,
-                missed,
-                covered_from,
-                covered_to,
-            ) in rows
-        )
-    )
-
-
-def _upsert_statements(table: str, pg_version: int) -> list[str]:
-    """SQL that updates the stored snapshots that differ from the staged ones and inserts the missing ones.
-
-    One MERGE on PostgreSQL 15 and later (one join of the staged and stored rows
-    instead of two); an UPDATE and an INSERT before that.
-    """
-    same_key = "s.indicator_id = n.indicator_id AND s.unit_id = n.unit_id AND s.day = %(day)s"
-    assignments = ", ".join(f"{column} = n.{column}" for column in _VALUE_COLUMNS)
-    differs = (
-        f"({', '.join(f's.{column}' for column in _VALUE_COLUMNS)})"
-        f" IS DISTINCT FROM ({', '.join(f'n.{column}' for column in _VALUE_COLUMNS)})"
-    )
-    columns = f"indicator_id, unit_id, day, {', '.join(_VALUE_COLUMNS)}"
-    new_row = f"n.indicator_id, n.unit_id, %(day)s, {', '.join(f'n.{column}' for column in _VALUE_COLUMNS)}"
-    if pg_version >= 150000:
-        return [
-            f"MERGE INTO {table} s USING {_STAGED} n ON {same_key}"
-            f" WHEN MATCHED AND {differs} THEN UPDATE SET {assignments}"
-            f" WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({new_row})"
-        ]
-    return [
-        f"UPDATE {table} s SET {assignments} FROM {_STAGED} n WHERE {same_key} AND {differs}",
-        f"INSERT INTO {table} ({columns}) SELECT {new_row} FROM {_STAGED} n"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {same_key})",
-    ]
 
 
 def evaluate_active_plans(*, day: datetime.date, plan_id: int | None = None) -> list[EvaluationSummary]:

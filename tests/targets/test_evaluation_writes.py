@@ -14,9 +14,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parplan.models import Unit, UnitKind
 from parplan.services import unit_upsert
+from targets import evaluation
+from targets import status as status_rule
 from targets.evaluation import evaluate_plan
 from targets.models import (
     Aggregation,
@@ -46,8 +49,11 @@ def fresh_ratio(seed_plan, dong_dang: Unit, bao_lam: Unit) -> Indicator:
 
 
 @pytest.fixture(params=["merge", "update and insert"])
-def writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both ways of writing: one MERGE (PostgreSQL 15 and later), an UPDATE and an INSERT (earlier)."""
+def writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, db: None) -> None:
+    """Both ways of writing: one MERGE (PostgreSQL 15 and later), an UPDATE and an INSERT (earlier).
+
+    After `db`: reading the server's version needs the database the first time.
+    """
     if request.param == "update and insert":
         monkeypatch.setattr(connection, "pg_version", 140000)
 
@@ -203,3 +209,60 @@ def test_an_indicators_and_a_units_snapshots_go_with_them_without_database_const
     assert IndicatorSnapshot.objects.filter(indicator_id=indicator_id).exists()
     fresh_ratio.delete()
     assert not IndicatorSnapshot.objects.filter(indicator_id=indicator_id).exists()
+
+
+def _snapshot_writes(queries: list[dict[str, Any]]) -> list[str]:
+    table = IndicatorSnapshot._meta.db_table
+    verbs = ("INSERT", "UPDATE", "DELETE", "MERGE", "COPY")
+    return [q["sql"] for q in queries if table in q["sql"] and q["sql"].lstrip().upper().startswith(verbs)]
+
+
+def test_the_day_evaluated_again_unchanged_writes_nothing_and_compares_values_as_stored(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat
+):
+    """1 / 3 200 is 0,03125 %: stored as 0,0313 (ties away from zero, as PostgreSQL rounds), compared as
+    stored, so the same day evaluated again finds every row unchanged and writes none."""
+    january = seed_period(seed_plan, Frequency.MONTHLY, 1)
+    approved(fresh_ratio, dong_dang, january, ratio(1, 3200), secretariat)
+    approved(fresh_ratio, bao_lam, january, ratio(2, 3), secretariat)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    first = _stored(fresh_ratio)
+    assert first["06184"]["value"] == Decimal("0.0313")
+    assert first["06190"]["value"] == Decimal("66.6667")
+    with CaptureQueriesContext(connection) as queries:
+        summary = evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert _snapshot_writes(queries.captured_queries) == []
+    assert summary.snapshots == 3
+    assert _stored(fresh_ratio) == first
+
+
+def test_a_failure_while_the_rows_are_judged_writes_nothing_on_a_new_day_or_the_day_again(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat, monkeypatch
+):
+    """A new day's rows are streamed into COPY as they are judged: a failure half-way leaves the day empty,
+    and on a day already stored it leaves the stored rows as they were."""
+    january = seed_period(seed_plan, Frequency.MONTHLY, 1)
+    approved(fresh_ratio, dong_dang, january, ratio(98, 100), secretariat)
+    real_judge = status_rule.judge
+
+    judged = []
+
+    def failing_judge(*args: Any, **kwargs: Any) -> Any:
+        judged.append(1)
+        if len(judged) == 2:
+            raise RuntimeError("the status rule failed")
+        return real_judge(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "judge", failing_judge)
+    with pytest.raises(RuntimeError):
+        evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert _stored(fresh_ratio) == {}
+    monkeypatch.setattr(evaluation, "judge", real_judge)  # the evaluation's own name for it
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    before = _stored(fresh_ratio)
+    approved(fresh_ratio, bao_lam, january, ratio(1, 2), secretariat)
+    judged.clear()
+    monkeypatch.setattr(evaluation, "judge", failing_judge)
+    with pytest.raises(RuntimeError):
+        evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert _stored(fresh_ratio) == before
