@@ -881,6 +881,9 @@ def cpu_per_request(
     for side in ("workers", "postgres"):
         spent = sum(value - before[side].get(pid, 0.0) for pid, value in after[side].items())
         result[side] = spent * 1000 / max(requests, 1)
+    # How evenly the load was spread: the busiest worker's share of the workers' CPU (50 % is even for two).
+    by_worker = [value - before["workers"].get(pid, 0.0) for pid, value in after["workers"].items()]
+    result["busiest_worker_share"] = max(by_worker, default=0.0) / (sum(by_worker) or 1.0)
     return result
 
 
@@ -932,8 +935,11 @@ def serve_and_load(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
         "PARPLAN_ROOT_URLCONF": "bench.urls",
         "LOG_LEVEL": "WARNING",
     }
+    # --reuse-port: each worker listens on a socket of its own (gunicorn ≥ 23.1) and the kernel spreads new
+    # connections over them. On one shared socket, one gthread worker took all of wrk's keep-alive
+    # connections in every earlier run while the other sat idle; the spread is now reported per run.
     command = [
-        str(GUNICORN), "config.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4",
+        str(GUNICORN), "config.wsgi", "-k", "gthread", "--workers", "2", "--threads", "4", "--reuse-port",
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
@@ -1060,6 +1066,10 @@ def aims(results: dict[str, dict[str, Any]]) -> list[tuple[str, bool | None, str
             checks.append(
                 (f"dashboard p95 < {limit} ms ({name})", done and p95 < limit, f"{p95:.0f} ms" if done else "no reply")
             )
+    for name, result in [("province", province), ("national", national)]:
+        if result and result["dashboard"]["requests"] and result["reference"]["requests"]:
+            ratio = result["dashboard"]["p95"] / result["reference"]["p95"]
+            checks.append((f"dashboard p95 within 1.5× of the reference's ({name})", ratio <= 1.5, f"{ratio:.2f}×"))
     if province and national:
         before = max(v["VmRSS"] for v in province["rss_after"].values())
         after = max(v["VmRSS"] for v in national["rss_after"].values())
@@ -1081,6 +1091,10 @@ def _errors(run: dict[str, Any]) -> str:
 
 def _cpu(run: dict[str, Any]) -> str:
     return "{workers:.1f} + {postgres:.1f}".format(**run["cpu_ms"])
+
+
+def _cpu_total(run: dict[str, Any]) -> float:
+    return float(run["cpu_ms"]["workers"] + run["cpu_ms"]["postgres"])
 
 
 def _cold(build: dict[str, Any]) -> str:
@@ -1112,11 +1126,14 @@ def table(results: dict[str, dict[str, Any]]) -> list[str]:
         "**throughput ratio dashboard / reference**",
         lambda r: f"**{r['dashboard']['rps'] / r['reference']['rps']:.0%}**",
     )
+    add("**p95 ratio dashboard / reference**", lambda r: f"**{r['dashboard']['p95'] / r['reference']['p95']:.2f}×**")
+    add("busiest worker's share of the workers' CPU, dashboard / reference (50 % = even)", lambda r: " / ".join(
+        f"{r[k]['cpu_ms'].get('busiest_worker_share', 0):.0%}" for k in ("dashboard", "reference")))  # fmt: skip
     add("CPU per request, dashboard: gunicorn + PostgreSQL (ms)", lambda r: _cpu(r["dashboard"]))
     add("CPU per request, reference: gunicorn + PostgreSQL (ms)", lambda r: _cpu(r["reference"]))
     add(
         "CPU ratio reference / dashboard (the throughput ratio on an unshared machine, estimated)",
-        lambda r: f"{sum(r['reference']['cpu_ms'].values()) / sum(r['dashboard']['cpu_ms'].values()):.0%}",
+        lambda r: f"{_cpu_total(r['reference']) / _cpu_total(r['dashboard']):.0%}",
     )
     add("load average at the start of the dashboard / reference run", lambda r: "{:.1f} / {:.1f}".format(
         r["dashboard"]["load"][0], r["reference"]["load"][0]))  # fmt: skip

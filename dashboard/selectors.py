@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypedDict, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import get_language
 
 from dashboard.charts import INDICATOR_SHADES, TASK_SHADES, Segment, segments
@@ -30,6 +30,7 @@ from targets.models import (
     MeasurementStatus,
     Period,
 )
+from targets.selectors import figures_sent_on_time
 from targets.sources import Source
 from targets.status import status_reason
 from targets.windows import snapshot_label
@@ -354,19 +355,8 @@ def _ranking(plan: Plan, today: datetime.date, only: Unit | None, rows: list[Ind
         .order_by()
     ):
         expected[row["unit_id"]] += row["n"] * closed.get(row["indicator__frequency"], 0)
-    on_time = dict(
-        Measurement.objects.filter(
-            indicator__area__plan=plan,
-            period__end__lt=today,
-            submitted_at__date__lte=F("period__due_date"),
-            # A returned figure keeps its first submission time but is not sent until sent again.
-            status__in=[MeasurementStatus.SUBMITTED, MeasurementStatus.APPROVED],
-        )
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("unit_id", "n")
-    )
+    # Kept by the nightly run and each figure sent or returned: counting them here took 2.1 s at national size.
+    on_time = figures_sent_on_time(plan, today, None if only is None else [only.pk])
     # Each indicator's results of its latest evaluation day, as the table shows them: an approval
     # re-evaluates one indicator for today, so the plan's latest day may hold that indicator alone.
     latest_days: dict[datetime.date, list[int]] = defaultdict(list)

@@ -30,6 +30,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from parplan.events import plan_changed_now
 from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan, PlanStatus, Unit
+from targets.figure_counts import figures_on_time_keep
 from targets.models import (
     Aggregation,
     Indicator,
@@ -563,7 +564,11 @@ def evaluate_active_plans(*, day: datetime.date, plan_id: int | None = None) -> 
     plans = Plan.objects.select_related("issuing_unit").filter(status=PlanStatus.ACTIVE)
     if plan_id is not None:
         plans = Plan.objects.select_related("issuing_unit").filter(pk=plan_id)
-    return [evaluate_plan(plan=plan, day=day) for plan in plans]
+    summaries = []
+    for plan in plans:
+        summaries.append(evaluate_plan(plan=plan, day=day))
+        figures_on_time_keep(plan=plan, day=day)  # the dashboard's ranking reads them (targets.models)
+    return summaries
 
 
 # --- The nightly run, split for several workers (docs/scaling.md) ---------------------------
@@ -603,6 +608,8 @@ def evaluate_plan_once(*, plan_id: int, day: datetime.date, worker: str = "") ->
         if not claimed:
             return None
         summary = evaluate_plan(plan=plan, day=day)
+        # The day's counts of figures sent on time, which the dashboard's ranking reads (targets.models).
+        figures_on_time_keep(plan=plan, day=day)
     # evaluate_plan announced its statuses inside this transaction: again now they are visible, so
     # that no dashboard built in between keeps the old ones.
     plan_changed_now(plan_id)

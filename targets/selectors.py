@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from evidence.models import Evidence
 from parplan.models import Plan, Unit
 from targets.models import (
+    FiguresSentOnTime,
     Frequency,
     Indicator,
     IndicatorSnapshot,
@@ -128,3 +130,18 @@ def figures_on_time(unit_ids: Sequence[int], year: int) -> dict[int, tuple[Decim
         )
     )
     return {row["unit_id"]: (Decimal(row["on_time"]), Decimal(row["due"])) for row in rows}
+
+
+def figures_sent_on_time(plan: Plan, day: datetime.date, unit_ids: list[int] | None = None) -> dict[int, int]:
+    """Per unit, its figures of the plan sent on time as of `day`: the kept counts when they are of `day`.
+
+    Kept by the nightly run and on every figure sent or returned (targets.figure_counts);
+    otherwise (a plan not yet counted today) counted from the figures.
+    """
+    kept = FiguresSentOnTime.objects.filter(plan=plan)
+    if unit_ids is not None:
+        kept = kept.filter(unit_id__in=unit_ids)
+    rows = list(kept.values_list("unit_id", "day", "sent_on_time"))
+    if rows and all(counted == day for _unit, counted, _n in rows):
+        return {unit_id: count for unit_id, _day, count in rows}
+    return Measurement.objects.sent_on_time_by_unit(plan, day, unit_ids)

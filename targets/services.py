@@ -32,6 +32,7 @@ from parplan.services import (
     set_m2m_if_changed,
 )
 from targets.conflicts import decided_message, figure_conflict
+from targets.figure_counts import figures_on_time_recount
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -297,6 +298,8 @@ def measurement_save(
         if measurement.status == MeasurementStatus.SUBMITTED and not submit:
             raise ValidationError(_("Số liệu đang chờ duyệt, không sửa được; chờ Phòng Nội vụ duyệt hoặc trả lại."))
         _figure_write(measurement, by=user, **values)
+    if submit:
+        figures_on_time_recount(plan_id=period.plan_id, unit_id=unit.pk)
     evidence_attach(owner=measurement, uploads=files, names=names, user=user)
     return measurement
 
@@ -406,6 +409,7 @@ def measurement_return(
     )
     # No longer sent: the dashboard's missing figures and figures on time change.
     plan_changed_on_commit(period.plan_id)
+    figures_on_time_recount(plan_id=period.plan_id, unit_id=measurement.unit_id)
     return measurement
 
 
@@ -423,6 +427,7 @@ def measurement_reopen(*, measurement: Measurement, user: User, reason: str) -> 
     _figure_write(
         measurement, by=user, status=MeasurementStatus.RETURNED, review_comment=reason.strip(), reviewed_by=user
     )
+    figures_on_time_recount(plan_id=period.plan_id, unit_id=measurement.unit_id)
     indicator_mark_for_evaluation(indicator_id=measurement.indicator_id, plan_id=measurement.period.plan_id)
     return measurement
 

@@ -27,13 +27,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.selectors import RANK_WEIGHTS, build_dashboard
+from dashboard.selectors import RANK_WEIGHTS, build_dashboard, dashboard_invalidate
 from parplan.models import Plan, Role, Unit, UnitKind
 from parplan.services import membership_add, unit_upsert
 from planio.interchange import plan_import
 from targets.charts import period_names
-from targets.evaluation import evaluate_plan
+from targets.evaluation import evaluate_plan, evaluate_plan_once
+from targets.figure_counts import figures_on_time_keep
 from targets.models import (
+    FiguresSentOnTime,
     Frequency,
     Indicator,
     IndicatorSnapshot,
@@ -47,6 +49,7 @@ from targets.services import (
     evaluations_run_marked,
     indicator_define,
     measurement_approve,
+    measurement_reopen,
     measurement_return,
     measurement_save,
     plan_generate_periods,
@@ -270,6 +273,9 @@ def _build_small_plan(clock: Clock, secretariat: Any) -> SmallPlan:
 @pytest.fixture
 def small_plan(clock: Clock, secretariat: Any, steering: Any) -> SmallPlan:
     small = _build_small_plan(clock, secretariat)
+    # As the nightly run leaves it: the day's counts of figures sent on time kept for the ranking (each
+    # figure sent afterwards counts its unit's again).
+    figures_on_time_keep(plan=small.plan, day=TODAY)
     # T99 is an authority of its own: the cast's secretariat and committee serve it too.
     membership_add(user=secretariat, unit=small.units[ISSUER], role=Role.SECRETARIAT)
     membership_add(user=steering, unit=small.units[ISSUER], role=Role.STEERING)
@@ -755,7 +761,7 @@ def test_ranking_reads_each_indicator_s_latest_result_after_one_is_re_evaluated(
 #  9. ranking: tasks led and completed on time per unit
 # 10. ranking: closed periods' frequencies
 # 11. ranking: figures expected per unit and frequency
-# 12. ranking: figures sent by their due date per unit
+# 12. ranking: figures sent by their due date per unit (the counts kept for the day)
 # 13. ranking: indicator results per unit on each indicator's latest evaluation day
 # 14. ranking: the units below the issuer
 BUILD_QUERIES = 14
@@ -1294,3 +1300,69 @@ def test_a_trend_point_is_named_for_the_last_month_due_by_its_day(seed_plan):
     assert period_names(november.due_date - datetime.timedelta(days=1), months)[0] == str(october)
     before = months[0].due_date - datetime.timedelta(days=1)
     assert period_names(before, months) == (f"{before:%d/%m/%Y}", f"{before:%d/%m}")
+
+
+# --- Figures sent on time: the counts kept for the ranking ---------------------------------------
+
+
+def _kept_on_time(plan: Plan) -> dict[int, int]:
+    rows = FiguresSentOnTime.objects.filter(plan=plan, day=TODAY, sent_on_time__gt=0)
+    return dict(rows.values_list("unit_id", "sent_on_time"))
+
+
+def test_the_kept_counts_of_figures_sent_on_time_follow_each_figure_sent_returned_or_reopened(
+    small_plan, clock, secretariat
+):
+    """Counted from the figures, the counts the ranking reads are the same after every write of a figure."""
+    plan, b = small_plan.plan, small_plan.units[UNIT_B]
+    dossiers = small_plan.indicators["dossiers"]
+    counted = Measurement.objects.sent_on_time_by_unit(plan, TODAY)
+    assert _kept_on_time(plan) == counted and counted[b.pk] == 7  # six months of dossiers and Quý I
+    january = Measurement.objects.get(indicator=dossiers, unit=b, period=small_plan.periods[(Frequency.MONTHLY, 1)])
+    measurement_reopen(measurement=january, user=secretariat, reason="Kiểm tra lại số liệu.")
+    assert _kept_on_time(plan)[b.pk] == 6 == Measurement.objects.sent_on_time_by_unit(plan, TODAY)[b.pk]
+    # Sent again today, after its due date: late, not counted.
+    _send(clock, secretariat, dossiers, b, small_plan.periods[(Frequency.MONTHLY, 1)], TODAY, numerator=89,
+          denominator=100)  # fmt: skip
+    # Tháng 07 closed on 14/07 and is due on the 20th: sent today, it counts.
+    _send(clock, secretariat, dossiers, b, small_plan.periods[(Frequency.MONTHLY, 7)], TODAY, approve=False,
+          numerator=90, denominator=100)  # fmt: skip
+    assert _kept_on_time(plan)[b.pk] == 7
+    returned = Measurement.objects.get(indicator=dossiers, unit=b, period=small_plan.periods[(Frequency.MONTHLY, 7)])
+    measurement_return(measurement=returned, user=secretariat, comment="Sai mẫu số.")
+    assert _kept_on_time(plan) == Measurement.objects.sent_on_time_by_unit(plan, TODAY)
+    assert _kept_on_time(plan)[b.pk] == 6
+
+
+def test_counts_kept_for_another_day_are_not_read_the_figures_are_counted(
+    small_plan, client_for, steering, django_assert_num_queries
+):
+    """The counts kept at last night's run are of the periods ended before that day: read on another day
+    (no run since), the ranking counts the figures itself, one query more, and says the same."""
+    plan = small_plan.plan
+    kept_page = page_ranking(Page(_dashboard(client_for(steering), plan).content.decode()))
+    FiguresSentOnTime.objects.filter(plan=plan).update(day=TODAY - datetime.timedelta(days=1), sent_on_time=99)
+    dashboard_invalidate(plan.pk)
+    with django_assert_num_queries(BUILD_QUERIES + 1):
+        board = build_dashboard(plan=plan, unit=None, today=TODAY)
+    counted = Measurement.objects.sent_on_time_by_unit(plan, TODAY)
+    assert {r.code: r.figures_on_time for r in board.ranking} == {
+        r.code: min(counted.get(small_plan.units[r.code].pk, 0), r.figures_expected) for r in board.ranking
+    }
+    assert page_ranking(Page(_dashboard(client_for(steering), plan).content.decode())) == kept_page
+
+
+def test_the_nightly_run_keeps_every_units_count_of_the_day(small_plan):
+    plan = small_plan.plan
+    FiguresSentOnTime.objects.filter(plan=plan).delete()
+    day = TODAY
+    assert evaluate_plan_once(plan_id=plan.pk, day=day) is not None
+    kept = FiguresSentOnTime.objects.filter(plan=plan)
+    assert set(kept.values_list("unit_id", flat=True)) == set(Unit.objects.subtree_of(plan.issuing_unit).values_list(
+        "pk", flat=True))  # fmt: skip
+    assert set(kept.values_list("day", flat=True)) == {day}
+    counts = {row.unit_id: row.sent_on_time for row in kept}
+    assert {u: n for u, n in counts.items() if n} == Measurement.objects.sent_on_time_by_unit(plan, day)
+    # Of the periods ended before the day: Tháng 07 (ended 14/07, A's sent 16/07) counts on 17/07, not on 10/07.
+    a = small_plan.units[UNIT_A].pk
+    assert counts[a] == Measurement.objects.sent_on_time_by_unit(plan, _on(7, 10))[a] + 1
