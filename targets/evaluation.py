@@ -327,7 +327,8 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     are judged): a failure leaves earlier snapshots untouched.
     """
     computed_figures_write(plan, day)
-    indicators = list(Indicator.objects.of_plan(plan))
+    # By id: the rows are compared with the stored ones in that order (targets.snapshot_writes).
+    indicators = list(Indicator.objects.of_plan(plan).order_by("pk"))
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]
     summary = EvaluationSummary(day=day, indicators=len(indicators))

@@ -11,7 +11,8 @@ On PostgreSQL (bench/README.md has the measurements):
   parses and indexes one chunk while Python judges the next (two processes, two
   cores) instead of after the last one;
 - **the day again** (every approval, every report, a second run): the day's
-  stored rows are read back and compared in Python with the new ones; only the
+  stored rows are read back, one indicator's at a time (a server-side cursor in
+  indicator order), and compared in Python with the new ones; only the
   rows that differ are written (COPY into a scratch table, then one MERGE), the
   rows of units that left an indicator's scope are deleted, and when nothing
   changed nothing is written. Rewriting unchanged rows cost more than the
@@ -28,6 +29,8 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
@@ -57,6 +60,8 @@ _VALUE_PLACES = Decimal("0.0001")
 # How much COPY text is handed to the driver at a time: big enough that the per-call cost is nothing,
 # small enough that the database starts on the rows long before the last is judged.
 _COPY_CHUNK = 1 << 16
+# Stored rows fetched at a time while they are compared (a server-side cursor).
+_STORED_BATCH = 5000
 
 
 def stored_value(value: Decimal | None) -> Decimal | None:
@@ -104,12 +109,10 @@ def _merge(cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], 
     values = ", ".join(_VALUE_COLUMNS)
     params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
     cursor.execute(
-        f"SELECT indicator_id, unit_id, {values} FROM {table}"
-        " WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[])",
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]))",
         params,
     )
-    stored = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
-    if not stored:
+    if not cursor.fetchone()[0]:
         # A new day: nothing to compare with, every row goes straight in while the next are judged.
         reader = _LinesReader(_copy_lines(counted, f"{day}\t"))
         try:
@@ -123,16 +126,24 @@ def _merge(cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], 
                 raise reader.error from None
             raise
         return counted.count
-    changed = [row for row in counted if stored.pop((row[0], row[1]), None) != row[2:]]
-    if stored:
-        # What is left was not evaluated again: units that left an indicator's scope lose that day's snapshot.
-        gone_indicators = [indicator_id for indicator_id, _unit_id in stored]
-        gone_units = [unit_id for _indicator_id, unit_id in stored]
+    stored = cursor.db.connection.cursor(name="evaluation_stored_snapshots")  # server-side: read as compared
+    stored.itersize = _STORED_BATCH
+    stored.execute(
+        f"SELECT indicator_id, unit_id, {values} FROM {table}"
+        " WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]) ORDER BY indicator_id",
+        params,
+    )
+    try:
+        changed, gone = _differences(counted, iter(stored))
+    finally:
+        stored.close()
+    if gone:
+        # Not evaluated again: units that left an indicator's scope lose that day's snapshot.
         cursor.execute(
             f"DELETE FROM {table} s USING unnest(%(gone_indicators)s::bigint[], %(gone_units)s::bigint[])"
             " AS g(indicator_id, unit_id)"
             " WHERE s.day = %(day)s AND s.indicator_id = g.indicator_id AND s.unit_id = g.unit_id",
-            {**params, "gone_indicators": gone_indicators, "gone_units": gone_units},
+            {**params, "gone_indicators": [key[0] for key in gone], "gone_units": [key[1] for key in gone]},
         )
     if changed:
         cursor.execute(
@@ -145,6 +156,38 @@ def _merge(cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], 
             cursor.execute(statement, params)
         cursor.execute(f"DROP TABLE {_STAGED}")
     return counted.count
+
+
+def _differences(
+    rows: Iterable[SnapshotRow], stored: Iterator[tuple[Any, ...]]
+) -> tuple[list[SnapshotRow], list[tuple[int, int]]]:
+    """The new rows that differ from the stored ones, and the keys of stored rows with no new row.
+
+    Both come in indicator order (the stored ones sorted by the database, the new ones as the
+    evaluation judges the indicators, by id), so one indicator's stored rows are held at a time:
+    at national size (280,000 rows a day) holding them all took 180 MB.
+    """
+    changed: list[SnapshotRow] = []
+    gone: list[tuple[int, int]] = []
+    waiting = next(stored, None)
+    previous = -1
+    for indicator_id, new_rows in groupby(rows, key=itemgetter(0)):
+        if indicator_id <= previous:
+            raise ValueError("snapshot rows must come grouped by indicator, in the order of the indicators' ids")
+        previous = indicator_id
+        here: dict[int, tuple[Any, ...]] = {}
+        while waiting is not None and waiting[0] <= indicator_id:
+            if waiting[0] == indicator_id:
+                here[waiting[1]] = waiting[2:]
+            else:
+                gone.append((waiting[0], waiting[1]))
+            waiting = next(stored, None)
+        changed.extend(row for row in new_rows if here.pop(row[1], None) != row[2:])
+        gone.extend((indicator_id, unit_id) for unit_id in here)
+    while waiting is not None:
+        gone.append((waiting[0], waiting[1]))
+        waiting = next(stored, None)
+    return changed, gone
 
 
 class _Counted:
