@@ -478,7 +478,7 @@ TASK_COLUMNS = [
     "id", "area_id", "position", "title", "text", "lead_unit_id", "assignment_assumed", "start_date", "due_date",
     "recurrence", "recurrence_due_day", "priority", "expected_output", "assigned_by_number", "assigned_by_date",
     "status", "progress_percent", "progress_note", "completed_on", "claimed_at", "confirmed_at", "review_comment",
-    "cancelled_at", "cancel_reason", "version", "overdue_since",
+    "cancelled_at", "cancel_reason", "version", "overdue_since", "key",
 ]  # fmt: skip
 REPORT_COLUMNS = ["task_id", "unit_id", "role", "created_at", "status", "percent", "text"]
 
@@ -576,6 +576,7 @@ def task_rows(
                         "Không còn phù hợp" if cancelled else "",
                         1,
                         overdue_since,
+                        f"bench{pk:07x}",  # tasks.models.new_task_key's 12 characters, unique
                     )
                 )  # fmt: skip
                 + "\n"
@@ -1035,11 +1036,31 @@ def measure_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
         print(f"{scale.database}: data set present (loaded {record['loaded_at']}), generation skipped.", flush=True)
     ensure_steering_user()
     facts = database_facts()
+    nightly_counts = keep_counts_as_the_night_does()
     print("  cold builds in-process …", flush=True)
     cold = [cold_build(), cold_build()]
     connection.close()
     served = serve_and_load(scale, args)
-    return {"scale": wanted, "record": record, "facts": facts, "cold": cold, **served}
+    return {"scale": wanted, "record": record, "facts": facts, "cold": cold, "nightly_counts": nightly_counts, **served}
+
+
+def keep_counts_as_the_night_does() -> dict[str, Any]:
+    """The nightly run's counts of figures sent on time for today, which the ranking reads; their time.
+
+    The data set holds the nightly snapshots already; the counts are of the day, so they are
+    kept here (untimed by the cold builds), as the night's job does after its evaluation.
+    """
+    from django.utils import timezone
+
+    from parplan.models import Plan, PlanStatus
+    from targets.figure_counts import figures_on_time_keep
+
+    plan = Plan.objects.select_related("issuing_unit").filter(status=PlanStatus.ACTIVE).order_by("-year").first()
+    if plan is None:
+        sys.exit("No active plan in the bench database.")
+    started = time.perf_counter()
+    units = figures_on_time_keep(plan=plan, day=timezone.localdate())
+    return {"seconds": time.perf_counter() - started, "units": units}
 
 
 # --- Report ----------------------------------------------------------------------------------
@@ -1056,6 +1077,9 @@ def _mb(kb_by_pid: dict[str, dict[str, int]], key: str = "VmRSS") -> str:
 def aims(results: dict[str, dict[str, Any]]) -> list[tuple[str, bool | None, str]]:
     checks: list[tuple[str, bool | None, str]] = []
     national, province = results.get("national"), results.get("province")
+    if national:
+        cold = national["cold"][1]["seconds"]
+        checks.append(("dashboard cold build under 1 s (national, second build)", cold < 1, f"{cold * 1000:,.0f} ms"))
     if national:
         ratio = national["dashboard"]["rps"] / national["reference"]["rps"]
         checks.append(("dashboard throughput ≥ 50 % of the reference view's (national)", ratio >= 0.5, f"{ratio:.0%}"))
@@ -1091,6 +1115,11 @@ def _errors(run: dict[str, Any]) -> str:
 
 def _cpu(run: dict[str, Any]) -> str:
     return "{workers:.1f} + {postgres:.1f}".format(**run["cpu_ms"])
+
+
+def _nightly_counts(result: dict[str, Any]) -> str:
+    counts = result.get("nightly_counts")
+    return "—" if counts is None else f"{counts['seconds'] * 1000:,.0f} ms, {counts['units']:,} units"
 
 
 def _cpu_total(run: dict[str, Any]) -> float:
@@ -1143,6 +1172,7 @@ def table(results: dict[str, dict[str, Any]]) -> list[str]:
         r["dashboard_bytes"] / 1024, r["reference_bytes"] / 1024))  # fmt: skip
     add("cold build in-process, first (cold PostgreSQL cache too)", lambda r: _cold(r["cold"][0]))
     add("cold build in-process, second", lambda r: _cold(r["cold"][1]))
+    add("the nightly run's counts of figures sent on time, kept before the cold builds", _nightly_counts)
     add("first page over HTTP after FLUSHDB / warm page (one request)", lambda r: "{:,.0f} ms / {:,.0f} ms".format(
         r["cold_page_seconds"] * 1000, r["warm_page_seconds"] * 1000))  # fmt: skip
     add(
@@ -1224,8 +1254,9 @@ def ensure_static() -> None:
     """Production mode serves hashed static names from the manifest `collectstatic` writes (as the Dockerfile does)."""
     if (ROOT / "var" / "staticfiles" / "staticfiles.json").exists():
         return
+    # Production settings insist on both URLs; collectstatic connects to neither.
     env = {**os.environ, "PARPLAN_MODE": "production", "SECRET_KEY": secrets.token_urlsafe(48),
-           "ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"{PG_URL}/postgres", "REDIS_URL": REDIS_URL}  # fmt: skip
     env.pop("DEBUG", None)
     subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
