@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.template.base import Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -1366,3 +1367,37 @@ def test_the_nightly_run_keeps_every_units_count_of_the_day(small_plan):
     # Of the periods ended before the day: Tháng 07 (ended 14/07, A's sent 16/07) counts on 17/07, not on 10/07.
     a = small_plan.units[UNIT_A].pk
     assert counts[a] == Measurement.objects.sent_on_time_by_unit(plan, _on(7, 10))[a] + 1
+
+
+def _indicator_values(page: Page) -> dict[str, str]:
+    """The indicators' table: name → the value cell as shown."""
+    rows = page.root.one("table", "dash-indicators").one("tbody").all("tr")
+    return {row.one("td", "name-cell").text.strip(): row.one("td", "value-cell").text.split()[0] for row in rows}
+
+
+def test_the_indicators_table_is_rendered_once_per_board_and_again_for_a_new_one(
+    small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The table and its charts (most of the page) are cached under the board's key: a second request
+    does not render them; an approval, which makes a new board, shows its new value."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    before = _indicator_values(Page(_dashboard(client, plan).content.decode()))
+    assert before["Tỷ lệ hài lòng"] == "78,0%"  # B's Quý I: 78 / 100; C's figure still awaits review
+    rendered = []
+    real_render = Template.render
+
+    def counting_render(self: Template, context: Any) -> Any:
+        rendered.append(self.origin.template_name)
+        return real_render(self, context)
+
+    monkeypatch.setattr(Template, "render", counting_render)
+    _dashboard(client, plan)
+    assert "targets/_trend_chart.html" not in rendered and "dashboard/dashboard.html" in rendered
+    with django_capture_on_commit_callbacks(execute=True):
+        measurement_approve(measurement=small_plan.pending, user=secretariat)
+    evaluations_run_marked(now=timezone.now() + datetime.timedelta(hours=1))
+    rendered.clear()
+    after = _indicator_values(Page(_dashboard(client, plan).content.decode()))
+    assert "targets/_trend_chart.html" in rendered
+    assert after["Tỷ lệ hài lòng"] == "74,0%"  # (78 + 70) / 200
