@@ -1401,3 +1401,34 @@ def test_the_indicators_table_is_rendered_once_per_board_and_again_for_a_new_one
     after = _indicator_values(Page(_dashboard(client, plan).content.decode()))
     assert "targets/_trend_chart.html" in rendered
     assert after["Tỷ lệ hài lòng"] == "74,0%"  # (78 + 70) / 200
+
+
+def test_a_worker_serves_the_board_it_read_last_without_unpickling_it_again(
+    small_plan, client_for, steering, django_assert_num_queries, monkeypatch
+):
+    """A national board is 1.35 MB pickled: the board read for a key stays in the process's memory."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    first = page_areas(Page(_dashboard(client, plan).content.decode()))
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append(key) or real_get(key, *a, **k))
+    with django_assert_num_queries(PAGE_QUERIES_WARM):
+        assert page_areas(Page(_dashboard(client, plan).content.decode())) == first
+    assert not [key for key in reads if key.startswith("dashboard-v")]
+
+
+def test_after_redis_is_flushed_no_worker_serves_a_board_it_held_from_before(
+    small_plan, client_for, steering, django_assert_num_queries
+):
+    """The generation counters start again after a flush, from a new value: the keys of the boards held
+    in memory are never met again, and the next page is built from the records."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    assert page_areas(Page(_dashboard(client, plan).content.decode()))[2][7:] == [1, 0, 1, 1]
+    # A write outside the services tells nobody; then Redis loses everything (a restart without disk).
+    Task.objects.filter(pk=small_plan.tasks["t5"].pk).update(status=ProgressStatus.IN_PROGRESS)
+    cache.clear()
+    with django_assert_num_queries(PAGE_QUERIES_COLD):
+        page = Page(_dashboard(client, plan).content.decode())
+    assert page_areas(page) == expected_areas(plan, None)
