@@ -1412,7 +1412,12 @@ def test_a_worker_serves_the_board_it_read_last_without_unpickling_it_again(
     first = page_areas(Page(_dashboard(client, plan).content.decode()))
     reads = []
     real_get = cache.get
-    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append(key) or real_get(key, *a, **k))
+
+    def counting_get(key: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
     with django_assert_num_queries(PAGE_QUERIES_WARM):
         assert page_areas(Page(_dashboard(client, plan).content.decode())) == first
     assert not [key for key in reads if key.startswith("dashboard-v")]
