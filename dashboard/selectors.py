@@ -41,7 +41,7 @@ from tasks.models import Task, TaskState
 CACHE_SECONDS = 15 * 60
 # Part of the cache key: raised whenever `Dashboard` changes shape, so that a board cached by
 # the previous release (pickled without the new fields) is never served to the new templates.
-BOARD_FORMAT = 3
+BOARD_FORMAT = 4
 TREND_POINTS = 12
 ATTENTION_ROWS = 10
 LAGGING_SHOWN = 3  # the units named on the dashboard's first screen as lagging
@@ -162,6 +162,9 @@ class Dashboard:
     missing_period: str | None
     missing_figures: list[MissingFigures]
     totals: dict[str, int]
+    # The cache key it is kept under (`dashboard_for`): the page caches the parts drawn from the board alone
+    # under it. Empty for a board built and not cached.
+    key: str = ""
 
     @property
     def lagging(self) -> list[UnitRank]:
@@ -257,6 +260,7 @@ def dashboard_for(*, plan: Plan, role: str, unit: Unit | None, today: datetime.d
     cached: Dashboard | None = cache.get(key)
     if cached is None:
         cached = build_dashboard(plan=plan, unit=unit, today=today)
+        cached.key = key
         cache.set(key, cached, CACHE_SECONDS)
     with _IN_MEMORY_LOCK:
         _IN_MEMORY[key] = (time.monotonic(), cached)

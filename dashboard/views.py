@@ -20,7 +20,6 @@ from dashboard.selectors import (
     RANK_WEIGHTS,
     Dashboard,
     attention_rows,
-    cache_key,
     dashboard_for,
     rank_lines,
     ranking_shown,
@@ -48,8 +47,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = next((u for u in allowed_units if u.code == code), None) if code else None
     if not sees_all and unit is None:
         raise PermissionDenied
-    role, today = "all" if sees_all else "unit", timezone.localdate()
-    board = dashboard_for(plan=plan, role=role, unit=unit, today=today)
+    board = dashboard_for(plan=plan, role="all" if sees_all else "unit", unit=unit, today=timezone.localdate())
     view = request.GET.get("view")
     if view == "ranking":
         page = Paginator(board.ranking, 50).get_page(request.GET.get("page"))
@@ -72,9 +70,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"plan": plan, "plans": plans.order_by("-year"), "board": board, "unit": unit, "units": allowed_units,
          "sees_all": sees_all, "weights": RANK_WEIGHTS, "min_parts": RANK_MIN_PARTS, "ranking_top": top,
          "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS, "official_rankings": official,
-         # The indicators' table and charts (most of the page's 370 kB and of its rendering) depend on the
-         # board alone: rendered once per board, under the board's own cache key.
-         "board_key": cache_key(plan, role, unit, today), "board_seconds": CACHE_SECONDS},
+         "board_seconds": CACHE_SECONDS},
     )  # fmt: skip
 
 

@@ -102,9 +102,9 @@ def snapshots_replace(
 
 def _merge(cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], rows: Iterable[SnapshotRow]) -> int:
     """PostgreSQL: stream a new day's rows into COPY; for a day already stored, write only the differences."""
-    counted = _Counted(rows)
     if not indicator_ids:
-        return sum(1 for _row in counted)
+        return 0  # no indicator, no row
+    counted = _Counted(rows)
     table = cursor.db.ops.quote_name(IndicatorSnapshot._meta.db_table)
     values = ", ".join(_VALUE_COLUMNS)
     params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
