@@ -15,7 +15,6 @@ from django.utils import timezone
 from dashboard.selectors import (
     ATTENTION_LISTS,
     ATTENTION_ROWS,
-    CACHE_SECONDS,
     RANK_MIN_PARTS,
     RANK_WEIGHTS,
     Dashboard,
@@ -42,9 +41,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("plan-list")
     sees_all = has_plan_perm(request.user, "parplan.view_plan", plan)
     wanted_code = request.GET.get("unit", "")
-    allowed_units = dashboard_units(request.user, plan, sees_all, wanted_code)
-    code = wanted_code or ("" if sees_all else allowed_units[0].code if allowed_units else "")
-    unit = next((u for u in allowed_units if u.code == code), None) if code else None
+    allowed_units, chosen = dashboard_units(request.user, plan, sees_all, wanted_code)
+    code = wanted_code or ("" if sees_all or not allowed_units else allowed_units[0][0])
+    unit = chosen.get(code) if code else None
     if not sees_all and unit is None:
         raise PermissionDenied
     board = dashboard_for(plan=plan, role="all" if sees_all else "unit", unit=unit, today=timezone.localdate())
@@ -69,21 +68,33 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboard/dashboard.html",
         {"plan": plan, "plans": plans.order_by("-year"), "board": board, "unit": unit, "units": allowed_units,
          "sees_all": sees_all, "weights": RANK_WEIGHTS, "min_parts": RANK_MIN_PARTS, "ranking_top": top,
-         "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS, "official_rankings": official,
-         "board_seconds": CACHE_SECONDS},
+         "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS, "official_rankings": official},
     )  # fmt: skip
 
 
-def dashboard_units(user: User, plan: Plan, sees_all: bool, code: str = "") -> list[Unit]:
-    """Units the dashboard can be filtered to: the issuer's own units (and the one asked for), or the person's.
+def dashboard_units(
+    user: User, plan: Plan, sees_all: bool, code: str = ""
+) -> tuple[list[tuple[str, str]], dict[str, Unit]]:
+    """Units the dashboard can be filtered to, as (code, name), and the one asked for by its code.
 
-    Only one level of the tree is listed: a province has thousands of units, and a
-    select with all of them would cost more to render than the dashboard itself.
+    The issuer's own units (and the one asked for), or the person's. Only one level of the
+    tree is listed: a province has thousands of units, and a select with all of them would
+    cost more to render than the dashboard itself. Read as plain rows, not hundreds of model
+    instances a request; only the one asked for becomes a unit (what `Unit.objects.only()` makes).
     """
     if sees_all:
-        units = Unit.objects.filter(Q(parent=plan.issuing_unit) | Q(code=code, path__startswith=plan.issuing_unit.path))
-        return list(units.exclude(pk=plan.issuing_unit_id).only("pk", "code", "name", "path").order_by("path"))
-    return [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
+        issuer = plan.issuing_unit
+        fields = ["id", "code", "name", "path"]
+        rows = list(
+            Unit.objects.filter(Q(parent=issuer) | Q(code=code, path__startswith=issuer.path))
+            .exclude(pk=issuer.pk)
+            .order_by("path")
+            .values_list(*fields)
+        )
+        chosen = {row[1]: Unit.from_db(Unit.objects.db, fields, row) for row in rows if row[1] == code}
+        return [(row[1], row[2]) for row in rows], chosen
+    units = [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
+    return [(u.code, u.name) for u in units], {u.code: u for u in units}
 
 
 ATTENTION_PAGE = 50

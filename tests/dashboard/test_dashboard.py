@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard.selectors import RANK_WEIGHTS, build_dashboard, dashboard_invalidate
+from dashboard.selectors import RANK_WEIGHTS, build_dashboard, dashboard_for, dashboard_invalidate
 from parplan.models import Plan, Role, Unit, UnitKind
 from parplan.services import membership_add, unit_upsert
 from planio.interchange import plan_import
@@ -1437,3 +1438,52 @@ def test_after_redis_is_flushed_no_worker_serves_a_board_it_held_from_before(
     with django_assert_num_queries(PAGE_QUERIES_COLD):
         page = Page(_dashboard(client, plan).content.decode())
     assert page_areas(page) == expected_areas(plan, None)
+
+
+def test_the_board_s_parts_are_rendered_once_per_board_and_never_cached_with_it(
+    small_plan, client_for, steering, monkeypatch
+):
+    """Issue 17: a warm national page spent most of its CPU drawing the ranking, the needs-attention lists
+    and the areas again from an unchanged board. They are rendered once per board and kept with it in the
+    process's memory; the board in Redis (what another worker reads) carries none of that HTML."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    first = _dashboard(client, plan).content.decode()
+    rendered = []
+    real_render = Template.render
+
+    def counting_render(self: Template, context: Any) -> Any:
+        rendered.append(self.origin.template_name)
+        return real_render(self, context)
+
+    monkeypatch.setattr(Template, "render", counting_render)
+    second = _dashboard(client, plan).content.decode()
+    drawn_from_the_board = {"dashboard/_rank_line.html", "dashboard/_bar.html", "dashboard/_attention_more.html"}
+    assert "dashboard/dashboard.html" in rendered and not drawn_from_the_board & set(rendered)
+    for page in (Page(first), Page(second)):
+        assert page_areas(page) == expected_areas(plan, None)
+    assert Page(second).root.one("section", id="ranking").text == Page(first).root.one("section", id="ranking").text
+
+    board = dashboard_for(plan=plan, role="all", unit=None, today=timezone.localdate())
+    assert {"summary", "areas-attention", "ranking", "indicators"} <= set(board.parts)
+    assert cache.get(board.key).parts == {}
+    assert pickle.loads(pickle.dumps(board)).parts == {}
+
+
+def test_the_unit_filter_lists_the_issuer_s_units_escaped_with_the_chosen_one_selected(
+    small_plan, client_for, steering
+):
+    """The filter's options are written in one pass (dashboard/templatetags/unit_options.py): names are
+    escaped, the unit asked for is the one selected, and with none asked for the whole authority is."""
+    plan = small_plan.plan
+    Unit.objects.filter(code=UNIT_B).update(name='Phòng "Tư pháp" <Hộ tịch> & Chứng thực')
+    dashboard_invalidate(plan.pk)
+    client = client_for(steering)
+    html = _dashboard(client, plan, UNIT_B).content.decode()
+    assert "Phòng &quot;Tư pháp&quot; &lt;Hộ tịch&gt; &amp; Chứng thực</option>" in html
+    options = Page(html).root.one("select", id="unit").all("option")
+    assert [o.attrs["value"] for o in options] == ["", UNIT_A, UNIT_B, UNIT_C]
+    assert [o.attrs["value"] for o in options if "selected" in o.attrs] == [UNIT_B]
+    assert options[2].text == 'Phòng "Tư pháp" <Hộ tịch> & Chứng thực'
+    options = Page(_dashboard(client, plan).content.decode()).root.one("select", id="unit").all("option")
+    assert not [o for o in options if "selected" in o.attrs]
