@@ -18,13 +18,14 @@ import datetime
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from parplan.events import plan_changed_now
@@ -43,7 +44,8 @@ from targets.models import (
     Scope,
 )
 from targets.periods import PeriodSpec, elapsed_fraction, periods_of, year_window
-from targets.snapshot_writes import SnapshotRow, snapshots_replace, stored_value
+from targets.read_ahead import read_ahead
+from targets.snapshot_writes import SnapshotRow, SnapshotWriter, stored_value
 from targets.sources import computed_figures_write
 from targets.status import Reading, band, judge, rule_of
 
@@ -214,12 +216,38 @@ def _totals_by_indicator_and_unit(
     A report's window takes a period only if it lies wholly inside: the half-year's figure
     (15/12–14/6) is no figure of the first quarter, nor 15/6–14/12 one of the third.
     """
+    return _totals_of(_figure_rows(indicators, day, window=window))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRows:
+    """What the database adds up for some indicators, as read: `_figure_rows` reads, `_totals_of` makes totals."""
+
+    # (indicator, unit, Σ numerator, Σ denominator, Σ value, figures, met, missed, first start, latest end)
+    sums: list[tuple[Any, ...]]
+    # Latest-value and milestone indicators: (indicator, unit, numerator, denominator, value, met, end, period)
+    # of the periods ending on one of the groups' latest ends.
+    latest: list[tuple[Any, ...]]
+
+
+def _figure_rows(
+    indicators: list[Indicator], day: datetime.date, *, window: tuple[datetime.date, datetime.date] | None = None,
+    connection: BaseDatabaseWrapper | None = None,
+) -> FigureRows:  # fmt: skip
+    """The two reads behind the totals (no more Python than the driver's): what the read-ahead thread does.
+
+    `connection`: the one to read on (the evaluation's read-ahead thread shares its caller's).
+    Latest-value and milestone indicators need each unit's figure of its last period. The
+    sums already say which period ends last for each (indicator, unit) (`latest end`): only
+    the figures of periods ending on one of those days leave the database (one day when every
+    unit is up to date). A filter, where ranking every figure by period (a window over all of
+    them) sorted them all first.
+    """
     approved = Measurement.objects.filter(indicator__in=[i.pk for i in indicators], status=MeasurementStatus.APPROVED)
     if window is None:
         approved = approved.filter(period__start__lte=day)
     else:
         approved = approved.filter(period__start__gte=window[0], period__end__lte=window[1])
-    totals: dict[tuple[int, int], Totals] = {}
     sums = (
         approved.values("indicator_id", "unit_id")
         .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"), value_sum=Sum("value"),
@@ -229,7 +257,21 @@ def _totals_by_indicator_and_unit(
         .values_list("indicator_id", "unit_id", "numerator_sum", "denominator_sum", "value_sum", "figures",
                      "met_count", "missed_count", "first_start", "latest_end")
     )  # fmt: skip
-    for indicator_id, unit_id, numerator, denominator, total, figures, met, missed, first, latest in _rows(sums):
+    summed = list(_rows(sums, connection))
+    wanted = {i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)}
+    ends = {row[9] for row in summed if row[0] in wanted} if wanted else set()
+    if not ends:
+        return FigureRows(summed, [])
+    latest = approved.filter(indicator__in=wanted, period__end__in=ends).values_list(
+        "indicator_id", "unit_id", "numerator", "denominator", "value", "met", "period__end", "period_id"
+    )
+    return FigureRows(summed, list(_rows(latest, connection)))
+
+
+def _totals_of(rows: FigureRows) -> dict[tuple[int, int], Totals]:
+    """Each (indicator, unit)'s totals from the rows read; each group keeps the latest figure of its own latest end."""
+    totals: dict[tuple[int, int], Totals] = {}
+    for indicator_id, unit_id, numerator, denominator, total, figures, met, missed, first, latest in rows.sums:
         totals[(indicator_id, unit_id)] = Totals(
             numerator=numerator or Decimal(0),
             denominator=denominator or Decimal(0),
@@ -241,29 +283,8 @@ def _totals_by_indicator_and_unit(
             first_start=first,
             latest_end=latest,
         )
-    _fill_latest_figures(indicators, approved, totals)
-    return totals
-
-
-def _fill_latest_figures(
-    indicators: list[Indicator], approved: QuerySet[Measurement], totals: dict[tuple[int, int], Totals]
-) -> None:
-    """Latest-value and milestone indicators need each unit's figure of its last period.
-
-    The sums already say which period ends last for each (indicator, unit) (`latest_end`):
-    only the figures of periods ending on one of those days leave the database (one day when
-    every unit is up to date), and each group keeps the one of its own latest end. A filter,
-    where ranking every figure by period (a window over all of them) sorted them all first.
-    """
-    wanted = {i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)}
-    ends = {group.latest_end for (indicator_id, _unit), group in totals.items() if indicator_id in wanted}
-    if not ends:
-        return
-    rows = approved.filter(indicator__in=wanted, period__end__in=ends).values_list(
-        "indicator_id", "unit_id", "numerator", "denominator", "value", "met", "period__end", "period_id"
-    )
     taken: dict[tuple[int, int], int] = {}
-    for indicator_id, unit_id, numerator, denominator, value, met, end, period_id in _rows(rows):
+    for indicator_id, unit_id, numerator, denominator, value, met, end, period_id in rows.latest:
         key = (indicator_id, unit_id)
         unit_totals = totals[key]
         # Two periods ending the same day (which the periods' set-up does not make): the later one, every night.
@@ -275,20 +296,24 @@ def _fill_latest_figures(
         unit_totals.last_denominator = denominator or Decimal(0)
         unit_totals.last_value = Decimal(int(met)) if met is not None else (value or Decimal(0))
         unit_totals.units_reporting = 1
+    return totals
 
 
-def _rows(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
+def _rows(queryset: QuerySet[Any], connection: BaseDatabaseWrapper | None = None) -> Iterable[tuple[Any, ...]]:
     """The rows of a `values_list` queryset, as the driver returns them on PostgreSQL.
 
     psycopg2 already gives Decimal, int, bool and date there, so Django's
     per-value converters (tens of thousands of rows a night) would change
     nothing; other databases (SQLite stores decimals as text) keep them.
+    Compiled for and run on `connection` when given: from the evaluation's
+    read-ahead thread, `connections[…]` would be that thread's own connection,
+    outside the transaction.
     """
-    connection = connections[queryset.db]
+    connection = connection or connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset
     try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:  # a filter that matches nothing (no indicators): Django runs no query either
         return []
     with connection.cursor() as cursor:
@@ -322,27 +347,48 @@ def cyclic_gc_paused() -> Iterator[None]:
 def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | None = None) -> EvaluationSummary:
     """Compute and store every indicator's value and status for `day`; idempotent.
 
-    The figures are read first; the rows are then judged and written in one
-    transaction (targets.snapshot_writes streams them to the database as they
-    are judged): a failure leaves earlier snapshots untouched.
+    In one transaction, a chunk of indicators at a time: their figures added up and the
+    day's stored rows read (the next chunk's while this one is judged, targets/read_ahead.py),
+    the rows judged and handed to the writer (targets/snapshot_writes.py). A failure leaves
+    earlier snapshots untouched.
     """
     computed_figures_write(plan, day)
-    # By id: the rows are compared with the stored ones in that order (targets.snapshot_writes).
     indicators = list(Indicator.objects.of_plan(plan).order_by("pk"))
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]
     summary = EvaluationSummary(day=day, indicators=len(indicators))
-    with cyclic_gc_paused():
-        totals = _totals_by_indicator_and_unit(indicators, day)
-        tree = UnitTree.of(plan.issuing_unit)
-        scope_units = _scope_units(indicators, tree)
-        rows = _judged_rows(plan, day, indicators, tree, totals, scope_units, summary)
-        alias = router.db_for_write(IndicatorSnapshot)
-        with transaction.atomic(using=alias):
-            summary.snapshots = snapshots_replace(alias, plan.pk, day, [i.pk for i in indicators], rows)
+    tree = UnitTree.of(plan.issuing_unit)
+    scope_units = _scope_units(indicators, tree)
+    alias = router.db_for_write(IndicatorSnapshot)
+    connection = connections[alias]
+    with cyclic_gc_paused(), transaction.atomic(using=alias):
+        writer = SnapshotWriter(alias, plan.pk, day, [i.pk for i in indicators])
+
+        def read(chunk: list[Indicator]) -> tuple[FigureRows, list[tuple[Any, ...]]]:
+            # In the read-ahead thread, on the caller's connection and transaction: queries and the
+            # driver's rows only, so that the Python work is done here, beside the next chunk's queries.
+            return _figure_rows(chunk, day, connection=connection), writer.stored_of([i.pk for i in chunk])
+
+        with closing(read_ahead(connection, _chunks(indicators), read, writer.copy_pending)) as chunks:
+            for chunk, (figures, stored) in chunks:
+                totals = _totals_of(figures)
+                writer.take(_judged_rows(plan, day, chunk, tree, totals, scope_units, summary), stored)
+        summary.snapshots = writer.finish()
     # New statuses: the dashboard must not serve the old ones from its cache.
     plan_changed_now(plan.pk)
     return summary
+
+
+# The evaluation reads and judges this many chunks of indicators, the next read while one is judged: enough
+# for the database and Python to overlap (the first read and the last judging cannot), few enough that the
+# queries stay a handful per plan whatever its size.
+_CHUNKS = 8
+
+
+def _chunks(indicators: list[Indicator]) -> list[list[Indicator]]:
+    """The indicators in `_CHUNKS` runs of consecutive ids (fewer for a plan with fewer indicators)."""
+    size = max(1, -(-len(indicators) // _CHUNKS))
+    return [indicators[start : start + size] for start in range(0, len(indicators), size)]
 
 
 def _judged_rows(
@@ -352,7 +398,7 @@ def _judged_rows(
     """Every (indicator, unit)'s snapshot row on `day`, judged as it is asked for; the issuer's statuses counted.
 
     Plain rows, not model instances: a province has tens of thousands per day. No query
-    may run in here: on a new day the rows are judged while COPY holds the connection.
+    may run in here: the rows are judged while the read-ahead thread holds the connection.
     """
     year_end = year_window(plan.year)[1]
     fraction = elapsed_fraction(plan.year, day)

@@ -1,22 +1,22 @@
-"""Writing a day's indicator snapshots: only what changed, streamed while the rows are judged.
+"""Writing a day's indicator snapshots: only what changed, a chunk of indicators at a time.
 
-`targets.evaluation` judges every (indicator, unit) of a plan on a day and hands
-its rows here as an iterator; `snapshots_replace` makes the day's stored rows of
-those indicators exactly these, in the caller's transaction.
+`targets.evaluation` judges every (indicator, unit) of a plan on a day, a chunk of
+indicators at a time, and hands each chunk's rows to a `SnapshotWriter`, which
+makes the day's stored rows of those indicators exactly these, in the caller's
+transaction.
 
 On PostgreSQL (bench/README.md has the measurements):
 
-- **a new day** (the nightly run at 01:00: nothing stored for the day): the rows
-  go straight into `COPY … FROM STDIN` as they are judged, so the database
-  parses and indexes one chunk while Python judges the next (two processes, two
-  cores) instead of after the last one;
+- **a new day** (the nightly run at 01:00: nothing stored for the day): each
+  chunk's rows go into `COPY … FROM STDIN` while the next chunk is judged, so the
+  database parses and indexes one chunk while Python judges the next (two
+  processes, two cores) instead of after the last one;
 - **the day again** (every approval, every report, a second run): the day's
-  stored rows are read back, one indicator's at a time (a server-side cursor in
-  indicator order), and compared in Python with the new ones; only the
-  rows that differ are written (COPY into a scratch table, then one MERGE), the
-  rows of units that left an indicator's scope are deleted, and when nothing
-  changed nothing is written. Rewriting unchanged rows cost more than the
-  aggregation itself.
+  stored rows of a chunk's indicators are read with its figures and compared in
+  Python with the new ones; only the rows that differ are written (COPY into a
+  scratch table, then one MERGE), the rows of units that left an indicator's
+  scope are deleted, and when nothing changed nothing is written. Rewriting
+  unchanged rows cost more than the aggregation itself.
 
 The comparison is exact: values are rounded here to the snapshot columns' places
 with the database's own rule (half away from zero), so what is compared is what
@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections import deque
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import groupby
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
@@ -57,11 +56,6 @@ _SNAPSHOT_WRITERS = 0x50504C4E
 # IndicatorSnapshot.value and .expected keep four places (numerator and denominator are sums of figures
 # with two, already exact).
 _VALUE_PLACES = Decimal("0.0001")
-# How much COPY text is handed to the driver at a time: big enough that the per-call cost is nothing,
-# small enough that the database starts on the rows long before the last is judged.
-_COPY_CHUNK = 1 << 16
-# Stored rows fetched at a time while they are compared (a server-side cursor).
-_STORED_BATCH = 5000
 
 
 def stored_value(value: Decimal | None) -> Decimal | None:
@@ -69,125 +63,140 @@ def stored_value(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_VALUE_PLACES, rounding=ROUND_HALF_UP)
 
 
-def snapshots_replace(
-    alias: str, plan_id: int, day: datetime.date, indicator_ids: list[int], rows: Iterable[SnapshotRow]
-) -> int:
-    """Make the day's snapshots of these indicators exactly `rows`, in the caller's transaction; the rows' count."""
-    connection = connections[alias]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if hasattr(cursor.cursor, "copy_expert"):
-                # One writer of a plan's snapshots at a time (the nightly run, the approvals' sweep, a
-                # report): the second waits for the first to commit, then sees its rows and merges
-                # into them, where both inserting the same new day would fail on the unique key.
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SNAPSHOT_WRITERS, plan_id])
-                return _merge(cursor, day, indicator_ids, rows)
-    # Other databases (SQLite in development): delete and insert.
-    counted = _Counted(rows)
-    IndicatorSnapshot.objects.using(alias).filter(indicator__in=indicator_ids, day=day).delete()
-    IndicatorSnapshot.objects.using(alias).bulk_create(
-        (
-            IndicatorSnapshot(
-                indicator_id=indicator_id, unit_id=unit_id, day=day, numerator=numerator, denominator=denominator,
-                value=value, expected=expected, status=status, missed=missed, covered_from=covered_from,
-                covered_to=covered_to,
-            )
-            for indicator_id, unit_id, numerator, denominator, value, expected, status, missed, covered_from,
-            covered_to in counted
-        ),
-        batch_size=2000,
-    )  # fmt: skip
-    return counted.count
+class SnapshotWriter:
+    """Makes the day's snapshots of a plan's indicators exactly the rows handed over, in the caller's transaction.
 
-
-def _merge(cursor: CursorWrapper, day: datetime.date, indicator_ids: list[int], rows: Iterable[SnapshotRow]) -> int:
-    """PostgreSQL: stream a new day's rows into COPY; for a day already stored, write only the differences."""
-    if not indicator_ids:
-        return 0  # no indicator, no row
-    counted = _Counted(rows)
-    table = cursor.db.ops.quote_name(IndicatorSnapshot._meta.db_table)
-    values = ", ".join(_VALUE_COLUMNS)
-    params: dict[str, Any] = {"day": day, "indicators": indicator_ids}
-    cursor.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]))",
-        params,
-    )
-    if not cursor.fetchone()[0]:
-        # A new day: nothing to compare with, every row goes straight in while the next are judged.
-        reader = _LinesReader(_copy_lines(counted, f"{day}\t"))
-        try:
-            cursor.cursor.copy_expert(
-                f"COPY {table} (day, indicator_id, unit_id, {values}) FROM STDIN", reader, size=_COPY_CHUNK
-            )
-        except cursor.db.Database.DatabaseError:  # psycopg2's own: this is its cursor, not Django's
-            # The driver cancels the COPY when judging a row failed and reports that as its own error:
-            # the caller gets the failure itself (the transaction rolls back either way).
-            if reader.error is not None:
-                raise reader.error from None
-            raise
-        return counted.count
-    stored = cursor.db.connection.cursor(name="evaluation_stored_snapshots")  # server-side: read as compared
-    stored.itersize = _STORED_BATCH
-    stored.execute(
-        f"SELECT indicator_id, unit_id, {values} FROM {table}"
-        " WHERE day = %(day)s AND indicator_id = ANY(%(indicators)s::bigint[]) ORDER BY indicator_id",
-        params,
-    )
-    try:
-        changed, gone = _differences(counted, iter(stored))
-    finally:
-        stored.close()
-    if gone:
-        # Not evaluated again: units that left an indicator's scope lose that day's snapshot.
-        cursor.execute(
-            f"DELETE FROM {table} s USING unnest(%(gone_indicators)s::bigint[], %(gone_units)s::bigint[])"
-            " AS g(indicator_id, unit_id)"
-            " WHERE s.day = %(day)s AND s.indicator_id = g.indicator_id AND s.unit_id = g.unit_id",
-            {**params, "gone_indicators": [key[0] for key in gone], "gone_units": [key[1] for key in gone]},
-        )
-    if changed:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_STAGED} AS SELECT indicator_id, unit_id, {values} FROM {table} WITH NO DATA"
-        )
-        cursor.cursor.copy_expert(
-            f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN", io.StringIO("".join(_copy_lines(changed)))
-        )
-        for statement in _upsert_statements(table, cursor.db.pg_version):
-            cursor.execute(statement, params)
-        cursor.execute(f"DROP TABLE {_STAGED}")
-    return counted.count
-
-
-def _differences(
-    rows: Iterable[SnapshotRow], stored: Iterator[tuple[Any, ...]]
-) -> tuple[list[SnapshotRow], list[tuple[int, int]]]:
-    """The new rows that differ from the stored ones, and the keys of stored rows with no new row.
-
-    Both come in indicator order (the stored ones sorted by the database, the new ones as the
-    evaluation judges the indicators, by id), so one indicator's stored rows are held at a time:
-    at national size (280,000 rows a day) holding them all took 180 MB.
+    The rows come a chunk of indicators at a time (`take`), each chunk with the day's
+    stored rows of its indicators (`stored_of`, read beforehand). `take` is pure Python:
+    the evaluation calls it while its read-ahead thread (targets/read_ahead.py) holds the
+    connection to read the next chunk and hand the previous chunk's new rows to COPY
+    (`copy_pending`). `finish` writes what is left and says how many rows there were.
     """
-    changed: list[SnapshotRow] = []
-    gone: list[tuple[int, int]] = []
-    waiting = next(stored, None)
-    previous = -1
-    for indicator_id, new_rows in groupby(rows, key=itemgetter(0)):
-        if indicator_id <= previous:
-            raise ValueError("snapshot rows must come grouped by indicator, in the order of the indicators' ids")
-        previous = indicator_id
-        here: dict[int, tuple[Any, ...]] = {}
-        while waiting is not None and waiting[0] <= indicator_id:
-            if waiting[0] == indicator_id:
-                here[waiting[1]] = waiting[2:]
-            else:
-                gone.append((waiting[0], waiting[1]))
-            waiting = next(stored, None)
-        changed.extend(row for row in new_rows if here.pop(row[1], None) != row[2:])
-        gone.extend((indicator_id, unit_id) for unit_id in here)
-    while waiting is not None:
-        gone.append((waiting[0], waiting[1]))
-        waiting = next(stored, None)
-    return changed, gone
+
+    def __init__(self, alias: str, plan_id: int, day: datetime.date, indicator_ids: list[int]) -> None:
+        self.connection = connections[alias]
+        self.alias, self.day, self.indicator_ids = alias, day, indicator_ids
+        self.count = 0
+        self._table = self.connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
+        self._changed: list[SnapshotRow] = []
+        self._gone: list[tuple[int, int]] = []
+        self._rows: list[SnapshotRow] = []  # other databases: written in `finish`
+        self._pending: deque[str] = deque()  # a new day's COPY text, chunk by chunk, until `copy_pending`
+        self._postgresql = False
+        self.new_day = False
+        if self.connection.vendor == "postgresql" and indicator_ids:
+            with self.connection.cursor() as cursor:
+                self._postgresql = hasattr(cursor.cursor, "copy_expert")
+                if self._postgresql:
+                    # One writer of a plan's snapshots at a time (the nightly run, the approvals' sweep, a
+                    # report): the second waits for the first to commit, then sees its rows and merges
+                    # into them, where both inserting the same new day would fail on the unique key.
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SNAPSHOT_WRITERS, plan_id])
+                    cursor.execute(
+                        f"SELECT EXISTS (SELECT 1 FROM {self._table}"
+                        " WHERE day = %s AND indicator_id = ANY(%s::bigint[]))",
+                        [day, indicator_ids],
+                    )
+                    self.new_day = not cursor.fetchone()[0]
+
+    def stored_of(self, indicator_ids: list[int]) -> list[tuple[Any, ...]]:
+        """The day's stored rows of these indicators, as read: what `take` compares the new ones with."""
+        if not self._postgresql or self.new_day or not indicator_ids:
+            return []
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT indicator_id, unit_id, {', '.join(_VALUE_COLUMNS)} FROM {self._table}"
+                " WHERE day = %s AND indicator_id = ANY(%s::bigint[])",
+                [self.day, indicator_ids],
+            )
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+    def take(self, rows: Iterable[SnapshotRow], stored_rows: list[tuple[Any, ...]]) -> None:
+        """One chunk's new rows, with the stored rows of its indicators (`stored_of`); no query.
+
+        A new day's rows become COPY text, written by the next `copy_pending`. On a day already
+        stored, only the rows that differ from the stored ones are kept for `finish`, and the
+        stored rows left without a new row (units out of the indicator's scope now) are deleted.
+        """
+        if not self._postgresql:
+            for row in rows:
+                self._rows.append(row)
+                self.count += 1
+            return
+        if self.new_day:
+            counted = _Counted(rows)
+            self._pending.append("".join(_copy_lines(counted, f"{self.day}\t")))
+            self.count += counted.count
+            return
+        stored = {(row[0], row[1]): row[2:] for row in stored_rows}
+        for row in rows:
+            self.count += 1
+            if stored.pop((row[0], row[1]), None) != row[2:]:
+                self._changed.append(row)
+        self._gone.extend(stored)
+
+    def copy_pending(self) -> None:
+        """COPY the new day's rows taken so far (the read-ahead thread calls it between its reads)."""
+        while self._pending:
+            text = self._pending.popleft()
+            if text:
+                with self.connection.cursor() as cursor:
+                    cursor.cursor.copy_expert(
+                        f"COPY {self._table} (day, indicator_id, unit_id, {', '.join(_VALUE_COLUMNS)}) FROM STDIN",
+                        io.StringIO(text),
+                    )
+
+    def finish(self) -> int:
+        """Write what is left; the number of rows taken."""
+        if not self._postgresql:
+            self._replace_all()
+            return self.count
+        self.copy_pending()
+        if self._gone or self._changed:
+            with self.connection.cursor() as cursor:
+                self._write_differences(cursor)
+        return self.count
+
+    def _write_differences(self, cursor: CursorWrapper) -> None:
+        table, values = self._table, ", ".join(_VALUE_COLUMNS)
+        params: dict[str, Any] = {"day": self.day}
+        if self._gone:
+            # Not evaluated again: units that left an indicator's scope lose that day's snapshot.
+            cursor.execute(
+                f"DELETE FROM {table} s USING unnest(%(gone_indicators)s::bigint[], %(gone_units)s::bigint[])"
+                " AS g(indicator_id, unit_id)"
+                " WHERE s.day = %(day)s AND s.indicator_id = g.indicator_id AND s.unit_id = g.unit_id",
+                {**params, "gone_indicators": [k[0] for k in self._gone], "gone_units": [k[1] for k in self._gone]},
+            )
+        if self._changed:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_STAGED} AS SELECT indicator_id, unit_id, {values} FROM {table} WITH NO DATA"
+            )
+            cursor.cursor.copy_expert(
+                f"COPY {_STAGED} (indicator_id, unit_id, {values}) FROM STDIN",
+                io.StringIO("".join(_copy_lines(self._changed))),
+            )
+            for statement in _upsert_statements(table, cursor.db.pg_version):
+                cursor.execute(statement, params)
+            cursor.execute(f"DROP TABLE {_STAGED}")
+
+    def _replace_all(self) -> None:
+        """Other databases (SQLite in development): delete and insert."""
+        snapshots = IndicatorSnapshot.objects.using(self.alias)
+        snapshots.filter(indicator__in=self.indicator_ids, day=self.day).delete()
+        snapshots.bulk_create(
+            (
+                IndicatorSnapshot(
+                    indicator_id=indicator_id, unit_id=unit_id, day=self.day, numerator=numerator,
+                    denominator=denominator, value=value, expected=expected, status=status, missed=missed,
+                    covered_from=covered_from, covered_to=covered_to,
+                )
+                for indicator_id, unit_id, numerator, denominator, value, expected, status, missed, covered_from,
+                covered_to in self._rows
+            ),
+            batch_size=2000,
+        )  # fmt: skip
 
 
 class _Counted:
@@ -201,33 +210,6 @@ class _Counted:
         for row in self._rows:
             self.count += 1
             yield row
-
-
-class _LinesReader:
-    """A read-only text file over lines made on demand, for `copy_expert`: COPY takes each chunk as it is made."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self._lines = lines
-        self._rest = ""
-        self.error: Exception | None = None  # what making a line raised, which the driver turns into its own
-
-    def read(self, size: int = -1) -> str:
-        parts, length = [self._rest], len(self._rest)
-        try:
-            for line in self._lines:
-                parts.append(line)
-                length += len(line)
-                if 0 <= size <= length:
-                    break
-        except Exception as error:
-            self.error = error
-            raise
-        text = "".join(parts)
-        if size < 0:
-            self._rest = ""
-            return text
-        self._rest = text[size:]
-        return text[:size]
 
 
 def _copy_lines(rows: Iterable[SnapshotRow], prefix: str = "") -> Iterator[str]:

@@ -266,20 +266,3 @@ def test_a_failure_while_the_rows_are_judged_writes_nothing_on_a_new_day_or_the_
     with pytest.raises(RuntimeError):
         evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
     assert _stored(fresh_ratio) == before
-
-
-def test_the_comparison_holds_one_indicators_stored_rows_at_a_time_and_finds_every_difference():
-    """`_differences` walks the new rows and the stored ones (both in indicator order) side by side."""
-    from targets.snapshot_writes import _differences
-
-    def row(indicator_id: int, unit_id: int, value: str) -> tuple[Any, ...]:
-        return (indicator_id, unit_id, None, None, Decimal(value), None, "on_track", None, None, None)
-
-    stored = [row(1, 10, "1"), row(1, 11, "2"), row(2, 10, "3"), row(3, 10, "4"), row(5, 10, "5")]
-    new = [row(1, 10, "1"), row(1, 12, "9"), row(3, 10, "4.5"), row(4, 10, "6")]
-    changed, gone = _differences(iter(new), iter(stored))
-    assert changed == [row(1, 12, "9"), row(3, 10, "4.5"), row(4, 10, "6")]
-    # Unit 11 left indicator 1; indicators 2 and 5 were not evaluated again.
-    assert sorted(gone) == [(1, 11), (2, 10), (5, 10)]
-    with pytest.raises(ValueError, match="in the order of the indicators"):
-        _differences(iter([row(2, 10, "1"), row(1, 10, "1")]), iter(stored))
