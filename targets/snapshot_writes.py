@@ -53,6 +53,8 @@ _STAGED = "evaluation_staged_snapshots"
 _NULL = "\\N"  # COPY's text format for NULL
 # The advisory-lock namespace of the plans' snapshot writers ("PPLN"), the plan's id the key within it.
 _SNAPSHOT_WRITERS = 0x50504C4E
+# How much COPY text is handed to the driver at a time (its default is 8 kB): the per-call cost is nothing.
+_COPY_CHUNK = 1 << 16
 # IndicatorSnapshot.value and .expected keep four places (numerator and denominator are sums of figures
 # with two, already exact).
 _VALUE_PLACES = Decimal("0.0001")
@@ -145,6 +147,7 @@ class SnapshotWriter:
                     cursor.cursor.copy_expert(
                         f"COPY {self._table} (day, indicator_id, unit_id, {', '.join(_VALUE_COLUMNS)}) FROM STDIN",
                         io.StringIO(text),
+                        size=_COPY_CHUNK,
                     )
 
     def finish(self) -> int:
