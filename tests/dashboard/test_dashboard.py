@@ -768,16 +768,20 @@ def test_ranking_reads_each_indicator_s_latest_result_after_one_is_re_evaluated(
 # 14. ranking: the units below the issuer
 BUILD_QUERIES = 14
 # The page, before the dashboard: session, user, the person's secretariat and committee
-# memberships and their role groups' rights, the chosen plan, the units of the filter; after
-# it, the header's memberships and unread notices, and the plans of the plan select; and the
-# official ranking, for those who read the authority's scoring results: its finished scoring
-# rounds (none here; two more per group with a finished round: its scores, its units).
+# memberships and their role groups' rights, the chosen plan; after it, the header's memberships
+# and unread notices, and the plans of the plan select; and the official ranking, for those who
+# read the authority's scoring results: its finished scoring rounds (none here; two more per group
+# with a finished round: its scores, its units).
 OFFICIAL_RANKING_QUERIES = 1
-PAGE_QUERIES_WARM = 9 + OFFICIAL_RANKING_QUERIES
+PAGE_QUERIES_WARM = 8 + OFFICIAL_RANKING_QUERIES
+# The units of the filter: for a board of the whole authority, read when the board's part listing
+# them is drawn, once per board (dashboard/templatetags/board_parts.py); for a unit's people, or a
+# unit asked for, on every request.
+FILTER_UNITS_QUERIES = 1
 # The inspection panel, for those who read the plan's inspections: the plan's inspection plan (none
 # here), built and cached with the board's lifetime (inspections/templatetags/inspection_board.py).
 INSPECTION_PANEL_QUERIES = 1
-PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + BUILD_QUERIES + INSPECTION_PANEL_QUERIES
+PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + FILTER_UNITS_QUERIES + BUILD_QUERIES + INSPECTION_PANEL_QUERIES
 
 
 def test_selector_query_count_does_not_grow_with_the_data(sized_plan, django_assert_num_queries):
@@ -806,7 +810,9 @@ def test_unit_head_page_query_count(sized_plan, unit_b_head, client_for, django_
     # As for the committee, less the role groups' rights (a unit head has no role with rights
     # over plans) and the official ranking (not theirs to read); the plan is found through the
     # person's units, in the same one query.
-    with django_assert_num_queries(PAGE_QUERIES_WARM - 1 - OFFICIAL_RANKING_QUERIES + BUILD_QUERIES):
+    with django_assert_num_queries(
+        PAGE_QUERIES_WARM + FILTER_UNITS_QUERIES - 1 - OFFICIAL_RANKING_QUERIES + BUILD_QUERIES
+    ):
         _dashboard(client, sized_plan.plan)
 
 
@@ -1465,7 +1471,10 @@ def test_the_board_s_parts_are_rendered_once_per_board_and_never_cached_with_it(
     assert Page(second).root.one("section", id="ranking").text == Page(first).root.one("section", id="ranking").text
 
     board = dashboard_for(plan=plan, role="all", unit=None, today=timezone.localdate())
-    assert {"summary", "areas-attention", "ranking", "indicators"} <= set(board.parts)
+    assert {"summary", "areas-attention", "ranking", "indicators", "unit-options"} <= set(board.parts)
+    # The authority's units in the filter, drawn once with the board and not read again.
+    options = Page(second).root.one("select", id="unit").all("option")
+    assert [o.attrs["value"] for o in options] == ["", UNIT_A, UNIT_B, UNIT_C]
     assert cache.get(board.key).parts == {}
     assert pickle.loads(pickle.dumps(board)).parts == {}
 
