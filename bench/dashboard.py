@@ -1083,6 +1083,10 @@ def aims(results: dict[str, dict[str, Any]]) -> list[tuple[str, bool | None, str
     if national:
         ratio = national["dashboard"]["rps"] / national["reference"]["rps"]
         checks.append(("dashboard throughput ≥ 50 % of the reference view's (national)", ratio >= 0.5, f"{ratio:.0%}"))
+    if national and national["dashboard"]["requests"]:
+        # Issue 17, item 2: what a warm request costs the web worker, which hardly depends on the neighbours.
+        cpu = national["dashboard"]["cpu_ms"]["workers"]
+        checks.append(("warm dashboard request under 25 ms of gunicorn CPU (national)", cpu < 25, f"{cpu:.1f} ms"))
     for name, result, limit in [("province", province, 150), ("national", national, 300)]:
         if result:
             p95 = result["dashboard"]["p95"] / 1000
