@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -43,18 +41,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("plan-list")
     sees_all = has_plan_perm(request.user, "parplan.view_plan", plan)
     wanted_code = request.GET.get("unit", "")
-    unit: Unit | None = None
-    units: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]]
-    if sees_all and not wanted_code:
-        # The authority's own units, the same for every reader of this board: read only when the board's
-        # part that lists them is drawn (once per board, templates/dashboard/dashboard.html).
-        units = partial(_units_only, request.user, plan)
-    else:
-        units, chosen = dashboard_units(request.user, plan, sees_all, wanted_code)
-        code = wanted_code or ("" if sees_all or not units else units[0][0])
-        unit = chosen.get(code) if code else None
-        if not sees_all and unit is None:
-            raise PermissionDenied
+    # Read on every request: units are renamed, added and merged without the plan's boards knowing.
+    units, chosen = dashboard_units(request.user, plan, sees_all, wanted_code)
+    code = wanted_code or ("" if sees_all or not units else units[0][0])
+    unit = chosen.get(code) if code else None
+    if not sees_all and unit is None:
+        raise PermissionDenied
     board = dashboard_for(plan=plan, role="all" if sees_all else "unit", unit=unit, today=timezone.localdate())
     view = request.GET.get("view")
     if view == "ranking":
@@ -104,10 +96,6 @@ def dashboard_units(
         return [(row[1], row[2]) for row in rows], chosen
     units = [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
     return [(u.code, u.name) for u in units], {u.code: u for u in units}
-
-
-def _units_only(user: User, plan: Plan) -> list[tuple[str, str]]:
-    return dashboard_units(user, plan, sees_all=True)[0]
 
 
 ATTENTION_PAGE = 50

@@ -357,12 +357,14 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     if indicator_ids is not None:
         indicators = [i for i in indicators if i.pk in indicator_ids]
     summary = EvaluationSummary(day=day, indicators=len(indicators))
-    tree = UnitTree.of(plan.issuing_unit)
-    scope_units = _scope_units(indicators, tree)
     alias = router.db_for_write(IndicatorSnapshot)
     connection = connections[alias]
     with cyclic_gc_paused(), transaction.atomic(using=alias):
+        # The writer first: it waits for any other writer of the plan's snapshots, so that the tree, the
+        # scopes and the stored rows below are all read after that one committed.
         writer = SnapshotWriter(alias, plan.pk, day, [i.pk for i in indicators])
+        tree = UnitTree.of(plan.issuing_unit)
+        scope_units = _scope_units(indicators, tree)
 
         def read(chunk: list[Indicator]) -> tuple[FigureRows, list[tuple[Any, ...]]]:
             # In the read-ahead thread, on the caller's connection and transaction: queries and the

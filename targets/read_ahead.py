@@ -16,9 +16,10 @@ Other databases (SQLite in development) read each chunk in turn, in the caller's
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -40,20 +41,27 @@ def read_ahead(
             yield chunk, read(chunk)
         return
 
-    def job(chunk: Chunk) -> Read:
+    if not chunks:
+        return
+    closed = threading.Event()
+
+    def job(chunk: Chunk) -> Read | None:
+        # Closed while this job waited (the caller failed): no write, no read, on a transaction being undone.
+        if closed.is_set():
+            return None
         between()
         return read(chunk)
 
-    if not chunks:
-        return
     connection.inc_thread_sharing()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation-reads")
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation-reads") as pool:
-            pending: Future[Read] = pool.submit(job, chunks[0])
-            for index, chunk in enumerate(chunks):
-                done = pending.result()
-                if index + 1 < len(chunks):
-                    pending = pool.submit(job, chunks[index + 1])
-                yield chunk, done
+        pending: Future[Read | None] = pool.submit(job, chunks[0])
+        for index, chunk in enumerate(chunks):
+            done = pending.result()
+            if index + 1 < len(chunks):
+                pending = pool.submit(job, chunks[index + 1])
+            yield chunk, cast(Read, done)
     finally:
+        closed.set()
+        pool.shutdown(wait=True)
         connection.dec_thread_sharing()

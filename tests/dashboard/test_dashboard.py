@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from dashboard.selectors import RANK_WEIGHTS, build_dashboard, dashboard_for, dashboard_invalidate
 from parplan.models import Plan, Role, Unit, UnitKind
-from parplan.services import membership_add, unit_upsert
+from parplan.services import membership_add, unit_update, unit_upsert
 from planio.interchange import plan_import
 from targets.charts import period_names
 from targets.evaluation import evaluate_plan, evaluate_plan_once
@@ -768,20 +768,16 @@ def test_ranking_reads_each_indicator_s_latest_result_after_one_is_re_evaluated(
 # 14. ranking: the units below the issuer
 BUILD_QUERIES = 14
 # The page, before the dashboard: session, user, the person's secretariat and committee
-# memberships and their role groups' rights, the chosen plan; after it, the header's memberships
-# and unread notices, and the plans of the plan select; and the official ranking, for those who
-# read the authority's scoring results: its finished scoring rounds (none here; two more per group
-# with a finished round: its scores, its units).
+# memberships and their role groups' rights, the chosen plan, the units of the filter; after
+# it, the header's memberships and unread notices, and the plans of the plan select; and the
+# official ranking, for those who read the authority's scoring results: its finished scoring
+# rounds (none here; two more per group with a finished round: its scores, its units).
 OFFICIAL_RANKING_QUERIES = 1
-PAGE_QUERIES_WARM = 8 + OFFICIAL_RANKING_QUERIES
-# The units of the filter: for a board of the whole authority, read when the board's part listing
-# them is drawn, once per board (dashboard/templatetags/board_parts.py); for a unit's people, or a
-# unit asked for, on every request.
-FILTER_UNITS_QUERIES = 1
+PAGE_QUERIES_WARM = 9 + OFFICIAL_RANKING_QUERIES
 # The inspection panel, for those who read the plan's inspections: the plan's inspection plan (none
 # here), built and cached with the board's lifetime (inspections/templatetags/inspection_board.py).
 INSPECTION_PANEL_QUERIES = 1
-PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + FILTER_UNITS_QUERIES + BUILD_QUERIES + INSPECTION_PANEL_QUERIES
+PAGE_QUERIES_COLD = PAGE_QUERIES_WARM + BUILD_QUERIES + INSPECTION_PANEL_QUERIES
 
 
 def test_selector_query_count_does_not_grow_with_the_data(sized_plan, django_assert_num_queries):
@@ -810,9 +806,7 @@ def test_unit_head_page_query_count(sized_plan, unit_b_head, client_for, django_
     # As for the committee, less the role groups' rights (a unit head has no role with rights
     # over plans) and the official ranking (not theirs to read); the plan is found through the
     # person's units, in the same one query.
-    with django_assert_num_queries(
-        PAGE_QUERIES_WARM + FILTER_UNITS_QUERIES - 1 - OFFICIAL_RANKING_QUERIES + BUILD_QUERIES
-    ):
+    with django_assert_num_queries(PAGE_QUERIES_WARM - 1 - OFFICIAL_RANKING_QUERIES + BUILD_QUERIES):
         _dashboard(client, sized_plan.plan)
 
 
@@ -1471,12 +1465,21 @@ def test_the_board_s_parts_are_rendered_once_per_board_and_never_cached_with_it(
     assert Page(second).root.one("section", id="ranking").text == Page(first).root.one("section", id="ranking").text
 
     board = dashboard_for(plan=plan, role="all", unit=None, today=timezone.localdate())
-    assert {"summary", "areas-attention", "ranking", "indicators", "unit-options"} <= set(board.parts)
-    # The authority's units in the filter, drawn once with the board and not read again.
-    options = Page(second).root.one("select", id="unit").all("option")
-    assert [o.attrs["value"] for o in options] == ["", UNIT_A, UNIT_B, UNIT_C]
-    assert cache.get(board.key).parts == {}
+    assert {"summary", "areas-attention", "ranking", "indicators"} <= set(board.parts)
     assert pickle.loads(pickle.dumps(board)).parts == {}
+
+
+def test_the_filter_s_units_are_read_on_every_request_the_board_s_parts_are_not(small_plan, client_for, steering):
+    """A unit renamed or added tells no board (parplan.services): the filter, drawn outside the board's parts,
+    shows it at once, where a list kept with the board would offer the old code, which chooses nothing."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    _dashboard(client, plan)
+    unit_b = small_plan.units[UNIT_B]
+    unit_update(unit=unit_b, code="T99-B2", name="Phòng mới đổi tên", kind=unit_b.kind, parent=unit_b.parent,
+                position=unit_b.position)  # fmt: skip
+    options = Page(_dashboard(client, plan).content.decode()).root.one("select", id="unit").all("option")
+    assert [(o.attrs["value"], o.text) for o in options][2] == ("T99-B2", "Phòng mới đổi tên")
 
 
 def test_the_unit_filter_lists_the_issuer_s_units_escaped_with_the_chosen_one_selected(

@@ -239,7 +239,7 @@ def test_the_day_evaluated_again_unchanged_writes_nothing_and_compares_values_as
 def test_a_failure_while_the_rows_are_judged_writes_nothing_on_a_new_day_or_the_day_again(
     seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat, monkeypatch
 ):
-    """A new day's rows are streamed into COPY as they are judged: a failure half-way leaves the day empty,
+    """One chunk: a failure half-way leaves a new day empty,
     and on a day already stored it leaves the stored rows as they were."""
     january = seed_period(seed_plan, Frequency.MONTHLY, 1)
     approved(fresh_ratio, dong_dang, january, ratio(98, 100), secretariat)
@@ -266,3 +266,54 @@ def test_a_failure_while_the_rows_are_judged_writes_nothing_on_a_new_day_or_the_
     with pytest.raises(RuntimeError):
         evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
     assert _stored(fresh_ratio) == before
+
+
+def test_a_failure_in_a_later_chunk_undoes_the_chunks_already_copied_and_leaves_a_stored_day_alone(
+    seed_plan, fresh_ratio, dong_dang, bao_lam, secretariat, monkeypatch
+):
+    """The whole plan is judged in chunks while the read-ahead thread COPYs the earlier ones (targets/read_ahead.py):
+    a failure half-way through the plan rolls those back too, and on a day already stored changes nothing."""
+    from targets.snapshot_writes import SnapshotWriter
+
+    january = seed_period(seed_plan, Frequency.MONTHLY, 1)
+    approved(fresh_ratio, dong_dang, january, ratio(98, 100), secretariat)
+    indicators = Indicator.objects.filter(area__plan=seed_plan).count()
+    assert len(evaluation._chunks(list(Indicator.objects.filter(area__plan=seed_plan)))) > 3
+    copied: list[int] = []
+    real_copy = SnapshotWriter.copy_pending
+
+    def counting_copy(self: SnapshotWriter) -> None:
+        copied.extend(text.count("\n") for text in self._pending)
+        real_copy(self)
+
+    monkeypatch.setattr(SnapshotWriter, "copy_pending", counting_copy)
+    real_judge = status_rule.judge
+    judged = []
+
+    def failing_judge(*args: Any, **kwargs: Any) -> Any:
+        judged.append(1)
+        if len(judged) == judge_fails_at:
+            raise RuntimeError("the status rule failed")
+        return real_judge(*args, **kwargs)
+
+    rows = evaluate_plan(plan=seed_plan, day=DAY - datetime.timedelta(days=1)).snapshots
+    judge_fails_at = rows * 3 // 4
+    new_day = DAY + datetime.timedelta(days=1)
+    assert not IndicatorSnapshot.objects.filter(day=new_day).exists()
+    monkeypatch.setattr(evaluation, "judge", failing_judge)
+    with pytest.raises(RuntimeError, match="the status rule failed"):
+        evaluate_plan(plan=seed_plan, day=new_day)
+    assert sum(copied) > 0  # earlier chunks had gone into COPY before the failure
+    assert not IndicatorSnapshot.objects.filter(day=new_day).exists()
+
+    monkeypatch.setattr(evaluation, "judge", real_judge)
+    evaluate_plan(plan=seed_plan, day=DAY)
+    before = set(IndicatorSnapshot.objects.filter(day=DAY).values_list("id", "indicator_id", "unit_id", *VALUES))
+    assert len(before) == rows and indicators > 0
+    approved(fresh_ratio, bao_lam, january, ratio(1, 2), secretariat)
+    judged.clear()
+    monkeypatch.setattr(evaluation, "judge", failing_judge)
+    with pytest.raises(RuntimeError, match="the status rule failed"):
+        evaluate_plan(plan=seed_plan, day=DAY)
+    after = set(IndicatorSnapshot.objects.filter(day=DAY).values_list("id", "indicator_id", "unit_id", *VALUES))
+    assert after == before

@@ -56,11 +56,13 @@ def test_the_thread_reads_in_the_caller_s_transaction():
 @pytest.mark.django_db
 def test_a_failed_read_reaches_the_caller_and_closing_waits_for_the_thread():
     finished: list[int] = []
+    fourth_started = threading.Event()
 
     def read(chunk: int) -> int:
         if chunk == 2:
             raise RuntimeError("the read failed")
         if chunk == 4:
+            fourth_started.set()
             time.sleep(0.3)  # still running when the caller gives up
         finished.append(chunk)
         return chunk
@@ -70,7 +72,8 @@ def test_a_failed_read_reaches_the_caller_and_closing_waits_for_the_thread():
         with pytest.raises(RuntimeError, match="the read failed"):
             next(chunks)
     chunks = read_ahead(connections["default"], [3, 4, 5], read, lambda: None)
-    assert next(chunks) == (3, 3)  # chunk 4 is being read now
+    assert next(chunks) == (3, 3)
+    assert fourth_started.wait(timeout=10)  # chunk 4 is being read now
     chunks.close()
     assert finished == [1, 3, 4]  # closed only once the thread was done with chunk 4; chunk 5 never read
     # The connection is the caller's alone again.
