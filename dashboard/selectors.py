@@ -487,6 +487,8 @@ def _missing_figures(
         "monthly": "monthly", "unit": unit.pk if unit is not None else None,
     }  # fmt: skip
     only_unit = "AND s.unit_id = %(unit)s" if unit is not None else ""
+    # Ordered by kind first: sorted by count alone, the offices (a few indicators each, all sent late)
+    # filled the first rows and no commune was ever seen.
     sql = f"""
         WITH missing AS (
             SELECT s.unit_id, COUNT(*) - COUNT(m.id) AS n
@@ -503,8 +505,7 @@ def _missing_figures(
         SELECT u.code, u.name, k.code, k.name, missing.n
         FROM missing JOIN {units} u ON u.id = missing.unit_id JOIN {kinds} k ON k.id = u.kind_id
         ORDER BY k.name, missing.n DESC, u.name
-    """  # By kind first: sorted by count alone, the offices (a few indicators each, all sent late) filled
-    # the first rows and no commune was ever seen.
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

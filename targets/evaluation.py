@@ -259,7 +259,7 @@ def _figure_rows(
     )  # fmt: skip
     summed = list(_rows(sums, connection))
     wanted = {i.pk for i in indicators if i.aggregation in (Aggregation.LATEST, Aggregation.MILESTONE)}
-    ends = {row[9] for row in summed if row[0] in wanted} if wanted else set()
+    ends = {row[9] for row in summed if row[0] in wanted}
     if not ends:
         return FigureRows(summed, [])
     latest = approved.filter(indicator__in=wanted, period__end__in=ends).values_list(

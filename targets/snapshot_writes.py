@@ -122,14 +122,14 @@ class SnapshotWriter:
         stored rows left without a new row (units out of the indicator's scope now) are deleted.
         """
         if not self._postgresql:
-            for row in rows:
-                self._rows.append(row)
-                self.count += 1
+            before = len(self._rows)
+            self._rows.extend(rows)
+            self.count += len(self._rows) - before
             return
         if self.new_day:
-            counted = _Counted(rows)
-            self._pending.append("".join(_copy_lines(counted, f"{self.day}\t")))
-            self.count += counted.count
+            chunk = list(rows)
+            self._pending.append("".join(_copy_lines(chunk, f"{self.day}\t")))
+            self.count += len(chunk)
             return
         stored = {(row[0], row[1]): row[2:] for row in stored_rows}
         for row in rows:
@@ -200,19 +200,6 @@ class SnapshotWriter:
             ),
             batch_size=2000,
         )  # fmt: skip
-
-
-class _Counted:
-    """The rows, counted as they pass (a generator's length is known only once it is spent)."""
-
-    def __init__(self, rows: Iterable[SnapshotRow]) -> None:
-        self._rows = rows
-        self.count = 0
-
-    def __iter__(self) -> Iterator[SnapshotRow]:
-        for row in self._rows:
-            self.count += 1
-            yield row
 
 
 def _copy_lines(rows: Iterable[SnapshotRow], prefix: str = "") -> Iterator[str]:

@@ -1376,6 +1376,19 @@ def _indicator_values(page: Page) -> dict[str, str]:
     return {row.one("td", "name-cell").text.strip(): row.one("td", "value-cell").text.split()[0] for row in rows}
 
 
+def _templates_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates rendered from now on, in order (a list that fills as pages are drawn)."""
+    rendered: list[str] = []
+    real_render = Template.render
+
+    def counting_render(self: Template, context: Any) -> Any:
+        rendered.append(str(self.origin.template_name))
+        return real_render(self, context)
+
+    monkeypatch.setattr(Template, "render", counting_render)
+    return rendered
+
+
 def test_the_indicators_table_is_rendered_once_per_board_and_again_for_a_new_one(
     small_plan, client_for, steering, secretariat, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -1385,14 +1398,7 @@ def test_the_indicators_table_is_rendered_once_per_board_and_again_for_a_new_one
     client = client_for(steering)
     before = _indicator_values(Page(_dashboard(client, plan).content.decode()))
     assert before["Tỷ lệ hài lòng"] == "78,0%"  # B's Quý I: 78 / 100; C's figure still awaits review
-    rendered = []
-    real_render = Template.render
-
-    def counting_render(self: Template, context: Any) -> Any:
-        rendered.append(self.origin.template_name)
-        return real_render(self, context)
-
-    monkeypatch.setattr(Template, "render", counting_render)
+    rendered = _templates_rendered(monkeypatch)
     _dashboard(client, plan)
     assert "targets/_trend_chart.html" not in rendered and "dashboard/dashboard.html" in rendered
     with django_capture_on_commit_callbacks(execute=True):
@@ -1449,14 +1455,7 @@ def test_the_board_s_parts_are_rendered_once_per_board_and_never_cached_with_it(
     plan = small_plan.plan
     client = client_for(steering)
     first = _dashboard(client, plan).content.decode()
-    rendered = []
-    real_render = Template.render
-
-    def counting_render(self: Template, context: Any) -> Any:
-        rendered.append(self.origin.template_name)
-        return real_render(self, context)
-
-    monkeypatch.setattr(Template, "render", counting_render)
+    rendered = _templates_rendered(monkeypatch)
     second = _dashboard(client, plan).content.decode()
     drawn_from_the_board = {"dashboard/_rank_line.html", "dashboard/_bar.html", "dashboard/_attention_more.html"}
     assert "dashboard/dashboard.html" in rendered and not drawn_from_the_board & set(rendered)
