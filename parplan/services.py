@@ -186,6 +186,7 @@ def unit_upsert(
     save_if_changed(unit, name=name, kind=kind, parent=parent, position=position, path=_path(code, parent))
     with rights_changed_by(user, reason):
         _grant_own_unit_rights(unit)
+    _plans_above_changed(unit.path)
     return unit
 
 
@@ -215,7 +216,8 @@ def unit_update(
         raise ValidationError({"code": [_("Đã có đơn vị mã “%(code)s”.") % {"code": code}]})
     old_path, path = current.path, _path(code, parent)
     attribute_change(current, user, reason)
-    save_if_changed(current, code=code, name=name, kind=kind, parent=parent, position=position, path=path)
+    if save_if_changed(current, code=code, name=name, kind=kind, parent=parent, position=position, path=path):
+        _plans_above_changed(old_path, path)
     if old_path != path:
         for below in Unit.objects.filter(path__startswith=old_path).exclude(pk=current.pk):
             attribute_change(below, user, reason)
@@ -280,6 +282,8 @@ def units_merge(*, units: Iterable[Unit], into: Unit, on: datetime.date, user: A
                         position=child.position, user=user, reason=reason)  # fmt: skip
         attribute_change(unit, user, reason)
         save_if_changed(unit, active=False, ended_on=on, merged_into=into)
+        _plans_above_changed(unit.path)
+    _plans_above_changed(into.path)
     return UnitsMerged(into=into, ended=ended, moved=moved)
 
 
@@ -303,7 +307,20 @@ def unit_end(*, unit: Unit, on: datetime.date, user: Any, reason: str) -> Unit:
         )
     attribute_change(unit, user, reason)
     save_if_changed(unit, active=False, ended_on=on)
+    _plans_above_changed(unit.path)
     return unit
+
+
+def _plans_above_changed(*paths: str) -> None:
+    """Announce a change of a unit to every plan issued by it or a unit above it, once the change commits.
+
+    The dashboard keeps the units' names, its ranking and its lists of units missing figures
+    with each plan's board: without this they showed a renamed, moved or ended unit as it
+    was until the board expired. `paths`: the unit's paths (a moved unit's old and new one).
+    """
+    above = {path[: end + 1] for path in paths for end, char in enumerate(path) if char == "/" and end}
+    for plan_id in Plan.objects.filter(issuing_unit__path__in=above).order_by("pk").values_list("pk", flat=True):
+        plan_changed_on_commit(plan_id)
 
 
 def _path(code: str, parent: Unit | None) -> str:

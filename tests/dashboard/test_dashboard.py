@@ -1481,6 +1481,23 @@ def test_the_filter_s_units_are_read_on_every_request_the_board_s_parts_are_not(
     assert [(o.attrs["value"], o.text) for o in options][2] == ("T99-B2", "Phòng mới đổi tên")
 
 
+def test_a_renamed_unit_shows_at_once_in_the_ranking_kept_with_the_board(
+    small_plan, client_for, steering, django_capture_on_commit_callbacks
+):
+    """The unit services announce a change to the plans above the unit (parplan.services): the board kept
+    for the plan is dropped, so its ranking names the unit as it is now, not as it was until the board
+    expired (15 minutes)."""
+    plan = small_plan.plan
+    client = client_for(steering)
+    assert NAMES[UNIT_B] in Page(_dashboard(client, plan).content.decode()).root.one("section", id="ranking").text
+    unit_b = small_plan.units[UNIT_B]
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_update(unit=unit_b, code=unit_b.code, name="Phòng mới đổi tên", kind=unit_b.kind,
+                    parent=unit_b.parent, position=unit_b.position)  # fmt: skip
+    ranking = Page(_dashboard(client, plan).content.decode()).root.one("section", id="ranking").text
+    assert "Phòng mới đổi tên" in ranking and NAMES[UNIT_B] not in ranking
+
+
 def test_the_unit_filter_lists_the_issuer_s_units_escaped_with_the_chosen_one_selected(
     small_plan, client_for, steering
 ):
