@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
 from dashboard.charts import INDICATOR_SHADES, TASK_SHADES, Segment, segments
-from parplan.models import Plan, ReformArea, Unit, UnitKind
+from parplan.models import Membership, Plan, ReformArea, Unit, UnitKind
 from targets.charts import TrendChart, period_names, trend_chart
 from targets.models import (
     Indicator,
@@ -548,3 +549,28 @@ def attention_rows(board: Dashboard, view: str, kind: str) -> tuple[Sequence[Any
         rows = board.missing_figures
         return board.missing_kinds, [m for m in rows if m["unit__kind__code"] == kind] if kind else rows, kind
     return [], board.off_track, ""
+
+
+def dashboard_units(
+    user: User, plan: Plan, sees_all: bool, code: str = ""
+) -> tuple[list[tuple[str, str]], dict[str, Unit]]:
+    """Units the dashboard can be filtered to, as (code, name), and the one asked for by its code.
+
+    The issuer's own units (and the one asked for), or the person's. Only one level of the
+    tree is listed: a province has thousands of units, and a select with all of them would
+    cost more to render than the dashboard itself. Read as plain rows, not hundreds of model
+    instances a request; only the one asked for becomes a unit (what `Unit.objects.only()` makes).
+    """
+    if sees_all:
+        issuer = plan.issuing_unit
+        fields = ["id", "code", "name", "path"]
+        rows = list(
+            Unit.objects.filter(Q(parent=issuer) | Q(code=code, path__startswith=issuer.path))
+            .exclude(pk=issuer.pk)
+            .order_by("path")
+            .values_list(*fields)
+        )
+        chosen = {row[1]: Unit.from_db(Unit.objects.db, fields, row) for row in rows if row[1] == code}
+        return [(row[1], row[2]) for row in rows], chosen
+    units = [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
+    return [(u.code, u.name) for u in units], {u.code: u for u in units}

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,12 +18,13 @@ from dashboard.selectors import (
     Dashboard,
     attention_rows,
     dashboard_for,
+    dashboard_units,
     rank_lines,
     ranking_shown,
 )
 from parplan.access import has_plan_perm, visible_plans
 from parplan.http import AuthenticatedHttpRequest
-from parplan.models import Membership, Plan, PlanStatus, Unit
+from parplan.models import PlanStatus
 from scoring.access import can_read_authority_results
 from scoring.selectors import official_rankings
 
@@ -71,31 +70,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
          "sees_all": sees_all, "weights": RANK_WEIGHTS, "min_parts": RANK_MIN_PARTS, "ranking_top": top,
          "ranking_bottom": bottom, "ranking_hidden": hidden, "rows": ATTENTION_ROWS, "official_rankings": official},
     )  # fmt: skip
-
-
-def dashboard_units(
-    user: User, plan: Plan, sees_all: bool, code: str = ""
-) -> tuple[list[tuple[str, str]], dict[str, Unit]]:
-    """Units the dashboard can be filtered to, as (code, name), and the one asked for by its code.
-
-    The issuer's own units (and the one asked for), or the person's. Only one level of the
-    tree is listed: a province has thousands of units, and a select with all of them would
-    cost more to render than the dashboard itself. Read as plain rows, not hundreds of model
-    instances a request; only the one asked for becomes a unit (what `Unit.objects.only()` makes).
-    """
-    if sees_all:
-        issuer = plan.issuing_unit
-        fields = ["id", "code", "name", "path"]
-        rows = list(
-            Unit.objects.filter(Q(parent=issuer) | Q(code=code, path__startswith=issuer.path))
-            .exclude(pk=issuer.pk)
-            .order_by("path")
-            .values_list(*fields)
-        )
-        chosen = {row[1]: Unit.from_db(Unit.objects.db, fields, row) for row in rows if row[1] == code}
-        return [(row[1], row[2]) for row in rows], chosen
-    units = [m.unit for m in Membership.objects.for_user(user).can_act_for_unit()]
-    return [(u.code, u.name) for u in units], {u.code: u for u in units}
 
 
 ATTENTION_PAGE = 50
