@@ -161,7 +161,7 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
         request,
         "targets/figures_entry.html",
         {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit,
-         "removable_figures": removable_figures(figures)},
+         "removable_figures": removable_figures(figures), "invalid_forms": [form for form in forms if form.errors]},
     )  # fmt: skip
 
 

@@ -44,7 +44,7 @@ def _post(client_for: Any, commune_head: Any, task: Task, files: list[SimpleUplo
 
 
 def _errors(response: Any) -> list[str]:
-    return re.findall(r'<p class="error" role="alert">([^<]*)</p>', response.content.decode())
+    return re.findall(r'<p class="error">([^<]*)</p>', response.content.decode())
 
 
 def _stored(media_root: Path) -> list[Path]:

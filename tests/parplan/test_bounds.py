@@ -7,6 +7,7 @@ import importlib
 import inspect
 from typing import Any
 
+import lxml.html
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -161,3 +162,24 @@ def test_the_admin_login_refuses_a_nul_in_vietnamese(db: Any) -> None:
     page = response.content.decode()
     assert response.status_code == 200
     assert CONTROL in page and DJANGO_NUL not in page
+
+
+def test_a_refused_form_opens_on_a_summary_linking_each_mistake_to_its_field(
+    client_for: Any, commune_head: Any
+) -> None:
+    """Every form drawn by templates/_form_fields.html: one summary first, focused, each error a link to the
+    field it is about (WCAG 3.3.1); the fields keep their own message, not a second alert."""
+    response = client_for(commune_head).post(
+        reverse("unit-edit", args=[COMMUNE]), CONTACT | {"email": "không phải thư", "address": "Khối\x001"}
+    )
+    page = lxml.html.fromstring(response.content.decode())
+    [summary] = page.xpath("//div[@class='error-summary']")
+    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    assert summary.xpath("h2")[0].text_content() == "Chưa lưu được: hãy sửa các mục sau."
+    links = {link.get("href"): link.text_content() for link in summary.xpath(".//a")}
+    assert links == {"#id_email": "Thư điện tử: Nhập một địa chỉ thư điện tử hợp lệ.", "#id_address": f"Địa chỉ: {CONTROL}"}
+    for href in links:
+        [field] = page.xpath(f"//input[@id='{href[1:]}']")
+        assert field.get("aria-invalid") == "true" and field.get("aria-describedby") == f"{href[1:]}_error"
+    assert page.xpath("//form//*[@role='alert']") == [summary]
+    assert Unit.objects.get(code=COMMUNE).email != "không phải thư"

@@ -7,11 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from parplan.formatting import format_number
 from parplan.models import Plan, Unit
@@ -771,3 +773,30 @@ def test_an_at_risk_band_out_of_range_is_refused_with_a_message(client_for, secr
     assert "Khoảng “có nguy cơ” phải từ 0 đến 100." in response.content.decode()
     on_time.refresh_from_db()
     assert on_time.risk_band is None
+
+
+def test_a_refused_page_opens_on_one_summary_that_links_to_each_mistake(
+    client_for, commune_head, seed_plan, on_time, apologised, november
+):
+    """A head who typed two bad figures among a dozen indicators is taken to one list of what to mend, each
+    item a link to its box, before the form (WCAG 3.3.1); the boxes say it too, without a second alert."""
+    response = _post_figures(
+        client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "mười", 60), _figure(apologised, 2, -3)
+    )
+    page = lxml.html.fromstring(response.content.decode())
+    [summary] = page.xpath("//div[@class='error-summary']")
+    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    assert summary.getnext().tag == "form"  # before the figures, not among them
+    links = summary.xpath(".//a")
+    assert [link.text_content().split(" — ")[1] for link in links] == [
+        f"{on_time.numerator_label}: Cần nhập một số.",
+        f"{apologised.denominator_label}: Giá trị không được âm.",
+    ]
+    assert [link.text_content().split(" — ")[0] for link in links] == [
+        Truncator(indicator.name).chars(80) for indicator in (on_time, apologised)
+    ]
+    for link in links:  # each link finds its box, marked invalid
+        [box] = page.xpath(f"//*[@id='{link.get('href')[1:]}']")
+        assert box.tag == "input" and box.get("aria-invalid") == "true"
+    assert page.xpath("//form//*[@role='alert']") == []
+    assert client_for(commune_head).get(_entry_url(seed_plan, november)).content.decode().count("error-summary") == 0

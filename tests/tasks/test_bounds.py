@@ -52,7 +52,7 @@ def _messages(response: Any) -> list[str]:
 
 
 def _errors(response: Any) -> list[str]:
-    return re.findall(r'<p class="error" role="alert">([^<]*)</p>', _html(response))
+    return re.findall(r'<p class="error">([^<]*)</p>', _html(response))
 
 
 def _dmy(day: datetime.date | None) -> str:

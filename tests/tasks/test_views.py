@@ -102,7 +102,7 @@ def _messages(response: Any) -> list[str]:
 
 
 def _errors(response: Any) -> list[str]:
-    return re.findall(r'<p class="error" role="alert">([^<]*)</p>', _html(response))
+    return re.findall(r'<p class="error">([^<]*)</p>', _html(response))
 
 
 @pytest.fixture(autouse=True)
