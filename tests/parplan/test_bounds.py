@@ -177,7 +177,10 @@ def test_a_refused_form_opens_on_a_summary_linking_each_mistake_to_its_field(
     assert summary.get("role") == "alert" and summary.get("autofocus") is not None
     assert summary.xpath("h2")[0].text_content() == "Chưa lưu được: hãy sửa các mục sau."
     links = {link.get("href"): link.text_content() for link in summary.xpath(".//a")}
-    assert links == {"#id_email": "Thư điện tử: Nhập một địa chỉ thư điện tử hợp lệ.", "#id_address": f"Địa chỉ: {CONTROL}"}
+    assert links == {
+        "#id_email": "Thư điện tử: Nhập một địa chỉ thư điện tử hợp lệ.",
+        "#id_address": f"Địa chỉ: {CONTROL}",
+    }
     for href in links:
         [field] = page.xpath(f"//input[@id='{href[1:]}']")
         assert field.get("aria-invalid") == "true" and field.get("aria-describedby") == f"{href[1:]}_error"

@@ -780,9 +780,8 @@ def test_a_refused_page_opens_on_one_summary_that_links_to_each_mistake(
 ):
     """A head who typed two bad figures among a dozen indicators is taken to one list of what to mend, each
     item a link to its box, before the form (WCAG 3.3.1); the boxes say it too, without a second alert."""
-    response = _post_figures(
-        client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "mười", 60), _figure(apologised, 2, -3)
-    )
+    bad = [_figure(on_time, "mười", 60), _figure(apologised, 2, -3)]
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", *bad)
     page = lxml.html.fromstring(response.content.decode())
     [summary] = page.xpath("//div[@class='error-summary']")
     assert summary.get("role") == "alert" and summary.get("autofocus") is not None
