@@ -7,7 +7,7 @@ import importlib
 import inspect
 from typing import Any
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]  # python-docx brings lxml; no stubs are installed
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError

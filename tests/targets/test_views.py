@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]  # python-docx brings lxml; no stubs are installed
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
