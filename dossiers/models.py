@@ -128,6 +128,9 @@ class DossierImport(models.Model):
     row_count = models.PositiveIntegerField(_("số dòng"), default=0)
     done_rows = models.PositiveIntegerField(_("số dòng đã nhập"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    # The rest of the check the import's page shows (preview, months' totals, names not matched:
+    # dossiers.reading.CheckResult.summary), kept so that opening the page never reads the file again.
+    check_summary = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người nhập")
     )

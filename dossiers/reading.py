@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import chain
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -83,6 +83,11 @@ class CheckResult:
     months: dict[datetime.date, dict[str, int]] = field(default_factory=dict)  # totals per month
     unit_ids: set[int] = field(default_factory=set)
     unknown_names: list[str] = field(default_factory=list)  # names no unit or mapping matched, for mappings
+    unit_count: int = 0  # a kept check's len(unit_ids) (`from_summary`), whose ids are not kept
+
+    @property
+    def units(self) -> int:
+        return len(self.unit_ids) or self.unit_count
 
     def add(self, row: int, column: str, message: str) -> None:
         self.error_total += 1
@@ -92,6 +97,29 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.error_total == 0 and self.row_count > 0
+
+    def summary(self) -> dict[str, Any]:
+        """What the import's page shows besides the rows and errors kept on the import: JSON, a few kB."""
+        return {
+            "error_total": self.error_total,
+            "preview": [[str(value) for value in _spooled(row)] for row in self.preview],
+            "months": {month.isoformat(): totals for month, totals in self.months.items()},
+            "units": len(self.unit_ids),
+            "unknown_names": self.unknown_names,
+        }
+
+    @classmethod
+    def from_summary(cls, row_count: int, errors: list[dict[str, Any]], summary: dict[str, Any]) -> CheckResult:
+        """The check as `summary()` kept it, with the import's rows and errors: the file is not read again."""
+        return cls(
+            row_count=row_count,
+            errors=[RowError(int(e["row"]), str(e["column"]), str(e["message"])) for e in errors],
+            error_total=summary["error_total"],
+            preview=[_unspooled(line) for line in summary["preview"]],
+            months={datetime.date.fromisoformat(month): totals for month, totals in summary["months"].items()},
+            unit_count=summary["units"],
+            unknown_names=summary["unknown_names"],
+        )
 
 
 # --- Raw rows ----------------------------------------------------------------------------

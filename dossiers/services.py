@@ -66,9 +66,7 @@ def dossier_import_check(
     batch.file.save(batch.file_name, upload, save=False)
     path = Path(batch.file.path)
     result = check_file(plan, path, batch.file_name, default_month, spool=spool_path(path))
-    batch.row_count = result.row_count
-    batch.errors = [error.as_dict() for error in result.errors]
-    batch.state = ImportState.CHECKED if result.ok else ImportState.INVALID
+    _check_keep(batch, result)
     batch.save()
     return batch, result
 
@@ -82,11 +80,29 @@ def dossier_import_recheck(*, batch: DossierImport, save: bool = False) -> Check
         batch.plan, path, batch.file_name, batch.default_month, spool=spool_path(path) if saving else None
     )
     if saving:
-        batch.row_count = result.row_count
-        batch.errors = [error.as_dict() for error in result.errors]
-        batch.state = ImportState.CHECKED if result.ok else ImportState.INVALID
-        batch.save(update_fields=["row_count", "errors", "state"])
+        _check_keep(batch, result)
+        batch.save(update_fields=["row_count", "errors", "check_summary", "state"])
     return result
+
+
+def _check_keep(batch: DossierImport, result: CheckResult) -> None:
+    batch.row_count = result.row_count
+    batch.errors = [error.as_dict() for error in result.errors]
+    batch.check_summary = result.summary()
+    batch.state = ImportState.CHECKED if result.ok else ImportState.INVALID
+
+
+def dossier_import_result(batch: DossierImport) -> CheckResult | None:
+    """The check of a file waiting for confirmation, or refused, as kept: None once it is imported or running.
+
+    A 60,000-row .xlsx takes some 20 s to check: its page must not check it again on every visit.
+    An import checked before the check was kept is checked once more and keeps it from then on.
+    """
+    if batch.state not in (ImportState.CHECKED, ImportState.INVALID):
+        return None
+    if not batch.check_summary:
+        return dossier_import_recheck(batch=batch, save=True)
+    return CheckResult.from_summary(batch.row_count, batch.errors, batch.check_summary)
 
 
 def dossier_import_confirm(*, batch: DossierImport, inline: bool = False) -> DossierImport:

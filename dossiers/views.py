@@ -20,6 +20,7 @@ from dossiers.services import (
     dossier_import_check,
     dossier_import_confirm,
     dossier_import_recheck,
+    dossier_import_result,
     import_progress,
     unit_mappings_save,
 )
@@ -91,7 +92,7 @@ def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def dossier_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The preview of a checked file, or its errors, row by row and column by column; then its progress."""
     batch = get_import_for_user(request.user, pk)
-    result = dossier_import_recheck(batch=batch) if batch.state in (ImportState.CHECKED, ImportState.INVALID) else None
+    result = dossier_import_result(batch)
     units = Unit.objects.below(batch.plan.issuing_unit).order_by("path")
     names = sorted(set(result.unknown_names)) if result else []
     mappings = MappingFormSet(initial=[{"name": name} for name in names], form_kwargs={"units": units}, prefix="map")
