@@ -238,22 +238,28 @@ class UnitIndex:
         """(unit id, None, None), or (None, column key, problem)."""
         code_text = "" if code is None else str(code).strip()
         name_text = "" if name is None else str(name).strip()
+        key = unit_name_key(name_text) if name_text else ""
+        named = ({self.mapped[key]} if key in self.mapped else self.by_name.get(key, set())) if key else set()
         if code_text:
             pk = self.by_code.get(code_text.casefold())
-            if pk is not None:
-                return pk, None, None
-            if not name_text:
-                return (
-                    None,
-                    "unit_code",
-                    _("Không có đơn vị mã “%(code)s” thuộc cơ quan ban hành kế hoạch.") % {"code": code_text},
-                )
+            if pk is None:
+                # Never the name instead: a wrong code beside a right name is a row typed or exported wrong.
+                message = _("Không có đơn vị mã “%(code)s” thuộc cơ quan ban hành kế hoạch.") % {"code": code_text}
+                if name_text:
+                    message += " " + _("Sửa mã, hoặc để trống mã để tìm đơn vị theo tên “%(name)s”.") % {
+                        "name": name_text
+                    }
+                return None, "unit_code", message
+            if named and pk not in named:
+                # The code is one unit and the name another's: which one the counts are is not for us to guess.
+                message = _("Mã “%(code)s” là của “%(unit)s”, còn tên “%(name)s” là của đơn vị khác: sửa mã hoặc tên.")
+                return None, "unit_code", message % {"code": code_text, "unit": self.names[pk], "name": name_text}
+            return pk, None, None  # a name the one-stop system spells its own way: the code decides
         if not name_text:
             return None, "unit_name", _("Thiếu mã đơn vị và tên đơn vị.")
-        key = unit_name_key(name_text)
         if key in self.mapped:
             return self.mapped[key], None, None
-        found = self.by_name.get(key, set())
+        found = named
         if len(found) == 1:
             return next(iter(found)), None, None
         if len(found) > 1:

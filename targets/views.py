@@ -292,27 +292,37 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_review(request.user, plan):
         raise PermissionDenied
     if request.method == "POST":
-        return _review_action(request, plan)
+        done = _review_action(request, plan)
+        if done is not None:
+            return done
     queue = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
     periods = Period.objects.filter(plan=plan).order_by("end", "frequency")
+    # A refused action shows the page again as it was sent: the figures ticked and the reason typed.
+    chosen = set(_chosen_ids(request)) if request.method == "POST" else set()
+    return_form = ReturnForm(initial={"comment": request.POST.get("comment", "")}) if chosen else ReturnForm()
     context = {
-        "plan": plan, "page": page, "periods": periods, "return_form": ReturnForm(), "reason_form": ReasonForm(),
-        "can_open_evidence": can_open_plan_figure_evidence(request.user, plan),
+        "plan": plan, "page": page, "periods": periods, "return_form": return_form, "reason_form": ReasonForm(),
+        "can_open_evidence": can_open_plan_figure_evidence(request.user, plan), "chosen": chosen,
+        "returning": request.method == "POST" and request.POST.get("action") == "return",
     }  # fmt: skip
     return render(request, "targets/review_queue.html", context)
 
 
-def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse:
+def _chosen_ids(request: HttpRequest) -> list[int]:
+    return [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
+
+
+def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpResponse | None:
+    """Approve or return the ticked figures and go back to the queue; None when refused (the page is shown again)."""
     action = request.POST.get("action")
-    ids = [int(i) for i in request.POST.getlist("measurement") if i.isdigit()]
     # In one order: two reviewers' batches that share figures lock them in the same order, never in a deadlock.
-    chosen = Measurement.objects.filter(indicator__area__plan=plan, pk__in=ids)
+    chosen = Measurement.objects.filter(indicator__area__plan=plan, pk__in=_chosen_ids(request))
     measurements = list(chosen.select_related("period").order_by("pk"))
     if action in ("approve", "return") and not measurements:
         # Said before anything else (a missing reason, say): nothing would change anyway.
         messages.warning(request, _("Chưa chọn số liệu nào; hãy đánh dấu các số liệu cần duyệt hoặc trả lại."))
-        return redirect("figures-review", pk=plan.pk)
+        return redirect(_review_url(request, plan))
     try:
         with transaction.atomic():
             if action == "approve":
@@ -328,7 +338,14 @@ def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpRespons
                 raise ValidationError(_("Chưa chọn thao tác."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("figures-review", pk=plan.pk)
+        return None
+    return redirect(_review_url(request, plan))
+
+
+def _review_url(request: HttpRequest, plan: Plan) -> str:
+    """The queue's page the reviewer was on (what was done leaves it, so the next figures move up to it)."""
+    page = request.GET.get("page", "")
+    return reverse("figures-review", args=[plan.pk]) + (f"?page={page}" if page.isdigit() else "")
 
 
 def _cleaned(form: BaseForm, *, missing: str) -> dict[str, Any]:

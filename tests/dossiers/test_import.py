@@ -151,6 +151,25 @@ def test_an_exact_name_matches_without_a_mapping_but_a_name_without_diacritics_d
     assert result.unknown_names == ["Thi tran Dong Dang"]
 
 
+def test_a_code_of_one_unit_beside_the_name_of_another_is_refused_not_resolved_by_the_code(seed_plan):
+    """Found walking the import: Cao Lộc's code with Đồng Đăng's name was imported as Cao Lộc's counts, with
+    no word; the row is now refused, naming both, and a name spelt the system's own way still goes by code."""
+    _batch, result = _check(seed_plan, xlsx_file([row("06187", name="Thị trấn Đồng Đăng"), row("06190")]))
+    assert _errors(result) == {(2, "Mã đơn vị", "Mã “06187” là của “Thị trấn Cao Lộc”, còn tên “Thị trấn Đồng Đăng” "
+                                "là của đơn vị khác: sửa mã hoặc tên.")}  # fmt: skip
+    assert not result.ok and result.unknown_names == []
+    _batch, result = _check(seed_plan, xlsx_file([row("06187", name="UBND TT Cao Lộc (một cửa)")]))
+    assert result.ok, result.errors
+
+
+def test_an_unknown_code_beside_a_known_name_is_refused_not_read_as_the_name(seed_plan):
+    _batch, result = _check(seed_plan, xlsx_file([row("99999", name="Thị trấn Đồng Đăng")]))
+    assert _errors(result) == {(2, "Mã đơn vị", "Không có đơn vị mã “99999” thuộc cơ quan ban hành kế hoạch. Sửa mã, "
+                                "hoặc để trống mã để tìm đơn vị theo tên “Thị trấn Đồng Đăng”.")}  # fmt: skip
+    _batch, result = _check(seed_plan, xlsx_file([row("", name="Thị trấn Đồng Đăng")]))
+    assert result.ok, result.errors
+
+
 def test_a_failure_while_writing_rolls_every_row_back(seed_plan, monkeypatch):
     from dossiers import services
 

@@ -109,7 +109,8 @@ def test_the_import_s_page_shows_its_kept_check_without_reading_the_file_again(
     """A 60,000-row .xlsx took 20 s to check, and its page checked it again on every visit: the page now
     shows the check kept on the import, errors, preview, months' totals and names not matched alike."""
     client = client_for(secretariat)
-    good = client.post(reverse("dossier-import", args=[seed_plan.pk]), {"file": xlsx_file([row("06184"), row("06190")])})
+    upload = reverse("dossier-import", args=[seed_plan.pk])
+    good = client.post(upload, {"file": xlsx_file([row("06184"), row("06190")])})
     bad = client.post(
         reverse("dossier-import", args=[seed_plan.pk]),
         {"file": xlsx_file([row("", name="Xã không có"), row("06184", resolved_late=-2)])},

@@ -471,11 +471,27 @@ def test_approving_on_the_page_re_evaluates_the_indicator_today(
     assert IndicatorSnapshot.objects.filter(indicator=on_time, day=today, unit=seed_plan.issuing_unit).exists()
 
 
-def test_returning_without_a_comment_changes_nothing(client_for, secretariat, seed_plan, two_submitted):
-    response = _review(client_for(secretariat), seed_plan, "return", two_submitted, comment="  ")
-    assert response.status_code == 302
+def test_returning_without_a_comment_changes_nothing_and_keeps_the_figures_ticked(
+    client_for, secretariat, seed_plan, two_submitted
+):
+    """Found walking the queue: the refusal came back with every box unticked, 68 figures over two pages to
+    tick again. The page is shown again as sent: the figures ticked, the return form open, the other unticked."""
+    client = client_for(secretariat)
+    [kept, _other] = two_submitted
+    response = _review(client, seed_plan, "return", [kept], comment="  ")
+    assert response.status_code == 200
     assert _messages(response) == ["Cần ghi rõ lý do trả lại để đơn vị sửa."]
     assert _statuses(two_submitted) == [MeasurementStatus.SUBMITTED] * 2
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.xpath("//input[@name='measurement'][@checked]/@value") == [str(kept.pk)]
+    assert page.xpath(f"//input[@name='measurement'][@value='{_other.pk}']")  # listed, not ticked
+    [details] = page.xpath("//details[.//textarea[@name='comment']]")
+    assert details.get("open") is not None
+    # Each box is named by its row (it was "Chọn", the same for every one): what it chooses, read aloud.
+    [box] = page.xpath(f"//input[@name='measurement'][@value='{kept.pk}']")
+    name = " ".join(page.get_element_by_id(part).text_content().strip() for part in box.get("aria-labelledby").split())
+    assert name.startswith(f"Chọn {kept.period} {kept.unit.name} ")
+    assert kept.indicator.name[:40] in name
 
 
 def test_returning_with_a_comment_sends_the_figures_back(client_for, secretariat, seed_plan, two_submitted):
