@@ -101,6 +101,16 @@ class FigureForm(PortalForm):
         data = self.cleaned_data
         return all(data.get(name) in (None, "", []) for name in ("numerator", "denominator", "value", "met", "files"))
 
+    def clean(self) -> dict[str, Any]:
+        """A note typed for an indicator left without a figure: said, where it was dropped without a word."""
+        data = super().clean() or self.cleaned_data
+        note = (data.get("note") or "").strip()
+        kept = (self.measurement.note or "").strip() if self.measurement is not None else ""
+        if note and note != kept and not self.locked and self.is_blank():
+            message = _("Ghi chú chỉ được lưu cùng số liệu: hãy nhập số liệu của chỉ số này, hoặc xóa ghi chú.")
+            self.add_error("note", message)
+        return data
+
     def figure(self) -> FigureInput:
         data = self.cleaned_data
         return FigureInput(

@@ -122,9 +122,13 @@ def figures_home(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pick the unit whose figures to enter (most people have one)."""
     plan = get_plan_for_user(request.user, pk)
     units = list(units_for_figures(request.user).filter(path__startswith=plan.issuing_unit.path))
+    period = request.GET.get("period", "")
+    period = period if period.isdigit() else ""
     if len(units) == 1:
-        return redirect("figures-entry", pk=plan.pk, code=units[0].code)
-    return render(request, "targets/figures_home.html", {"plan": plan, "units": units})
+        # The period asked for goes along (a link from a reminder names it), else the entry page's default.
+        url = reverse("figures-entry", args=[plan.pk, units[0].code])
+        return redirect(url + (f"?period={period}" if period else ""))
+    return render(request, "targets/figures_home.html", {"plan": plan, "units": units, "period": period})
 
 
 def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
@@ -146,6 +150,9 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
             raise PermissionDenied
         conflicts: dict[int, FigureConflict] = {}
         saved = _save_figures(request, unit, period, forms, submit, conflicts)
+        if saved == 0:
+            messages.warning(request, _("Chưa lưu gì: chưa nhập số liệu nào cho kỳ này."))
+            return redirect(f"{request.path}?period={period.pk}")
         if saved is not None:
             done = _("Đã gửi %(n)d số liệu để duyệt.") if submit else _("Đã lưu nháp %(n)d số liệu.")
             messages.success(request, done % {"n": saved})
@@ -161,7 +168,8 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
         request,
         "targets/figures_entry.html",
         {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit,
-         "removable_figures": removable_figures(figures), "invalid_forms": [form for form in forms if form.errors]},
+         "removable_figures": removable_figures(figures), "invalid_forms": [form for form in forms if form.errors],
+         "editable": any(not form.locked for form in forms)},
     )  # fmt: skip
 
 

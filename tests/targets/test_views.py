@@ -18,8 +18,16 @@ from django.utils.text import Truncator
 from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 from targets.evaluation import evaluate_plan
-from targets.models import Frequency, Indicator, IndicatorSnapshot, Measurement, MeasurementStatus, Period
-from targets.services import evaluations_run_marked, indicator_define, measurement_approve, period_lock
+from targets.models import (
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    IndicatorSnapshot,
+    Measurement,
+    MeasurementStatus,
+    Period,
+)
+from targets.services import FigureInput, evaluations_run_marked, indicator_define, measurement_approve, period_lock
 from tests.targets.builders import (
     add_submitted_figures,
     add_unit_indicators,
@@ -152,6 +160,16 @@ def test_a_commune_head_picking_figures_goes_straight_to_the_commune(client_for,
     assert response.url == reverse("figures-entry", args=[seed_plan.pk, "06184"])
 
 
+def test_the_period_asked_for_goes_along_to_the_commune_s_page(client_for, commune_head, seed_plan, november):
+    """Found walking the portal: /figures/?period=31 led to the commune's page of another month."""
+    client = client_for(commune_head)
+    response = client.get(reverse("figures-home", args=[seed_plan.pk]), {"period": november.pk})
+    assert response.url == _entry_url(seed_plan, november)
+    assert client.get(response.url).context["period"] == november
+    odd = client.get(reverse("figures-home", args=[seed_plan.pk]), {"period": "x<script>"})
+    assert odd.url == reverse("figures-entry", args=[seed_plan.pk, "06184"])
+
+
 def test_the_secretariat_picks_among_all_units(client_for, secretariat, seed_plan):
     response = client_for(secretariat).get(reverse("figures-home", args=[seed_plan.pk]))
     assert response.status_code == 200
@@ -236,6 +254,53 @@ def test_blank_indicators_are_skipped(client_for, commune_head, seed_plan, on_ti
     assert response.status_code == 302
     assert list(figures.exclude(pk__in=before).values_list("indicator", flat=True)) == [on_time.pk]
     assert figures.count() == len(before) + 1
+
+
+def test_a_note_typed_without_its_figure_is_refused_not_dropped(client_for, commune_head, seed_plan, on_time, november):
+    """Found walking the portal: the note of an indicator left without numbers vanished while the page said
+    "Đã gửi 1 số liệu"; now the page is refused, says why at the note, and keeps what was typed."""
+    before = row_counts()
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "", "", "trống"))
+    assert response.status_code == 200
+    form = next(f for f in response.context["forms"] if f.indicator == on_time)
+    assert form.errors["note"] == [
+        "Ghi chú chỉ được lưu cùng số liệu: hãy nhập số liệu của chỉ số này, hoặc xóa ghi chú."
+    ]
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.xpath(f"//textarea[@name='{on_time.pk}-note']")[0].text_content().strip() == "trống"
+    assert row_counts() == before
+
+
+def test_a_page_with_nothing_typed_says_nothing_was_saved(client_for, commune_head, seed_plan, on_time, november):
+    """It said "Đã gửi 0 số liệu để duyệt.", as if something had gone."""
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "", ""))
+    assert response.status_code == 302
+    assert _messages(response) == ["Chưa lưu gì: chưa nhập số liệu nào cho kỳ này."]
+
+
+def _any_figure(indicator: Indicator) -> FigureInput:
+    """A figure every indicator of the seed takes: its kind's fields, small whole numbers."""
+    if indicator.kind == IndicatorKind.RATIO:
+        return ratio(1, 2)
+    if indicator.kind == IndicatorKind.MILESTONE:
+        return FigureInput(met=True)
+    return FigureInput(value=Decimal(1))
+
+
+def test_a_period_whose_figures_are_all_sent_or_approved_offers_no_save_button(
+    client_for, commune_head, secretariat, seed_plan, dong_dang, november
+):
+    """Every box disabled, and yet "Lưu nháp" and "Gửi duyệt" were there to press."""
+    client = client_for(commune_head)
+    forms = client.get(_entry_url(seed_plan, november)).context["forms"]
+    assert not all(form.locked for form in forms)
+    assert 'value="submit"' in client.get(_entry_url(seed_plan, november)).content.decode()
+    for form in forms:
+        if not form.locked:
+            approved(form.indicator, dong_dang, november, _any_figure(form.indicator), secretariat)
+    page = client.get(_entry_url(seed_plan, november)).content.decode()
+    assert 'value="submit"' not in page and 'value="draft"' not in page
+    assert "Mọi số liệu của kỳ này đã gửi hoặc đã được duyệt: không còn gì để lưu." in page
 
 
 def test_an_approved_figure_is_shown_locked_and_is_not_changed_by_a_post(
