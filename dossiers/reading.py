@@ -40,6 +40,7 @@ from dossiers.layout import (
     unit_name_key,
 )
 from dossiers.models import COUNTS, UnitNameMapping
+from parplan.formatting import format_number
 from parplan.models import Plan, Unit
 
 # Errors listed on screen and kept with the import; the count of all of them is kept too.
@@ -189,10 +190,15 @@ def parse_count(cell: Cell) -> tuple[int | None, str | None]:
         except InvalidOperation:
             return None, _("“%(v)s” không phải số.") % {"v": text}
     if number < 0:
-        return None, _("Số âm (%(v)s): số hồ sơ không được âm.") % {"v": cell}
+        return None, _("Số âm (%(v)s): số hồ sơ không được âm.") % {"v": _shown(cell, number)}
     if number != number.to_integral_value():
-        return None, _("“%(v)s” không phải số nguyên.") % {"v": cell}
+        return None, _("“%(v)s” không phải số nguyên.") % {"v": _shown(cell, number)}
     return int(number), None
+
+
+def _shown(cell: Cell, number: Decimal) -> str:
+    """A cell as the message quotes it: text as it was typed, a spreadsheet's number in the reader's marks (2,5)."""
+    return str(cell).strip() if isinstance(cell, str) else format_number(number, grouped=True)
 
 
 _MONTH_PATTERNS = (  # on the normalised text: "Tháng 01/2024" → "thang 01 2024"

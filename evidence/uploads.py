@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from evidence.content import content_problem
+from parplan.formatting import format_number
 
 # The first bytes of each accepted type: an extension alone proves nothing.
 _SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -97,8 +98,8 @@ def validate_upload(upload: UploadedFile) -> str:
     size = upload_size(upload)
     if size > max_upload_bytes():
         raise ValidationError(
-            _("Tệp “%(name)s” quá lớn (%(size).1f MB); tối đa %(limit)d MB.")
-            % {"name": shown, "size": size / 1024 / 1024, "limit": settings.PARPLAN_MAX_UPLOAD_MB}
+            _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(limit)d MB.")
+            % {"name": shown, "size": format_number(size / 1024 / 1024, 1), "limit": settings.PARPLAN_MAX_UPLOAD_MB}
         )
     upload.seek(0)
     head = upload.read(16)
@@ -145,8 +146,8 @@ def _sending_problems(files: Sequence[UploadedFile]) -> list[str]:
     total = sum(upload_size(upload) for upload in files)
     if total > max_request_bytes():
         errors.append(
-            _("Các tệp gửi một lần tối đa %(limit)d MB cộng lại; các tệp đã chọn là %(size).1f MB.")
-            % {"limit": settings.PARPLAN_MAX_REQUEST_UPLOAD_MB, "size": total / 1024 / 1024}
+            _("Các tệp gửi một lần tối đa %(limit)d MB cộng lại; các tệp đã chọn là %(size)s MB.")
+            % {"limit": settings.PARPLAN_MAX_REQUEST_UPLOAD_MB, "size": format_number(total / 1024 / 1024, 1)}
         )
     return errors
 
@@ -156,6 +157,9 @@ def object_limit_problem(stored: int, added: int) -> str | None:
     if stored + added <= max_object_bytes():
         return None
     return _(
-        "Tài liệu kiểm chứng của một hồ sơ tối đa %(limit)d MB; hồ sơ đã có %(stored).1f MB, "
-        "thêm %(added).1f MB thì vượt."
-    ) % {"limit": settings.PARPLAN_MAX_OBJECT_EVIDENCE_MB, "stored": stored / 1024 / 1024, "added": added / 1024 / 1024}
+        "Tài liệu kiểm chứng của một hồ sơ tối đa %(limit)d MB; hồ sơ đã có %(stored)s MB, thêm %(added)s MB thì vượt."
+    ) % {
+        "limit": settings.PARPLAN_MAX_OBJECT_EVIDENCE_MB,
+        "stored": format_number(stored / 1024 / 1024, 1),
+        "added": format_number(added / 1024 / 1024, 1),
+    }

@@ -3,9 +3,11 @@
 People read the decimal mark of the interface's language: 87,5 in Vietnamese,
 87.5 in English (the format modules' DECIMAL_SEPARATOR). Official documents are
 Vietnamese whatever the reader's language: the reports gather their data under
-`translation.override("vi")`. Digits are never grouped, so every number written
-can be typed back into a field as it stands and cannot be read two ways
-(parplan.numbers refuses "1.500" in a decimal field). Rounding is half up, as by
+`translation.override("vi")`. What people read is grouped by thousands, 1.234,5 in
+Vietnamese and 1,234.5 in English (`grouped=True`: the templates' `number` filter, the
+reports); what goes back into a field is not, so that it can be sent again as it
+stands and cannot be read two ways (parplan.numbers refuses "1.500" in a decimal
+field, with both readings, rather than guess). Rounding is half up, as by
 hand and as Excel rounds the reports' annexes (87,25 → 87,3); a value that
 rounds to zero has no minus sign.
 
@@ -22,13 +24,21 @@ from django.utils.formats import get_format
 Number = Decimal | float | int
 
 
-def format_number(value: Number, decimals: int | None = None) -> str:
-    """`value` with `decimals` places (rounded half up), or as entered (trailing zeros dropped) when None."""
-    return _plain(value, decimals).replace(".", str(get_format("DECIMAL_SEPARATOR")))
+def format_number(value: Number, decimals: int | None = None, *, grouped: bool = False) -> str:
+    """`value` with `decimals` places (rounded half up), or as entered (trailing zeros dropped) when None.
+
+    `grouped`: thousands separated by the language's THOUSAND_SEPARATOR, for reading (never in a field).
+    """
+    whole, _point, fraction = _plain(value, decimals).partition(".")
+    if grouped:
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
+        whole = sign + str(get_format("THOUSAND_SEPARATOR")).join(groups)
+    return f"{whole}{get_format('DECIMAL_SEPARATOR')}{fraction}" if fraction else whole
 
 
 def format_percent(value: Number, decimals: int = 1) -> str:
-    return f"{format_number(value, decimals)}%"
+    return f"{format_number(value, decimals, grouped=True)}%"
 
 
 def machine_number(value: Number, decimals: int = 1) -> str:

@@ -22,6 +22,7 @@ import ijson
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from parplan.formatting import format_number
 from planio.validation import PlanImportError
 
 _OTHER_ENCODINGS = (
@@ -56,8 +57,8 @@ def read_plan_file(path: str | Path) -> Any:
         if size > max_import_bytes():
             raise PlanImportError(
                 [
-                    _("Tệp quá lớn (%(size).1f MB); tối đa %(limit)d MB (PARPLAN_IMPORT_MAX_MB).")
-                    % {"size": size / 1024 / 1024, "limit": settings.PARPLAN_IMPORT_MAX_MB}
+                    _("Tệp quá lớn (%(size)s MB); tối đa %(limit)d MB (PARPLAN_IMPORT_MAX_MB).")
+                    % {"size": format_number(size / 1024 / 1024, 1), "limit": settings.PARPLAN_IMPORT_MAX_MB}
                 ]
             )
         with file.open("rb") as handle:

@@ -80,8 +80,8 @@ class _WorkbookForm(PortalForm):
         limit = int(settings.PARPLAN_IMPORT_MAX_MB)
         if upload.size > limit * 1024 * 1024:
             raise ValidationError(
-                _("Tệp quá lớn (%(size).1f MB); tối đa %(limit)d MB.")
-                % {"size": upload.size / 1024 / 1024, "limit": limit}
+                _("Tệp quá lớn (%(size)s MB); tối đa %(limit)d MB.")
+                % {"size": format_number(upload.size / 1024 / 1024, 1), "limit": limit}
             )
         # The evidence checks' whole-content test: a well-formed zip with a workbook inside, within the
         # zip-bomb limits, without macros (openpyxl unpacks whatever it is given).

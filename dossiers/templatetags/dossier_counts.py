@@ -18,4 +18,4 @@ def count_cell(row: CountsRow, key: str) -> str:
         value = row.resolved
     else:
         value = row.counts.get(key)
-    return "—" if value is None else format_number(value, 0)
+    return "—" if value is None else format_number(value, 0, grouped=True)

@@ -1,6 +1,7 @@
 """Numbers in templates through parplan.formatting, never `floatformat` nor Django's localization.
 
-`{{ value|number:1 }}` for people (the interface's decimal mark); `{{ value|machine }}` for SVG
+`{{ value|number:1 }}` for people (the interface's decimal mark, thousands grouped: never inside
+a field's value); `{{ value|machine }}` for SVG
 coordinates and attributes a program reads (a point in every language).
 """
 
@@ -22,7 +23,7 @@ def number(value: Any, decimals: int | str | None = None) -> str:
     if value is None or value == "":
         return ""
     try:
-        return format_number(value, None if decimals is None or decimals == "" else int(decimals))
+        return format_number(value, None if decimals is None or decimals == "" else int(decimals), grouped=True)
     except (InvalidOperation, TypeError, ValueError):
         return ""
 

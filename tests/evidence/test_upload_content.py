@@ -254,7 +254,7 @@ def test_files_over_the_sending_total_are_refused_in_the_form(
     settings.PARPLAN_MAX_REQUEST_UPLOAD_MB = 1
     files = [_file(f"bao-cao-{i}.pdf", pdf_bytes(600 * 1024)) for i in range(2)]
     assert _refused(client_for, commune_head, task, media_root, files) == (
-        "Các tệp gửi một lần tối đa 1 MB cộng lại; các tệp đã chọn là 1.2 MB."
+        "Các tệp gửi một lần tối đa 1 MB cộng lại; các tệp đã chọn là 1,2 MB."
     )
 
 
@@ -293,7 +293,7 @@ def test_a_records_files_together_stay_within_their_limit(
     with pytest.raises(ValidationError) as refused:
         evidence_attach(owner=report, uploads=second, names=validate_uploads(second), user=commune_staff)
     assert refused.value.message_dict == {
-        "files": ["Tài liệu kiểm chứng của một hồ sơ tối đa 1 MB; hồ sơ đã có 0.6 MB, thêm 0.6 MB thì vượt."]
+        "files": ["Tài liệu kiểm chứng của một hồ sơ tối đa 1 MB; hồ sơ đã có 0,6 MB, thêm 0,6 MB thì vượt."]
     }
     assert report.evidence.count() == 1
     assert len(_stored(media_root)) == 1

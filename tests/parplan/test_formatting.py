@@ -42,7 +42,7 @@ TABLE = [
     (Decimal("99.5"), None, "99,5"),
     (Decimal("1E+2"), None, "100"),
     (Decimal("100.00"), None, "100"),
-    # large: no thousands separator, no exponent
+    # large: no thousands separator (unless `grouped`, below), no exponent
     (Decimal("1234567.55"), 1, "1234567,6"),
     (Decimal("250000.00"), None, "250000"),
     (Decimal("9999999999999999.99"), 2, "9999999999999999,99"),
@@ -52,7 +52,7 @@ TABLE = [
 
 
 @pytest.mark.parametrize(("value", "decimals", "written"), TABLE, ids=[f"{v!r}-{d}" for v, d, _w in TABLE])
-def test_a_number_is_written_with_a_decimal_comma_no_grouping_and_rounded_half_up(value, decimals, written):
+def test_a_number_is_written_with_a_decimal_comma_ungrouped_for_a_field_and_rounded_half_up(value, decimals, written):
     assert format_number(value, decimals) == written
 
 
@@ -79,7 +79,7 @@ def _render(source: str, **context) -> str:
         ("{{ v|number:1 }}", Decimal("-0.04"), "0,0"),
         ("{{ v|number }}", Decimal("12.50"), "12,5"),
         ("{{ v|number }}", Decimal("12.00"), "12"),
-        ("{{ v|number:0 }}", 1234567, "1234567"),
+        ("{{ v|number:0 }}", 1234567, "1.234.567"),  # for reading: grouped
         ('{{ v|number:1|default:"—" }}', None, "—"),
         ("{{ v|number }}", "", ""),
         ("{{ v|number:1 }}", "không rõ", ""),
@@ -90,7 +90,7 @@ def test_templates_write_numbers_through_the_same_rule(source, value, written):
 
 
 def test_numbers_take_the_decimal_mark_of_the_interfaces_language():
-    # Django's format modules: a comma in Vietnamese, a point in English; never a thousands mark.
+    # Django's format modules: a comma in Vietnamese, a point in English; thousands grouped only to be read.
     with translation.override("en"):
         english = (
             format_number(Decimal("87.25"), 1),
@@ -103,8 +103,8 @@ def test_numbers_take_the_decimal_mark_of_the_interfaces_language():
             format_percent(Decimal("1234567.55")),
             _render("{{ v|number }}", v=Decimal("12.50")),
         )
-    assert english == ("87.3", "1234567.6%", "12.5")
-    assert vietnamese == ("87,3", "1234567,6%", "12,5")
+    assert english == ("87.3", "1,234,567.6%", "12.5")
+    assert vietnamese == ("87,3", "1.234.567,6%", "12,5")
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -122,3 +122,27 @@ def test_numbers_take_the_decimal_mark_of_the_interfaces_language():
 def test_numbers_for_machines_have_a_point_in_every_language(language, value, written):
     with translation.override(language):
         assert machine_number(value) == written == _render("{{ v|machine }}", v=value)
+
+
+GROUPED = [
+    (Decimal("1234567.55"), 1, "1.234.567,6", "1,234,567.6"),
+    (1281, 0, "1.281", "1,281"),
+    (999, 0, "999", "999"),
+    (Decimal("-1234.5"), None, "-1.234,5", "-1,234.5"),
+    (Decimal("-0.004"), 2, "0,00", "0.00"),
+    (10**12, None, "1.000.000.000.000", "1,000,000,000,000"),
+    (Decimal("100000"), 0, "100.000", "100,000"),
+]
+
+
+@pytest.mark.parametrize(("value", "decimals", "vietnamese", "english"), GROUPED)
+def test_a_number_to_read_is_grouped_by_thousands_in_each_language(value, decimals, vietnamese, english):
+    """Found walking the portal: "Tổng 318 1281 846 26 2153", "60407 dòng số liệu"."""
+    with translation.override("vi"):
+        assert format_number(value, decimals, grouped=True) == vietnamese
+        assert Template("{% load formatting %}{{ v|number:d }}").render(Context({"v": value, "d": decimals})) == (
+            vietnamese
+        )
+    with translation.override("en"):
+        assert format_number(value, decimals, grouped=True) == english
+    assert format_number(value, decimals) == vietnamese.replace(".", "")  # a field's value: never grouped

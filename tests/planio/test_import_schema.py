@@ -264,7 +264,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     settings.PARPLAN_IMPORT_MAX_MB = 1
     path = Path(_write(tmp_path, b"[" + b"0," * (600 * 1024) + b"0]"))
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
-    assert "Tệp quá lớn (1.2 MB); tối đa 1 MB (PARPLAN_IMPORT_MAX_MB)." in _refused(str(path))
+    assert "Tệp quá lớn (1,2 MB); tối đa 1 MB (PARPLAN_IMPORT_MAX_MB)." in _refused(str(path))
 
 
 def test_a_file_at_the_size_limit_is_read(seed_plan: Plan, document: Document, settings: Any, tmp_path: Path) -> None:

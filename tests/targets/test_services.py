@@ -369,7 +369,7 @@ def test_a_file_over_the_size_limit_is_rejected(on_time, dong_dang, november, co
     before = row_counts()
     with pytest.raises(ValidationError) as error:
         submitted(on_time, dong_dang, november, ratio(98, 100), commune_head, files=[big])
-    assert error.value.message_dict == {"files": ["Tệp “Ảnh chụp biên bản.pdf” quá lớn (1.0 MB); tối đa 1 MB."]}
+    assert error.value.message_dict == {"files": ["Tệp “Ảnh chụp biên bản.pdf” quá lớn (1,0 MB); tối đa 1 MB."]}
     assert row_counts() == before
     assert _stored_files(media_root) == []
 

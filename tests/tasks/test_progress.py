@@ -145,7 +145,7 @@ def test_oversized_evidence_is_refused_with_the_limit(commune_led_task: Task, co
     big = pdf("bao-cao.pdf", b"%PDF-" + b"0" * (1024 * 1024))
     with pytest.raises(ValidationError) as raised:
         _report(commune_led_task, commune_staff, files=[big])
-    assert raised.value.message_dict == {"files": ["Tệp “bao-cao.pdf” quá lớn (1.0 MB); tối đa 1 MB."]}
+    assert raised.value.message_dict == {"files": ["Tệp “bao-cao.pdf” quá lớn (1,0 MB); tối đa 1 MB."]}
 
 
 def test_one_bad_file_among_good_ones_saves_nothing(commune_led_task: Task, commune_staff, media_root: Path):

@@ -593,7 +593,7 @@ def test_a_recurrence_due_day_with_a_decimal_part_is_refused(client_for, secreta
 
 
 BAD_FILES = {
-    "too-big": (lambda: _pdf("bao-cao.pdf", size=1024 * 1024 + 100), "quá lớn (1.0 MB); tối đa 1 MB."),
+    "too-big": (lambda: _pdf("bao-cao.pdf", size=1024 * 1024 + 100), "quá lớn (1,0 MB); tối đa 1 MB."),
     "exe": (
         lambda: SimpleUploadedFile("bao-cao.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
         "Tệp “bao-cao.exe” không đúng định dạng cho phép (pdf, docx, xlsx, jpg, jpeg, png).",
