@@ -103,7 +103,9 @@ def _parse_percentages(statement: str, matches: list[re.Match[str]]) -> ParseRes
             name = statement
         elif levels_listed:
             head = statement[: starts[0][0]].strip()
-            name = f"{head} {match.group(0)} ({level or _('chưa rõ cấp')})"
+            # A rate beyond the levels listed gets no level in its name (the warning above asks which it is):
+            # "(chưa rõ cấp)" went into the official report's annex as if the plan said so.
+            name = f"{head} {match.group(0)} ({level})" if level else f"{head} {match.group(0)}"
         else:
             name = _segment_name(statement, starts[index][0], end)
         result.indicators.append(

@@ -129,6 +129,15 @@ def test_digitisation_target_warns_that_three_rates_name_two_levels():
     assert "3 tỷ lệ cho 2 cấp" in warnings[0]
 
 
+def test_the_rate_beyond_the_levels_listed_is_named_without_a_placeholder():
+    """Found in the Quý III report: "… tương ứng 75% (chưa rõ cấp)", a parser's placeholder printed in the
+    official annex; the rate is named by its statement and figure alone, the warning asks which level it is."""
+    names = [indicator.name for indicator in parse_target(DIGITISATION).indicators]
+    head = names[2].removesuffix(" 75%")
+    assert [name.removeprefix(head) for name in names] == [" 90% (cấp huyện)", " 80% (cấp xã)", " 75%"]
+    assert not any("chưa rõ" in name for name in names)
+
+
 def test_a_rate_per_listed_level_draws_no_warning():
     text = "Số hóa hồ sơ của cấp huyện, cấp xã đạt tỷ lệ tối thiểu tương ứng 90%, 80%."
     result = parse_target(text)
