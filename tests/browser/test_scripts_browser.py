@@ -15,10 +15,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from dossiers.services import dossier_rows_import
 from parplan.models import Plan
 from reports.models import GeneratedReport, GenerationState, ReportKind
-from tests.browser.helpers import log_in
+from tests.browser.helpers import axe_violations, log_in
 from tests.demo_copy import demo_restore
+from tests.dossiers.builders import parsed
 
 pytestmark = [
     pytest.mark.browser,
@@ -112,3 +114,23 @@ def test_a_report_being_built_shows_its_progress_then_its_downloads(browser, liv
     expect(page.locator("#state")).to_have_text("Hoàn tất")  # the page reloaded itself
     expect(page.get_by_role("link", name="Tải PDF")).to_be_visible()
     assert _violations(page) == []
+
+
+def test_a_table_wider_than_the_screen_scrolls_by_keyboard(browser, live_server, demo):
+    """Found walking the portal: axe's "scrollable-region-focusable" (serious) on a table wider than its box;
+    a keyboard could not reach its last columns. Its box is now a named region in the tab order."""
+    page = browser.new_page(viewport={"width": 1000, "height": 900}, bypass_csp=True)  # for axe's script
+    log_in(page, live_server.url, "noivu")
+    rows = [parsed(code, 1) for code in ("06184", "06190", "06187")]
+    dossier_rows_import(plan=demo, rows=rows, source="Hệ thống một cửa", user=None)
+    page.goto(f"{live_server.url}/plans/{demo.pk}/dossiers/?month=2024-01")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(wrap).to_have_attribute("tabindex", "0")
+    expect(wrap).to_have_attribute("role", "region")
+    expect(wrap).to_have_attribute("aria-label", re.compile(r"^Số liệu tháng \d\d/\d{4} theo đơn vị$"))
+    wrap.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")  # scrolled sideways by the keyboard alone
+    assert wrap.evaluate("box => box.scrollLeft") > 0
+    assert "scrollable-region-focusable" not in " ".join(axe_violations(page))
