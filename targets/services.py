@@ -14,11 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Max, Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.services import evidence_attach
 from evidence.uploads import validate_uploads
+from notifications.services import notify, people_of
 from parplan.events import plan_changed_on_commit
 from parplan.formatting import format_number
 from parplan.i18n import site_language
@@ -43,6 +45,7 @@ from targets.models import (
     Scope,
     Target,
 )
+from targets.notices import FigureNotice
 from targets.number_rules import figure_rule, share_exceeded
 from targets.parsing import ParsedIndicator, parse_target
 from targets.periods import periods_for_year
@@ -410,7 +413,21 @@ def measurement_return(
     # No longer sent: the dashboard's missing figures and figures on time change.
     plan_changed_on_commit(period.plan_id)
     figures_on_time_recount(plan_id=period.plan_id, unit_id=measurement.unit_id)
+    _returned_notify(measurement, period, comment.strip())
     return measurement
+
+
+def _returned_notify(measurement: Measurement, period: Period, comment: str) -> None:
+    """The unit's people are told, with the reason, where it waited unseen on the entry page."""
+    with site_language():  # the portal's language, whoever returned it: the notice waits for someone else
+        message = _("Số liệu “%(indicator)s” kỳ %(period)s bị trả lại: %(comment)s") % {
+            "indicator": measurement.indicator.name[:120], "period": period, "comment": comment,
+        }  # fmt: skip
+    url = reverse("figures-entry", args=[period.plan_id, measurement.unit.code]) + f"?period={period.pk}"
+    notify(
+        users=people_of([measurement.unit]), kind=FigureNotice.RETURNED, message=message, url=url,
+        subject_key=f"figure-{measurement.pk}-v{measurement.version}", day=timezone.localdate(),
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -565,6 +565,23 @@ def test_returning_with_a_comment_sends_the_figures_back(client_for, secretariat
     assert [(f.status, f.review_comment) for f in figures] == [(MeasurementStatus.RETURNED, "Thiếu biên bản.")] * 2
 
 
+def test_a_returned_figure_tells_its_unit_why_with_a_link_to_mend_it(
+    client_for, secretariat, seed_plan, november, two_submitted, commune_head, other_commune_head
+):
+    """Found walking the review: the reason waited unseen on the entry page; no notice reached the unit."""
+    from notifications.models import Notification
+
+    _review(client_for(secretariat), seed_plan, "return", two_submitted, comment="Thiếu biên bản.")
+    [notice] = Notification.objects.filter(recipient=commune_head, kind="figure_returned")
+    assert notice.message.endswith(f"kỳ {november} bị trả lại: Thiếu biên bản.")
+    assert notice.url == _entry_url(seed_plan, november)
+    assert client_for(commune_head).get(notice.url).status_code == 200
+    assert "Số liệu bị trả lại" in client_for(commune_head).get(reverse("notifications")).content.decode()
+    # Each unit hears of its own figure only.
+    [other] = Notification.objects.filter(recipient=other_commune_head, kind="figure_returned")
+    assert other.url == _entry_url(seed_plan, november, two_submitted[1].unit.code)
+
+
 def test_a_batch_with_one_figure_not_waiting_is_approved_not_at_all(
     client_for, secretariat, seed_plan, on_time, two_submitted
 ):
