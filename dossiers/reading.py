@@ -24,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -394,6 +395,15 @@ class RowReader:
             args = {"month": f"{month:%m/%Y}", "year": self.plan.year}
             self.result.add(number, header.label("month"), message % args)
             return None
+        if (closes := month_closes(month)) >= timezone.localdate():
+            # Its counts are still moving: imported now, they would stand as the month's until someone re-imports.
+            message = _(
+                "Tháng %(month)s chưa khóa sổ (số liệu một cửa của tháng tính đến hết ngày %(day)s): nhập sau ngày đó."
+            )
+            self.result.add(
+                number, header.label("month"), message % {"month": f"{month:%m/%Y}", "day": f"{closes:%d/%m/%Y}"}
+            )
+            return None
         return month
 
     def _count(self, header: Header, number: int, key: str, value: Cell) -> int | None:
@@ -447,6 +457,19 @@ def check_file(
             partial.unlink(missing_ok=True)
             spool.unlink(missing_ok=True)  # a file with problems now: its earlier spool is no longer true
     return result
+
+
+def month_closes(month: datetime.date) -> datetime.date:
+    """The last day the one-stop system counts in month `month`: the reporting calendar's cut-off, the 14th."""
+    return month.replace(day=14)
+
+
+def last_closed_month(today: datetime.date) -> datetime.date:
+    """The latest month whose counts are final on `today` (month M closes after 14/M)."""
+    month = today.replace(day=1)
+    if month_closes(month) >= today:
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
 
 
 def spool_path(path: Path) -> Path:

@@ -17,7 +17,7 @@ def template_xlsx(units: list[Unit], month: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "So lieu ho so"
+    sheet.title = "Số liệu hồ sơ"
     append_row(sheet, [str(BY_KEY[key].header) for key in TEMPLATE_ORDER])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -8,6 +8,7 @@ import pytest
 
 from dossiers.layout import normalise
 from dossiers.models import COUNTS, DossierImport, DossierMonth, ImportState
+from dossiers.reading import last_closed_month
 from dossiers.services import dossier_import_check, dossier_import_confirm, unit_mappings_save
 from parplan.models import Unit
 from tests.dossiers.builders import GOOD, HEADERS, csv_file, row, xlsx_file
@@ -168,6 +169,27 @@ def test_an_unknown_code_beside_a_known_name_is_refused_not_read_as_the_name(see
                                 "hoặc để trống mã để tìm đơn vị theo tên “Thị trấn Đồng Đăng”.")}  # fmt: skip
     _batch, result = _check(seed_plan, xlsx_file([row("", name="Thị trấn Đồng Đăng")]))
     assert result.ok, result.errors
+
+
+def test_a_month_not_yet_closed_is_refused_until_its_cut_off_has_passed(seed_plan, monkeypatch):
+    """Found walking the import on 03/12: a file for 12/2026 passed "Không có lỗi", though the one-stop
+    system counts December until 14/12; its rows would have stood as the month's."""
+    monkeypatch.setattr("dossiers.reading.timezone.localdate", lambda: datetime.date(2024, 12, 14))
+    _batch, result = _check(seed_plan, xlsx_file([row("06184", month="12/2024"), row("06190", month="11/2024")]))
+    assert _errors(result) == {(2, "Tháng", "Tháng 12/2024 chưa khóa sổ (số liệu một cửa của tháng tính đến hết "
+                                "ngày 14/12/2024): nhập sau ngày đó.")}  # fmt: skip
+    monkeypatch.setattr("dossiers.reading.timezone.localdate", lambda: datetime.date(2024, 12, 15))
+    _batch, result = _check(seed_plan, xlsx_file([row("06184", month="12/2024")]))
+    assert result.ok, result.errors
+
+
+@pytest.mark.parametrize(
+    ("today", "closed"),
+    [((2026, 12, 3), (2026, 11, 1)), ((2026, 12, 14), (2026, 11, 1)), ((2026, 12, 15), (2026, 12, 1)),
+     ((2027, 1, 10), (2026, 12, 1))],
+)  # fmt: skip
+def test_the_last_closed_month_is_the_one_whose_14th_has_passed(today, closed):
+    assert last_closed_month(datetime.date(*today)) == datetime.date(*closed)
 
 
 def test_a_failure_while_writing_rolls_every_row_back(seed_plan, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -72,6 +73,29 @@ def test_the_template_has_the_vietnamese_headers_and_one_row_per_unit(seed_plan,
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert ("06184", "Thị trấn Đồng Đăng") in {(r[0], r[1]) for r in rows[1:]}
+
+
+@pytest.mark.parametrize(
+    ("today", "month"), [((2024, 12, 3), "11/2024"), ((2024, 12, 20), "12/2024"), ((2026, 5, 1), "12/2024")]
+)
+def test_the_template_offers_the_last_closed_month_on_a_sheet_named_with_diacritics(
+    seed_plan, client_for, secretariat, monkeypatch, today, month
+):
+    """It offered the month under way (12/2026 on 03/12/2026), which the check must refuse, on a sheet
+    named "So lieu ho so"."""
+    monkeypatch.setattr("dossiers.views.timezone.localdate", lambda: datetime.date(*today))
+    response = client_for(secretariat).get(reverse("dossier-template", args=[seed_plan.pk]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert sheet.title == "Số liệu hồ sơ"
+    assert {r[2] for r in list(sheet.iter_rows(values_only=True))[1:]} == {month}
+
+
+def test_a_month_outside_the_plan_s_year_is_said_and_the_latest_month_shown(seed_plan, client_for, secretariat):
+    _load(seed_plan)
+    response = client_for(secretariat).get(reverse("dossier-table", args=[seed_plan.pk]), {"month": "2027-01"})
+    page = response.content.decode()
+    assert "Tháng 01/2027 ngoài năm của kế hoạch (2024): đang xem tháng gần nhất có số liệu." in page
+    assert response.context["table"].month == datetime.date(2024, 1, 1)
 
 
 def test_upload_shows_every_error_then_a_good_file_is_previewed_and_confirmed(seed_plan, client_for, secretariat):
