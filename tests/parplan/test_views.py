@@ -196,9 +196,9 @@ def test_plan_detail_query_budget(client_for, commune_head, seed_plan, django_as
     # no role rights to read), 4 the plan (with issuer, EXISTS membership in the issuer's tree),
     # 5 header memberships, 6 header count of unread notices, 7 areas, 8 targets,
     # 9 indicators, 10 tasks, 11 lead units, 12 coordinating units,
-    # 13 responsibilities, 14 their units.
+    # 13 responsibilities, 14 their units, 15 whether the reader enters figures for a unit of the plan (EXISTS).
     url = reverse("plan-detail", args=[seed_plan.pk])
-    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 14, django_assert_num_queries)
+    _assert_same_queries_after_growth(client_for(commune_head), url, seed_plan, 15, django_assert_num_queries)
 
 
 def test_area_detail_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries):
@@ -230,3 +230,12 @@ def test_unit_page_links_the_parent_only_when_the_reader_may_open_it(client_for,
     assert client_for(commune_head).get(province).status_code == 404
     # The district's secretariat reads its own tree only (tests/test_authority_scope.py); an administrator reads all.
     assert province in client_for(administrator).get(district).content.decode()
+
+
+def test_the_enter_figures_link_is_offered_only_to_who_enters_figures(client_for, steering, commune_head, seed_plan):
+    """Found walking the portal: the steering committee was offered "Nhập số liệu", which led to "Bạn không có
+    quyền nhập số liệu cho đơn vị nào."; a unit's head still finds it on the plan and on its indicators."""
+    link = reverse("figures-home", args=[seed_plan.pk])
+    for page in (reverse("plan-detail", args=[seed_plan.pk]), reverse("indicator-list", args=[seed_plan.pk])):
+        assert link not in client_for(steering).get(page).content.decode()
+        assert link in client_for(commune_head).get(page).content.decode()

@@ -841,15 +841,15 @@ def test_indicator_page_query_budget(client_for, steering, seed_plan, django_ass
 def test_plan_indicator_list_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
     # 1 session, 2 user, 3 secretariat and committee memberships (none: no role rights), 4 plan
     # (EXISTS membership in the issuer's tree), 5 indicators (with area, target, task), 6 each one's
-    # newest authority snapshot (one query, a subquery per row), 7 header memberships, 8 header unread
-    # notifications.
+    # newest authority snapshot (one query, a subquery per row), 7 whether the reader enters figures for a
+    # unit of the plan (EXISTS), 8 header memberships, 9 header unread notifications.
     client = client_for(commune_head)
     url = reverse("indicator-list", args=[seed_plan.pk])
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         small = client.get(url)
     more_data()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         large = client.get(url)
     assert len(large.context["rows"]) == len(small.context["rows"]) + 8
 
