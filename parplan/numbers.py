@@ -50,9 +50,13 @@ MESSAGES: dict[str, str | StrPromise] = {
     "max_value": _("Giá trị không được lớn hơn %(limit_value)s."),
     "max_places": _("Tối đa %(places)s chữ số thập phân."),
     "too_large": _("Số quá lớn: phần nguyên tối đa %(digits)s chữ số."),
+    "percent_sign": _("“%(text)s”: bỏ dấu %%, chỉ nhập con số, như %(example)s."),
 }
 _MARK_NAMES = {",": _("dấu phẩy"), ".": _("dấu chấm")}
 _TYPED = re.compile(r"-?[0-9.,]+")
+# Thousands grouped by spaces (2 000, 1 234,5; also the no-break spaces a copied cell brings): a space is no
+# decimal mark in any language, so it reads one way only.
+_SPACED = re.compile(r"(-?[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)([.,]\d+)?")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,10 @@ def marks() -> tuple[str, str]:
 def read_number(text: str, *, whole: bool = False, messages: _Messages = MESSAGES) -> Decimal:
     """`text` as a number in the active language's marks; ValidationError when it is not one, or not only one."""
     text = text.strip()
+    if (spaced := _SPACED.fullmatch(text)) is not None:
+        text = re.sub(r"\s", "", spaced.group(1)) + (spaced.group(2) or "")
+    if text.endswith("%") and _TYPED.fullmatch(bare := text.removesuffix("%").strip()):
+        raise _error(messages, "percent_sign", text=text, example=bare)
     if not _TYPED.fullmatch(text):
         raise _error(messages, "invalid")
     decimal, group = marks()

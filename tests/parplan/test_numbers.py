@@ -82,7 +82,7 @@ def test_the_english_marks_are_refused_with_the_vietnamese_form_to_type(text, ex
     )
 
 
-@pytest.mark.parametrize("text", ["mười", "1,2,3", "12.34,5", "1e3", "1 500", ",", "-", "1,", "+5", "NaN"])
+@pytest.mark.parametrize("text", ["mười", "1,2,3", "12.34,5", "1e3", "1 50", "01 500", ",", "-", "1,", "+5", "NaN"])
 def test_what_is_not_a_number_is_refused(text):
     assert _message(_refusal(text)) == "Cần nhập một số."
 
@@ -197,3 +197,28 @@ def test_the_field_checks_its_rule_after_reading():
     form = _Form({"amount": "-1,5", "dossiers": "-2"})
     assert not form.is_valid()
     assert form.errors == {"amount": ["Giá trị không được âm."], "dossiers": ["Giá trị không được âm."]}
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("2 000", 2000),
+        ("1 234,5", Decimal("1234.5")),
+        ("12 345 678", 12345678),
+        ("2\u00a0000", 2000),
+        ("-1 000", -1000),
+    ],
+)
+def test_thousands_grouped_by_spaces_read_one_way_only(text, number):
+    """Found walking the portal: "2 000" was refused on the figure form ("Cần nhập một số.") while the
+    dossier import read "1 234"; a space is no decimal mark in any language, so it is read, not guessed."""
+    with translation.override("vi"):
+        assert read_number(text) == number
+        assert read_number(text.replace(",5", ""), whole=True) == int(number)
+
+
+@pytest.mark.parametrize(("text", "example"), [("12,5%", "12,5"), ("99 %", "99")])
+def test_a_percent_sign_is_refused_with_the_number_to_type(text, example):
+    """It was refused with the generic "Cần nhập một số.", which did not say the sign was the trouble."""
+    with translation.override("vi"):
+        assert _message(_refusal(text)) == f"“{text}”: bỏ dấu %, chỉ nhập con số, như {example}."
