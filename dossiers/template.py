@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -17,7 +18,7 @@ def template_xlsx(units: list[Unit], month: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "Số liệu hồ sơ"
+    sheet.title = _("Số liệu hồ sơ")
     append_row(sheet, [str(BY_KEY[key].header) for key in TEMPLATE_ORDER])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -55,7 +55,8 @@ class FocusingBoundField(BoundField):
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.name == next((name for name in self.form.errors if name in self.form.fields), None):
+        focus = getattr(self.form, "focus_errors", True)
+        if focus and self.errors and self.name == next((n for n in self.form.errors if n in self.form.fields), None):
             attrs["autofocus"] = True
         return attrs
 
@@ -64,6 +65,8 @@ class TextGuard(forms.BaseForm):
     """The control-character check on every text field (see `guard_text_fields`), and the focus on an error."""
 
     bound_field_class = FocusingBoundField
+    # The first field with an error takes the focus; a page of several forms turns it off on all but one.
+    focus_errors = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -164,11 +164,14 @@ def figures_entry_view(request: AuthenticatedHttpRequest, pk: int, code: str) ->
         else:
             messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi được đánh dấu bên dưới."))
     figures = [form.measurement for form in forms if form.measurement is not None]
+    invalid = [form for form in forms if form.errors]
+    for form in invalid[1:]:
+        form.focus_errors = False  # one focus on the page: the first box to mend
     return render(
         request,
         "targets/figures_entry.html",
         {"plan": plan, "unit": unit, "period": period, "periods": periods, "forms": forms, "can_submit": can_submit,
-         "removable_figures": removable_figures(figures), "invalid_forms": [form for form in forms if form.errors],
+         "removable_figures": removable_figures(figures), "invalid_forms": invalid,
          "editable": any(not form.locked for form in forms)},
     )  # fmt: skip
 

@@ -106,8 +106,9 @@ def test_the_dashboard_plan_and_figure_form_do_not_scroll_sideways_on_a_phone(
 def test_a_refused_figure_page_opens_on_its_error_summary_and_passes_axe(
     browser: Browser, live_server: Any, demo: Plan
 ) -> None:
-    """A word typed for a number: the page comes back with the focus on the summary (what a screen reader
-    reads first), its link leads to the box, the box still holds what was typed, and axe finds nothing."""
+    """A word typed for a number: the page comes back with the summary first (an alert a screen reader reads
+    out) and the focus in the box to mend, which the summary's link names; what was typed is kept; axe finds
+    nothing."""
     page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     log_in(page, live_server.url, "noivu")
     page.goto(f"{live_server.url}/plans/{demo.pk}/figures/06184/")
@@ -116,12 +117,13 @@ def test_a_refused_figure_page_opens_on_its_error_summary_and_passes_axe(
     box.fill("mười")
     page.get_by_role("button", name="Lưu nháp").click()
     summary = page.locator(".error-summary")
-    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
     expect(summary.get_by_role("heading")).to_have_text("Chưa lưu được: hãy sửa các mục sau.")
     link = summary.get_by_role("link").first
     expect(link).to_contain_text("Cần nhập một số.")
     typed = page.locator(f"input[name='{name}']")
     assert link.get_attribute("href") == "#" + (typed.get_attribute("id") or "")
     expect(typed).to_have_value("mười")
+    expect(typed).to_be_focused()
     expect(typed).to_have_attribute("aria-invalid", "true")
     assert axe_violations(page) == []

@@ -174,7 +174,9 @@ def test_a_refused_form_opens_on_a_summary_linking_each_mistake_to_its_field(
     )
     page = lxml.html.fromstring(response.content.decode())
     [summary] = page.xpath("//div[@class='error-summary']")
-    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    assert summary.get("role") == "alert" and page.xpath("//*[@autofocus]") == [
+        page.get_element_by_id(summary.xpath(".//a/@href")[0][1:])
+    ]
     assert summary.xpath("h2")[0].text_content() == "Chưa lưu được: hãy sửa các mục sau."
     links = {link.get("href"): link.text_content() for link in summary.xpath(".//a")}
     assert links == {

@@ -882,7 +882,9 @@ def test_a_refused_page_opens_on_one_summary_that_links_to_each_mistake(
     response = _post_figures(client_for(commune_head), seed_plan, november, "submit", *bad)
     page = lxml.html.fromstring(response.content.decode())
     [summary] = page.xpath("//div[@class='error-summary']")
-    assert summary.get("role") == "alert" and summary.get("autofocus") is not None
+    assert summary.get("role") == "alert" and page.xpath("//*[@autofocus]") == [
+        page.get_element_by_id(summary.xpath(".//a/@href")[0][1:])
+    ]
     assert summary.getnext().tag == "form"  # before the figures, not among them
     links = summary.xpath(".//a")
     assert [link.text_content().split(" — ")[1] for link in links] == [
