@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages (the error page has the header): an empty 405 becomes a page.
+    "parplan.errors.MethodNotAllowedPageMiddleware",
     # After the messages: says so when an action's job waits for the queue (parplan/jobs.py).
     "parplan.jobs.JobQueueNoticeMiddleware",
     # After the user and the messages: they end a session that is too old, or send to the password form.

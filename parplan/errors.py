@@ -8,6 +8,7 @@ patterns (that is DEBUG's page, never on in production).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
@@ -88,3 +89,27 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             "Xin quay lại, tải lại trang và gửi lại."
         ),
     )  # fmt: skip
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 (an action's address opened as a page, a form's address typed in) in the portal's layout.
+
+    Django's `require_POST` answers with an empty body, which a browser shows as a blank page.
+    The Allow header stays as the view set it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        page = _render(
+            request, 405, _("Không mở được địa chỉ này"),
+            _("Địa chỉ này là một thao tác (gửi, duyệt, xác nhận…), chỉ thực hiện được bằng nút trên trang. "
+              "Xin quay lại trang trước và dùng nút đó."),
+        )  # fmt: skip
+        if allow := response.get("Allow"):
+            page["Allow"] = allow
+        return page

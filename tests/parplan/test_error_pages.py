@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,15 @@ def test_a_bad_address_is_a_vietnamese_404_in_the_layout(client_for, commune_hea
     html = _html(response)
     assert "Không tìm thấy trang" in html
     assert 'class="site-nav"' in html  # the person keeps the navigation
+    _in_layout(html)
+
+
+def test_an_action_s_address_opened_as_a_page_is_a_vietnamese_405_in_the_layout(client_for, commune_head):
+    """Found walking the portal: /tasks/55/claim/ typed in showed a blank page (require_POST's empty 405)."""
+    response = client_for(commune_head).get(reverse("dossier-import-confirm", args=[1]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    html = _html(response)
+    assert "Không mở được địa chỉ này" in html and "chỉ thực hiện được bằng nút trên trang" in html
     _in_layout(html)
 
 
