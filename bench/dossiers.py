@@ -148,9 +148,9 @@ def child(plan_id: int, path: Path, again: bool) -> None:
     started = time.perf_counter()
     with open(path, "rb") as handle:
         upload = UploadedFile(handle, path.name, size=path.stat().st_size)
-        batch, result = dossier_import_check(plan=plan, upload=upload, user=None)
+        batch, result = dossier_import_check(plan=plan, upload=upload, user=None, inline=True)
     checked = time.perf_counter()
-    assert result.ok, result.errors[:5]
+    assert result is not None and result.ok, result and result.errors[:5]
     batch = dossier_import_confirm(batch=batch, inline=True)
     done = time.perf_counter()
     print(json.dumps({"rows": batch.done_rows, "check_s": checked - started, "import_s": done - checked,
@@ -215,8 +215,8 @@ def evaluation_child(plan_id: int, path: Path, runs: int) -> None:
         cursor.execute(f"TRUNCATE {DossierMonth._meta.db_table}, {DossierMonth.history.model._meta.db_table}")
     with open(path, "rb") as handle:
         batch, result = dossier_import_check(plan=plan, upload=UploadedFile(handle, path.name,
-                                             size=path.stat().st_size), user=None)  # fmt: skip
-    assert result.ok, result.errors[:5]
+                                             size=path.stat().st_size), user=None, inline=True)  # fmt: skip
+    assert result is not None and result.ok, result and result.errors[:5]
     dossier_import_confirm(batch=batch, inline=True)
     unit_ids = sorted(DossierMonth.objects.order_by().values_list("unit_id", flat=True).distinct())
     evaluation_indicators(plan_id, unit_ids)

@@ -376,6 +376,8 @@ PLAN_DOCUMENT_MAX_BYTES = env_int("PARPLAN_PLAN_DOCUMENT_MAX_MB", 20) * 1024 * 1
 # request; a larger one is imported by a Celery job with a progress bar (docs/dossiers.md).
 PARPLAN_DOSSIER_UPLOAD_MAX_BYTES = env_int("PARPLAN_DOSSIER_UPLOAD_MAX_MB", 50) * 1024 * 1024
 PARPLAN_DOSSIER_INLINE_ROWS = env_int("PARPLAN_DOSSIER_INLINE_ROWS", 2000)
+# Files larger than this are checked by a background job with its progress shown (0.5 MB: some 6,000 rows).
+PARPLAN_DOSSIER_INLINE_CHECK_BYTES = env_int("PARPLAN_DOSSIER_INLINE_CHECK_KB", 512) * 1024
 
 # Indicator status rule (targets/status.py, docs/indicators.md): how far short of the
 # threshold (or of the progress expected to date) is still "at risk" rather than

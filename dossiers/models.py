@@ -104,6 +104,7 @@ class DossierMonth(models.Model):
 
 
 class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Đang kiểm tra")
     CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
     INVALID = "invalid", _("Có lỗi, không nhập")
     RUNNING = "running", _("Đang nhập")

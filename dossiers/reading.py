@@ -16,7 +16,7 @@ import datetime
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -416,8 +416,9 @@ class RowReader:
 
 
 def check_file(
-    plan: Plan, path: Path, name: str, default_month: datetime.date | None, spool: Path | None = None
-) -> CheckResult:
+    plan: Plan, path: Path, name: str, default_month: datetime.date | None, spool: Path | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> CheckResult:  # fmt: skip
     """Read the whole file once; every problem, the preview and the months' totals.
 
     With `spool`, the rows as checked are also written there, one plain line each, and
@@ -434,6 +435,8 @@ def check_file(
             out = files.enter_context(open(partial, "w", encoding="utf-8", newline="")) if partial else None
             writer = csv.writer(out) if out is not None else None
             for parsed in RowReader(plan, default_month, result).rows(path, name):
+                if progress is not None and parsed.row % _PROGRESS_EVERY == 0:
+                    progress(parsed.row)  # a background check: the rows read so far, for its page
                 result.unit_ids.add(parsed.unit_id)
                 if len(result.preview) < PREVIEW_ROWS:
                     result.preview.append(parsed)
@@ -470,6 +473,9 @@ def last_closed_month(today: datetime.date) -> datetime.date:
     if month_closes(month) >= today:
         month = (month - datetime.timedelta(days=1)).replace(day=1)
     return month
+
+
+_PROGRESS_EVERY = 1000
 
 
 def spool_path(path: Path) -> Path:

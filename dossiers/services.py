@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -27,6 +28,8 @@ from parplan.jobs import enqueue_on_commit
 from parplan.models import Plan, Unit
 from targets.models import Indicator
 from targets.services import indicator_mark_for_evaluation
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 # Rows written per statement: big enough to be fast, small enough that memory stays flat.
@@ -55,15 +58,26 @@ def _upload_check(upload: UploadedFile) -> None:
 
 
 def dossier_import_check(
-    *, plan: Plan, upload: UploadedFile, user: User | None, default_month: datetime.date | None = None
-) -> tuple[DossierImport, CheckResult]:
-    """Keep the file and check every row of it; nothing of it is imported yet (see `dossier_import_confirm`)."""
+    *, plan: Plan, upload: UploadedFile, user: User | None, default_month: datetime.date | None = None,
+    inline: bool = False,
+) -> tuple[DossierImport, CheckResult | None]:  # fmt: skip
+    """Keep the file and check every row of it; nothing of it is imported yet (see `dossier_import_confirm`).
+
+    A large file is checked by a background job (no result yet: None); its page shows the rows read.
+    `inline` (the command, the bench: already out of any request): always here and now.
+    """
     _upload_check(upload)
     batch = DossierImport(
         plan=plan, file_name=Path(upload.name or "").name, default_month=default_month, uploaded_by=user,
         state=ImportState.CHECKED,
     )  # fmt: skip
     batch.file.save(batch.file_name, upload, save=False)
+    if not inline and (upload.size or 0) > settings.PARPLAN_DOSSIER_INLINE_CHECK_BYTES:
+        # A 60,000-row .xlsx takes 45 s to read: longer than a page may wait (the proxy gives up at 60 s).
+        batch.state = ImportState.CHECKING
+        batch.save()
+        enqueue_on_commit("dossiers.tasks.check_dossiers", batch.pk, key=f"check-dossiers-{batch.pk}")
+        return batch, None
     path = Path(batch.file.path)
     result = check_file(plan, path, batch.file_name, default_month, spool=spool_path(path))
     _check_keep(batch, result)
@@ -71,10 +85,44 @@ def dossier_import_check(
     return batch, result
 
 
-def dossier_import_recheck(*, batch: DossierImport, save: bool = False) -> CheckResult:
-    """Check the kept file again: for its preview page, or (`save`) after name mappings were saved."""
+def dossier_import_check_run(*, batch: DossierImport) -> DossierImport:
+    """The background check of a large file (`dossier_import_check`): its rows counted as they are read."""
+    with transaction.atomic():
+        batch = DossierImport.objects.select_for_update().select_related("plan__issuing_unit").get(pk=batch.pk)
+        if batch.state != ImportState.CHECKING:
+            return batch  # a job delivered twice: the first run checked it
+        path = Path(batch.file.path)
+        try:
+            result = check_file(batch.plan, path, batch.file_name, batch.default_month, spool=spool_path(path),
+                                progress=lambda rows: cache.set(_progress_key(batch.pk), rows, 3600))  # fmt: skip
+        except Exception as error:
+            logger.exception("dossier import %s: the check failed", batch.pk)
+            batch.state = ImportState.FAILED
+            batch.errors = [{"row": 0, "column": "", "message": _("Không kiểm tra được tệp: %(e)s") % {"e": error}}]
+            batch.save(update_fields=["state", "errors"])
+            return batch
+        _check_keep(batch, result)
+        batch.save(update_fields=["row_count", "errors", "check_summary", "state"])
+    return batch
+
+
+def check_progress(batch: DossierImport) -> int:
+    """The rows a background check has read so far."""
+    return int(cache.get(_progress_key(batch.pk)) or 0) if batch.state == ImportState.CHECKING else 0
+
+
+def dossier_import_recheck(*, batch: DossierImport, save: bool = False) -> CheckResult | None:
+    """Check the kept file again: for its preview page, or (`save`) after name mappings were saved.
+
+    Saved, a large file is checked again by the background job (None).
+    """
     path = Path(batch.file.path)
     saving = save and batch.state in (ImportState.CHECKED, ImportState.INVALID)
+    if saving and path.stat().st_size > settings.PARPLAN_DOSSIER_INLINE_CHECK_BYTES:
+        batch.state = ImportState.CHECKING
+        batch.save(update_fields=["state"])
+        enqueue_on_commit("dossiers.tasks.check_dossiers", batch.pk)  # no key: the import's first check had it
+        return None
     # Saved, the check's spool is written again: a name mapped since changes the rows' units.
     result = check_file(
         batch.plan, path, batch.file_name, batch.default_month, spool=spool_path(path) if saving else None

@@ -19,6 +19,7 @@ from dossiers.models import ImportState
 from dossiers.reading import CheckResult, ParsedRow, last_closed_month
 from dossiers.selectors import month_table, recent_imports, unit_year
 from dossiers.services import (
+    check_progress,
     dossier_import_check,
     dossier_import_confirm,
     dossier_import_recheck,
@@ -77,12 +78,14 @@ def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            batch, _result = dossier_import_check(
+            batch, result = dossier_import_check(
                 plan=plan, upload=form.cleaned_data["file"], user=request.user, default_month=form.default_month()
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if result is None:
+                messages.info(request, _("Tệp lớn: đang kiểm tra ở chế độ nền; trang tự cập nhật khi xong."))
             return redirect("dossier-import-detail", pk=batch.pk)
     return render(request, "dossiers/import.html", {"plan": plan, "form": form, "imports": recent_imports(plan)})
 
@@ -111,7 +114,8 @@ def dossier_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         request,
         "dossiers/import_detail.html",
         {"plan": batch.plan, "batch": batch, "result": result, "columns": COLUMNS, "mappings": mappings,
-         "progress": import_progress(batch), "preview": _preview(result)},
+         "progress": import_progress(batch), "preview": _preview(result),
+         "rows_checked": check_progress(batch)},
     )  # fmt: skip
 
 
@@ -131,8 +135,12 @@ def dossier_import_mappings(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         chosen = [(form.cleaned_data["name"], form.cleaned_data["unit"]) for form in formset.forms
                   if form.cleaned_data.get("unit")]  # fmt: skip
         saved = unit_mappings_save(plan=batch.plan, names=chosen)
-        dossier_import_recheck(batch=batch, save=True)
-        messages.success(request, _("Đã lưu %(n)d tên đơn vị; tệp đã được kiểm tra lại.") % {"n": saved})
+        if dossier_import_recheck(batch=batch, save=True) is None:
+            messages.success(
+                request, _("Đã lưu %(n)d tên đơn vị; tệp đang được kiểm tra lại ở chế độ nền.") % {"n": saved}
+            )
+        else:
+            messages.success(request, _("Đã lưu %(n)d tên đơn vị; tệp đã được kiểm tra lại.") % {"n": saved})
     else:
         messages.error(request, _("Chưa lưu: chọn lại đơn vị."))
     return redirect("dossier-import-detail", pk=batch.pk)
@@ -158,5 +166,8 @@ def dossier_import_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> H
 def dossier_import_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     batch = get_import_for_user(request.user, pk)
     # "done" and "failed" end the page's polling (static/js/parplan.js, shared with the reports).
-    state = "done" if batch.state == ImportState.IMPORTED else batch.state
-    return JsonResponse({"state": state, "progress": import_progress(batch), "error": ""})
+    waiting = batch.state in (ImportState.RUNNING, ImportState.CHECKING)
+    state = batch.state if waiting or batch.state == ImportState.FAILED else "done"  # checked: the page reloads
+    return JsonResponse(
+        {"state": state, "progress": import_progress(batch), "rows_checked": check_progress(batch), "error": ""}
+    )

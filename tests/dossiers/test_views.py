@@ -152,6 +152,30 @@ def test_the_import_s_page_shows_its_kept_check_without_reading_the_file_again(
     assert 'value="Xã không có"' in again[bad.url]  # the name to map, offered again
 
 
+def test_a_large_file_is_checked_by_the_background_job_its_page_waiting_then_showing_the_check(
+    seed_plan, client_for, secretariat, settings
+):
+    """Found walking the import: a 60,000-row .xlsx held its upload for 45 s with nothing shown (a proxy
+    gives up at 60 s). A file above the inline size is kept, checked by a job, and its page waits for it."""
+    settings.PARPLAN_DOSSIER_INLINE_CHECK_BYTES = 0
+    client = client_for(secretariat)
+    # The test's transaction never commits: the job waits as the worker would find it, not yet run.
+    sent = client.post(reverse("dossier-import", args=[seed_plan.pk]), {"file": xlsx_file([row("06184")])})
+    batch = DossierImport.objects.get(pk=int(sent.url.rstrip("/").split("/")[-1]))
+    assert batch.state == ImportState.CHECKING and not DossierMonth.objects.filter(batch=batch).exists()
+    waiting = client.get(sent.url).content.decode()
+    assert "Đang kiểm tra tệp ở chế độ nền" in waiting and 'data-state="running"' in waiting
+    status = client.get(reverse("dossier-import-status", args=[batch.pk])).json()
+    assert status["state"] == "checking"
+    from dossiers.tasks import check_dossiers
+
+    check_dossiers(batch.pk)  # what the worker runs; a second delivery changes nothing
+    assert check_dossiers(batch.pk).endswith("checked (1 rows)")
+    assert client.get(reverse("dossier-import-status", args=[batch.pk])).json()["state"] == "done"
+    page = client.get(sent.url).content.decode()
+    assert "Xác nhận nhập 1 dòng" in page and 'data-state="done"' in page
+
+
 def test_a_mapped_name_turns_an_invalid_file_valid(seed_plan, client_for, secretariat):
     client = client_for(secretariat)
     sent = client.post(

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: không có tệp này")
         upload = SimpleUploadedFile(path.name, path.read_bytes())
-        batch, result = dossier_import_check(plan=plan, upload=upload, user=None, default_month=month)
+        batch, result = dossier_import_check(plan=plan, upload=upload, user=None, default_month=month, inline=True)
+        assert result is not None  # inline: checked here
         for error in result.errors:
             self.stdout.write(f"dòng {error.row}, cột “{error.column}”: {error.message}")
         if not result.ok:
