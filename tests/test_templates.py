@@ -47,3 +47,10 @@ def test_the_check_finds_labels_and_classes_typed_the_ways_templates_used_to():
         assert any(_typed(label).search(typed) for label in LABELS), typed
     for typed in ['<span class="badge badge-{{ task.status }}">', '<span class="status status-no_data">']:
         assert TYPED_CLASS.search(typed), typed
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(settings.BASE_DIR)))
+def test_no_table_header_is_empty(template: Path):
+    """Found walking the portal: the reports' table had an empty <th> over its actions, which a screen reader
+    announces as a column without a name; a header names its column, for the eye or for the ear alone."""
+    assert re.findall(r"<th[^>]*>\s*</th>", template.read_text(encoding="utf-8")) == []
