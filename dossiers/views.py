@@ -135,7 +135,11 @@ def dossier_import_mappings(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         chosen = [(form.cleaned_data["name"], form.cleaned_data["unit"]) for form in formset.forms
                   if form.cleaned_data.get("unit")]  # fmt: skip
         saved = unit_mappings_save(plan=batch.plan, names=chosen)
-        if dossier_import_recheck(batch=batch, save=True) is None:
+        if batch.state not in (ImportState.CHECKED, ImportState.INVALID):
+            # Checking, importing or imported already (a page left open): the names serve the next files.
+            message = _("Đã lưu %(n)d tên đơn vị; tệp này đang được kiểm tra hoặc đã nhập nên không kiểm tra lại.")
+            messages.info(request, message % {"n": saved})
+        elif dossier_import_recheck(batch=batch, save=True) is None:
             messages.success(
                 request, _("Đã lưu %(n)d tên đơn vị; tệp đang được kiểm tra lại ở chế độ nền.") % {"n": saved}
             )

@@ -211,3 +211,15 @@ def can_manage_membership(user: User, role: Role | str, unit: Unit) -> bool:
     if is_administrator(user):
         return True
     return Role(role) not in ADMIN_SITE_ROLES and has_perm_at(user, "parplan.change_membership", unit.path)
+
+
+def units_with_right(user: User, perm: str) -> QuerySet[Unit]:
+    """The units `user` holds the unit right `perm` on ("parplan.enter_figures"): by role over an
+    authority's subtree, or granted on the unit itself (its heads and staff)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    scope = scope_filter(user, perm, "path")
+    if scope is None:
+        return Unit.objects.order_by("path")
+    granted = get_objects_for_user(user, perm, klass=Unit, accept_global_perms=False)
+    return Unit.objects.filter(Q(pk__in=granted.values("pk")) | scope).order_by("path")

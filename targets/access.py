@@ -19,14 +19,14 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evidence.owners import EvidenceOwner
-from parplan.access import can_read_unit, has_plan_perm, has_unit_perm, scope_filter, visible_plans
+from parplan.access import can_read_unit, has_plan_perm, has_unit_perm, units_with_right, visible_plans
 from parplan.models import Plan, Unit
 from targets.models import Indicator, Measurement, MeasurementStatus, Period
 
@@ -45,13 +45,12 @@ def can_define(user: User, indicator: Indicator) -> bool:
 
 def units_for_figures(user: User) -> QuerySet[Unit]:
     """Units whose figures the user may enter, for the unit picker."""
-    from guardian.shortcuts import get_objects_for_user
+    return units_with_right(user, "parplan.enter_figures")
 
-    scope = scope_filter(user, "parplan.enter_figures", "path")
-    if scope is None:
-        return Unit.objects.order_by("path")
-    granted = get_objects_for_user(user, "parplan.enter_figures", klass=Unit, accept_global_perms=False)
-    return Unit.objects.filter(Q(pk__in=granted.values("pk")) | scope).order_by("path")
+
+def enters_figures_in(user: User, plan: Plan) -> bool:
+    """Whether `user` enters figures for a unit of `plan`: the pages offer "Nhập số liệu" only then."""
+    return units_for_figures(user).filter(path__startswith=plan.issuing_unit.path).exists()
 
 
 def get_indicator_for_user(user: User, pk: int, perm: str = "view") -> Indicator:

@@ -106,7 +106,8 @@ class FigureForm(PortalForm):
         data = super().clean() or self.cleaned_data
         note = (data.get("note") or "").strip()
         kept = (self.measurement.note or "").strip() if self.measurement is not None else ""
-        if note and note != kept and not self.locked and self.is_blank():
+        typed_wrong = any(name in self.errors for name in ("numerator", "denominator", "value", "met"))
+        if note and note != kept and not self.locked and not typed_wrong and self.is_blank():
             message = _("Ghi chú chỉ được lưu cùng số liệu: hãy nhập số liệu của chỉ số này, hoặc xóa ghi chú.")
             self.add_error("note", message)
         return data

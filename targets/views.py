@@ -26,6 +26,7 @@ from targets.access import (
     can_on_unit,
     can_open_plan_figure_evidence,
     can_review,
+    enters_figures_in,
     get_indicator_for_user,
     get_measurement_for_review,
     get_period_for_review,
@@ -53,7 +54,8 @@ from targets.services import (
 
 def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    context = {"plan": plan, "rows": plan_indicators(plan), "can_review": can_review(request.user, plan)}
+    context = {"plan": plan, "rows": plan_indicators(plan), "can_review": can_review(request.user, plan),
+               "can_enter": enters_figures_in(request.user, plan)}  # fmt: skip
     return render(request, "targets/indicator_list.html", context)
 
 

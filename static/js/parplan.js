@@ -53,6 +53,8 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!response.ok) return;
       const status = await response.json();
       if (progress) progress.value = status.progress;
+      const rows = box.querySelector("[data-rows-checked]");
+      if (rows && status.rows_checked) rows.textContent = status.rows_checked.toLocaleString(document.documentElement.lang);
       if (status.state === "done" || status.state === "failed") { clearInterval(timer); location.reload(); }
     }, 1000);
   });

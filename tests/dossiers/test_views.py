@@ -165,6 +165,7 @@ def test_a_large_file_is_checked_by_the_background_job_its_page_waiting_then_sho
     assert batch.state == ImportState.CHECKING and not DossierMonth.objects.filter(batch=batch).exists()
     waiting = client.get(sent.url).content.decode()
     assert "Đang kiểm tra tệp ở chế độ nền" in waiting and 'data-state="running"' in waiting
+    assert "<span data-rows-checked>0</span>" in waiting
     status = client.get(reverse("dossier-import-status", args=[batch.pk])).json()
     assert status["state"] == "checking"
     from dossiers.tasks import check_dossiers
@@ -174,6 +175,72 @@ def test_a_large_file_is_checked_by_the_background_job_its_page_waiting_then_sho
     assert client.get(reverse("dossier-import-status", args=[batch.pk])).json()["state"] == "done"
     page = client.get(sent.url).content.decode()
     assert "Xác nhận nhập 1 dòng" in page and 'data-state="done"' in page
+
+
+def _checking(client, plan, settings) -> DossierImport:
+    settings.PARPLAN_DOSSIER_INLINE_CHECK_BYTES = 0
+    sent = client.post(reverse("dossier-import", args=[plan.pk]), {"file": xlsx_file([row("06184")])})
+    return DossierImport.objects.get(pk=int(sent.url.rstrip("/").split("/")[-1]))
+
+
+def test_a_background_check_that_fails_refuses_the_file_in_a_line_never_stays_checking(
+    seed_plan, client_for, secretariat, settings, monkeypatch
+):
+    """A review found a failed check left "checking" for good, its page polling, its confirm refused."""
+    from dossiers.tasks import check_dossiers
+
+    client = client_for(secretariat)
+    batch = _checking(client, seed_plan, settings)
+
+    def broken(*args, **kwargs):
+        raise OSError("/srv/media/dossiers/… unreadable")
+
+    monkeypatch.setattr("dossiers.services.check_file", broken)
+    check_dossiers(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportState.INVALID
+    page = client.get(reverse("dossier-import-detail", args=[batch.pk])).content.decode()
+    assert "Không kiểm tra được tệp (tệp hỏng, hoặc máy chủ gặp sự cố khi đọc): hãy tải tệp lên lại." in page
+    assert "/srv/media" not in page  # the cause is in the log, not on the page
+
+
+def test_a_background_check_lost_three_times_is_given_up_and_one_running_is_not_run_twice(
+    seed_plan, client_for, secretariat, settings
+):
+    from django.core.cache import cache
+
+    from dossiers.tasks import check_dossiers
+
+    batch = _checking(client_for(secretariat), seed_plan, settings)
+    cache.add(f"dossier-check-claim-{batch.pk}", 1)  # another worker is reading the file
+    check_dossiers(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportState.CHECKING
+    cache.delete(f"dossier-check-claim-{batch.pk}")
+    cache.set(f"dossier-check-attempts-{batch.pk}", 3)  # three workers lost on this file already
+    check_dossiers(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportState.INVALID
+
+
+def test_a_mapping_saved_while_the_file_is_being_checked_does_not_check_it_in_the_request(
+    seed_plan, client_for, secretariat, settings, monkeypatch
+):
+    from parplan.models import Unit
+
+    client = client_for(secretariat)
+    batch = _checking(client, seed_plan, settings)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read inside the request")
+
+    monkeypatch.setattr("dossiers.services.check_file", no_reading)
+    response = client.post(reverse("dossier-import-mappings", args=[batch.pk]), {
+        "map-TOTAL_FORMS": "1", "map-INITIAL_FORMS": "1", "map-0-name": "TT Đồng Đăng",
+        "map-0-unit": str(Unit.objects.get(code="06184").pk)}, follow=True)  # fmt: skip
+    assert "đang được kiểm tra hoặc đã nhập nên không kiểm tra lại" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.state == ImportState.CHECKING
 
 
 def test_a_mapped_name_turns_an_invalid_file_valid(seed_plan, client_for, secretariat):

@@ -87,7 +87,7 @@ def test_the_unit_types_its_figures_on_the_form_and_the_sheet_shows_where_the_po
     assert score.self_points == D("27.42")  # 30 × (1234/1500) / 0,9
     page = client.get(reverse("scoring-sheet", args=[scoring_round.pk, two_communes[0].code])).content.decode()
     shown = re.search(r"tính từ [^<)]*", page)
-    # Digits are never grouped on a page (parplan.formatting): what is shown can be typed back.
+    # What is read on a page is grouped by thousands (parplan.formatting); a field keeps the digits as typed.
     assert "27,42" in page and shown and shown.group(0) == "tính từ 1.234/1.500", shown
 
 

@@ -271,6 +271,15 @@ def test_a_note_typed_without_its_figure_is_refused_not_dropped(client_for, comm
     assert row_counts() == before
 
 
+def test_a_bad_figure_with_a_note_is_refused_for_the_figure_only(
+    client_for, commune_head, seed_plan, on_time, november
+):
+    """The note is not blamed as typed without a figure when the figure was typed, wrongly."""
+    response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "mười", 60, "x"))
+    form = next(f for f in response.context["forms"] if f.indicator == on_time)
+    assert "note" not in form.errors and form.errors["numerator"] == ["Cần nhập một số."]
+
+
 def test_a_page_with_nothing_typed_says_nothing_was_saved(client_for, commune_head, seed_plan, on_time, november):
     """It said "Đã gửi 0 số liệu để duyệt.", as if something had gone."""
     response = _post_figures(client_for(commune_head), seed_plan, november, "submit", _figure(on_time, "", ""))
