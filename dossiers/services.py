@@ -98,12 +98,12 @@ def dossier_import_check_run(*, batch: DossierImport) -> DossierImport:
     never "checking" for good.
     """
     batch = DossierImport.objects.select_related("plan__issuing_unit").get(pk=batch.pk)
-    claim = f"dossier-check-claim-{batch.pk}"
+    claim = check_claim_key(batch.pk)
     if batch.state != ImportState.CHECKING or not cache.add(claim, 1, settings.PARPLAN_JOB_VISIBILITY_SECONDS):
         return batch  # a job delivered twice: the first run checked it, or is checking it
     try:
-        attempts = int(cache.get(f"dossier-check-attempts-{batch.pk}") or 0) + 1
-        cache.set(f"dossier-check-attempts-{batch.pk}", attempts, 86400)
+        attempts = int(cache.get(check_attempts_key(batch.pk)) or 0) + 1
+        cache.set(check_attempts_key(batch.pk), attempts, 86400)
         if attempts > _CHECK_ATTEMPTS:
             return _check_failed(batch)
         path = Path(batch.file.path)
@@ -139,6 +139,16 @@ def _check_progress_key(batch_id: int) -> str:
     return f"dossier-check-progress-{batch_id}"
 
 
+def check_claim_key(batch_id: int) -> str:
+    """The cache key the one run checking an import holds while it reads the file."""
+    return f"dossier-check-claim-{batch_id}"
+
+
+def check_attempts_key(batch_id: int) -> str:
+    """The cache key counting the runs that started checking an import (lost workers included)."""
+    return f"dossier-check-attempts-{batch_id}"
+
+
 def check_progress(batch: DossierImport) -> int:
     """The rows a background check has read so far."""
     return int(cache.get(_check_progress_key(batch.pk)) or 0) if batch.state == ImportState.CHECKING else 0
@@ -157,7 +167,7 @@ def dossier_import_recheck(*, batch: DossierImport, save: bool = False) -> Check
         if waiting.update(state=ImportState.CHECKING):
             batch.state = ImportState.CHECKING
             cache.delete(_check_progress_key(batch.pk))
-            cache.delete(f"dossier-check-attempts-{batch.pk}")
+            cache.delete(check_attempts_key(batch.pk))
             enqueue_on_commit("dossiers.tasks.check_dossiers", batch.pk)  # no key: the first check's job had it
         return None
     # Saved, the check's spool is written again: a name mapped since changes the rows' units.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -16,7 +14,7 @@ from dossiers.access import can_import, get_import_for_user, get_unit_for_user, 
 from dossiers.forms import MappingFormSet, UploadForm, parse_period
 from dossiers.layout import BY_KEY, TEMPLATE_ORDER
 from dossiers.models import ImportState
-from dossiers.reading import CheckResult, ParsedRow, last_closed_month
+from dossiers.reading import CheckResult, ParsedRow, template_month
 from dossiers.selectors import month_table, recent_imports, unit_year
 from dossiers.services import (
     check_progress,
@@ -93,11 +91,7 @@ def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_import(request, pk)
     units = list(Unit.objects.below(plan.issuing_unit).order_by("path"))
-    # The month to report is the last one closed (month M closes on 14/M), not the one under way.
-    closed = last_closed_month(timezone.localdate())
-    if closed.year != plan.year:  # a past year's plan: its December; a coming one's: its January
-        closed = datetime.date(plan.year, 12 if plan.year < closed.year else 1, 1)
-    month = f"{closed:%m/%Y}"
+    month = f"{template_month(plan.year, timezone.localdate()):%m/%Y}"  # the last closed, not the one under way
     response = HttpResponse(template_xlsx(units, month), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(f"mau-so-lieu-ho-so-{plan.year}.xlsx")
     return response

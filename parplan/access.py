@@ -223,3 +223,8 @@ def units_with_right(user: User, perm: str) -> QuerySet[Unit]:
         return Unit.objects.order_by("path")
     granted = get_objects_for_user(user, perm, klass=Unit, accept_global_perms=False)
     return Unit.objects.filter(Q(pk__in=granted.values("pk")) | scope).order_by("path")
+
+
+def holds_unit_right_in(user: User, perm: str, plan: Plan) -> bool:
+    """Whether `user` holds the unit right `perm` on a unit of `plan`'s authority (one EXISTS query)."""
+    return units_with_right(user, perm).filter(path__startswith=plan.issuing_unit.path).exists()

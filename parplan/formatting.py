@@ -32,9 +32,8 @@ def format_number(value: Number, decimals: int | None = None, *, grouped: bool =
     """
     whole, _point, fraction = _plain(value, decimals).partition(".")
     if grouped:
-        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
-        groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
-        whole = sign + str(get_format("THOUSAND_SEPARATOR")).join(groups)
+        sign = "-" if whole.startswith("-") else ""  # "-0" never reaches here: _plain drops it
+        whole = sign + f"{int(whole.lstrip('-')):,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))
     return f"{whole}{get_format('DECIMAL_SEPARATOR')}{fraction}" if fraction else whole
 
 

@@ -21,9 +21,9 @@ from parplan.access import (
     has_perm_at,
     has_plan_perm,
     has_unit_perm,
+    holds_unit_right_in,
     is_administrator,
     scope_filter,
-    units_with_right,
     visible_plans,
 )
 from parplan.feedback import say_saved
@@ -80,9 +80,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "responsibilities": plan.responsibilities.prefetch_related("units"),
             "can_review": has_plan_perm(request.user, "parplan.review_figures", plan),
             # The steering committee reads every figure and enters none: no link to a page saying so.
-            "can_enter": units_with_right(request.user, "parplan.enter_figures")
-            .filter(path__startswith=plan.issuing_unit.path)
-            .exists(),
+            "can_enter": holds_unit_right_in(request.user, "parplan.enter_figures", plan),
             "can_edit": has_plan_perm(request.user, _CHANGE_PLAN, plan) and plan.status != PlanStatus.CLOSED,
         },
     )

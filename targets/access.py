@@ -26,7 +26,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evidence.owners import EvidenceOwner
-from parplan.access import can_read_unit, has_plan_perm, has_unit_perm, units_with_right, visible_plans
+from parplan.access import (
+    can_read_unit,
+    has_plan_perm,
+    has_unit_perm,
+    holds_unit_right_in,
+    units_with_right,
+    visible_plans,
+)
 from parplan.models import Plan, Unit
 from targets.models import Indicator, Measurement, MeasurementStatus, Period
 
@@ -50,7 +57,7 @@ def units_for_figures(user: User) -> QuerySet[Unit]:
 
 def enters_figures_in(user: User, plan: Plan) -> bool:
     """Whether `user` enters figures for a unit of `plan`: the pages offer "Nhập số liệu" only then."""
-    return units_for_figures(user).filter(path__startswith=plan.issuing_unit.path).exists()
+    return holds_unit_right_in(user, "parplan.enter_figures", plan)
 
 
 def get_indicator_for_user(user: User, pk: int, perm: str = "view") -> Indicator:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dossiers.models import DossierImport, DossierMonth, ImportState
-from dossiers.services import dossier_rows_import
+from dossiers.services import check_attempts_key, check_claim_key, dossier_rows_import
 from tests.dossiers.builders import HEADERS, parsed, row, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -212,12 +212,12 @@ def test_a_background_check_lost_three_times_is_given_up_and_one_running_is_not_
     from dossiers.tasks import check_dossiers
 
     batch = _checking(client_for(secretariat), seed_plan, settings)
-    cache.add(f"dossier-check-claim-{batch.pk}", 1)  # another worker is reading the file
+    cache.add(check_claim_key(batch.pk), 1)  # another worker is reading the file
     check_dossiers(batch.pk)
     batch.refresh_from_db()
     assert batch.state == ImportState.CHECKING
-    cache.delete(f"dossier-check-claim-{batch.pk}")
-    cache.set(f"dossier-check-attempts-{batch.pk}", 3)  # three workers lost on this file already
+    cache.delete(check_claim_key(batch.pk))
+    cache.set(check_attempts_key(batch.pk), 3)  # three workers lost on this file already
     check_dossiers(batch.pk)
     batch.refresh_from_db()
     assert batch.state == ImportState.INVALID
