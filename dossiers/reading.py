@@ -478,11 +478,13 @@ def last_closed_month(today: datetime.date) -> datetime.date:
 _PROGRESS_EVERY = 1000
 
 
-def template_month(year: int, today: datetime.date) -> datetime.date:
-    """The month a plan of `year`'s template offers: the last closed one (not the one under way);
-    a past year's plan its December, a coming one's its January."""
+def template_month(year: int, today: datetime.date) -> datetime.date | None:
+    """The month a plan of `year`'s template offers: the last closed one (not the one under way); a
+    past year's plan its December; None for a year none of whose months has closed (the check refuses them all)."""
     closed = last_closed_month(today)
-    return closed if closed.year == year else datetime.date(year, 12 if year < closed.year else 1, 1)
+    if closed.year < year:
+        return None
+    return closed if closed.year == year else datetime.date(year, 12, 1)
 
 
 def spool_path(path: Path) -> Path:

@@ -13,8 +13,8 @@ from parplan.models import Unit
 from parplan.spreadsheets import append_row
 
 
-def template_xlsx(units: list[Unit], month: str) -> bytes:
-    """The header row, then one row per unit with its code, name and `month` and the counts left blank."""
+def template_xlsx(units: list[Unit], month: str | None) -> bytes:
+    """The header row, then a row per unit: its code, name and `month` (blank when None), the counts left blank."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook has one sheet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -14,7 +16,7 @@ from dossiers.access import can_import, get_import_for_user, get_unit_for_user, 
 from dossiers.forms import MappingFormSet, UploadForm, parse_period
 from dossiers.layout import BY_KEY, TEMPLATE_ORDER
 from dossiers.models import ImportState
-from dossiers.reading import CheckResult, ParsedRow, template_month
+from dossiers.reading import CheckResult, ParsedRow, month_closes, template_month
 from dossiers.selectors import month_table, recent_imports, unit_year
 from dossiers.services import (
     check_progress,
@@ -85,14 +87,19 @@ def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if result is None:
                 messages.info(request, _("Tệp lớn: đang kiểm tra ở chế độ nền; trang tự cập nhật khi xong."))
             return redirect("dossier-import-detail", pk=batch.pk)
-    return render(request, "dossiers/import.html", {"plan": plan, "form": form, "imports": recent_imports(plan)})
+    # A coming year's plan: no month of it has closed, so every row would be refused; said before the upload.
+    first_closes = month_closes(datetime.date(plan.year, 1, 1))
+    not_yet = template_month(plan.year, timezone.localdate()) is None
+    context = {"plan": plan, "form": form, "imports": recent_imports(plan), "not_yet": not_yet,
+               "first_importable": first_closes + datetime.timedelta(days=1)}  # fmt: skip
+    return render(request, "dossiers/import.html", context)
 
 
 def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_import(request, pk)
     units = list(Unit.objects.below(plan.issuing_unit).order_by("path"))
-    month = f"{template_month(plan.year, timezone.localdate()):%m/%Y}"  # the last closed, not the one under way
-    response = HttpResponse(template_xlsx(units, month), content_type=XLSX)
+    month = template_month(plan.year, timezone.localdate())  # the last closed, not the one under way
+    response = HttpResponse(template_xlsx(units, f"{month:%m/%Y}" if month else None), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(f"mau-so-lieu-ho-so-{plan.year}.xlsx")
     return response
 

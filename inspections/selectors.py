@@ -215,7 +215,7 @@ def report_annex(plan: Plan, start: datetime.date, end: datetime.date) -> Inspec
         states=states,
         overdue=recommendations.overdue_on(end + datetime.timedelta(days=1)).count(),
         coverage=coverage(par, end) if par is not None else None,
-        threshold=format_number(threshold) if threshold is not None else None,
+        threshold=format_number(threshold, grouped=True) if threshold is not None else None,
         findings_handled=findings_handled(plan, start, end, end),
     )
 

@@ -4,11 +4,12 @@ People read the decimal mark of the interface's language: 87,5 in Vietnamese,
 87.5 in English (the format modules' DECIMAL_SEPARATOR). Official documents are
 Vietnamese whatever the reader's language: the reports gather their data under
 `translation.override("vi")`. What people read is grouped by thousands, 1.234,5 in
-Vietnamese and 1,234.5 in English (`grouped=True`: the templates' `number` filter, so the
-pages and the PDF's templates; not yet the annex cells the reports build in Python); what
-goes back into a field is not, so that it can be sent again as it
-stands and cannot be read two ways (parplan.numbers refuses "1.500" in a decimal
-field, with both readings, rather than guess). Rounding is half up, as by
+Vietnamese and 1,234.5 in English (`grouped=True`: the templates' `number` filter, the
+reports' annex cells, the charts' labels, the status reasons, the rules "≥ 250.000 triệu
+đồng"); what goes back into a field is not, nor a message saying what to type (a limit, an
+ambiguous entry's two readings), so that it can be typed again as it stands and cannot be
+read two ways (parplan.numbers refuses "1.500" in a decimal field, with both readings,
+rather than guess). Spreadsheets get the numbers themselves, never their text. Rounding is half up, as by
 hand and as Excel rounds the reports' annexes (87,25 → 87,3); a value that
 rounds to zero has no minus sign.
 

@@ -105,7 +105,10 @@ def _sheet_rows(scoring_round: ScoringRound, unit: Unit) -> list[list[object]]:
         comment = score.final_comment or score.appraisal_comment or score.self_comment
         if score.self_denominator:
             # A ratio item scored from the unit's own figures: the appraisal reads where its points came from.
-            figures = f"{format_number(score.self_numerator or 0)}/{format_number(score.self_denominator)}"
+            figures = (
+                f"{format_number(score.self_numerator or 0, grouped=True)}/"
+                f"{format_number(score.self_denominator, grouped=True)}"
+            )
             basis = f"Tự chấm tính từ {figures}"
             comment = f"{basis}. {comment}" if comment else basis
         points = [score.criterion.max_points, score.self_points, score.appraised_points, score.final_points]

@@ -139,13 +139,38 @@ class UnitTaskRow:
 
 @dataclass
 class DossierRow:
+    """A unit's dossiers of annex IV (from the on-time indicator's figures): the counts, and as written."""
+
     unit: str
-    resolved: str
-    on_time: str
-    rate: str
-    # The year to date, in a report whose window does not start the year (Q3).
-    year_resolved: str = ""
-    year_rate: str = ""
+    resolved_count: Decimal
+    on_time_count: Decimal
+    # The year to date (resolved, on time), in a report whose window does not start the year (Q3).
+    year_counts: tuple[Decimal, Decimal] | None = None
+
+    # Written for the document: thousands grouped (1.234); the spreadsheet takes the counts themselves.
+    @property
+    def resolved(self) -> str:
+        return format_number(self.resolved_count, 0, grouped=True)
+
+    @property
+    def on_time(self) -> str:
+        return format_number(self.on_time_count, 0, grouped=True)
+
+    @property
+    def rate(self) -> str:
+        return _rate(self.on_time_count, self.resolved_count)
+
+    @property
+    def year_resolved(self) -> str:
+        return "" if self.year_counts is None else format_number(self.year_counts[0], 0, grouped=True)
+
+    @property
+    def year_rate(self) -> str:
+        return "" if self.year_counts is None else _rate(self.year_counts[1], self.year_counts[0])
+
+
+def _rate(on_time: Decimal, resolved: Decimal) -> str:
+    return format_percent(on_time * 100 / resolved) if resolved else "—"
 
 
 # Annex IV from the one-stop rows (dossiers.selectors.annex_dossiers): every count, the two totals, two rates.
@@ -172,7 +197,7 @@ class DossierCountsRow:
 
     @property
     def cells(self) -> list[str]:
-        return ["—" if value is None else format_number(value, 0) for value in self.counts] + self.rates
+        return ["—" if value is None else format_number(value, 0, grouped=True) for value in self.counts] + self.rates
 
 
 @dataclass
@@ -622,7 +647,7 @@ def _written(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
     if indicator.kind == "milestone":
         return "Đạt" if snapshot.value >= 1 else "Chưa đạt"
     suffix = "%" if indicator.kind == "ratio" else f" {indicator.unit_of_measure}".rstrip()
-    return format_number(snapshot.value, 1) + suffix
+    return format_number(snapshot.value, 1, grouped=True) + suffix
 
 
 def _result(indicator: Indicator, figures: _Figures | IndicatorSnapshot | None) -> IndicatorResult:
@@ -720,8 +745,7 @@ def _generated_sentences(facts: _Facts) -> dict[str, str]:
 
 
 def _dossier_row(name: str, resolved: Decimal, on_time: Decimal) -> DossierRow:
-    rate = format_percent(on_time * 100 / resolved) if resolved else "—"
-    return DossierRow(unit=name, resolved=format_number(resolved, 0), on_time=format_number(on_time, 0), rate=rate)
+    return DossierRow(unit=name, resolved_count=resolved, on_time_count=on_time)
 
 
 def _missing_rows(plan: Plan, start: datetime.date, cutoff: datetime.date) -> list[MissingRow]:
@@ -762,8 +786,7 @@ def _dossier_figures(
 
 def _with_year(row: DossierRow, year: tuple[str, Decimal, Decimal] | None) -> DossierRow:
     if year is not None:
-        row.year_resolved = _dossier_row(*year).resolved
-        row.year_rate = _dossier_row(*year).rate
+        row.year_counts = (year[1], year[2])
     return row
 
 

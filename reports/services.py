@@ -135,7 +135,9 @@ def report_gather(*, plan: Plan, kind: str) -> ReportData:
 
 
 def content_hash(data: ReportData) -> str:
-    return hashlib.sha256(json.dumps(asdict(data), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    """What the report says, as a hash: the same data gives the same hash (counts kept as numbers go as their text)."""
+    text = json.dumps(asdict(data), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def report_generate(*, report: GeneratedReport) -> GeneratedReport:

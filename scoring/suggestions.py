@@ -66,7 +66,8 @@ def suggestions_refresh(*, scoring_round: ScoringRound) -> int:
         for score in scores:
             numerator, denominator = rates.get(score.unit_id, (Decimal(0), Decimal(0)))
             points = ratio_points(item, numerator, denominator)
-            note = f"{label}: {format_number(numerator)}/{format_number(denominator)}" if denominator > 0 else ""
+            figures = f"{format_number(numerator, grouped=True)}/{format_number(denominator, grouped=True)}"
+            note = f"{label}: {figures}" if denominator > 0 else ""
             due = denominator > 0
             changed += save_if_changed(
                 score,

@@ -1,6 +1,9 @@
 """Access to indicators and figures, checked in one place (rule: docs/access.md).
 
-Reading follows the plan (any member of the issuer's tree). Entering a unit's
+Reading follows the plan (any member of the issuer's tree): its indicators and their
+authority-wide results. Each unit's figures and results are read by the unit's people
+(who enter its figures) and by whoever reads figures by role over the plan (its
+secretariat and steering committee), no one else (`figure_units_read`). Entering a unit's
 figures needs `parplan.enter_figures` on that unit (its heads and staff);
 sending them for review needs `parplan.submit_figures` (its heads); approving,
 returning and reopening figures and locking periods need `parplan.review_figures`
@@ -36,6 +39,9 @@ from parplan.access import (
 )
 from parplan.models import Plan, Unit
 from targets.models import Indicator, Measurement, MeasurementStatus, Period
+
+# The right that reads every unit's figures of a plan, held by role (the secretariat, the steering committee).
+READ_EVERY_UNIT = "targets.view_measurement"
 
 
 def can_on_unit(user: User, perm: str, unit: Unit) -> bool:
@@ -115,7 +121,23 @@ def can_open_figure_evidence(user: User, measurement: Measurement) -> bool:
 
 def can_open_plan_figure_evidence(user: User, plan: Plan) -> bool:
     """Every unit's figure files in `plan`: who reads figures by role (the secretariat, the steering committee)."""
-    return has_plan_perm(user, "targets.view_measurement", plan)
+    return reads_every_unit_figures(user, plan)
+
+
+def reads_every_unit_figures(user: User, plan: Plan) -> bool:
+    """Whether `user` reads every unit's figures and results in `plan`: by role (secretariat, steering committee)."""
+    return has_plan_perm(user, READ_EVERY_UNIT, plan)
+
+
+def figure_units_read(user: User, plan: Plan) -> QuerySet[Unit] | None:
+    """The units whose own figures and results `user` reads in `plan`; None: every unit.
+
+    A unit's people read their units' (those they enter figures for), not the
+    neighbours' drafts and counts, as with the dossier rows (dossiers.access).
+    """
+    if reads_every_unit_figures(user, plan):
+        return None
+    return units_for_figures(user)
 
 
 def can_remove_figure_evidence(user: User, measurement: Measurement) -> bool:

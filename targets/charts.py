@@ -101,8 +101,8 @@ def trend_chart(
     last = len(points) - 1
     drawn = [
         TrendPoint(
-            x=round(left + i * step, 1), y=y(value), period=name, value=format_number(value, decimals) + suffix,
-            labelled=len(points) <= TREND_LABELLED or i == last,
+            x=round(left + i * step, 1), y=y(value), period=name, labelled=len(points) <= TREND_LABELLED or i == last,
+            value=format_number(value, decimals, grouped=True) + suffix,
         )
         for i, (name, _short, value) in enumerate(points)
     ]  # fmt: skip
@@ -111,7 +111,7 @@ def trend_chart(
     return TrendChart(
         points=drawn,
         polyline=" ".join(f"{machine_number(p.x)},{machine_number(p.y)}" for p in drawn),
-        y_ticks=[Tick(y(t), format_number(t, tick_decimals(ticks))) for t in ticks],
+        y_ticks=[Tick(y(t), format_number(t, tick_decimals(ticks), grouped=True)) for t in ticks],
         x_ticks=x_ticks,
         threshold_y=y(float(threshold)) if threshold is not None else None,
     )

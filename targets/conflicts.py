@@ -100,5 +100,5 @@ def _shown(name: str, value: Any) -> str:
     if name == "status":
         return str(MeasurementStatus(value).label)
     if isinstance(value, Decimal):
-        return format_number(value)
+        return format_number(value, grouped=True)
     return str(value)

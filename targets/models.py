@@ -192,7 +192,7 @@ class Indicator(models.Model):
         """The target as a short rule, e.g. "> 99 %"."""
         if self.threshold is None:
             return str(_("Đạt / không đạt"))
-        threshold = format_number(self.threshold)
+        threshold = format_number(self.threshold, grouped=True)
         return f"{self.get_comparator_display()} {threshold} {self.unit_of_measure}".strip()
 
 

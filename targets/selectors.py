@@ -71,7 +71,11 @@ class IndicatorPage:
     months: list[Period]  # the plan's, by end: they name the chart's points
 
 
-def indicator_page(indicator: Indicator) -> IndicatorPage:
+def indicator_page(indicator: Indicator, units_read: QuerySet[Unit] | None = None) -> IndicatorPage:
+    """What the indicator's page shows; each unit's results and figures only of `units_read` (None: every unit's).
+
+    The authority-wide results (the headline, the trend) are the plan's, read by whoever reads the plan.
+    """
     issuer_id = indicator.area.plan.issuing_unit_id
     history = list(
         IndicatorSnapshot.objects.filter(indicator=indicator, unit_id=issuer_id)
@@ -81,17 +85,14 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     latest = history[-1] if history else None
     units: list[IndicatorSnapshot] = []
     if latest is not None and indicator.scope == Scope.UNITS:
-        units = list(
-            IndicatorSnapshot.objects.filter(indicator=indicator, day=latest.day)
-            .exclude(unit_id=issuer_id)
-            .select_related("unit")
-            .order_by("unit__path")
-        )
-    figures = list(
-        Measurement.objects.filter(indicator=indicator)
-        .select_related("unit", "period")
-        .order_by("-period__end", "unit__path")[:50]
-    )
+        per_unit = IndicatorSnapshot.objects.filter(indicator=indicator, day=latest.day).exclude(unit_id=issuer_id)
+        if units_read is not None:
+            per_unit = per_unit.filter(unit__in=units_read)
+        units = list(per_unit.select_related("unit").order_by("unit__path"))
+    recent = Measurement.objects.filter(indicator=indicator)
+    if units_read is not None:
+        recent = recent.filter(unit__in=units_read)
+    figures = list(recent.select_related("unit", "period").order_by("-period__end", "unit__path")[:50])
     months = list(Period.objects.filter(plan_id=indicator.area.plan_id, frequency=Frequency.MONTHLY).order_by("end"))
     return IndicatorPage(authority=latest, units=units, history=history, figures=figures, months=months)
 

@@ -233,8 +233,8 @@ def _number(value: Decimal, *, apart_from: Decimal | None = None) -> str:
         shown = Decimal(machine_number(value, places))
         if apart_from is None or value == apart_from or shown != Decimal(machine_number(apart_from, places)):
             if shown != 0 or value == 0:
-                return format_number(shown)
-    return format_number(Decimal(machine_number(value, 4)))
+                return format_number(shown, grouped=True)
+    return format_number(Decimal(machine_number(value, 4)), grouped=True)
 
 
 def _shown(value: Decimal, indicator: Indicator, *, apart_from: Decimal | None = None) -> str:

@@ -27,6 +27,7 @@ from targets.access import (
     can_open_plan_figure_evidence,
     can_review,
     enters_figures_in,
+    figure_units_read,
     get_indicator_for_user,
     get_measurement_for_review,
     get_period_for_review,
@@ -61,7 +62,8 @@ def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
-    page = indicator_page(indicator)
+    units_read = figure_units_read(request.user, indicator.area.plan)
+    page = indicator_page(indicator, units_read)
     return render(
         request,
         "targets/indicator_detail.html",
@@ -77,6 +79,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             ),  # fmt: skip
             "can_edit": can_define(request.user, indicator),
             "can_review": can_review(request.user, indicator.area.plan),
+            "own_units_only": units_read is not None,
         },
     )
 

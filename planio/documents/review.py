@@ -103,7 +103,8 @@ def indicator_line(fields: dict[str, Any]) -> str:
     """ "Tỷ lệ ≥ 99,5 % · cấp xã · 22 đơn vị báo cáo": an indicator as read, in a line."""
     parts = [str(dict(IndicatorKind.choices).get(fields["kind"], fields["kind"]))]
     if fields.get("threshold") is not None:
-        rule = f"{_COMPARATORS.get(fields['comparator'], '')} {format_number(Decimal(fields['threshold']))}"
+        threshold = format_number(Decimal(fields["threshold"]), grouped=True)
+        rule = f"{_COMPARATORS.get(fields['comparator'], '')} {threshold}"
         parts.append(f"{rule} {fields.get('unit_of_measure', '')}".strip())
     if fields.get("applies_to_level"):
         parts.append(fields["applies_to_level"])

@@ -90,6 +90,26 @@ def test_the_template_offers_the_last_closed_month_on_a_sheet_named_with_diacrit
     assert {r[2] for r in list(sheet.iter_rows(values_only=True))[1:]} == {month}
 
 
+@pytest.mark.parametrize("today", [(2023, 12, 20), (2024, 1, 14)])
+def test_a_coming_year_s_template_offers_no_month_and_the_import_page_says_when_one_closes(
+    seed_plan, client_for, secretariat, monkeypatch, today
+):
+    """It offered 01/2024 while no month of 2024 had closed, a month the check refuses on every row."""
+    monkeypatch.setattr("dossiers.views.timezone.localdate", lambda: datetime.date(*today))
+    client = client_for(secretariat)
+    response = client.get(reverse("dossier-template", args=[seed_plan.pk]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert {r[2] for r in list(sheet.iter_rows(values_only=True))[1:]} == {None}
+    page = client.get(reverse("dossier-import", args=[seed_plan.pk])).content.decode()
+    assert "Năm 2024 chưa có tháng nào chốt số liệu: số liệu tháng 01/2024 nhập được từ ngày 15/01/2024." in page
+
+
+def test_the_import_page_says_nothing_of_closed_months_once_one_has(seed_plan, client_for, secretariat, monkeypatch):
+    monkeypatch.setattr("dossiers.views.timezone.localdate", lambda: datetime.date(2024, 1, 15))
+    page = client_for(secretariat).get(reverse("dossier-import", args=[seed_plan.pk])).content.decode()
+    assert 'id="no-month-closed"' not in page
+
+
 def test_a_month_outside_the_plan_s_year_is_said_and_the_latest_month_shown(seed_plan, client_for, secretariat):
     _load(seed_plan)
     response = client_for(secretariat).get(reverse("dossier-table", args=[seed_plan.pk]), {"month": "2027-01"})

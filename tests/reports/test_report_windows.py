@@ -139,3 +139,28 @@ def test_the_year_report_lists_the_units_and_periods_still_missing_with_a_count(
 
 def test_only_the_year_report_has_the_missing_figures_annex(seed_plan: Plan) -> None:
     assert report_data(plan=seed_plan, kind="h1").annex_missing == []
+
+
+def test_annex_iv_groups_thousands_in_the_document_and_keeps_the_counts_as_numbers_in_the_spreadsheet(
+    seed_plan: Plan,
+) -> None:
+    """Found reading the Q3 report: its annex IV wrote 2345 where every page writes 2.345, and the spreadsheet
+    read its own written cells back (int("2345")): grouped, that text would no longer have been a number."""
+    indicator = _dossiers(seed_plan)
+    start, cutoff = report_window("q3", 2024)
+    units = list(indicator.scope_units.all())
+    in_window = sum((_resolved(indicator, unit, start, cutoff) for unit in units), Decimal(0))
+    to_date = sum((_resolved(indicator, unit, year_window(2024)[0], cutoff) for unit in units), Decimal(0))
+    assert to_date >= 1000, "the demo's units resolve thousands of dossiers by September"
+    data = report_data(plan=seed_plan, kind="q3")
+    total = data.annex_dossiers_total
+    assert total is not None and total.unit == "Tổng cộng"
+    assert total.resolved == format_number(in_window, 0, grouped=True)
+    assert total.year_resolved == format_number(to_date, 0, grouped=True)
+    assert "." in total.year_resolved  # 1.234: the Vietnamese thousands mark
+    book = load_workbook(BytesIO(render_xlsx(data)))
+    sheet = book["PL IV - Hồ sơ TTHC"]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Tổng cộng")
+    assert row[1] == int(in_window) and row[4] == int(to_date)
+    assert isinstance(row[3], float) and isinstance(row[5], float)
+    assert row[5] == pytest.approx(float(total.year_counts[1]) / float(to_date))

@@ -231,7 +231,7 @@ def test_a_paused_task_is_reported_as_paused_and_still_counts_as_not_done(seed_p
         ("ratio", "%", "87.2500", "87,3%"),  # rounded half up, as the pages and the Excel annex round it
         ("ratio", "%", "100.0000", "100,0%"),
         ("count", "văn bản", "12.0000", "12,0 văn bản"),
-        ("amount", "triệu đồng", "1234567.5500", "1234567,6 triệu đồng"),
+        ("amount", "triệu đồng", "1234567.5500", "1.234.567,6 triệu đồng"),  # grouped, as the pages write it
     ],
 )
 def test_a_reported_value_is_written_as_on_the_pages(kind: str, unit: str, value: str, written: str) -> None:

@@ -15,7 +15,7 @@ from targets.models import Indicator
         ("gt", Decimal("99.50"), "%", "> 99,5 %"),  # as the plan writes it: "Trên 99,5%"
         ("gte", Decimal("95.00"), "%", "≥ 95 %"),
         ("lte", Decimal("6"), "hạng", "≤ 6 hạng"),
-        ("gte", Decimal("250000.00"), "triệu đồng", "≥ 250000 triệu đồng"),
+        ("gte", Decimal("250000.00"), "triệu đồng", "≥ 250.000 triệu đồng"),  # grouped, as every page writes it
         ("eq", Decimal("0.25"), "", "= 0,25"),
     ],
 )

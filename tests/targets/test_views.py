@@ -730,6 +730,31 @@ def test_the_indicator_page_shows_a_year_to_date_ratio_beside_its_own_figures(cl
     assert "145000 vốn đã giải ngân lũy kế (triệu đồng) / 250000" in html.replace(".", "").replace(",", "")
 
 
+def test_a_commune_head_reads_only_the_commune_s_own_results_and_figures(
+    client_for, commune_head, steering, seed_plan, on_time, bao_lam
+):
+    """Found walking the portal: a commune head's indicator page listed every unit's results and figures,
+    drafts included, where the dossier rows behind them are the commune's own only (dossiers.access)."""
+    dong_dang = Unit.objects.get(code="06184")
+    others = Measurement.objects.filter(indicator=on_time).exclude(unit=dong_dang)
+    assert others.filter(unit=bao_lam).exists(), "the seed must give another commune figures"
+    url = reverse("indicator-detail", args=[on_time.pk])
+
+    page = client_for(commune_head).get(url)
+    assert {s.unit_id for s in page.context["page"].units} <= {dong_dang.pk}
+    assert {f.unit_id for f in page.context["page"].figures} == {dong_dang.pk}
+    html = page.content.decode()
+    assert bao_lam.name not in html
+    assert 'id="own-units-only"' in html
+    # The authority-wide headline and trend stay: they are the plan's, not a neighbour's.
+    assert page.context["page"].authority is not None and page.context["chart"] is not None
+
+    full = client_for(steering).get(url)
+    assert bao_lam.pk in {f.unit_id for f in full.context["page"].figures}
+    assert bao_lam.name in full.content.decode()
+    assert 'id="own-units-only"' not in full.content.decode()
+
+
 def test_steering_reads_but_cannot_edit_a_definition(client_for, steering, on_time):
     client = client_for(steering)
     assert client.get(reverse("indicator-detail", args=[on_time.pk])).status_code == 200
