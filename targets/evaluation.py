@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -359,7 +360,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     summary = EvaluationSummary(day=day, indicators=len(indicators))
     alias = router.db_for_write(IndicatorSnapshot)
     connection = connections[alias]
-    with cyclic_gc_paused(), transaction.atomic(using=alias):
+    with cyclic_gc_paused(), gil_handed_over_sooner(), transaction.atomic(using=alias):
         # The writer first: it waits for any other writer of the plan's snapshots, so that the tree, the
         # scopes and the stored rows below are all read after that one committed.
         writer = SnapshotWriter(alias, plan.pk, day, [i.pk for i in indicators])
@@ -371,7 +372,7 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
             # driver's rows only, so that the Python work is done here, beside the next chunk's queries.
             return _figure_rows(chunk, day, connection=connection), writer.stored_of([i.pk for i in chunk])
 
-        with closing(read_ahead(connection, _chunks(indicators), read, writer.copy_pending)) as chunks:
+        with closing(read_ahead(connection, _chunks(indicators, scope_units), read, writer.copy_pending)) as chunks:
             for chunk, (figures, stored) in chunks:
                 totals = _totals_of(figures)
                 writer.take(_judged_rows(plan, day, chunk, tree, totals, scope_units, summary), stored)
@@ -381,16 +382,42 @@ def evaluate_plan(*, plan: Plan, day: datetime.date, indicator_ids: list[int] | 
     return summary
 
 
-# The evaluation reads and judges this many chunks of indicators, the next read while one is judged: enough
-# for the database and Python to overlap (the first read and the last judging cannot), few enough that the
-# queries stay a handful per plan whatever its size.
-_CHUNKS = 8
+# The evaluation reads and judges a plan in chunks of indicators, the next read while one is judged. Each chunk
+# costs a few queries and, on two cores, a few hand-overs of Python's GIL between the caller and the reading
+# thread (each up to the switch interval): at province size (24,080 groups) four to six chunks took 0.30-0.31 s
+# the day again where eight took 0.35-0.37 s (bench/README.md); this rule gives five. Larger plans get more, so
+# that the totals of the chunk held at a time stay bounded (national size, 280,080 groups: eight, 212 MB); never
+# fewer than four, so that reading overlaps judging.
+_GROUPS_PER_CHUNK = 6000
+_MIN_CHUNKS, _MAX_CHUNKS = 4, 8
 
 
-def _chunks(indicators: list[Indicator]) -> list[list[Indicator]]:
-    """The indicators in `_CHUNKS` runs of consecutive ids (fewer for a plan with fewer indicators)."""
-    size = max(1, -(-len(indicators) // _CHUNKS))
+def _chunks(indicators: list[Indicator], scope_units: dict[int, list[int]]) -> list[list[Indicator]]:
+    """The indicators in runs of consecutive ids, as many as the plan's (indicator, unit) groups call for."""
+    groups = sum(len(scope_units.get(indicator.pk, ())) + 1 for indicator in indicators)
+    wanted = min(_MAX_CHUNKS, max(_MIN_CHUNKS, -(-groups // _GROUPS_PER_CHUNK)))
+    size = max(1, -(-len(indicators) // wanted))
     return [indicators[start : start + size] for start in range(0, len(indicators), size)]
+
+
+@contextmanager
+def gil_handed_over_sooner() -> Iterator[None]:
+    """Python's thread switch interval at 1 ms (not 5) while the evaluation's two threads share the GIL.
+
+    The reading thread needs the GIL for a moment before and after each query; with the
+    caller judging a chunk in pure Python, it waited up to the 5 ms interval each time, a
+    few times a chunk. Measured at province size: 0.32 → 0.30 s the day again, 0.38 →
+    0.35 s a new day (bench/README.md). Restored on the way out, errors included.
+    """
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, _SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+_SWITCH_INTERVAL = 0.001
 
 
 def _judged_rows(

@@ -278,7 +278,7 @@ def test_a_failure_in_a_later_chunk_undoes_the_chunks_already_copied_and_leaves_
     january = seed_period(seed_plan, Frequency.MONTHLY, 1)
     approved(fresh_ratio, dong_dang, january, ratio(98, 100), secretariat)
     indicators = Indicator.objects.filter(area__plan=seed_plan).count()
-    assert len(evaluation._chunks(list(Indicator.objects.filter(area__plan=seed_plan)))) > 3
+    assert len(evaluation._chunks(list(Indicator.objects.filter(area__plan=seed_plan)), {})) > 3
     copied: list[int] = []
     real_copy = SnapshotWriter.copy_pending
 
@@ -317,3 +317,43 @@ def test_a_failure_in_a_later_chunk_undoes_the_chunks_already_copied_and_leaves_
         evaluate_plan(plan=seed_plan, day=DAY)
     after = set(IndicatorSnapshot.objects.filter(day=DAY).values_list("id", "indicator_id", "unit_id", *VALUES))
     assert after == before
+
+
+def test_the_thread_switch_interval_is_shorter_while_judging_and_restored_after_errors_too(
+    seed_plan, fresh_ratio, monkeypatch
+):
+    """The reading thread waits for the GIL at most 1 ms at a time while the caller judges (bench/README.md);
+    the process's own interval comes back afterwards, also when the evaluation fails."""
+    import sys
+
+    before = sys.getswitchinterval()
+    assert before > 0.001, "Python's default is 5 ms"
+    seen: list[float] = []
+    real_judge = status_rule.judge
+
+    def watching_judge(*args: Any, **kwargs: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return real_judge(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "judge", watching_judge)
+    evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert seen and max(seen) <= 0.001
+    assert sys.getswitchinterval() == before
+
+    def failing_judge(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the status rule failed")
+
+    monkeypatch.setattr(evaluation, "judge", failing_judge)
+    with pytest.raises(RuntimeError):
+        evaluate_plan(plan=seed_plan, day=DAY, indicator_ids=[fresh_ratio.pk])
+    assert sys.getswitchinterval() == before
+
+
+def test_a_plan_is_read_in_four_to_eight_chunks_by_its_groups():
+    indicators = [Indicator(pk=pk) for pk in range(1, 81)]
+    small = evaluation._chunks(indicators, {pk: [1] * 10 for pk in range(1, 81)})  # 880 groups
+    province = evaluation._chunks(indicators, {pk: [1] * 300 for pk in range(1, 81)})  # 24,080
+    national = evaluation._chunks(indicators, {pk: [1] * 3500 for pk in range(1, 81)})  # 280,080
+    assert (len(small), len(national)) == (4, 8)
+    assert len(province) == 5  # 24,080 groups: just over four chunks of 6,000
+    assert [i.pk for chunk in national for i in chunk] == list(range(1, 81))
