@@ -393,10 +393,29 @@ def measurement_approve(*, measurement: Measurement, user: User, at: datetime.da
 
 
 @transaction.atomic
+def measurements_return(*, measurements: Sequence[Measurement], user: User, comment: str) -> int:
+    """Send the figures back with one comment, all or none; each unit is told once per period, not per figure.
+
+    The review queue returns a unit's whole month at once: thirty figures made thirty notices for
+    each of its people, which buried the one line they needed (what to mend, and where).
+    """
+    returned: dict[tuple[int, int], list[Measurement]] = {}
+    for measurement in measurements:
+        measurement_return(measurement=measurement, user=user, comment=comment, notify_unit=False)
+        returned.setdefault((measurement.unit_id, measurement.period_id), []).append(measurement)
+    for figures in returned.values():
+        _returned_notify(figures, figures[0].period, comment.strip())
+    return len(measurements)
+
+
+@transaction.atomic
 def measurement_return(
-    *, measurement: Measurement, user: User, comment: str, at: datetime.datetime | None = None
+    *, measurement: Measurement, user: User, comment: str, at: datetime.datetime | None = None, notify_unit: bool = True
 ) -> Measurement:
-    """Send a figure back for correction with the reviewer's comment; `at` is when (default now)."""
+    """Send a figure back for correction with the reviewer's comment; `at` is when (default now).
+
+    `notify_unit`: False when the caller tells the unit itself (`measurements_return`, once for many).
+    """
     if not comment.strip():
         raise ValidationError({"comment": [_("Cần ghi rõ lý do trả lại để đơn vị sửa.")]})
     period = _figure_for_review(measurement)
@@ -413,21 +432,35 @@ def measurement_return(
     # No longer sent: the dashboard's missing figures and figures on time change.
     plan_changed_on_commit(period.plan_id)
     figures_on_time_recount(plan_id=period.plan_id, unit_id=measurement.unit_id)
-    _returned_notify(measurement, period, comment.strip())
+    if notify_unit:
+        _returned_notify([measurement], period, comment.strip())
     return measurement
 
 
-def _returned_notify(measurement: Measurement, period: Period, comment: str) -> None:
-    """The unit's people are told, with the reason, where it waited unseen on the entry page."""
+def _returned_notify(figures: Sequence[Measurement], period: Period, comment: str) -> None:
+    """The unit's people are told, with the reason, where it waited unseen on the entry page: one notice."""
+    first = figures[0]
     with site_language():  # the portal's language, whoever returned it: the notice waits for someone else
-        message = _("Số liệu “%(indicator)s” kỳ %(period)s bị trả lại: %(comment)s") % {
-            "indicator": measurement.indicator.name[:120], "period": period, "comment": comment,
-        }  # fmt: skip
-    url = reverse("figures-entry", args=[period.plan_id, measurement.unit.code]) + f"?period={period.pk}"
+        if len(figures) == 1:
+            message = _("Số liệu “%(indicator)s” kỳ %(period)s bị trả lại: %(comment)s") % {
+                "indicator": first.indicator.name[:120], "period": period, "comment": comment,
+            }  # fmt: skip
+        else:
+            message = _("%(count)d số liệu kỳ %(period)s bị trả lại (“%(indicator)s”…): %(comment)s") % {
+                "count": len(figures), "period": period, "indicator": first.indicator.name[:80], "comment": comment,
+            }  # fmt: skip
+    url = reverse("figures-entry", args=[period.plan_id, first.unit.code]) + f"?period={period.pk}"
     notify(
-        users=people_of([measurement.unit]), kind=FigureNotice.RETURNED, message=message, url=url,
-        subject_key=f"figure-{measurement.pk}-v{measurement.version}", day=timezone.localdate(),
+        users=people_of([first.unit]), kind=FigureNotice.RETURNED, message=message, url=url,
+        subject_key=_returned_key(figures), day=timezone.localdate(),
     )  # fmt: skip
+
+
+def _returned_key(figures: Sequence[Measurement]) -> str:
+    """The notice's key (60 characters at most): the first figure's version changes with every return of it."""
+    first = figures[0]
+    more = f"+{len(figures) - 1}" if len(figures) > 1 else ""
+    return f"figure-{first.pk}-v{first.version}{more}"
 
 
 @transaction.atomic

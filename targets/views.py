@@ -45,7 +45,7 @@ from targets.services import (
     indicator_define,
     measurement_approve,
     measurement_reopen,
-    measurement_return,
+    measurements_return,
     measurement_save,
     period_lock,
     period_reopen,
@@ -347,8 +347,7 @@ def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpRespons
                 messages.success(request, _("Đã duyệt %(n)d số liệu.") % {"n": len(measurements)})
             elif action == "return":
                 data = _cleaned(ReturnForm(request.POST), missing=_("Cần ghi rõ lý do trả lại để đơn vị sửa."))
-                for measurement in measurements:
-                    measurement_return(measurement=measurement, user=request.user, comment=data["comment"])
+                measurements_return(measurements=measurements, user=request.user, comment=data["comment"])
                 messages.success(request, _("Đã trả lại %(n)d số liệu.") % {"n": len(measurements)})
             else:
                 raise ValidationError(_("Chưa chọn thao tác."))

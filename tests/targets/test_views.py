@@ -591,6 +591,34 @@ def test_a_returned_figure_tells_its_unit_why_with_a_link_to_mend_it(
     assert other.url == _entry_url(seed_plan, november, two_submitted[1].unit.code)
 
 
+def test_a_unit_s_figures_returned_together_make_one_notice_for_each_of_its_people(
+    client_for, secretariat, seed_plan, november, on_time, dong_dang, bao_lam, commune_head, commune_staff,
+    other_commune_head,
+):  # fmt: skip
+    """Found walking the review: returning a commune's month (three figures) sent each of its people three
+    notices, and thirty figures thirty, where one says what to mend and where."""
+    from notifications.models import Notification
+
+    extra = add_unit_indicators(seed_plan, count=2, units=[dong_dang])
+    figures = [submitted(on_time, dong_dang, november, ratio(98, 100), commune_head)]
+    figures += [submitted(indicator, dong_dang, november, ratio(1, 2), commune_head) for indicator in extra]
+    figures.append(submitted(on_time, bao_lam, november, ratio(40, 40), other_commune_head))
+    _review(client_for(secretariat), seed_plan, "return", figures, comment="Thiếu biên bản.")
+    assert _statuses(figures) == [MeasurementStatus.RETURNED] * 4
+    for person in (commune_head, commune_staff):
+        [notice] = Notification.objects.filter(recipient=person, kind="figure_returned")
+        assert notice.message.startswith(f"3 số liệu kỳ {november} bị trả lại")
+        assert notice.message.endswith(": Thiếu biên bản.")
+        assert notice.url == _entry_url(seed_plan, november)
+    [other] = Notification.objects.filter(recipient=other_commune_head, kind="figure_returned")
+    assert other.message.startswith(f"Số liệu “{on_time.name[:120]}” kỳ {november} bị trả lại")
+    # Sent again and returned again: a new notice, not one swallowed as a repeat of the first.
+    for figure in figures[:3]:
+        submitted(figure.indicator, dong_dang, november, ratio(1, 2), commune_head)
+    _review(client_for(secretariat), seed_plan, "return", figures[:3], comment="Vẫn thiếu.")
+    assert Notification.objects.filter(recipient=commune_head, kind="figure_returned").count() == 2
+
+
 def test_a_batch_with_one_figure_not_waiting_is_approved_not_at_all(
     client_for, secretariat, seed_plan, on_time, two_submitted
 ):
