@@ -900,6 +900,24 @@ def test_indicator_page_query_budget(client_for, steering, seed_plan, django_ass
     assert len(large.context["page"].history) > len(small.context["page"].history)
 
 
+def test_a_commune_head_s_indicator_page_query_budget(
+    client_for, commune_head, seed_plan, django_assert_num_queries, more_data
+):
+    # As the steering committee's (11), less the role groups' rights (no role rights: 10), each unit's results
+    # and the recent figures filtered to the head's units in the same queries (a subquery, no query of its own).
+    client = client_for(commune_head)
+    on_time = Indicator.objects.get(area__plan=seed_plan, area__number=3, target__position=3)
+    url = reverse("indicator-detail", args=[on_time.pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(10):
+        small = client.get(url)
+    more_data()
+    with django_assert_num_queries(10):
+        large = client.get(url)
+    assert {f.unit.code for f in large.context["page"].figures} == {"06184"}
+    assert len(large.context["page"].history) > len(small.context["page"].history)
+
+
 def test_plan_indicator_list_query_budget(client_for, commune_head, seed_plan, django_assert_num_queries, more_data):
     # 1 session, 2 user, 3 secretariat and committee memberships (none: no role rights), 4 plan
     # (EXISTS membership in the issuer's tree), 5 indicators (with area, target, task), 6 each one's
