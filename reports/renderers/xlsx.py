@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from openpyxl import Workbook
@@ -168,20 +168,30 @@ def _figures_dossier_sheet(book: Workbook, data: ReportData) -> None:
         book, "PL IV - Hồ sơ TTHC", "THỐNG KÊ KẾT QUẢ GIẢI QUYẾT HỒ SƠ TTHC THEO ĐƠN VỊ", data,
         [("Đơn vị", 45), ("Hồ sơ đã giải quyết", 16), ("Giải quyết trước và đúng hạn", 18), ("Tỷ lệ đúng hạn", 14),
          *([(f"Lũy kế {ytd}: hồ sơ đã giải quyết", 18), (f"Lũy kế {ytd}: tỷ lệ đúng hạn", 16)] if ytd else [])],
-        [[r.unit, int(r.resolved_count), int(r.on_time_count), _share(int(r.on_time_count), int(r.resolved_count)),
-          *(_year_cells(r.year_counts) if ytd else [])]
+        [[r.unit, *_counts_cells((r.resolved_count, r.on_time_count)), *(_year_cells(r.year_counts) if ytd else [])]
          for r in [*data.annex_dossiers, *([data.annex_dossiers_total] if data.annex_dossiers_total else [])]],
         percent_columns={4, 6} if ytd else {4},
         note=f"số liệu {data.dossier_periods}" if data.dossier_periods else "",
     )  # fmt: skip
 
 
+def _whole(count: Decimal) -> int:
+    """A count as the document writes it (format_number(…, 0): rounded half up), not cut at the point."""
+    return int(count.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _counts_cells(counts: tuple[Decimal, Decimal]) -> list[int | float | None]:
+    """Dossiers resolved, resolved early or on time, and the share on time, as numbers."""
+    resolved, on_time = _whole(counts[0]), _whole(counts[1])
+    return [resolved, on_time, _share(on_time, resolved)]
+
+
 def _year_cells(counts: tuple[Decimal, Decimal] | None) -> list[int | float | None]:
     """The year to date beside the window: dossiers resolved and the share on time, as numbers."""
     if counts is None:
         return [None, None]
-    resolved, on_time = int(counts[0]), int(counts[1])
-    return [resolved, _share(on_time, resolved)]
+    resolved, _on_time, share = _counts_cells(counts)
+    return [resolved, share]
 
 
 def _one_stop_sheet(book: Workbook, data: ReportData) -> None:

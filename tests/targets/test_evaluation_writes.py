@@ -357,3 +357,39 @@ def test_a_plan_is_read_in_four_to_eight_chunks_by_its_groups():
     assert (len(small), len(national)) == (4, 8)
     assert len(province) == 5  # 24,080 groups: just over four chunks of 6,000
     assert [i.pk for chunk in national for i in chunk] == list(range(1, 81))
+    # One indicator over every commune and many over a few offices: the groups, not the indicators, are shared out.
+    lopsided = evaluation._chunks(indicators, {1: [1] * 24000, **{pk: [1] for pk in range(2, 81)}})
+    assert len(lopsided) == 5 and lopsided[0] == [indicators[0]]
+    assert [len(chunk) for chunk in lopsided[1:]] == [20, 20, 20, 19]
+    assert [i.pk for chunk in lopsided for i in chunk] == list(range(1, 81))
+
+
+def test_evaluations_in_two_threads_leave_the_process_s_switch_interval_as_they_found_it():
+    """Thread A lowers it, B starts, A ends, B ends: the interval A found comes back, not the 1 ms B found."""
+    import sys
+    import threading
+
+    before = sys.getswitchinterval()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, float] = {}
+
+    def a() -> None:
+        with evaluation.gil_handed_over_sooner():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def b() -> None:
+        a_in.wait(5)
+        with evaluation.gil_handed_over_sooner():
+            b_in.set()
+            a_out.wait(5)
+            seen["after a left"] = sys.getswitchinterval()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen["after a left"] <= 0.001  # still lowered for B
+    assert sys.getswitchinterval() == before
