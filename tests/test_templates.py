@@ -54,3 +54,30 @@ def test_no_table_header_is_empty(template: Path):
     """Found walking the portal: the reports' table had an empty <th> over its actions, which a screen reader
     announces as a column without a name; a header names its column, for the eye or for the ear alone."""
     assert re.findall(r"<th[^>]*>\s*</th>", template.read_text(encoding="utf-8")) == []
+
+
+# The documents WeasyPrint prints: a page of paper has no scrolling to offer.
+PRINTED = {
+    "reports/report.html", "reports/_scoring_signature.html", "reports/inspection_record.html",
+    "reports/scoring_scorecard.html", "reports/_annex_inspections.html", "reports/scoring_results.html",
+    "reports/_scoring_header.html",
+}  # fmt: skip
+SCREENS = [t for t in TEMPLATES if str(t.relative_to(Path(settings.BASE_DIR) / "templates")) not in PRINTED]
+
+
+@pytest.mark.parametrize("template", SCREENS, ids=lambda path: str(path.relative_to(settings.BASE_DIR)))
+def test_every_table_on_a_screen_scrolls_in_its_own_region_or_folds_into_cards(template: Path):
+    """Found walking the portal on a phone: one stylesheet rule hid every table's fourth column (the review
+    queue's indicator, the indicator list's value, the dossiers' in-person count), so that rows no longer added
+    up. A table too wide for the screen scrolls sideways inside a `.table-wrap` instead, or folds into cards."""
+    text = template.read_text(encoding="utf-8")
+    for match in re.finditer(r"<table\b[^>]*>", text):
+        before = text[max(0, match.start() - 300) : match.start()]
+        wrapped = re.search(r'<div class="[^"]*table-wrap[^"]*"[^>]*>\s*(\{%[^%]*%\}\s*)*$', before)
+        assert wrapped or re.search(r'class="[^"]*\bcards\b', match.group()), match.group()
+
+
+def test_no_rule_of_the_stylesheet_hides_a_table_s_cells():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "parplan.css").read_text(encoding="utf-8")
+    hiding = re.findall(r"(?:^|[},])\s*([^{}]*\b(?:td|th)\b[^{}]*)\{[^}]*display:\s*none", css)
+    assert hiding == []
