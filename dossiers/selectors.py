@@ -103,7 +103,20 @@ def unit_year(plan: Plan, unit: Unit) -> UnitYear:
     """The unit's own rows, month by month through the plan year, with the year's total."""
     rows = DossierMonth.objects.in_year(plan.year).filter(unit=unit).order_by("month")
     lines = [CountsRow(f"{row.month:%m/%Y}", _row_counts(row), month=row.month) for row in rows]
-    return UnitYear(lines, total_of(lines, _("Tổng")))
+    return UnitYear(lines, across_months(lines, _("Tổng")))
+
+
+def across_months(lines: list[CountsRow], label: str) -> CountsRow:
+    """One unit's months in order, as one line: the flows summed, the first month's carried over and the last
+    month's open dossiers (stocks, `_OPENING` and `_CLOSING`), as the report's annex IV counts a window."""
+    if not lines:
+        return CountsRow(label, {})
+    total = total_of(lines, label)
+    for key in _OPENING:
+        total.counts[key] = lines[0].counts.get(key)
+    for key in _CLOSING:
+        total.counts[key] = lines[-1].counts.get(key)
+    return total
 
 
 def recent_imports(plan: Plan) -> QuerySet[DossierImport]:

@@ -290,3 +290,30 @@ def test_the_month_table_costs_the_same_queries_for_more_units(seed_plan, client
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more) == len(few)
+
+
+def test_a_unit_s_year_total_adds_the_flows_and_keeps_the_first_opening_and_the_last_balances(
+    seed_plan, client_for, commune_head
+):
+    """Found walking the portal: the year's Tổng row of Đồng Đăng added up month-end balances (carried over 334
+    where January carried over 16, in progress 309 where November held 14), unlike the report's annex IV."""
+    from dossiers.selectors import unit_year
+    from parplan.models import Unit
+
+    february = {"carried_over": 9, "pending_on_time": 8, "pending_overdue": 2, "awaiting_supplements": 2}
+    dossier_rows_import(
+        plan=seed_plan, rows=[parsed("06184", 1), parsed("06184", 2, **february)], source="test", user=None
+    )
+    year = unit_year(seed_plan, Unit.objects.get(code="06184"))
+    lines, total = year.rows, year.total
+    assert len(lines) == 2
+    first, last = lines[0], lines[-1]
+    assert sum(line.get("carried_over") for line in lines) != first.get("carried_over")
+    assert total.get("carried_over") == first.get("carried_over")
+    for key in ("pending_on_time", "pending_overdue", "awaiting_supplements", "paused"):
+        assert total.counts.get(key) == last.counts.get(key), key
+    for key in ("received_online", "resolved_late", "withdrawn"):
+        assert total.get(key) == sum(line.get(key) for line in lines), key
+    assert total.received == sum(line.received for line in lines)
+    page = client_for(commune_head).get(reverse("dossier-unit", args=[seed_plan.pk, "06184"]))
+    assert page.context["year"].total.get("carried_over") == first.get("carried_over")
