@@ -263,6 +263,9 @@ def _sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if percent_columns and column_number in percent_columns and row_number > header_row:
                 cell.number_format = "0.0%"
+            elif row_number > header_row and isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                # Counts with their thousands grouped, as the PDF writes them (5.111): Excel shows the reader's marks.
+                cell.number_format = "#,##0"
     widths = [width for _label, width in headers]
     _fit_rows(sheet, widths, header_row, wide_rows)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate

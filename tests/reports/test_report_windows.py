@@ -160,7 +160,10 @@ def test_annex_iv_groups_thousands_in_the_document_and_keeps_the_counts_as_numbe
     assert "." in total.year_resolved  # 1.234: the Vietnamese thousands mark
     book = load_workbook(BytesIO(render_xlsx(data)))
     sheet = book["PL IV - Hồ sơ TTHC"]
-    row = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Tổng cộng")
+    cells = next(r for r in sheet.iter_rows() if r and r[0].value == "Tổng cộng")
+    row = [cell.value for cell in cells]
     assert row[1] == int(in_window) and row[4] == int(to_date)
+    # Shown grouped in Excel too (5.111, not 5111): the counts' format, the shares' own.
+    assert [cells[i].number_format for i in (1, 2, 3, 4, 5)] == ["#,##0", "#,##0", "0.0%", "#,##0", "0.0%"]
     assert isinstance(row[3], float) and isinstance(row[5], float)
     assert row[5] == pytest.approx(float(total.year_counts[1]) / float(to_date))
