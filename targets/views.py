@@ -208,7 +208,12 @@ def _save_figures(
 
     A figure someone else saved since the page was opened goes into `conflicts`, by indicator.
     """
-    if not all(form.is_valid() for form in forms):
+    if not all([form.is_valid() for form in forms]):
+        # Every error at once: the figures that did read are checked too, so that a wrong total in one
+        # does not wait behind a typo in another for a second round.
+        for form in forms:
+            if form.is_valid() and not form.locked and not form.is_blank():
+                _check_before_saving(form, unit, period)
         return None
     for form in forms:
         if (conflict := _sent_meanwhile(form)) is not None:

@@ -384,6 +384,26 @@ def test_one_bad_indicator_keeps_the_whole_page_unsaved_and_shows_what_was_typed
     assert row_counts() == before
 
 
+def test_a_typo_in_one_figure_and_a_wrong_total_in_another_are_both_said_at_once(
+    client_for, commune_head, seed_plan, on_time, apologised, november
+):
+    """Found walking the portal: "abc" in one figure and 2500/2000 in another showed only "Cần nhập một số.";
+    the second error came a round later, once the first was mended."""
+    before = row_counts()
+    response = _post_figures(
+        client_for(commune_head),
+        seed_plan,
+        november,
+        "submit",
+        _figure(on_time, 2500, 2000),
+        _figure(apologised, "abc", 2),
+    )
+    page = response.content.decode()
+    assert "Cần nhập một số." in page
+    assert "Tử số (2500) không được lớn hơn mẫu số (2000)." in page
+    assert row_counts() == before
+
+
 def test_one_bad_indicator_leaves_no_evidence_file_of_the_good_one(
     client_for, commune_head, seed_plan, on_time, apologised, november, media_root
 ):
