@@ -35,7 +35,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from parplan.formatting import format_number, machine_number
-from targets.models import Comparator, Frequency, IndicatorKind, IndicatorStatus, TargetType
+from targets.models import MET_LABELS, Comparator, Frequency, IndicatorKind, IndicatorStatus, TargetType
 
 if TYPE_CHECKING:
     from targets.models import Indicator, IndicatorSnapshot
@@ -222,6 +222,20 @@ def _judge_periodic(reading: Reading) -> str:
 
 
 # --- The one-line reason -------------------------------------------------------------
+
+
+def value_written(indicator: Indicator, value: Decimal | None) -> str:
+    """An indicator's value as its pages write it: "Đạt" / "Không đạt" for a yes/no one (not "1,0"), else one
+    decimal, more when one would make it read as its threshold ("99,02%", never "99,0%" under "> 99 %")."""
+    if value is None:
+        return "—"
+    if indicator.kind == _MILESTONE:
+        return str(MET_LABELS[value >= 1])
+    shown = format_number(value, 1, grouped=True)
+    threshold = indicator.threshold
+    if threshold is not None and value != threshold and Decimal(machine_number(value, 1)) == threshold:
+        shown = _number(value, apart_from=threshold)
+    return f"{shown}%" if indicator.kind == IndicatorKind.RATIO else shown
 
 
 def _number(value: Decimal, *, apart_from: Decimal | None = None) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.safestring import SafeString
 
 from parplan.badges import badge
 from targets.models import NOT_EVALUATED_LABEL, Indicator, IndicatorSnapshot, IndicatorStatus, MeasurementStatus
-from targets.status import status_reason
+from targets.status import status_reason, value_written
 from targets.windows import snapshot_label
 
 register = template.Library()
@@ -46,3 +48,10 @@ def indicator_covered(indicator: Indicator, snapshot: IndicatorSnapshot | None) 
 def indicator_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -> str:
     """Why the status is what it is, one line: `{% indicator_reason indicator snapshot %}` (targets/status.py)."""
     return status_reason(indicator, snapshot)
+
+
+@register.simple_tag
+def indicator_value(indicator: Indicator, value: Decimal | None) -> str:
+    """The value as written: `{% indicator_value indicator snapshot.value %}` ("Đạt", "87,3%", "99,02%")."""
+    return value_written(indicator, value)
+

@@ -999,3 +999,32 @@ def test_a_refused_page_opens_on_one_summary_that_links_to_each_mistake(
         assert box.tag == "input" and box.get("aria-invalid") == "true"
     assert page.xpath("//form//*[@role='alert']") == []
     assert client_for(commune_head).get(_entry_url(seed_plan, november)).content.decode().count("error-summary") == 0
+
+
+def test_a_yes_no_indicator_s_page_says_met_or_not_and_a_rate_is_never_written_as_its_threshold(
+    client_for, steering, seed_plan
+):
+    """Found walking the portal: a yes/no indicator's headline and list read "1,0" where its figures say "Đạt";
+    and 99,02% was written "99,0%" under its rule "> 99 %", which reads as a miss."""
+    from targets.status import value_written
+
+    evaluate_plan(plan=seed_plan, day=datetime.date(2024, 12, 14))
+    client = client_for(steering)
+    shown = 0
+    for indicator in Indicator.objects.filter(area__plan=seed_plan, kind=IndicatorKind.MILESTONE):
+        snapshot = (
+            IndicatorSnapshot.objects.filter(indicator=indicator, unit=seed_plan.issuing_unit).order_by("day").last()
+        )
+        if snapshot is None or snapshot.value is None:
+            continue
+        page = lxml.html.fromstring(client.get(reverse("indicator-detail", args=[indicator.pk])).content.decode())
+        [headline] = page.xpath("//p[@class='big']/strong[@class='value']")
+        assert headline.text_content() == ("Đạt" if snapshot.value >= 1 else "Không đạt")
+        shown += 1
+    assert shown, "the seed plan has yes/no indicators with a value on 14/12"
+    rate = Indicator(kind=IndicatorKind.RATIO, comparator="gt", threshold=Decimal(99))
+    assert value_written(rate, Decimal("99.0200")) == "99,02%"
+    assert value_written(rate, Decimal("98.9600")) == "98,96%"
+    assert value_written(rate, Decimal("87.2500")) == "87,3%"
+    assert value_written(rate, Decimal("99.0000")) == "99,0%"
+    assert value_written(Indicator(kind="amount", threshold=None), Decimal("1234567.55")) == "1.234.567,6"
