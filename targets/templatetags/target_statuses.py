@@ -54,4 +54,3 @@ def indicator_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -
 def indicator_value(indicator: Indicator, value: Decimal | None) -> str:
     """The value as written: `{% indicator_value indicator snapshot.value %}` ("Đạt", "87,3%", "99,02%")."""
     return value_written(indicator, value)
-
