@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field, Max, Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from evidence.services import evidence_attach
@@ -441,13 +442,17 @@ def _returned_notify(figures: Sequence[Measurement], period: Period, comment: st
     """The unit's people are told, with the reason, where it waited unseen on the entry page: one notice."""
     first = figures[0]
     with site_language():  # the portal's language, whoever returned it: the notice waits for someone else
+        # Cut at a word, the ellipsis inside the quotes: the notice holds 500 characters, the reason first.
+        name = Truncator(first.indicator.name).words(12)
         if len(figures) == 1:
             message = _("Số liệu “%(indicator)s” kỳ %(period)s bị trả lại: %(comment)s") % {
-                "indicator": first.indicator.name[:120], "period": period, "comment": comment,
+                "indicator": name, "period": period, "comment": comment,
             }  # fmt: skip
         else:
-            message = _("%(count)d số liệu kỳ %(period)s bị trả lại (“%(indicator)s”…): %(comment)s") % {
-                "count": len(figures), "period": period, "indicator": first.indicator.name[:80], "comment": comment,
+            message = _("%(count)d số liệu kỳ %(period)s bị trả lại (“%(indicator)s” và %(others)d số liệu khác): "
+                        "%(comment)s") % {
+                "count": len(figures), "period": period, "indicator": name, "others": len(figures) - 1,
+                "comment": comment,
             }  # fmt: skip
     url = reverse("figures-entry", args=[period.plan_id, first.unit.code]) + f"?period={period.pk}"
     notify(

@@ -627,11 +627,12 @@ def test_a_unit_s_figures_returned_together_make_one_notice_for_each_of_its_peop
     assert _statuses(figures) == [MeasurementStatus.RETURNED] * 4
     for person in (commune_head, commune_staff):
         [notice] = Notification.objects.filter(recipient=person, kind="figure_returned")
-        assert notice.message.startswith(f"3 số liệu kỳ {november} bị trả lại")
+        assert notice.message.startswith(f"3 số liệu kỳ {november} bị trả lại (“{Truncator(on_time.name).words(12)}”")
+        assert "” và 2 số liệu khác): " in notice.message
         assert notice.message.endswith(": Thiếu biên bản.")
         assert notice.url == _entry_url(seed_plan, november)
     [other] = Notification.objects.filter(recipient=other_commune_head, kind="figure_returned")
-    assert other.message.startswith(f"Số liệu “{on_time.name[:120]}” kỳ {november} bị trả lại")
+    assert other.message.startswith(f"Số liệu “{Truncator(on_time.name).words(12)}” kỳ {november} bị trả lại")
     # Sent again and returned again: a new notice, not one swallowed as a repeat of the first.
     for figure in figures[:3]:
         submitted(figure.indicator, dong_dang, november, ratio(1, 2), commune_head)
