@@ -7,14 +7,20 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.reading import last_closed_month
 from parplan.forms import PortalForm
 from parplan.models import Plan, Unit
 
 
-def month_choices(plan: Plan) -> list[tuple[str, str]]:
-    return [(f"{plan.year}-{m:02d}", f"{m:02d}/{plan.year}") for m in range(1, 13)]
+def month_choices(plan: Plan, today: datetime.date) -> list[tuple[str, str]]:
+    """The plan year's months whose counts are final on `today`: the check refuses the others (month_closes)."""
+    last = last_closed_month(today)
+    return [
+        (f"{plan.year}-{m:02d}", f"{m:02d}/{plan.year}") for m in range(1, 13) if datetime.date(plan.year, m, 1) <= last
+    ]
 
 
 def parse_period(value: str) -> datetime.date | None:
@@ -33,7 +39,7 @@ class UploadForm(PortalForm):
         super().__init__(*args, **kwargs)
         field = self.fields["month"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "—"), *month_choices(plan)]
+        field.choices = [("", "—"), *month_choices(plan, timezone.localdate())]
 
     def default_month(self) -> datetime.date | None:
         return parse_period(self.cleaned_data.get("month") or "")

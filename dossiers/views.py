@@ -95,9 +95,13 @@ def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "dossiers/import.html", context)
 
 
+STEERING_KIND = "steering_committee"
+
+
 def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_import(request, pk)
-    units = list(Unit.objects.below(plan.issuing_unit).order_by("path"))
+    # A steering committee takes in no dossiers: a row for it would only wait to be deleted.
+    units = list(Unit.objects.below(plan.issuing_unit).exclude(kind__code=STEERING_KIND).order_by("path"))
     month = template_month(plan.year, timezone.localdate())  # the last closed, not the one under way
     response = HttpResponse(template_xlsx(units, f"{month:%m/%Y}" if month else None), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(f"mau-so-lieu-ho-so-{plan.year}.xlsx")

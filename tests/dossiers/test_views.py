@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from dossiers.models import DossierImport, DossierMonth, ImportState
 from dossiers.services import check_attempts_key, check_claim_key, dossier_rows_import
+from parplan.models import Unit
 from tests.dossiers.builders import HEADERS, parsed, row, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +319,23 @@ def test_a_unit_s_year_total_adds_the_flows_and_keeps_the_first_opening_and_the_
     assert total.received == sum(line.received for line in lines)
     page = client_for(commune_head).get(reverse("dossier-unit", args=[seed_plan.pk, "06184"]))
     assert page.context["year"].total.get("carried_over") == first.get("carried_over")
+
+
+def test_the_import_offers_only_closed_months_and_the_template_no_steering_committee(
+    seed_plan, client_for, secretariat, monkeypatch
+):
+    """Found walking the portal: the month list offered 12/2024 on 03/12/2024, a month the check then refused,
+    and the template held a row for the Ban Chỉ đạo, which takes in no dossiers."""
+    monkeypatch.setattr("dossiers.forms.timezone.localdate", lambda: datetime.date(2024, 12, 3))
+    client = client_for(secretariat)
+    page = lxml.html.fromstring(client.get(reverse("dossier-import", args=[seed_plan.pk])).content.decode())
+    offered = page.xpath("//select[@name='month']/option/@value")
+    assert offered[0] == "" and offered[1:] == [f"2024-{m:02d}" for m in range(1, 12)]
+    monkeypatch.setattr("dossiers.forms.timezone.localdate", lambda: datetime.date(2026, 5, 1))
+    page = lxml.html.fromstring(client.get(reverse("dossier-import", args=[seed_plan.pk])).content.decode())
+    assert len(page.xpath("//select[@name='month']/option")) == 13
+    response = client.get(reverse("dossier-template", args=[seed_plan.pk]))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    codes = {r[0] for r in list(sheet.iter_rows(values_only=True))[1:]}
+    steering = Unit.objects.filter(kind__code="steering_committee", path__startswith=seed_plan.issuing_unit.path)
+    assert steering.exists() and not codes & set(steering.values_list("code", flat=True))
