@@ -38,7 +38,7 @@ from targets.access import (
 from targets.charts import history_chart
 from targets.conflicts import FigureConflict, figure_conflict
 from targets.forms import FigureForm, ReasonForm, ReturnForm, TargetEditForm, definition_form
-from targets.models import IndicatorKind, Measurement, Period
+from targets.models import IndicatorKind, Measurement, Period, Scope
 from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
 from targets.services import (
     figure_check,
@@ -62,7 +62,8 @@ def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
-    units_read = figure_units_read(request.user, indicator.area.plan)
+    # An authority-wide indicator's figures are the issuer's own, the plan's result: no unit's to keep apart.
+    units_read = figure_units_read(request.user, indicator.area.plan) if indicator.scope == Scope.UNITS else None
     page = indicator_page(indicator, units_read)
     return render(
         request,

@@ -26,6 +26,7 @@ from targets.models import (
     Measurement,
     MeasurementStatus,
     Period,
+    Scope,
 )
 from targets.services import FigureInput, evaluations_run_marked, indicator_define, measurement_approve, period_lock
 from tests.targets.builders import (
@@ -802,6 +803,24 @@ def test_a_commune_head_reads_only_the_commune_s_own_results_and_figures(
     assert bao_lam.pk in {f.unit_id for f in full.context["page"].figures}
     assert bao_lam.name in full.content.decode()
     assert 'id="own-units-only"' not in full.content.decode()
+
+
+def test_an_authority_wide_indicator_shows_the_commune_head_its_figures_without_the_own_unit_notice(
+    client_for, commune_head, seed_plan
+):
+    """Found walking the portal: on an authority-wide indicator (3/3 met) a commune head read "only your unit's
+    results" above "Chưa có số liệu": its figures are the issuer's, the plan's own result, not a neighbour's."""
+    indicator = (
+        Indicator.objects.filter(area__plan=seed_plan, scope=Scope.AUTHORITY, measurements__isnull=False)
+        .distinct()
+        .first()
+    )
+    assert indicator is not None, "the seed plan has an authority-wide indicator with figures"
+    page = client_for(commune_head).get(reverse("indicator-detail", args=[indicator.pk]))
+    assert 'id="own-units-only"' not in page.content.decode()
+    assert {f.unit_id for f in page.context["page"].figures} == set(
+        Measurement.objects.filter(indicator=indicator).values_list("unit_id", flat=True)
+    )
 
 
 def test_steering_reads_but_cannot_edit_a_definition(client_for, steering, on_time):
