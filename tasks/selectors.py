@@ -206,7 +206,15 @@ def visible_plan_or_active(user: User, plan_id: int | None) -> Plan | None:
 
 def unit_page_tasks(user: User, unit: Unit, plans: QuerySet[Plan]) -> dict[str, Any]:
     """The unit page's task section: tasks the unit leads or coordinates in the plans the person reads."""
-    tasks = Task.objects.filter(area__plan__in=plans).involving_unit(unit).with_unit_role(unit).for_list()
+    # Listed under their plan, the latest year first: a unit in two years' plans had every task twice, alike.
+    tasks = (
+        Task.objects.filter(area__plan__in=plans)
+        .involving_unit(unit)
+        .with_unit_role(unit)
+        .for_list()
+        .select_related("area__plan")
+        .order_by("-area__plan__year", "area__plan_id", "area__number", "position")
+    )
     return {"tasks": tasks}
 
 

@@ -239,3 +239,17 @@ def test_the_enter_figures_link_is_offered_only_to_who_enters_figures(client_for
     for page in (reverse("plan-detail", args=[seed_plan.pk]), reverse("indicator-list", args=[seed_plan.pk])):
         assert link not in client_for(steering).get(page).content.decode()
         assert link in client_for(commune_head).get(page).content.decode()
+
+
+def test_the_unit_page_lists_each_plan_s_tasks_under_that_plan(client_for, commune_head, seed_plan, current_plan):
+    """Found walking the portal: the commune's page listed "Nhiệm vụ (54)", every task of the 2024 and the
+    current plan one after the other with nothing to tell the twins apart."""
+    import lxml.html  # type: ignore[import-untyped]
+
+    page = lxml.html.fromstring(client_for(commune_head).get(reverse("unit-detail", args=[COMMUNE])).content.decode())
+    [section] = [s for s in page.xpath("//section") if s.xpath(".//tr[@class='plan-group']")]
+    groups = [row.text_content().strip() for row in section.xpath(".//tr[@class='plan-group']")]
+    assert groups == [current_plan.title, seed_plan.title]  # the latest year first
+    rows = section.xpath(".//tbody/tr")
+    first_of_2024 = next(i for i, row in enumerate(rows) if row.text_content().strip() == seed_plan.title)
+    assert 1 < first_of_2024 < len(rows) - 1  # tasks under each heading
