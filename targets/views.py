@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -317,9 +318,14 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         done = _review_action(request, plan)
         if done is not None:
             return done
-    queue = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
+    waiting = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
+    periods = list(Period.objects.filter(plan=plan).order_by("end", "frequency"))
+    # Units with figures waiting, to pick one: a unit's month spread over two pages could not be ticked at once.
+    units = list(Unit.objects.filter(pk__in=waiting.values("unit")).order_by("path").only("code", "name"))
+    unit = next((u for u in units if u.code == request.GET.get("unit")), None)
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None)
+    queue = waiting.filter(**({"unit": unit} if unit else {}), **({"period": period} if period else {}))
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
-    periods = Period.objects.filter(plan=plan).order_by("end", "frequency")
     # A refused action shows the page again as it was sent: the figures ticked and the reason typed.
     chosen = set(_chosen_ids(request)) if request.method == "POST" else set()
     return_form = ReturnForm(initial={"comment": request.POST.get("comment", "")}) if chosen else ReturnForm()
@@ -327,6 +333,7 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "page": page, "periods": periods, "return_form": return_form, "reason_form": ReasonForm(),
         "can_open_evidence": can_open_plan_figure_evidence(request.user, plan), "chosen": chosen,
         "returning": request.method == "POST" and request.POST.get("action") == "return",
+        "units": units, "unit": unit, "period": period, "filters": _queue_filters(unit, period),
     }  # fmt: skip
     return render(request, "targets/review_queue.html", context)
 
@@ -364,9 +371,17 @@ def _review_action(request: AuthenticatedHttpRequest, plan: Plan) -> HttpRespons
 
 
 def _review_url(request: HttpRequest, plan: Plan) -> str:
-    """The queue's page the reviewer was on (what was done leaves it, so the next figures move up to it)."""
-    page = request.GET.get("page", "")
-    return reverse("figures-review", args=[plan.pk]) + (f"?page={page}" if page.isdigit() else "")
+    """The queue's page the reviewer was on, with its unit and period picked (what was done leaves it, so the
+    next figures move up to it)."""
+    kept = {key: request.GET[key] for key in ("unit", "period", "page") if request.GET.get(key, "").isalnum()}
+    return reverse("figures-review", args=[plan.pk]) + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _queue_filters(unit: Unit | None, period: Period | None) -> str:
+    """The picked unit and period as a query string's start, for the page links ("unit=06184&")."""
+    picked = {"unit": unit.code if unit else "", "period": period.pk if period else ""}
+    kept = {key: value for key, value in picked.items() if value}
+    return f"{urlencode(kept)}&" if kept else ""
 
 
 def _cleaned(form: BaseForm, *, missing: str) -> dict[str, Any]:

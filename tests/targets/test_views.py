@@ -641,6 +641,31 @@ def test_a_unit_s_figures_returned_together_make_one_notice_for_each_of_its_peop
     assert Notification.objects.filter(recipient=commune_head, kind="figure_returned").count() == 2
 
 
+def test_the_queue_is_filtered_by_unit_and_period_and_keeps_the_filter_after_an_action(
+    client_for, secretariat, seed_plan, november, on_time, dong_dang, bao_lam, commune_head, other_commune_head
+):
+    """Found walking the review: 68 figures, 50 a page, no filter: Đồng Đăng's month lay on two pages and could
+    not be returned in one batch."""
+    extra = add_unit_indicators(seed_plan, count=2, units=[dong_dang, bao_lam])
+    mine = [submitted(i, dong_dang, november, ratio(1, 2), commune_head) for i in [on_time, *extra]]
+    theirs = [submitted(i, bao_lam, november, ratio(1, 2), other_commune_head) for i in extra]
+    client = client_for(secretariat)
+    url = reverse("figures-review", args=[seed_plan.pk])
+    listed = client.get(url, {"unit": "06184", "period": november.pk}).context["page"]
+    assert {m.pk for m in listed} == {m.pk for m in mine}
+    assert not {m.pk for m in theirs} & {m.pk for m in listed}
+    # Nonsense in the query string shows every unit, as without a filter.
+    assert client.get(url, {"unit": "x'--", "period": "abc"}).context["page"].paginator.count >= len(mine + theirs)
+    response = client.post(
+        f"{url}?unit=06184&period={november.pk}",
+        {"action": "return", "measurement": [m.pk for m in mine], "comment": "Thiếu biên bản."},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{url}?unit=06184&period={november.pk}"
+    assert _statuses(mine) == [MeasurementStatus.RETURNED] * 3
+    assert _statuses(theirs) == [MeasurementStatus.SUBMITTED] * 2
+
+
 def test_a_batch_with_one_figure_not_waiting_is_approved_not_at_all(
     client_for, secretariat, seed_plan, on_time, two_submitted
 ):
@@ -911,15 +936,20 @@ def test_entry_page_query_budget(client_for, commune_head, seed_plan, django_ass
 def test_review_queue_query_budget(client_for, secretariat, seed_plan, django_assert_num_queries, more_data):
     # 1 session, 2 user, 3-4 rights by role (memberships, role groups' rights), 5 plan, 6 count of the queue,
     # 7 header memberships, 8 header unread notifications, 9 one page of figures (with indicator,
-    # area, unit, period, sender), 10 their evidence, 11 the plan's periods (lock buttons).
+    # area, unit, period, sender), 10 their evidence, 11 the plan's periods (lock buttons, the period filter),
+    # 12 the units with figures waiting (the unit filter). The same with a unit and a period picked.
     client = client_for(secretariat)
     url = reverse("figures-review", args=[seed_plan.pk])
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         small = client.get(url)
     more_data()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         large = client.get(url)
+    waiting = large.context["page"][0]
+    with django_assert_num_queries(12):
+        picked = client.get(url, {"unit": waiting.unit.code, "period": waiting.period_id})
+    assert waiting in picked.context["page"]
     assert large.context["page"].paginator.count > small.context["page"].paginator.count
 
 
