@@ -81,3 +81,10 @@ def test_no_rule_of_the_stylesheet_hides_a_table_s_cells():
     css = (Path(settings.BASE_DIR) / "static" / "css" / "parplan.css").read_text(encoding="utf-8")
     hiding = re.findall(r"(?:^|[},])\s*([^{}]*\b(?:td|th)\b[^{}]*)\{[^}]*display:\s*none", css)
     assert hiding == []
+
+
+def test_every_page_names_its_icon_and_the_icon_is_there():
+    """Found walking the portal: every page asked for /favicon.ico, a 404 in the server's log each time."""
+    base = (Path(settings.BASE_DIR) / "templates" / "base.html").read_text(encoding="utf-8")
+    [icon] = re.findall(r"""<link rel="icon" href="\{% static '([^']+)' %\}\"""", base)
+    assert (Path(settings.BASE_DIR) / "static" / icon).read_text(encoding="utf-8").startswith("<svg")
