@@ -227,15 +227,19 @@ def _judge_periodic(reading: Reading) -> str:
 def value_written(indicator: Indicator, value: Decimal | None) -> str:
     """An indicator's value as its pages write it: "Đạt" / "Không đạt" for a yes/no one (not "1,0"), else one
     decimal, more when one would make it read as its threshold ("99,02%", never "99,0%" under "> 99 %")."""
+    return written_value(indicator.kind, indicator.threshold, value)
+
+
+def written_value(kind: str, threshold: Decimal | None, value: Decimal | None) -> str:
+    """`value_written` from an indicator's kind and threshold alone (the dashboard's rows carry no indicator)."""
     if value is None:
         return "—"
-    if indicator.kind == _MILESTONE:
+    if kind == _MILESTONE:
         return str(MET_LABELS[value >= 1])
     shown = format_number(value, 1, grouped=True)
-    threshold = indicator.threshold
     if threshold is not None and value != threshold and Decimal(machine_number(value, 1)) == threshold:
         shown = _number(value, apart_from=threshold)
-    return f"{shown}%" if indicator.kind == IndicatorKind.RATIO else shown
+    return f"{shown}%" if kind == IndicatorKind.RATIO else shown
 
 
 def _number(value: Decimal, *, apart_from: Decimal | None = None) -> str:

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 
 from parplan.badges import badge
 from targets.models import NOT_EVALUATED_LABEL, Indicator, IndicatorSnapshot, IndicatorStatus, MeasurementStatus
-from targets.status import status_reason, value_written
+from targets.status import status_reason, value_written, written_value
 from targets.windows import snapshot_label
 
 register = template.Library()
@@ -54,3 +54,9 @@ def indicator_reason(indicator: Indicator, snapshot: IndicatorSnapshot | None) -
 def indicator_value(indicator: Indicator, value: Decimal | None) -> str:
     """The value as written: `{% indicator_value indicator snapshot.value %}` ("Đạt", "87,3%", "99,02%")."""
     return value_written(indicator, value)
+
+
+@register.simple_tag
+def kind_value(kind: str, value: Decimal | None) -> str:
+    """A value written by its indicator's kind alone: `{% kind_value row.kind row.value %}` ("Đạt", "87,3%")."""
+    return written_value(kind, None, value)

@@ -1515,3 +1515,17 @@ def test_the_unit_filter_lists_the_issuer_s_units_escaped_with_the_chosen_one_se
     assert options[2].text == 'Phòng "Tư pháp" <Hộ tịch> & Chứng thực'
     options = Page(_dashboard(client, plan).content.decode()).root.one("select", id="unit").all("option")
     assert not [o for o in options if "selected" in o.attrs]
+
+
+def test_a_yes_no_indicator_s_row_says_met_or_not_not_one(seed_plan, client_for, steering):
+    """Found walking the portal: the dashboard wrote a yes/no indicator's value "1,0" where its page says "Đạt"."""
+    response = _dashboard(client_for(steering), seed_plan)
+    rows = [r for r in response.context["board"].indicators if r.kind == "milestone" and r.value is not None]
+    assert rows, "the seed plan has yes/no indicators with a value"
+    import lxml.html  # type: ignore[import-untyped]
+
+    page = lxml.html.fromstring(response.content.decode())
+    for row in rows:
+        url = reverse("indicator-detail", args=[row.pk])
+        [cell] = page.xpath(f"//tr[td[@class='name-cell']/a[@href='{url}']]/td[contains(@class, 'value-cell')]")
+        assert cell.text.strip() == ("Đạt" if row.value >= 1 else "Không đạt")
