@@ -487,6 +487,13 @@ def template_month(year: int, today: datetime.date) -> datetime.date | None:
     return closed if closed.year == year else datetime.date(year, 12, 1)
 
 
+def first_import_day(year: int, today: datetime.date) -> datetime.date | None:
+    """The day a coming year's first month can be imported, while none of its months has closed; else None."""
+    if template_month(year, today) is not None:
+        return None
+    return month_closes(datetime.date(year, 1, 1)) + datetime.timedelta(days=1)
+
+
 def spool_path(path: Path) -> Path:
     """Where the checked rows of the kept file `path` wait for the import."""
     return path.with_name(f"{path.name}.rows")

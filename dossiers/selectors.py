@@ -119,6 +119,15 @@ def across_months(lines: list[CountsRow], label: str) -> CountsRow:
     return total
 
 
+# A steering committee takes in no dossiers: a template row for it would only wait to be deleted.
+_NO_DOSSIERS_KIND = "steering_committee"
+
+
+def template_units(plan: Plan) -> list[Unit]:
+    """The units the import template has a row for: the plan's tree, in path order, but its steering committee."""
+    return list(Unit.objects.below(plan.issuing_unit).exclude(kind__code=_NO_DOSSIERS_KIND).order_by("path"))
+
+
 def recent_imports(plan: Plan) -> QuerySet[DossierImport]:
     return DossierImport.objects.filter(plan=plan).select_related("uploaded_by").order_by("-uploaded_at", "-pk")[:10]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -16,8 +14,8 @@ from dossiers.access import can_import, get_import_for_user, get_unit_for_user, 
 from dossiers.forms import MappingFormSet, UploadForm, parse_period
 from dossiers.layout import BY_KEY, TEMPLATE_ORDER
 from dossiers.models import ImportState
-from dossiers.reading import CheckResult, ParsedRow, month_closes, template_month
-from dossiers.selectors import month_table, recent_imports, unit_year
+from dossiers.reading import CheckResult, ParsedRow, first_import_day, template_month
+from dossiers.selectors import month_table, recent_imports, template_units, unit_year
 from dossiers.services import (
     check_progress,
     dossier_import_check,
@@ -88,20 +86,14 @@ def dossier_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("Tệp lớn: đang kiểm tra ở chế độ nền; trang tự cập nhật khi xong."))
             return redirect("dossier-import-detail", pk=batch.pk)
     # A coming year's plan: no month of it has closed, so every row would be refused; said before the upload.
-    first_closes = month_closes(datetime.date(plan.year, 1, 1))
-    not_yet = template_month(plan.year, timezone.localdate()) is None
-    context = {"plan": plan, "form": form, "imports": recent_imports(plan), "not_yet": not_yet,
-               "first_importable": first_closes + datetime.timedelta(days=1)}  # fmt: skip
+    first_importable = first_import_day(plan.year, timezone.localdate())
+    context = {"plan": plan, "form": form, "imports": recent_imports(plan), "first_importable": first_importable}
     return render(request, "dossiers/import.html", context)
-
-
-STEERING_KIND = "steering_committee"
 
 
 def dossier_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_import(request, pk)
-    # A steering committee takes in no dossiers: a row for it would only wait to be deleted.
-    units = list(Unit.objects.below(plan.issuing_unit).exclude(kind__code=STEERING_KIND).order_by("path"))
+    units = template_units(plan)
     month = template_month(plan.year, timezone.localdate())  # the last closed, not the one under way
     response = HttpResponse(template_xlsx(units, f"{month:%m/%Y}" if month else None), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(f"mau-so-lieu-ho-so-{plan.year}.xlsx")

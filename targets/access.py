@@ -38,7 +38,7 @@ from parplan.access import (
     visible_plans,
 )
 from parplan.models import Plan, Unit
-from targets.models import Indicator, Measurement, MeasurementStatus, Period
+from targets.models import Indicator, Measurement, MeasurementStatus, Period, Scope
 
 # The right that reads every unit's figures of a plan, held by role (the secretariat, the steering committee).
 READ_EVERY_UNIT = "targets.view_measurement"
@@ -129,13 +129,15 @@ def reads_every_unit_figures(user: User, plan: Plan) -> bool:
     return has_plan_perm(user, READ_EVERY_UNIT, plan)
 
 
-def figure_units_read(user: User, plan: Plan) -> QuerySet[Unit] | None:
-    """The units whose own figures and results `user` reads in `plan`; None: every unit.
+def figure_units_read(user: User, indicator: Indicator) -> QuerySet[Unit] | None:
+    """The units whose own figures and results of `indicator` `user` reads; None: every unit.
 
     A unit's people read their units' (those they enter figures for), not the
-    neighbours' drafts and counts, as with the dossier rows (dossiers.access).
+    neighbours' drafts and counts, as with the dossier rows (dossiers.access). An
+    authority-wide indicator's figures are the issuer's own, the plan's result: every
+    reader of the plan reads them.
     """
-    if reads_every_unit_figures(user, plan):
+    if indicator.scope != Scope.UNITS or reads_every_unit_figures(user, indicator.area.plan):
         return None
     return units_for_figures(user)
 

@@ -417,6 +417,7 @@ def _chunks(indicators: list[Indicator], scope_units: dict[int, list[int]]) -> l
 
 # One process, one interval: evaluations in several threads (Celery's thread pool, tests) lower it once,
 # and the last one out restores the interval the first one found.
+_SWITCH_INTERVAL = 0.001
 _switch_lock = threading.Lock()
 _switch_users = 0
 _switch_before = 0.0
@@ -444,9 +445,6 @@ def gil_handed_over_sooner() -> Iterator[None]:
             _switch_users -= 1
             if _switch_users == 0:
                 sys.setswitchinterval(_switch_before)
-
-
-_SWITCH_INTERVAL = 0.001
 
 
 def _judged_rows(

@@ -58,6 +58,32 @@ def figures_entry(unit: Unit, period: Period) -> list[EntryRow]:
     return [EntryRow(indicator, by_indicator.get(indicator.pk)) for indicator in indicators]
 
 
+@dataclass
+class ReviewQueue:
+    """The plan's figures waiting for review, narrowed to a unit and a period when they are picked."""
+
+    figures: QuerySet[Measurement]
+    units: list[Unit]  # units with figures waiting, to pick from
+    periods: list[Period]  # the plan's periods (the lock buttons, the period to pick)
+    unit: Unit | None
+    period: Period | None
+
+
+def review_queue_of(plan: Plan, unit_code: str | None, period_id: str | None) -> ReviewQueue:
+    """The queue, picked by unit code and period id as asked for; anything else is no pick (3 queries, and the
+    page of figures). A unit's month spread over two pages could not be ticked at once."""
+    waiting = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
+    periods = list(Period.objects.filter(plan=plan).order_by("end", "frequency"))
+    units = list(Unit.objects.filter(pk__in=waiting.values("unit")).order_by("path").only("code", "name"))
+    unit = next((u for u in units if u.code == unit_code), None)
+    period = next((p for p in periods if str(p.pk) == period_id), None)
+    if unit is not None:
+        waiting = waiting.filter(unit=unit)
+    if period is not None:
+        waiting = waiting.filter(period=period)
+    return ReviewQueue(waiting, units, periods, unit, period)
+
+
 def periods_with_figures_for(plan: Plan) -> QuerySet[Period]:
     return Period.objects.filter(plan=plan).order_by("end", "frequency")
 

@@ -39,8 +39,8 @@ from targets.access import (
 from targets.charts import history_chart
 from targets.conflicts import FigureConflict, figure_conflict
 from targets.forms import FigureForm, ReasonForm, ReturnForm, TargetEditForm, definition_form
-from targets.models import IndicatorKind, Measurement, Period, Scope
-from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators
+from targets.models import IndicatorKind, Measurement, Period
+from targets.selectors import figures_entry, indicator_page, periods_with_figures_for, plan_indicators, review_queue_of
 from targets.services import (
     figure_check,
     indicator_define,
@@ -63,8 +63,7 @@ def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
-    # An authority-wide indicator's figures are the issuer's own, the plan's result: no unit's to keep apart.
-    units_read = figure_units_read(request.user, indicator.area.plan) if indicator.scope == Scope.UNITS else None
+    units_read = figure_units_read(request.user, indicator)
     page = indicator_page(indicator, units_read)
     return render(
         request,
@@ -318,22 +317,17 @@ def review_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         done = _review_action(request, plan)
         if done is not None:
             return done
-    waiting = Measurement.objects.filter(indicator__area__plan=plan).review_queue()
-    periods = list(Period.objects.filter(plan=plan).order_by("end", "frequency"))
-    # Units with figures waiting, to pick one: a unit's month spread over two pages could not be ticked at once.
-    units = list(Unit.objects.filter(pk__in=waiting.values("unit")).order_by("path").only("code", "name"))
-    unit = next((u for u in units if u.code == request.GET.get("unit")), None)
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None)
-    queue = waiting.filter(**({"unit": unit} if unit else {}), **({"period": period} if period else {}))
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    queue = review_queue_of(plan, request.GET.get("unit"), request.GET.get("period"))
+    page = Paginator(queue.figures, 50).get_page(request.GET.get("page"))
     # A refused action shows the page again as it was sent: the figures ticked and the reason typed.
     chosen = set(_chosen_ids(request)) if request.method == "POST" else set()
     return_form = ReturnForm(initial={"comment": request.POST.get("comment", "")}) if chosen else ReturnForm()
     context = {
-        "plan": plan, "page": page, "periods": periods, "return_form": return_form, "reason_form": ReasonForm(),
+        "plan": plan, "page": page, "periods": queue.periods, "return_form": return_form, "reason_form": ReasonForm(),
         "can_open_evidence": can_open_plan_figure_evidence(request.user, plan), "chosen": chosen,
         "returning": request.method == "POST" and request.POST.get("action") == "return",
-        "units": units, "unit": unit, "period": period, "filters": _queue_filters(unit, period),
+        "units": queue.units, "unit": queue.unit, "period": queue.period,
+        "filters": _queue_filters(queue.unit, queue.period),
     }  # fmt: skip
     return render(request, "targets/review_queue.html", context)
 
